@@ -1,0 +1,255 @@
+//! Stage 1, part one: split a file into front matter and body, and read the front matter
+//! into a typed [`FrontMatter`]. Pure: text in, value or diagnostics out.
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::diagnostic::Problem;
+use crate::paths::Slug;
+
+/// A value from the front matter and the line of the file it was written on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+/// The front matter of one article, checked and typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub alternative_names: Vec<String>,
+    pub last_revised: Date,
+    pub revised_by: Option<String>,
+    pub source: Option<String>,
+    pub see_also: Vec<Located<Slug>>,
+    pub summary: Option<String>,
+}
+
+/// The front matter exactly as written; `deny_unknown_fields` turns typos into errors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrontMatter {
+    title: Option<String>,
+    #[serde(default)]
+    alternative_names: Vec<String>,
+    last_revised: Option<String>,
+    revised_by: Option<String>,
+    source: Option<String>,
+    #[serde(default)]
+    see_also: Vec<String>,
+    summary: Option<String>,
+}
+
+/// A file cut in two: the YAML between the `---` lines and the Markdown after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// The line of the file on which the YAML text starts (always 2).
+    pub yaml_first_line: usize,
+    pub body: &'a str,
+    /// The line of the file on which the body starts.
+    pub body_first_line: usize,
+}
+
+/// Splits `text` (without BOM, `\n` line endings) at its front matter fences.
+pub fn split(text: &str) -> Result<Split<'_>, (usize, Problem)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err((1, Problem::MissingFrontMatter));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (i, line) in lines.enumerate() {
+        let fence = line.trim_end();
+        if fence == "---" || fence == "..." {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_first_line: 2,
+                body: &text[body_start..],
+                // line 1 is the opening fence, i + 2 the closing one.
+                body_first_line: i + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err((1, Problem::UnterminatedFrontMatter))
+}
+
+/// Reads the YAML of a split file. Every problem found is returned, each with its file line.
+pub fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Problem)>> {
+    let fence_line = split.yaml_first_line - 1;
+    let raw: RawFrontMatter = crate::yaml::parse(split.yaml, split.yaml_first_line)
+        .map_err(|e| vec![(e.line.unwrap_or(fence_line), Problem::BadFrontMatter(e.message))])?;
+    let line_of = |key: &str| key_line(split.yaml, key).map_or(fence_line, |l| l + fence_line);
+
+    let mut problems = Vec::new();
+    let title = match non_blank(raw.title) {
+        Some(t) => t,
+        None => {
+            problems.push(missing_or_empty(split.yaml, "title", fence_line));
+            String::new()
+        }
+    };
+    let last_revised = match non_blank(raw.last_revised) {
+        Some(value) => match parse_date(&value) {
+            Ok(date) => Some(date),
+            Err(reason) => {
+                problems.push((line_of("last_revised"), Problem::BadDate { value, reason }));
+                None
+            }
+        },
+        None => {
+            problems.push(missing_or_empty(split.yaml, "last_revised", fence_line));
+            None
+        }
+    };
+    let mut alternative_names = Vec::new();
+    for name in raw.alternative_names {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            problems.push((line_of("alternative_names"), Problem::EmptyField { field: "alternative_names" }));
+        } else if name != title && !alternative_names.contains(&name) {
+            alternative_names.push(name);
+        }
+    }
+    let see_also_line = line_of("see_also");
+    let mut see_also = Vec::new();
+    for slug in raw.see_also {
+        let slug = slug.trim().trim_end_matches(".md").to_string();
+        let line = entry_line(split.yaml, "see_also", &slug).map_or(see_also_line, |l| l + fence_line);
+        if slug.is_empty() {
+            problems.push((line, Problem::EmptyField { field: "see_also" }));
+        } else {
+            see_also.push(Located { value: Slug::new(slug), line });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(FrontMatter {
+        title,
+        alternative_names,
+        last_revised: last_revised.expect("a missing date was reported above"),
+        revised_by: non_blank(raw.revised_by),
+        source: non_blank(raw.source),
+        see_also,
+        summary: non_blank(raw.summary),
+    })
+}
+
+fn non_blank(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+fn missing_or_empty(yaml: &str, field: &'static str, fence_line: usize) -> (usize, Problem) {
+    match key_line(yaml, field) {
+        Some(line) => (line + fence_line, Problem::EmptyField { field }),
+        None => (fence_line, Problem::MissingField(field)),
+    }
+}
+
+/// Dates must be written `YYYY-MM-DD` and be real calendar dates.
+fn parse_date(value: &str) -> Result<Date, String> {
+    let shape_ok = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shape_ok {
+        return Err("expected the form YYYY-MM-DD".to_string());
+    }
+    value.parse::<Date>().map_err(|e| e.to_string())
+}
+
+/// The 1-based line of `yaml` on which the top-level `key:` is written.
+fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines().position(|line| is_key_line(line, key)).map(|i| i + 1)
+}
+
+fn is_key_line(line: &str, key: &str) -> bool {
+    line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+}
+
+/// The line of an entry of the list under `key`, found by its text (for messages only).
+fn entry_line(yaml: &str, key: &str, entry: &str) -> Option<usize> {
+    let start = key_line(yaml, key)?;
+    let key_text = yaml.lines().nth(start - 1)?;
+    if key_text.contains(entry) {
+        return Some(start);
+    }
+    yaml.lines()
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, line)| line.starts_with([' ', '\t', '-']) || line.trim().is_empty())
+        .find(|(_, line)| line.contains(entry))
+        .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(text: &str) -> Result<FrontMatter, Vec<(usize, Problem)>> {
+        let split = split(text).map_err(|p| vec![p])?;
+        parse(&split)
+    }
+
+    #[test]
+    fn splits_at_the_fences() {
+        let s = split("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_first_line, 4);
+    }
+
+    #[test]
+    fn fence_problems() {
+        assert_eq!(split("title: A\n").unwrap_err(), (1, Problem::MissingFrontMatter));
+        assert_eq!(split("---\ntitle: A\nBody\n").unwrap_err(), (1, Problem::UnterminatedFrontMatter));
+        assert_eq!(split("").unwrap_err(), (1, Problem::MissingFrontMatter));
+    }
+
+    #[test]
+    fn reads_every_field() {
+        let m = fm("---\ntitle: Nonspecific back pain\nalternative_names:\n  - Back pain - nonspecific\n\
+last_revised: 2012-12-06\nrevised_by: Dave R. Roger, M.D.\nsource: Johns Hopkins\n\
+see_also: [low-back-pain]\nsummary: Pain.\n---\n")
+        .unwrap();
+        assert_eq!(m.title, "Nonspecific back pain");
+        assert_eq!(m.alternative_names, vec!["Back pain - nonspecific"]);
+        assert_eq!(m.last_revised, jiff::civil::date(2012, 12, 6));
+        assert_eq!(m.revised_by.as_deref(), Some("Dave R. Roger, M.D."));
+        assert_eq!(m.see_also, vec![Located { value: Slug::new("low-back-pain"), line: 8 }]);
+    }
+
+    #[test]
+    fn problems_carry_file_lines() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("---\ntitle: A\nlast_revsied: 2012-01-01\n---\n", 3, "unknown field `last_revsied`"),
+            ("---\nlast_revised: 2012-01-01\n---\n", 1, "no `title`"),
+            ("---\ntitle: A\n---\n", 1, "no `last_revised`"),
+            ("---\ntitle: A\nlast_revised: 2012-13-45\n---\n", 3, "not a real date"),
+            ("---\ntitle: A\nlast_revised: 6/12/2012\n---\n", 3, "YYYY-MM-DD"),
+            ("---\ntitle: ''\nlast_revised: 2012-01-01\n---\n", 2, "`title` is empty"),
+            ("---\ntitle: [a list]\nlast_revised: 2012-01-01\n---\n", 2, "expected a string"),
+            (
+                "---\ntitle: A\nlast_revised: 2012-01-01\nsummary: \"unclosed\n---\n",
+                5,
+                "while scanning a quoted scalar on line 4",
+            ),
+        ];
+        for (text, line, needle) in cases {
+            let problems = fm(text).unwrap_err();
+            assert_eq!(problems[0].0, *line, "{text:?}: {problems:?}");
+            let msg = problems[0].1.to_string();
+            assert!(msg.contains(needle), "{text:?}: {msg}");
+        }
+    }
+
+    #[test]
+    fn see_also_entries_know_their_lines() {
+        let m = fm("---\ntitle: A\nlast_revised: 2012-01-01\nsee_also:\n  - b\n  - c\n---\n").unwrap();
+        let lines: Vec<usize> = m.see_also.iter().map(|s| s.line).collect();
+        assert_eq!(lines, vec![5, 6]);
+    }
+}

@@ -1,0 +1,167 @@
+//! The command line: clap types, converted once into validated settings with absolute paths.
+//! Nothing past [`Cli::into_command`] sees clap.
+
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{ARTICLES_DIR, SiteConfig, THEMES_DIR};
+
+#[derive(Debug, Parser)]
+#[command(name = "encyc", version, about = "Build a medical encyclopedia website from Markdown articles")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Build the site from articles/ into the output folder.
+    Build(BuildArgs),
+}
+
+/// Where the site is and where it goes.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder, holding articles/ (and optionally themes/ and encyc.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: <root>/output].
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Everything a build needs to know, checked: paths are absolute and safe to use.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site root, absolute.
+    pub root: PathBuf,
+    /// The site root as the user wrote it, for messages.
+    pub root_shown: PathBuf,
+    pub articles_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub site: SiteConfig,
+}
+
+/// What to do, with validated settings.
+#[derive(Debug)]
+pub enum Command {
+    Build { config: Config, quiet: bool },
+}
+
+impl Cli {
+    pub fn into_command(self) -> Result<Command> {
+        match self.command {
+            CliCommand::Build(args) => Ok(Command::Build { config: Config::from_args(&args.site)?, quiet: args.quiet }),
+        }
+    }
+}
+
+impl Config {
+    pub fn from_args(args: &SiteArgs) -> Result<Config> {
+        let root = std::fs::canonicalize(&args.root)
+            .with_context(|| format!("the site folder {} does not exist", args.root.display()))?;
+        if !root.is_dir() {
+            bail!("the site folder {} is not a folder", args.root.display());
+        }
+        let output = match &args.output {
+            Some(out) => resolve(out)?,
+            None => root.join("output"),
+        };
+        check_output(&root, &output)?;
+        let site = SiteConfig::load(&root)?;
+        Ok(Config {
+            articles_dir: root.join(ARTICLES_DIR),
+            root,
+            root_shown: args.root.clone(),
+            output_dir: output,
+            site,
+        })
+    }
+}
+
+/// Refuses output folders whose replacement could destroy sources.
+fn check_output(root: &Path, output: &Path) -> Result<()> {
+    let articles = root.join(ARTICLES_DIR);
+    let themes = root.join(THEMES_DIR);
+    let problem = if output == root {
+        Some("is the site folder itself")
+    } else if root.starts_with(output) {
+        Some("contains the site folder")
+    } else if output.starts_with(&articles) || articles.starts_with(output) {
+        Some("is, contains or is inside the articles folder")
+    } else if output.starts_with(&themes) {
+        Some("is inside the themes folder")
+    } else if output.parent().is_none() {
+        Some("is the root of the file system")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => bail!("refusing to write the site to {}: it {why}", output.display()),
+        None => Ok(()),
+    }
+}
+
+/// An absolute path with `.`/`..` resolved and symlinks of the existing part followed, for
+/// a path that may not exist yet.
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Follow symlinks in the part that exists, so `out -> articles` is caught too.
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dangerous_outputs_are_refused() {
+        let root = Path::new("/site");
+        for bad in ["/site", "/", "/site/articles", "/site/articles/out", "/site/themes/default"] {
+            assert!(check_output(root, Path::new(bad)).is_err(), "{bad}");
+        }
+        for ok in ["/site/output", "/elsewhere/out", "/site/public"] {
+            assert!(check_output(root, Path::new(ok)).is_ok(), "{ok}");
+        }
+    }
+}

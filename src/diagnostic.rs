@@ -1,0 +1,148 @@
+//! Problems an editor has to fix, each tied to a file (and a line where there is one).
+//!
+//! A build collects every diagnostic from every stage, prints them all sorted by file and
+//! line, and then fails once, so an editor sees the whole list instead of one error per run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// What is wrong. Messages are written for editors, not programmers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("cannot read the file: {0}")]
+    Unreadable(String),
+    #[error("the file is not valid UTF-8 text (first bad byte at offset {offset})")]
+    NotUtf8 { offset: usize },
+    #[error("the file does not start with front matter: its first line must be `---`")]
+    MissingFrontMatter,
+    #[error("the front matter opened on line 1 is never closed: add a line `---` after it")]
+    UnterminatedFrontMatter,
+    #[error("invalid front matter: {0}")]
+    BadFrontMatter(String),
+    #[error("the front matter has no `{0}`, which every article needs")]
+    MissingField(&'static str),
+    #[error("`{field}` is empty")]
+    EmptyField { field: &'static str },
+    #[error("`last_revised: {value}` is not a real date in the form YYYY-MM-DD ({reason})")]
+    BadDate { value: String, reason: String },
+    #[error("the slug `{slug}` is also used by {other}: slugs (file names) must be unique across all folders")]
+    DuplicateSlug { slug: String, other: PathBuf },
+    #[error("the slug `{slug}` differs only in letter case from {other}; they would collide on case-insensitive disks")]
+    SlugCaseCollision { slug: String, other: PathBuf },
+    #[error("the slug `{0}` is reserved for a page encyc generates; rename the file")]
+    ReservedSlug(String),
+    #[error("the {this} `{name}` is also the {what} of {other}")]
+    DuplicateName { name: String, this: &'static str, what: &'static str, other: PathBuf },
+    #[error("link to `{target}`: there is no article with the slug `{slug}`{hint}")]
+    BrokenLink { target: String, slug: String, hint: String },
+    #[error("link to `{target}`: {article} has no section with the id `{anchor}`{hint}")]
+    BrokenAnchor { target: String, article: String, anchor: String, hint: String },
+    #[error("wiki link `[[{0}]]`: no article has this title or alternative name")]
+    UnknownWikiName(String),
+    #[error(
+        "wiki link `[[{name}]]` is ambiguous: it is an alternative name of {candidates}; link to one of them by title"
+    )]
+    AmbiguousWikiName { name: String, candidates: String },
+    #[error("see_also `{0}`: there is no article with this slug")]
+    BrokenSeeAlso(String),
+    #[error("see_also `{0}` names this article itself")]
+    SelfSeeAlso(String),
+    #[error("link to `{0}`: only http, https, mailto and tel links are allowed")]
+    UnsafeLink(String),
+    #[error("{0}")]
+    Outline(String),
+    #[error(
+        "link to `{0}`: encyc only links to other articles (`slug.md`) and to web addresses; other files are not published"
+    )]
+    UnpublishedFile(String),
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Relative to the site root, as the editor knows it: `articles/foo.md`, `encyc.yaml`.
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<PathBuf>, line: Option<usize>, problem: Problem) -> Self {
+        Diagnostic { file: file.into(), line, problem }
+    }
+
+    /// Shows the file relative to `root` as the user named it (`site/articles/foo.md:3`).
+    pub fn display_under<'a>(&'a self, root: &'a Path) -> impl fmt::Display + 'a {
+        DisplayUnder { diag: self, root }
+    }
+}
+
+struct DisplayUnder<'a> {
+    diag: &'a Diagnostic,
+    root: &'a Path,
+}
+
+impl fmt::Display for DisplayUnder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = if self.root.as_os_str().is_empty() || self.root == Path::new(".") {
+            self.diag.file.clone()
+        } else {
+            self.root.join(&self.diag.file)
+        };
+        match self.diag.line {
+            Some(line) => write!(f, "{}:{line}: {}", file.display(), self.diag.problem),
+            None => write!(f, "{}: {}", file.display(), self.diag.problem),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.display_under(Path::new("")).fmt(f)
+    }
+}
+
+/// Every problem of one build, sorted by file and line so that output is stable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+    /// How paths are shown: the site root as the user named it.
+    root: PathBuf,
+}
+
+impl Diagnostics {
+    pub fn new(mut items: Vec<Diagnostic>, root: &Path) -> Self {
+        items.sort_by(|a, b| (&a.file, a.line, a.problem.to_string()).cmp(&(&b.file, b.line, b.problem.to_string())));
+        items.dedup();
+        Diagnostics { items, root: root.to_path_buf() }
+    }
+
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    pub fn file_count(&self) -> usize {
+        let mut files: Vec<&PathBuf> = self.items.iter().map(|d| &d.file).collect();
+        files.dedup();
+        files.len()
+    }
+}
+
+impl Diagnostics {
+    /// One line: how many problems in how many files.
+    pub fn summary(&self) -> String {
+        let n = self.items.len();
+        let files = self.file_count();
+        format!("{n} problem{} in {files} file{}", if n == 1 { "" } else { "s" }, if files == 1 { "" } else { "s" })
+    }
+}
+
+/// Every diagnostic on its own line, `error: file:line: message`.
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.items {
+            writeln!(f, "error: {}", d.display_under(&self.root))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! Filing names under the A–Z bar: which letter a title or alternative name belongs to, and
+//! the order in which names are listed on a letter page.
+//!
+//! Filing ignores letter case, accents and leading punctuation: "Ménière disease" files under
+//! M, "\"Broken heart\" syndrome" under B, "5-alpha-reductase deficiency" under 0-9. Names that
+//! start with no letter or digit at all (only punctuation or emoji) also file under 0-9, the
+//! page for everything that is not A–Z. Letters of other scripts are transliterated first
+//! (deunicode), so "Æ" files under A.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One of the 27 sections of the A–Z bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Letter {
+    /// An ASCII upper-case letter `A`..=`Z`.
+    Alpha(u8),
+    /// Digits and everything that does not file under a letter.
+    Other,
+}
+
+impl Letter {
+    /// All sections in the order of the bar: A … Z, then 0-9.
+    pub fn all() -> impl Iterator<Item = Letter> {
+        (b'A'..=b'Z').map(Letter::Alpha).chain(std::iter::once(Letter::Other))
+    }
+
+    /// The label shown in the bar.
+    pub fn label(self) -> String {
+        match self {
+            Letter::Alpha(c) => (c as char).to_string(),
+            Letter::Other => "0-9".to_string(),
+        }
+    }
+
+    /// The file name of this letter's page.
+    pub fn file_name(self) -> String {
+        match self {
+            Letter::Alpha(c) => format!("letter-{}.html", (c as char).to_ascii_lowercase()),
+            Letter::Other => "letter-0-9.html".to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Letter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+impl Serialize for Letter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.label())
+    }
+}
+
+/// The letter a name files under.
+pub fn letter_of(name: &str) -> Letter {
+    match folded(name).chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => Letter::Alpha(c.to_ascii_uppercase() as u8),
+        _ => Letter::Other,
+    }
+}
+
+/// The key names are sorted by on a letter page: transliterated, lower-case, without leading
+/// punctuation. Callers add the name itself as a tie-breaker so the order is total.
+pub fn sort_key(name: &str) -> String {
+    folded(name)
+}
+
+/// `name` transliterated to ASCII, lower-cased, starting at its first letter or digit.
+/// Symbols that transliterate to words (emoji become `:grinning:`-like names) are treated
+/// as punctuation, so an emoji-only title does not file under a letter of its description.
+fn folded(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut buf = [0u8; 4];
+    for ch in name.chars() {
+        let ascii: &str = if ch.is_ascii() {
+            ch.encode_utf8(&mut buf)
+        } else if ch.is_alphanumeric() {
+            deunicode::deunicode_char(ch).unwrap_or("")
+        } else {
+            // Punctuation, symbols and emoji count only as separators.
+            " "
+        };
+        for c in ascii.chars() {
+            if out.is_empty() && !c.is_ascii_alphanumeric() {
+                continue;
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filing_table() {
+        let cases = [
+            ("Nonspecific back pain", "N"),
+            ("back pain - nonspecific", "B"),
+            ("Ménière disease", "M"),
+            ("Écthyma", "E"),
+            ("Ångström retinal sign", "A"),
+            ("\"Broken heart\" syndrome", "B"),
+            ("(Para)thyroid adenoma", "P"),
+            ("pH imbalance", "P"),
+            ("5-alpha-reductase deficiency", "0-9"),
+            ("11-beta-hydroxylase deficiency", "0-9"),
+            ("¿Qué?", "Q"),
+            ("Æsthesia", "A"),
+            ("...", "0-9"),
+            ("😀😀", "0-9"),
+            ("😀 Smile", "S"),
+            ("", "0-9"),
+            ("   ", "0-9"),
+        ];
+        for (name, want) in cases {
+            assert_eq!(letter_of(name).label(), want, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn sorting_ignores_case_accents_and_leading_punctuation() {
+        let mut names = vec!["zeta", "\"Broken heart\" syndrome", "Ménière disease", "apple", "Meniere", "Back pain"];
+        names.sort_by_key(|n| (sort_key(n), n.to_string()));
+        assert_eq!(
+            names,
+            vec!["apple", "Back pain", "\"Broken heart\" syndrome", "Meniere", "Ménière disease", "zeta"]
+        );
+    }
+
+    #[test]
+    fn the_bar_has_27_sections_in_order() {
+        let labels: Vec<String> = Letter::all().map(Letter::label).collect();
+        assert_eq!(labels.len(), 27);
+        assert_eq!(labels[0], "A");
+        assert_eq!(labels[25], "Z");
+        assert_eq!(labels[26], "0-9");
+        assert_eq!(Letter::Other.file_name(), "letter-0-9.html");
+        assert_eq!(Letter::Alpha(b'N').file_name(), "letter-n.html");
+    }
+}

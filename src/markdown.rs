@@ -1,0 +1,426 @@
+//! Article bodies: Markdown to HTML with stable heading ids, every link classified for the
+//! link checker, warning callouts, and sanitising of raw HTML.
+//!
+//! Rendering happens in two steps so that the expensive one can be cached by content:
+//! [`parse_body`] depends only on the body text; [`ParsedBody::finish`] fills in the hrefs of
+//! wiki links, which depend on the other articles' names, and sanitises raw HTML.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::paths::{Href, Slug};
+
+/// Ids the page templates use; headings never take them.
+pub const RESERVED_IDS: &[&str] = &["main-content", "site-search", "az-nav", "see-also", "top"];
+
+/// The placeholder written as a wiki link's href until the link stage knows its target.
+const WIKI_PLACEHOLDER: &str = "encyc-wiki:";
+
+/// A heading of the body, with the id that anchors link to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+    pub line: usize,
+}
+
+/// Where a link in the body points, as far as the body alone can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `[text](slug.md)` or `[text](slug.md#anchor)`.
+    Article { slug: Slug, anchor: Option<String> },
+    /// `[[Name]]`, `[[Name#anchor]]` or `[[Name|text]]`; `slot` numbers the wiki links.
+    Wiki { name: String, anchor: Option<String>, slot: usize },
+    /// `[text](#anchor)` within the same article.
+    SamePage { anchor: String },
+    /// `https://…`, `mailto:…` and the like.
+    External,
+    /// A scheme that could run code or is unknown (`javascript:`, `data:`).
+    Unsafe,
+    /// A relative link to something that is not an article (`image.png`, `/about.html`).
+    Unpublished,
+}
+
+/// One link of the body: what was written, where, and what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    pub line: usize,
+    pub written: String,
+    pub target: LinkTarget,
+}
+
+/// A heading whose level does not fit the page outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlineProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// A body parsed and rendered, waiting for its wiki links' hrefs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedBody {
+    html: String,
+    /// Byte ranges of the wiki placeholders in `html`, in slot order.
+    wiki_slots: Vec<Range<usize>>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<BodyLink>,
+    pub outline_problems: Vec<OutlineProblem>,
+    /// Raw HTML was written in the body, so the finished HTML must be sanitised.
+    pub has_raw_html: bool,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Maps byte offsets of the body to lines of the file.
+struct Lines {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl Lines {
+    fn new(text: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Lines { starts, first_line }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1 + self.first_line
+    }
+}
+
+/// Parses and renders a body. `first_line` is the file line the body starts on.
+pub fn parse_body(body: &str, first_line: usize) -> ParsedBody {
+    let lines = Lines::new(body, first_line);
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut headings = Vec::new();
+    let mut links = Vec::new();
+    let mut outline_problems = Vec::new();
+    let mut has_raw_html = false;
+    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    // The heading being read: where its start event is, its level, its line, its text.
+    let mut open_heading: Option<(usize, HeadingLevel, usize, String)> = None;
+    let mut wiki_count = 0;
+    let mut last_level = 1u8;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                open_heading = Some((events.len(), level, lines.line_of(range.start), String::new()));
+                event
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((start, level, line, text)) = open_heading.take() {
+                    let n = level as u8;
+                    if n == 1 {
+                        outline_problems.push(OutlineProblem {
+                            line,
+                            message: "a level-1 heading (`# …`) in the body: the title is the page's only level-1 heading, so sections start at `##`".into(),
+                        });
+                    } else if n > last_level + 1 {
+                        outline_problems.push(OutlineProblem {
+                            line,
+                            message: format!("heading level jumps from {last_level} to {n}: use `{}` here so the outline has no gaps", "#".repeat(last_level as usize + 1)),
+                        });
+                    }
+                    last_level = n;
+                    let id = set_heading_id(&mut events[start], &text, &mut used_ids);
+                    headings.push(Heading { level: n, id, text: text.trim().to_string(), line });
+                }
+                event
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, _, _, text)) = open_heading.as_mut() {
+                    text.push_str(t);
+                }
+                event
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                event
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let line = lines.line_of(range.start);
+                let (target, href) = classify(link_type, &dest_url, wiki_count);
+                if matches!(target, LinkTarget::Wiki { .. }) {
+                    wiki_count += 1;
+                }
+                links.push(BodyLink { line, written: dest_url.to_string(), target });
+                Event::Start(Tag::Link { link_type, dest_url: href, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let line = lines.line_of(range.start);
+                let (target, href) = classify(link_type, &dest_url, usize::MAX);
+                // An image is never an article; an image "of" an article is unpublished.
+                let target = match target {
+                    LinkTarget::Article { .. } | LinkTarget::SamePage { .. } | LinkTarget::Wiki { .. } => {
+                        LinkTarget::Unpublished
+                    }
+                    other => other,
+                };
+                links.push(BodyLink { line, written: dest_url.to_string(), target });
+                Event::Start(Tag::Image { link_type, dest_url: href, title, id })
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            other => other,
+        };
+        events.push(event);
+    }
+
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let wiki_slots = find_wiki_slots(&html, wiki_count);
+    ParsedBody { html, wiki_slots, headings, links, outline_problems, has_raw_html }
+}
+
+/// Gives the heading at `start` its id: the one written with `{#id}`, or one made from its
+/// text. Returns the id.
+fn set_heading_id<'a>(start: &mut Event<'a>, text: &str, used: &mut HashSet<String>) -> String {
+    let Event::Start(Tag::Heading { id, .. }) = start else {
+        unreachable!("set_heading_id is given the heading's start event")
+    };
+    let base = match id.as_deref() {
+        Some(written) if !written.is_empty() => written.to_string(),
+        _ => heading_id(text),
+    };
+    let mut unique = base.clone();
+    let mut n = 2;
+    while !used.insert(unique.clone()) {
+        unique = format!("{base}-{n}");
+        n += 1;
+    }
+    *id = Some(CowStr::from(unique.clone()));
+    unique
+}
+
+/// The id a heading gets from its text: `Expectations (prognosis)` → `expectations-prognosis`.
+pub fn heading_id(text: &str) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut id = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    while id.ends_with('-') {
+        id.pop();
+    }
+    if id.is_empty() { "section".to_string() } else { id }
+}
+
+fn callout_open(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
+        }
+        BlockQuoteKind::Tip => {
+            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
+        }
+        BlockQuoteKind::Important => {
+            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
+        }
+        BlockQuoteKind::Warning => {
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
+        }
+        BlockQuoteKind::Caution => {
+            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
+        }
+    }
+}
+
+/// Decides what a link destination means and what href to write for it now.
+fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTarget, CowStr<'a>) {
+    if let LinkType::WikiLink { .. } = link_type {
+        let (name, anchor) = split_fragment(dest);
+        let target = LinkTarget::Wiki { name: name.trim().to_string(), anchor: anchor.map(str::to_string), slot };
+        return (target, format!("{WIKI_PLACEHOLDER}{slot}").into());
+    }
+    if matches!(link_type, LinkType::Email) {
+        return (LinkTarget::External, dest.clone());
+    }
+    let trimmed = dest.trim();
+    if let Some(anchor) = trimmed.strip_prefix('#') {
+        return (LinkTarget::SamePage { anchor: anchor.to_string() }, dest.clone());
+    }
+    if let Some(scheme) = scheme_of(trimmed) {
+        return if ["http", "https", "mailto", "tel"].contains(&scheme.to_ascii_lowercase().as_str()) {
+            (LinkTarget::External, dest.clone())
+        } else {
+            (LinkTarget::Unsafe, "".into())
+        };
+    }
+    if trimmed.starts_with("//") {
+        return (LinkTarget::External, dest.clone());
+    }
+    let (path, anchor) = split_fragment(trimmed);
+    let path = path.split('?').next().unwrap_or(path);
+    let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some(stem) = file.strip_suffix(".md").filter(|s| !s.is_empty()) {
+        let decoded = percent_encoding::percent_decode_str(stem).decode_utf8_lossy();
+        let slug = Slug::new(decoded.into_owned());
+        let href = slug.href().with_fragment(anchor);
+        return (LinkTarget::Article { slug, anchor: anchor.map(str::to_string) }, href.as_str().to_string().into());
+    }
+    (LinkTarget::Unpublished, dest.clone())
+}
+
+fn split_fragment(dest: &str) -> (&str, Option<&str>) {
+    match dest.split_once('#') {
+        Some((path, frag)) => (path, Some(frag).filter(|f| !f.is_empty())),
+        None => (dest, None),
+    }
+}
+
+/// The URL scheme of `dest`, if it has one (`javascript` for `javascript:alert(1)`).
+fn scheme_of(dest: &str) -> Option<&str> {
+    // Browsers ignore ASCII whitespace and control characters inside a scheme
+    // (`java\tscript:`), so anything before a colon that is not a plain path counts.
+    let colon = dest.find(':')?;
+    let before = &dest[..colon];
+    if before.contains(['/', '?', '#']) {
+        return None;
+    }
+    Some(before)
+}
+
+fn find_wiki_slots(html: &str, count: usize) -> Vec<Range<usize>> {
+    let mut slots = Vec::with_capacity(count);
+    let needle = format!("href=\"{WIKI_PLACEHOLDER}");
+    let mut from = 0;
+    while slots.len() < count {
+        let Some(found) = html[from..].find(&needle) else { break };
+        let start = from + found + "href=\"".len();
+        let digits = html[start + WIKI_PLACEHOLDER.len()..].bytes().take_while(u8::is_ascii_digit).count();
+        let end = start + WIKI_PLACEHOLDER.len() + digits;
+        slots.push(start..end);
+        from = end;
+    }
+    slots
+}
+
+impl ParsedBody {
+    /// The final HTML, given the href of each wiki link in slot order.
+    pub fn finish(&self, wiki_hrefs: &[Href]) -> String {
+        let mut out = String::with_capacity(self.html.len() + 64 * wiki_hrefs.len());
+        let mut from = 0;
+        for (slot, href) in self.wiki_slots.iter().zip(wiki_hrefs) {
+            out.push_str(&self.html[from..slot.start]);
+            pulldown_cmark_escape::escape_href(&mut out, href.as_str()).expect("writing to a String cannot fail");
+            from = slot.end;
+        }
+        out.push_str(&self.html[from..]);
+        if self.has_raw_html { sanitise(&out) } else { out }
+    }
+
+    /// The body's plain text with markup removed (for search and descriptions).
+    pub fn html(&self) -> &str {
+        &self.html
+    }
+}
+
+/// Raw HTML from authors goes through ammonia. What our own renderer writes (heading ids,
+/// callouts) is on its allow-list, so a body with raw HTML keeps the same structure.
+fn sanitise(html: &str) -> String {
+    static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id", "class", "role"]).link_rel(None);
+        b
+    });
+    CLEANER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_table() {
+        for (text, id) in [
+            ("Treatment", "treatment"),
+            ("Expectations (prognosis)", "expectations-prognosis"),
+            ("Causes, incidence, and risk factors", "causes-incidence-and-risk-factors"),
+            ("Ménière's disease", "meniere-s-disease"),
+            ("!!!", "section"),
+        ] {
+            assert_eq!(heading_id(text), id, "{text}");
+        }
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_lines() {
+        let b = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5);
+        let ids: Vec<&str> = b.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["treatment", "treatment-2", "main-content-2"]);
+        assert_eq!(b.headings[1].line, 9);
+        assert!(b.html().contains("<h2 id=\"treatment\">Treatment</h2>"), "{}", b.html());
+    }
+
+    #[test]
+    fn links_are_classified_with_lines() {
+        let body = "See [low back pain](low-back-pain.md) and\n[its treatment](low-back-pain.md#treatment),\n\
+[[Sciatica]], [[Slipped disk|a slipped disk]], [above](#symptoms),\n\
+[web](https://example.org), [bad](javascript:alert(1)), [img](photo.png).\n";
+        let b = parse_body(body, 10);
+        let got: Vec<(usize, &LinkTarget)> = b.links.iter().map(|l| (l.line, &l.target)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (10, &LinkTarget::Article { slug: Slug::new("low-back-pain"), anchor: None }),
+                (11, &LinkTarget::Article { slug: Slug::new("low-back-pain"), anchor: Some("treatment".into()) }),
+                (12, &LinkTarget::Wiki { name: "Sciatica".into(), anchor: None, slot: 0 }),
+                (12, &LinkTarget::Wiki { name: "Slipped disk".into(), anchor: None, slot: 1 }),
+                (12, &LinkTarget::SamePage { anchor: "symptoms".into() }),
+                (13, &LinkTarget::External),
+                (13, &LinkTarget::Unsafe),
+                (13, &LinkTarget::Unpublished),
+            ]
+        );
+        let html = b.finish(&[Href::new("sciatica.html"), Href::new("herniated-disk.html")]);
+        assert!(html.contains("<a href=\"low-back-pain.html#treatment\">its treatment</a>"), "{html}");
+        assert!(html.contains("<a href=\"sciatica.html\">Sciatica</a>"), "{html}");
+        assert!(html.contains("<a href=\"herniated-disk.html\">a slipped disk</a>"), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+    }
+
+    #[test]
+    fn warning_callouts_become_notes() {
+        let b = parse_body("> [!WARNING]\n> Call 911.\n", 1);
+        let html = b.finish(&[]);
+        assert!(html.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{html}");
+        assert!(html.contains("<p>Call 911.</p>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_but_our_markup_survives() {
+        let b = parse_body(
+            "## Symptoms\n\n<script>alert(1)</script>\n\n<a href=\"javascript:x\" onclick=\"y()\">hi</a> <b>bold</b>\n\n> [!WARNING]\n> Go.\n",
+            1,
+        );
+        assert!(b.has_raw_html);
+        let html = b.finish(&[]);
+        assert!(!html.contains("<script") && !html.contains("onclick") && !html.contains("javascript"), "{html}");
+        assert!(html.contains("<b>bold</b>"), "{html}");
+        assert!(html.contains("<h2 id=\"symptoms\">"), "{html}");
+        assert!(html.contains("class=\"callout callout-warning\" role=\"note\""), "{html}");
+    }
+
+    #[test]
+    fn outline_problems_are_reported() {
+        let b = parse_body("# Title again\n\n## A\n\n#### Too deep\n", 4);
+        let lines: Vec<usize> = b.outline_problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [4, 8]);
+    }
+}

@@ -1,0 +1,168 @@
+//! Newtypes for the names that are easy to mix up: an article's slug, its source path
+//! (relative to `articles/`), a page's output path (relative to the output folder) and the
+//! relative href that links to it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
+
+/// Characters that must be escaped inside one path segment of a URL.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']')
+    .add(b'\'');
+
+/// An article's identity: its file name without `.md`. Unique across all subfolders.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn new(slug: impl Into<String>) -> Self {
+        Slug(slug.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Where this article's page is written.
+    pub fn output_path(&self) -> OutputPath {
+        OutputPath(format!("{}.html", self.0))
+    }
+
+    /// The relative link to this article's page from any page at the top of the site.
+    pub fn href(&self) -> Href {
+        Href(format!("{}.html", utf8_percent_encode(&self.0, SEGMENT)))
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A source file's path relative to the `articles/` folder, with `/` separators.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourcePath(String);
+
+impl SourcePath {
+    /// `relative` must be relative to the articles folder.
+    pub fn new(relative: &Path) -> Self {
+        let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        SourcePath(parts.join("/"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The slug: the file name without its `.md` extension.
+    pub fn slug(&self) -> Slug {
+        let name = self.0.rsplit('/').next().unwrap_or(&self.0);
+        Slug(name.strip_suffix(".md").unwrap_or(name).to_string())
+    }
+
+    /// The path as shown to editors: relative to the site root (`articles/foo.md`).
+    pub fn display_path(&self) -> PathBuf {
+        Path::new(crate::config::ARTICLES_DIR).join(&self.0)
+    }
+}
+
+impl fmt::Display for SourcePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A page's path relative to the output folder, with `/` separators (`assets/style.css`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OutputPath(String);
+
+impl OutputPath {
+    pub fn new(path: impl Into<String>) -> Self {
+        OutputPath(path.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The file system path under `root`.
+    pub fn under(&self, root: &Path) -> PathBuf {
+        self.0.split('/').fold(root.to_path_buf(), |p, part| p.join(part))
+    }
+}
+
+impl fmt::Display for OutputPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A URL as written into an `href`: already percent-encoded, relative unless stated.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Href(String);
+
+impl Href {
+    pub fn new(href: impl Into<String>) -> Self {
+        Href(href.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// This href with `#fragment` appended (the fragment is an id we generated, so it needs
+    /// no escaping beyond what ids allow).
+    pub fn with_fragment(&self, fragment: Option<&str>) -> Href {
+        match fragment {
+            Some(f) => Href(format!("{}#{}", self.0, utf8_percent_encode(f, SEGMENT))),
+            None => self.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Href {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_comes_from_the_file_name_in_any_folder() {
+        let p = SourcePath::new(Path::new("spine/low-back-pain.md"));
+        assert_eq!(p.slug().as_str(), "low-back-pain");
+        assert_eq!(p.display_path(), Path::new("articles/spine/low-back-pain.md"));
+    }
+
+    #[test]
+    fn hrefs_escape_spaces_and_unicode() {
+        let slug = Slug::new("Ménière disease?");
+        assert_eq!(slug.href().as_str(), "M%C3%A9ni%C3%A8re%20disease%3F.html");
+        assert_eq!(slug.output_path().as_str(), "Ménière disease?.html");
+    }
+}

@@ -1,0 +1,254 @@
+//! Stage 3, render: every page of the site as bytes in memory, rendered in parallel from
+//! typed, borrowed template contexts. The A–Z bar is rendered once and shared.
+
+mod theme;
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use theme::Theme;
+
+use crate::config::SiteConfig;
+use crate::letters::Letter;
+use crate::paths::{Href, OutputPath};
+use crate::site::{LinkedArticle, Site};
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: OutputPath,
+    pub bytes: Vec<u8>,
+}
+
+/// What every page template sees.
+#[derive(Serialize)]
+struct Layout<'a> {
+    site: SiteView<'a>,
+    /// Prefix for links to other pages: empty (pages sit side by side) except on the 404
+    /// page, which hosts serve at any depth and which therefore links from `base_path`.
+    root: &'a str,
+    /// The rendered A–Z bar.
+    az_bar: &'a str,
+    /// The `<meta name="description">`, when the page has one.
+    description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    language: &'a str,
+    disclaimer: &'a str,
+}
+
+#[derive(Serialize)]
+struct AzBar<'a> {
+    root: &'a str,
+    letters: Vec<AzLetter>,
+}
+
+#[derive(Serialize)]
+struct AzLetter {
+    label: String,
+    href: Option<String>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
+    article: ArticleView<'a>,
+}
+
+#[derive(Serialize)]
+struct ArticleView<'a> {
+    title: &'a str,
+    alternative_names: &'a [String],
+    body: String,
+    see_also: Vec<LinkView<'a>>,
+    last_revised: DateView,
+    revised_by: Option<&'a str>,
+    source: Option<&'a str>,
+    summary: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    title: &'a str,
+    href: Href,
+}
+
+#[derive(Serialize)]
+struct DateView {
+    /// `2012-12-06`, for `<time datetime>`.
+    iso: String,
+    /// `December 6, 2012`.
+    display: String,
+}
+
+impl DateView {
+    fn new(date: jiff::civil::Date) -> Self {
+        DateView { iso: date.to_string(), display: date.strftime("%B %-d, %Y").to_string() }
+    }
+}
+
+#[derive(Serialize)]
+struct LetterPage<'a> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
+    letter: String,
+    entries: Vec<EntryView<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryView<'a> {
+    name: &'a str,
+    href: Href,
+    /// For an alternative name: the title of the article it stands for.
+    see: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
+    introduction: Vec<&'a str>,
+    article_count: usize,
+    recent: Vec<RecentView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RecentView<'a> {
+    title: &'a str,
+    href: Href,
+    summary: Option<&'a str>,
+    last_revised: DateView,
+}
+
+/// Renders every page of `site`: articles, letter pages, home, 404 and the theme's assets.
+pub fn render(site: &Site, theme: &Theme, config: &SiteConfig) -> Result<Vec<Page>> {
+    let site_view = || SiteView { title: &config.title, language: &config.language, disclaimer: &config.disclaimer };
+    let az_bar = render_az(site, theme, "", None)?;
+    let layout = |description| Layout { site: site_view(), root: "", az_bar: &az_bar, description };
+
+    let mut pages: Vec<Page> = site
+        .articles
+        .par_iter()
+        .map(|linked| render_article(site, linked, theme, layout(linked.article.meta.summary.as_deref())))
+        .collect::<Result<_>>()?;
+
+    let letters: Vec<Page> = site
+        .letters
+        .par_iter()
+        .map(|(letter, entries)| {
+            let bar = render_az(site, theme, "", Some(*letter))?;
+            let context = LetterPage {
+                layout: Layout { site: site_view(), root: "", az_bar: &bar, description: None },
+                letter: letter.label(),
+                entries: entries
+                    .iter()
+                    .map(|e| {
+                        let target = &site.articles[e.article].article;
+                        EntryView {
+                            name: &e.name,
+                            href: target.slug.href(),
+                            see: e.is_alternative.then_some(target.meta.title.as_str()),
+                        }
+                    })
+                    .collect(),
+            };
+            render_page(theme, "letter.html", &context, OutputPath::new(letter.file_name()))
+        })
+        .collect::<Result<_>>()?;
+    pages.extend(letters);
+
+    let home = HomePage {
+        layout: layout(None),
+        introduction: config.introduction.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
+        article_count: site.articles.len(),
+        recent: site
+            .recent
+            .iter()
+            .map(|&i| {
+                let a = &site.articles[i].article;
+                RecentView {
+                    title: &a.meta.title,
+                    href: a.slug.href(),
+                    summary: a.meta.summary.as_deref(),
+                    last_revised: DateView::new(a.meta.last_revised),
+                }
+            })
+            .collect(),
+    };
+    pages.push(render_page(theme, "home.html", &home, OutputPath::new("index.html"))?);
+
+    let bar_404 = render_az(site, theme, &config.base_path, None)?;
+    let not_found = Layout { site: site_view(), root: &config.base_path, az_bar: &bar_404, description: None };
+    pages.push(render_page(theme, "404.html", &not_found, OutputPath::new("404.html"))?);
+
+    for (path, bytes) in &theme.assets {
+        pages.push(Page { path: path.clone(), bytes: bytes.clone() });
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+fn render_article(site: &Site, linked: &LinkedArticle, theme: &Theme, layout: Layout<'_>) -> Result<Page> {
+    let a = &linked.article;
+    let context = ArticlePage {
+        layout,
+        article: ArticleView {
+            title: &a.meta.title,
+            alternative_names: &a.meta.alternative_names,
+            body: a.body.finish(&linked.wiki_hrefs),
+            see_also: linked
+                .see_also
+                .iter()
+                .map(|&i| {
+                    let target = &site.articles[i].article;
+                    LinkView { title: &target.meta.title, href: target.slug.href() }
+                })
+                .collect(),
+            last_revised: DateView::new(a.meta.last_revised),
+            revised_by: a.meta.revised_by.as_deref(),
+            source: a.meta.source.as_deref(),
+            summary: a.meta.summary.as_deref(),
+        },
+    };
+    render_page(theme, "article.html", &context, a.slug.output_path())
+        .with_context(|| format!("while rendering {}", a.source.display_path().display()))
+}
+
+/// The A–Z bar: letters with entries link to their page; `current` is marked for the
+/// letter page being rendered.
+fn render_az(site: &Site, theme: &Theme, root: &str, current: Option<Letter>) -> Result<String> {
+    let bar = AzBar {
+        root,
+        letters: site
+            .letters
+            .iter()
+            .map(|(letter, entries)| AzLetter {
+                label: letter.label(),
+                href: (!entries.is_empty()).then(|| letter.file_name()),
+                current: current == Some(*letter),
+            })
+            .collect(),
+    };
+    let context = tera::Context::from_serialize(&bar).map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))?;
+    theme
+        .tera
+        .render("az.html", &context)
+        .map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))
+        .context("while rendering the template az.html")
+}
+
+fn render_page<T: Serialize>(theme: &Theme, template: &str, context: &T, path: OutputPath) -> Result<Page> {
+    let context = tera::Context::from_serialize(context).map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))?;
+    let html = theme
+        .tera
+        .render(template, &context)
+        .map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))
+        .with_context(|| format!("while rendering the template {template}"))?;
+    Ok(Page { path, bytes: html.into_bytes() })
+}

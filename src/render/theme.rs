@@ -1,0 +1,118 @@
+//! The theme: Tera templates and static assets. The default theme is compiled into the
+//! binary, so a folder holding only `articles/` builds; a site overrides any single file by
+//! putting one of the same name in `themes/<theme>/`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use tera::Tera;
+
+use crate::article::{ContentHash, content_hash};
+use crate::config::THEMES_DIR;
+use crate::paths::OutputPath;
+
+/// The templates every theme has, embedded from `themes/default/`.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/base.html")),
+    ("az.html", include_str!("../../themes/default/az.html")),
+    ("article.html", include_str!("../../themes/default/article.html")),
+    ("letter.html", include_str!("../../themes/default/letter.html")),
+    ("home.html", include_str!("../../themes/default/home.html")),
+    ("404.html", include_str!("../../themes/default/404.html")),
+];
+
+/// Static files of the default theme, published under `assets/`.
+const ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../themes/default/style.css"))];
+
+/// The templates, parsed once, and the assets to publish.
+#[derive(Debug)]
+pub struct Theme {
+    pub(crate) tera: Tera,
+    pub assets: Vec<(OutputPath, Vec<u8>)>,
+    /// Changes whenever any template or asset changes.
+    pub fingerprint: ContentHash,
+}
+
+impl Theme {
+    /// The default theme with the overrides found in `<root>/themes/<name>/`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme> {
+        let dir = root.join(THEMES_DIR).join(name);
+        let mut templates: Vec<(String, String)> =
+            TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut assets: Vec<(String, Vec<u8>)> = ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+        match std::fs::read_dir(&dir) {
+            Ok(entries) => {
+                let mut entries: Vec<_> = entries
+                    .collect::<std::io::Result<_>>()
+                    .with_context(|| format!("cannot read the theme folder {}", dir.display()))?;
+                entries.sort_by_key(|e| e.file_name());
+                for entry in entries {
+                    let path = entry.path();
+                    let file_name = entry.file_name().to_string_lossy().into_owned();
+                    if file_name.starts_with('.') || !path.is_file() {
+                        continue;
+                    }
+                    if file_name.ends_with(".html") {
+                        let Some(slot) = templates.iter_mut().find(|(n, _)| *n == file_name) else {
+                            let known: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
+                            bail!(
+                                "{} is not a template encyc uses (the templates are: {})",
+                                path.display(),
+                                known.join(", ")
+                            );
+                        };
+                        slot.1 = std::fs::read_to_string(&path)
+                            .with_context(|| format!("cannot read {}", path.display()))?;
+                    } else {
+                        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                        match assets.iter_mut().find(|(n, _)| *n == file_name) {
+                            Some(slot) => slot.1 = bytes,
+                            None => assets.push((file_name, bytes)),
+                        }
+                    }
+                }
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                if name != "default" {
+                    bail!("the theme `{name}` is set in the config, but there is no folder {}", dir.display());
+                }
+            }
+            Err(err) => return Err(err).with_context(|| format!("cannot read the theme folder {}", dir.display())),
+        }
+        assets.sort();
+        Theme::from_parts(templates, assets, &dir)
+    }
+
+    fn from_parts(templates: Vec<(String, String)>, assets: Vec<(String, Vec<u8>)>, dir: &Path) -> Result<Theme> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (name, text) in &templates {
+            hasher.update(name.as_bytes());
+            hasher.update(&content_hash(text.as_bytes()).to_le_bytes());
+        }
+        for (name, bytes) in &assets {
+            hasher.update(name.as_bytes());
+            hasher.update(&content_hash(bytes).to_le_bytes());
+        }
+        let mut tera = Tera::new();
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| anyhow::anyhow!("{}", tera_message(&e)))
+            .with_context(|| format!("in the theme templates (overrides in {})", dir.display()))?;
+        Ok(Theme {
+            tera,
+            assets: assets.into_iter().map(|(n, b)| (OutputPath::new(format!("assets/{n}")), b)).collect(),
+            fingerprint: hasher.digest128(),
+        })
+    }
+}
+
+/// Tera's errors keep the useful part in their source chain; flatten it into one message.
+pub(crate) fn tera_message(err: &tera::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}

@@ -1,0 +1,345 @@
+//! Stage 2, link: put the articles side by side. Checks slugs and names for clashes, resolves
+//! every link, anchor and see-also entry, files every name under its letter, and picks the
+//! recently revised articles. Collects every problem before failing.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::article::Article;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::letters::{Letter, letter_of, sort_key};
+use crate::markdown::LinkTarget;
+use crate::paths::{Href, Slug};
+
+/// An article with everything that depends on the other articles worked out.
+#[derive(Debug, Clone)]
+pub struct LinkedArticle {
+    pub article: Arc<Article>,
+    /// The href of each wiki link in the body, in slot order.
+    pub wiki_hrefs: Vec<Href>,
+    /// Indexes (into [`Site::articles`]) of the see-also articles, in the order written.
+    pub see_also: Vec<usize>,
+}
+
+/// A name listed on a letter page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    /// Index into [`Site::articles`].
+    pub article: usize,
+    /// An alternative name, listed as "name, see Title".
+    pub is_alternative: bool,
+}
+
+/// The whole site, linked and checked.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Sorted by slug.
+    pub articles: Vec<LinkedArticle>,
+    /// All 27 sections of the A–Z bar, in bar order, each sorted for display.
+    pub letters: Vec<(Letter, Vec<Entry>)>,
+    /// Indexes of the most recently revised articles, newest first.
+    pub recent: Vec<usize>,
+}
+
+/// Slugs that would collide with pages encyc writes itself.
+pub fn is_reserved_slug(slug: &str) -> bool {
+    let lower = slug.to_lowercase();
+    lower == "index" || lower == "404" || Letter::all().any(|l| l.file_name() == format!("{lower}.html"))
+}
+
+/// Links the loaded articles. `failed` are slugs of files that exist but could not be parsed:
+/// links to them are not reported (the file's own problem already is).
+pub fn link(mut articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
+    articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
+    let mut problems = Vec::new();
+    check_slugs(&articles, &mut problems);
+    let names = NameIndex::new(&articles, &mut problems);
+    let by_slug: HashMap<&Slug, usize> = articles.iter().enumerate().map(|(i, a)| (&a.slug, i)).collect();
+    let failed: HashSet<&Slug> = failed.iter().collect();
+
+    let mut linked = Vec::with_capacity(articles.len());
+    for article in &articles {
+        let resolver = Resolver { articles: &articles, by_slug: &by_slug, failed: &failed, names: &names };
+        linked.push(resolver.resolve(article, &mut problems));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let letters = file_letters(&articles);
+    let recent = recent(&articles, recent_count);
+    Ok(Site { articles: linked, letters, recent })
+}
+
+fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
+    let mut exact: HashMap<&str, &Article> = HashMap::new();
+    let mut folded: HashMap<String, &Article> = HashMap::new();
+    for a in articles {
+        let file = a.source.display_path();
+        if is_reserved_slug(a.slug.as_str()) {
+            problems.push(Diagnostic::new(file.clone(), None, Problem::ReservedSlug(a.slug.to_string())));
+        }
+        if let Some(first) = exact.insert(a.slug.as_str(), a) {
+            problems.push(Diagnostic::new(
+                file,
+                None,
+                Problem::DuplicateSlug { slug: a.slug.to_string(), other: first.source.display_path() },
+            ));
+            // Report the pair from both sides so each file's list of problems is complete.
+            problems.push(Diagnostic::new(
+                first.source.display_path(),
+                None,
+                Problem::DuplicateSlug { slug: a.slug.to_string(), other: a.source.display_path() },
+            ));
+        } else if let Some(first) = folded.insert(a.slug.as_str().to_lowercase(), a) {
+            problems.push(Diagnostic::new(
+                file,
+                None,
+                Problem::SlugCaseCollision { slug: a.slug.to_string(), other: first.source.display_path() },
+            ));
+        }
+    }
+}
+
+/// Titles and alternative names, for wiki links.
+struct NameIndex {
+    /// Lower-cased title → article index. Titles are unique (checked).
+    titles: HashMap<String, usize>,
+    /// Lower-cased alternative name → article indexes, deduplicated.
+    alternatives: HashMap<String, Vec<usize>>,
+}
+
+impl NameIndex {
+    fn new(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) -> Self {
+        let mut titles: HashMap<String, usize> = HashMap::with_capacity(articles.len());
+        for (i, a) in articles.iter().enumerate() {
+            if let Some(&first) = titles.get(&a.meta.title.to_lowercase()) {
+                let other = &articles[first];
+                problems.push(Diagnostic::new(
+                    a.source.display_path(),
+                    Some(1),
+                    Problem::DuplicateName {
+                        name: a.meta.title.clone(),
+                        this: "title",
+                        what: "title",
+                        other: other.source.display_path(),
+                    },
+                ));
+            } else {
+                titles.insert(a.meta.title.to_lowercase(), i);
+            }
+        }
+        let mut alternatives: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            for name in &a.meta.alternative_names {
+                let key = name.to_lowercase();
+                match titles.get(&key) {
+                    Some(&owner) if owner != i => problems.push(Diagnostic::new(
+                        a.source.display_path(),
+                        Some(1),
+                        Problem::DuplicateName {
+                            name: name.clone(),
+                            this: "alternative name",
+                            what: "title",
+                            other: articles[owner].source.display_path(),
+                        },
+                    )),
+                    Some(_) => {}
+                    None => {
+                        let list = alternatives.entry(key).or_default();
+                        if !list.contains(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        NameIndex { titles, alternatives }
+    }
+
+    fn lookup(&self, name: &str) -> Lookup<'_> {
+        let key = name.to_lowercase();
+        if let Some(&i) = self.titles.get(&key) {
+            return Lookup::Found(i);
+        }
+        match self.alternatives.get(&key).map(Vec::as_slice) {
+            Some([i]) => Lookup::Found(*i),
+            Some(many) if !many.is_empty() => Lookup::Ambiguous(many),
+            _ => Lookup::Unknown,
+        }
+    }
+}
+
+enum Lookup<'a> {
+    Found(usize),
+    Ambiguous(&'a [usize]),
+    Unknown,
+}
+
+struct Resolver<'a> {
+    articles: &'a [Arc<Article>],
+    by_slug: &'a HashMap<&'a Slug, usize>,
+    failed: &'a HashSet<&'a Slug>,
+    names: &'a NameIndex,
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, article: &Arc<Article>, problems: &mut Vec<Diagnostic>) -> LinkedArticle {
+        let file = article.source.display_path();
+        let mut report =
+            |line: usize, problem: Problem| problems.push(Diagnostic::new(file.clone(), Some(line), problem));
+        let mut wiki_hrefs = Vec::new();
+        for link in &article.body.links {
+            match &link.target {
+                LinkTarget::Article { slug, anchor } => match self.by_slug.get(slug) {
+                    Some(&i) => {
+                        if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
+                            report(link.line, p);
+                        }
+                    }
+                    None if self.failed.contains(slug) => {}
+                    None => report(
+                        link.line,
+                        Problem::BrokenLink {
+                            target: link.written.clone(),
+                            slug: slug.to_string(),
+                            hint: self.slug_hint(slug),
+                        },
+                    ),
+                },
+                LinkTarget::Wiki { name, anchor, .. } => match self.names.lookup(name) {
+                    Lookup::Found(i) => {
+                        if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
+                            report(link.line, p);
+                        }
+                        wiki_hrefs.push(self.articles[i].slug.href().with_fragment(anchor.as_deref()));
+                    }
+                    Lookup::Ambiguous(candidates) => {
+                        let names: Vec<String> = candidates
+                            .iter()
+                            .map(|&i| {
+                                format!(
+                                    "\"{}\" ({})",
+                                    self.articles[i].meta.title,
+                                    self.articles[i].source.display_path().display()
+                                )
+                            })
+                            .collect();
+                        report(
+                            link.line,
+                            Problem::AmbiguousWikiName { name: name.clone(), candidates: names.join(" and ") },
+                        );
+                        wiki_hrefs.push(Href::new("#"));
+                    }
+                    Lookup::Unknown => {
+                        report(link.line, Problem::UnknownWikiName(name.clone()));
+                        wiki_hrefs.push(Href::new("#"));
+                    }
+                },
+                LinkTarget::SamePage { anchor } => {
+                    if !article.body.headings.iter().any(|h| &h.id == anchor) {
+                        report(
+                            link.line,
+                            Problem::BrokenAnchor {
+                                target: link.written.clone(),
+                                article: "this article".into(),
+                                anchor: anchor.clone(),
+                                hint: anchor_hint(article),
+                            },
+                        );
+                    }
+                }
+                LinkTarget::External => {}
+                LinkTarget::Unsafe => report(link.line, Problem::UnsafeLink(link.written.clone())),
+                LinkTarget::Unpublished => report(link.line, Problem::UnpublishedFile(link.written.clone())),
+            }
+        }
+        for problem in &article.body.outline_problems {
+            report(problem.line, Problem::Outline(problem.message.clone()));
+        }
+        let mut see_also = Vec::new();
+        for entry in &article.meta.see_also {
+            match self.by_slug.get(&entry.value) {
+                Some(_) if entry.value == article.slug => {
+                    report(entry.line, Problem::SelfSeeAlso(entry.value.to_string()))
+                }
+                Some(&i) => {
+                    if !see_also.contains(&i) {
+                        see_also.push(i);
+                    }
+                }
+                None if self.failed.contains(&entry.value) => {}
+                None => report(entry.line, Problem::BrokenSeeAlso(entry.value.to_string())),
+            }
+        }
+        LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also }
+    }
+
+    fn check_anchor(&self, target: usize, anchor: Option<&str>, written: &str) -> Option<Problem> {
+        let anchor = anchor?;
+        let article = &self.articles[target];
+        if article.body.headings.iter().any(|h| h.id == anchor) {
+            return None;
+        }
+        Some(Problem::BrokenAnchor {
+            target: written.to_string(),
+            article: article.source.display_path().display().to_string(),
+            anchor: anchor.to_string(),
+            hint: anchor_hint(article),
+        })
+    }
+
+    fn slug_hint(&self, slug: &Slug) -> String {
+        let lower = slug.as_str().to_lowercase();
+        self.by_slug
+            .keys()
+            .find(|s| s.as_str().to_lowercase() == lower)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default()
+    }
+}
+
+fn anchor_hint(article: &Article) -> String {
+    if article.body.headings.is_empty() {
+        return " (it has no sections)".to_string();
+    }
+    let ids: Vec<&str> = article.body.headings.iter().map(|h| h.id.as_str()).collect();
+    format!(" (its sections are: {})", ids.join(", "))
+}
+
+/// Every title and alternative name under its letter, sorted ignoring case and accents.
+fn file_letters(articles: &[Arc<Article>]) -> Vec<(Letter, Vec<Entry>)> {
+    let mut by_letter: BTreeMap<Letter, Vec<(String, Entry)>> = Letter::all().map(|l| (l, Vec::new())).collect();
+    for (i, a) in articles.iter().enumerate() {
+        let names = std::iter::once((&a.meta.title, false)).chain(a.meta.alternative_names.iter().map(|n| (n, true)));
+        for (name, is_alternative) in names {
+            let entry = Entry { name: name.clone(), article: i, is_alternative };
+            by_letter.entry(letter_of(name)).or_default().push((sort_key(name), entry));
+        }
+    }
+    by_letter
+        .into_iter()
+        .map(|(letter, mut entries)| {
+            // Ties (same folded name) fall back to the name itself, then the slug, so the
+            // order never depends on the order files were read in.
+            entries.sort_by(|(ka, a), (kb, b)| {
+                (ka, &a.name, &articles[a.article].slug).cmp(&(kb, &b.name, &articles[b.article].slug))
+            });
+            (letter, entries.into_iter().map(|(_, e)| e).collect())
+        })
+        .collect()
+}
+
+fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    let key = |i: &usize| {
+        let a = &articles[*i];
+        (std::cmp::Reverse(a.meta.last_revised), sort_key(&a.meta.title), a.slug.clone())
+    };
+    if count < order.len() {
+        order.select_nth_unstable_by_key(count, key);
+        order.truncate(count);
+    }
+    order.sort_by_key(key);
+    order
+}
