@@ -114,17 +114,19 @@ impl NameIndex {
         let mut titles: HashMap<String, usize> = HashMap::with_capacity(articles.len());
         for (i, a) in articles.iter().enumerate() {
             if let Some(&first) = titles.get(&a.meta.title.to_lowercase()) {
-                let other = &articles[first];
-                problems.push(Diagnostic::new(
-                    a.source.display_path(),
-                    Some(1),
-                    Problem::DuplicateName {
-                        name: a.meta.title.clone(),
-                        this: "title",
-                        what: "title",
-                        other: other.source.display_path(),
-                    },
-                ));
+                // Report the clash in both files: either may be the one to change.
+                for (this, other) in [(a, &articles[first]), (&articles[first], a)] {
+                    problems.push(Diagnostic::new(
+                        this.source.display_path(),
+                        Some(this.meta.title_line),
+                        Problem::DuplicateName {
+                            name: this.meta.title.clone(),
+                            this: "title",
+                            what: "title",
+                            other: other.source.display_path(),
+                        },
+                    ));
+                }
             } else {
                 titles.insert(a.meta.title.to_lowercase(), i);
             }
@@ -136,7 +138,7 @@ impl NameIndex {
                 match titles.get(&key) {
                     Some(&owner) if owner != i => problems.push(Diagnostic::new(
                         a.source.display_path(),
-                        Some(1),
+                        Some(a.meta.alternative_names_line),
                         Problem::DuplicateName {
                             name: name.clone(),
                             this: "alternative name",

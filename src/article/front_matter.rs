@@ -18,7 +18,11 @@ pub struct Located<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontMatter {
     pub title: String,
+    /// The line `title:` is on.
+    pub title_line: usize,
     pub alternative_names: Vec<String>,
+    /// The line `alternative_names:` is on (or the opening fence when there are none).
+    pub alternative_names_line: usize,
     pub last_revised: Date,
     pub revised_by: Option<String>,
     pub source: Option<String>,
@@ -131,7 +135,9 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Problem)>> {
     }
     Ok(FrontMatter {
         title,
+        title_line: line_of("title"),
         alternative_names,
+        alternative_names_line: line_of("alternative_names"),
         last_revised: last_revised.expect("a missing date was reported above"),
         revised_by: non_blank(raw.revised_by),
         source: non_blank(raw.source),

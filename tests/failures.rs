@@ -1,0 +1,227 @@
+//! Bad input: each problem is reported with its file (and line), the build exits 1 without a
+//! panic, and the previous output stays byte-identical.
+
+use crate::support::{TestSite, snapshot};
+
+const OK_HEAD: &str = "---\ntitle: New article\nlast_revised: 2020-01-01\n---\n";
+
+/// (what is wrong, file to write, its content, what stderr must say)
+fn cases() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str)> {
+    vec![
+        (
+            "malformed YAML",
+            "articles/bad.md",
+            b"---\ntitle: Bad\nlast_revised: 2020-01-01\nalternative_names: [unclosed\n---\n".to_vec(),
+            "articles/bad.md:5: invalid front matter: did not find expected ',' or ']', while parsing a flow sequence on line 4",
+        ),
+        (
+            "unterminated front matter",
+            "articles/bad.md",
+            b"---\ntitle: Bad\nlast_revised: 2020-01-01\n\nBody\n".to_vec(),
+            "articles/bad.md:1: the front matter opened on line 1 is never closed",
+        ),
+        (
+            "no front matter",
+            "articles/bad.md",
+            b"# Just markdown\n".to_vec(),
+            "articles/bad.md:1: the file does not start with front matter",
+        ),
+        (
+            "missing title",
+            "articles/bad.md",
+            b"---\nlast_revised: 2020-01-01\n---\n".to_vec(),
+            "articles/bad.md:1: the front matter has no `title`, which every article needs",
+        ),
+        (
+            "missing date",
+            "articles/bad.md",
+            b"---\ntitle: Bad\n---\n".to_vec(),
+            "articles/bad.md:1: the front matter has no `last_revised`",
+        ),
+        (
+            "impossible date",
+            "articles/bad.md",
+            b"---\ntitle: Bad\nlast_revised: 2012-13-45\n---\n".to_vec(),
+            "articles/bad.md:3: `last_revised: 2012-13-45` is not a real date",
+        ),
+        (
+            "misspelt key",
+            "articles/bad.md",
+            b"---\ntitle: Bad\nlast_revsied: 2012-01-01\n---\n".to_vec(),
+            "articles/bad.md:3: invalid front matter: unknown field `last_revsied`",
+        ),
+        (
+            "not UTF-8",
+            "articles/bad.md",
+            b"---\ntitle: Caf\xe9\nlast_revised: 2020-01-01\n---\n".to_vec(),
+            "articles/bad.md:2: the file is not valid UTF-8 text",
+        ),
+        (
+            "two files with one slug",
+            "articles/other/sciatica.md",
+            b"---\ntitle: Second sciatica\nlast_revised: 2020-01-01\n---\n".to_vec(),
+            "articles/other/sciatica.md: the slug `sciatica` is also used by articles/spine/sciatica.md",
+        ),
+        (
+            "slugs differing only in case",
+            "articles/Sciatica.md",
+            b"---\ntitle: Capital sciatica\nlast_revised: 2020-01-01\n---\n".to_vec(),
+            "differs only in letter case from",
+        ),
+        (
+            "a reserved slug",
+            "articles/index.md",
+            b"---\ntitle: Index\nlast_revised: 2020-01-01\n---\n".to_vec(),
+            "articles/index.md: the slug `index` is reserved",
+        ),
+        (
+            "two articles with one title",
+            "articles/copy.md",
+            b"---\ntitle: sciatica\nlast_revised: 2020-01-01\n---\n".to_vec(),
+            "articles/copy.md:2: the title `sciatica` is also the title of articles/spine/sciatica.md",
+        ),
+        (
+            "an alternative name equal to another title",
+            "articles/alt.md",
+            b"---\ntitle: Alt\nalternative_names: [Back pain]\nlast_revised: 2020-01-01\n---\n".to_vec(),
+            "articles/alt.md:3: the alternative name `Back pain` is also the title of articles/back-pain.md",
+        ),
+        (
+            "a broken link",
+            "articles/bad.md",
+            format!("{OK_HEAD}\nText\n\nSee [x](no-such-article.md).\n").into_bytes(),
+            "articles/bad.md:8: link to `no-such-article.md`: there is no article with the slug `no-such-article`",
+        ),
+        (
+            "a broken anchor",
+            "articles/bad.md",
+            format!("{OK_HEAD}\nSee [x](sciatica.md#prognosis).\n").into_bytes(),
+            "articles/bad.md:6: link to `sciatica.md#prognosis`: articles/spine/sciatica.md has no section with the id `prognosis` (its sections are: symptoms, treatment)",
+        ),
+        (
+            "a broken same-page anchor",
+            "articles/bad.md",
+            format!("{OK_HEAD}\n## Treatment\n\nSee [x](#treatmnet).\n").into_bytes(),
+            "articles/bad.md:8: link to `#treatmnet`: this article has no section with the id `treatmnet`",
+        ),
+        (
+            "a wiki link to no article",
+            "articles/bad.md",
+            format!("{OK_HEAD}\nSee [[Lumbago]].\n").into_bytes(),
+            "articles/bad.md:6: wiki link `[[Lumbago]]`: no article has this title or alternative name",
+        ),
+        (
+            "a broken see_also",
+            "articles/bad.md",
+            b"---\ntitle: Bad\nlast_revised: 2020-01-01\nsee_also:\n  - sciatica\n  - lumbago\n---\n".to_vec(),
+            "articles/bad.md:6: see_also `lumbago`: there is no article with this slug",
+        ),
+        (
+            "a javascript: link",
+            "articles/bad.md",
+            format!("{OK_HEAD}\n[click](javascript:alert(1))\n").into_bytes(),
+            "articles/bad.md:6: link to `javascript:alert(1)`: only http, https, mailto and tel links are allowed",
+        ),
+        (
+            "a link to a file that is not published",
+            "articles/bad.md",
+            format!("{OK_HEAD}\n![x-ray](xray.png)\n").into_bytes(),
+            "articles/bad.md:6: link to `xray.png`: encyc only links to other articles",
+        ),
+        (
+            "a second level-1 heading",
+            "articles/bad.md",
+            format!("{OK_HEAD}\n# Title again\n").into_bytes(),
+            "articles/bad.md:6: a level-1 heading",
+        ),
+    ]
+}
+
+#[test]
+fn each_problem_is_reported_with_file_and_line_and_the_output_is_untouched() {
+    for (what, file, content, expected) in cases() {
+        let site = TestSite::fixture("basic");
+        site.build().assert_ok();
+        let before = snapshot(&site.output());
+        site.write(file, &content);
+        let run = site.build();
+        run.assert_failed();
+        assert!(run.stderr.contains(expected), "{what}: stderr lacks {expected:?}:\n{}", run.stderr);
+        assert!(run.stderr.contains("the output folder was left as it was"), "{what}:\n{}", run.stderr);
+        assert!(snapshot(&site.output()) == before, "{what}: the output changed");
+    }
+}
+
+#[test]
+fn a_first_build_that_fails_creates_no_output() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/bad.md", "---\ntitle: Bad\n---\n");
+    site.build().assert_failed();
+    assert!(!site.output().exists());
+}
+
+#[test]
+fn all_problems_are_reported_at_once_sorted_by_file_and_line() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/a-bad.md", "---\ntitle: A\nlast_revised: 2020-02-30\n---\n\n[x](missing.md)\n");
+    site.write("articles/z-bad.md", format!("{OK_HEAD}\n[[Nobody]]\n\n[y](gone.md)\n"));
+    site.write("articles/m-bad.md", "---\ntitle: M\n");
+    let run = site.build();
+    run.assert_failed();
+    let lines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error: articles/")).collect();
+    assert_eq!(lines.len(), 4, "{}", run.stderr);
+    assert!(lines[0].starts_with("error: articles/a-bad.md:3: `last_revised: 2020-02-30` is not a real date"));
+    assert!(lines[1].starts_with("error: articles/m-bad.md:1:"));
+    assert!(lines[2].starts_with("error: articles/z-bad.md:6: wiki link `[[Nobody]]`"));
+    assert!(lines[3].starts_with("error: articles/z-bad.md:8: link to `gone.md`"));
+    run.assert_stderr_has("build failed: 4 problems in 3 files");
+}
+
+#[test]
+fn links_to_an_article_that_failed_to_parse_are_not_reported_twice() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/spine/sciatica.md", "---\ntitle: Sciatica\n---\n");
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("articles/spine/sciatica.md:1: the front matter has no `last_revised`");
+    assert!(!run.stderr.contains("no article with the slug `sciatica`"), "{}", run.stderr);
+}
+
+#[test]
+fn an_ambiguous_wiki_link_names_both_articles() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "articles/a.md",
+        "---\ntitle: Lumbar strain\nalternative_names: [Lumbago]\nlast_revised: 2020-01-01\n---\n",
+    );
+    site.write(
+        "articles/b.md",
+        "---\ntitle: Low back pain\nalternative_names: [Lumbago]\nlast_revised: 2020-01-01\n---\n",
+    );
+    site.write("articles/c.md", format!("{OK_HEAD}\nSee [[Lumbago]].\n"));
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("articles/c.md:6: wiki link `[[Lumbago]]` is ambiguous: it is an alternative name of \"Lumbar strain\" (articles/a.md) and \"Low back pain\" (articles/b.md)");
+    // A shared alternative name that no wiki link uses is fine: both are listed under L.
+    site.remove("articles/c.md");
+    site.build().assert_ok();
+    let l = site.page("letter-l.html").texts("main li");
+    assert!(
+        l.contains(&"Lumbago, see Low back pain".to_string()) && l.contains(&"Lumbago, see Lumbar strain".to_string()),
+        "{l:?}"
+    );
+}
+
+#[test]
+fn paths_in_messages_follow_the_root_the_user_gave() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/bad.md", "---\ntitle: Bad\n---\n");
+    let run: crate::support::Run = crate::support::encyc()
+        .args(["build", "--root", "site"])
+        .current_dir(site.root.parent().unwrap())
+        .output()
+        .unwrap()
+        .into();
+    run.assert_failed();
+    run.assert_stderr_has("error: site/articles/bad.md:1:");
+}

@@ -1,0 +1,12 @@
+//! encyc's integration tests: one binary, fixture sites copied to temporary folders, the real
+//! `encyc` command run on them, and assertions on what a reader or editor would see.
+
+mod support;
+
+mod build;
+mod config_and_themes;
+mod escaping;
+mod failures;
+mod filing;
+mod links;
+mod output;

@@ -1,0 +1,143 @@
+//! The output folder: deterministic, rewritten only where bytes changed, cleaned of pages
+//! that no longer belong, and never a folder encyc does not own.
+
+use std::time::{Duration, SystemTime};
+
+use crate::support::{TestSite, encyc, snapshot};
+
+fn mtimes(site: &TestSite) -> std::collections::BTreeMap<String, SystemTime> {
+    snapshot(&site.output())
+        .into_keys()
+        .map(|rel| {
+            let m = std::fs::metadata(site.output().join(&rel)).unwrap().modified().unwrap();
+            (rel, m)
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    let a = TestSite::fixture("basic");
+    let b = TestSite::fixture("basic");
+    a.build().assert_ok();
+    b.build().assert_ok();
+    let (sa, sb) = (snapshot(&a.output()), snapshot(&b.output()));
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    assert!(sa == sb, "two builds of the same articles differ");
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = mtimes(&site);
+    std::thread::sleep(Duration::from_millis(20));
+    let run = site.build();
+    run.assert_ok().assert_stderr_has("0 pages written, 37 unchanged, 0 removed");
+    assert_eq!(mtimes(&site), before);
+}
+
+#[test]
+fn a_body_edit_rewrites_only_that_page() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = mtimes(&site);
+    std::thread::sleep(Duration::from_millis(20));
+    let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
+    site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));
+    site.build().assert_ok().assert_stderr_has("1 page written");
+    let after = mtimes(&site);
+    let changed: Vec<&String> = after.keys().filter(|k| before[*k] != after[*k]).collect();
+    assert_eq!(changed, [".encyc-manifest", "ph-imbalance.html"]);
+    assert!(site.read_output("ph-imbalance.html").contains("out of kilter"));
+}
+
+#[test]
+fn a_deleted_article_disappears_from_pages_and_letters() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    site.remove("articles/ph-imbalance.md");
+    site.build().assert_ok().assert_stderr_has("1 removed");
+    assert!(!site.output().join("ph-imbalance.html").exists());
+    assert!(site.page("letter-p.html").text("main").contains("There are no articles under P yet."));
+    assert!(!site.page("index.html").attrs("nav.az a", "href").contains(&"letter-p.html".to_string()));
+}
+
+#[test]
+fn a_page_edited_by_hand_in_the_output_is_rewritten() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let original = site.read_output("sciatica.html");
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(site.output().join("sciatica.html"), "tampered").unwrap();
+    site.build().assert_ok().assert_stderr_has("1 page written");
+    assert_eq!(site.read_output("sciatica.html"), original);
+}
+
+#[test]
+fn files_encyc_did_not_write_are_left_alone() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    std::fs::write(site.output().join("CNAME"), "encyclopedia.example.org").unwrap();
+    site.remove("articles/ph-imbalance.md");
+    site.build().assert_ok();
+    assert_eq!(site.read_output("CNAME"), "encyclopedia.example.org");
+}
+
+#[test]
+fn a_folder_encyc_did_not_create_is_never_written_into() {
+    let site = TestSite::fixture("basic");
+    site.write("public/notes.txt", "my notes");
+    let run = site.run(&["build", "--output", "public"]);
+    run.assert_failed().assert_stderr_has("already exists and was not written by encyc");
+    assert_eq!(snapshot(&site.path("public")).len(), 1);
+    // An empty folder is fine to adopt.
+    std::fs::create_dir(site.path("empty")).unwrap();
+    site.run(&["build", "--output", "empty"]).assert_ok();
+    assert!(site.path("empty/index.html").exists());
+}
+
+#[test]
+fn an_output_that_is_or_holds_the_sources_is_refused_before_anything_is_touched() {
+    let site = TestSite::fixture("basic");
+    let before = snapshot(&site.root);
+    for output in [".", "articles", "articles/out", "..", "themes/default"] {
+        let run = site.run(&["build", "--output", output]);
+        run.assert_failed().assert_stderr_has("refusing to write the site to");
+        assert!(snapshot(&site.root) == before, "--output {output} touched the site");
+    }
+    // The same through a symlink to the articles folder.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(site.path("articles"), site.path("link")).unwrap();
+        site.run(&["build", "--output", "link"]).assert_failed().assert_stderr_has("articles folder");
+    }
+}
+
+#[test]
+fn output_can_live_outside_the_site() {
+    let site = TestSite::fixture("basic");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("deep/er/site");
+    let run: crate::support::Run =
+        encyc().args(["build", "--root"]).arg(&site.root).arg("--output").arg(&out).output().unwrap().into();
+    run.assert_ok();
+    assert!(out.join("index.html").exists());
+    assert!(!site.output().exists());
+}
+
+#[test]
+fn published_files_are_readable_by_a_web_server() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let site = TestSite::fixture("basic");
+        site.build().assert_ok();
+        site.write("articles/new.md", "---\ntitle: New\nlast_revised: 2020-01-01\n---\n");
+        site.build().assert_ok();
+        for rel in ["index.html", "new.html"] {
+            let mode = std::fs::metadata(site.output().join(rel)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o044, 0o044, "{rel} is not world-readable: {mode:o}");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! A site in a temporary folder, built by the real `encyc` binary, and ways to look at what
+//! came out: files, pages as parsed HTML, and the whole output folder as a snapshot.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+pub struct TestSite {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// What a run of `encyc` did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(self.success(), "encyc failed ({:?}):\n{}", self.code, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_failed(&self) -> &Self {
+        assert!(!self.success(), "encyc should have failed but exited {:?}:\n{}", self.code, self.stderr);
+        assert_eq!(self.code, Some(1), "a failure exits with 1, not a crash:\n{}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "encyc panicked:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_stderr_has(&self, needle: &str) -> &Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        self
+    }
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Self {
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+pub fn encyc() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_encyc"))
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>/`.
+    pub fn fixture(name: &str) -> TestSite {
+        let site = TestSite::empty();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        copy_tree(&from, &site.root);
+        site
+    }
+
+    /// A site folder with nothing in it.
+    pub fn empty() -> TestSite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir(&root).unwrap();
+        TestSite { _dir: dir, root }
+    }
+
+    /// The shipped site: the repository's own articles.
+    pub fn shipped() -> TestSite {
+        let site = TestSite::empty();
+        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("articles"), &site.root.join("articles"));
+        site
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        std::fs::remove_file(self.path(rel)).unwrap();
+        self
+    }
+
+    /// Runs `encyc <args>` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        encyc().args(args).current_dir(&self.root).output().expect("run encyc").into()
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn output(&self) -> PathBuf {
+        self.path("output")
+    }
+
+    pub fn read_output(&self, rel: &str) -> String {
+        let path = self.output().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    pub fn page(&self, rel: &str) -> Page {
+        Page::new(&self.read_output(rel))
+    }
+}
+
+/// Every file under `dir` with its bytes (empty map if there is no folder).
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            files.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A parsed page.
+pub struct Page {
+    pub html: Html,
+    pub source: String,
+}
+
+impl Page {
+    pub fn new(source: &str) -> Page {
+        Page { html: Html::parse_document(source), source: source.to_string() }
+    }
+
+    /// The text of every element matching `css`, whitespace collapsed.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let sel = Selector::parse(css).unwrap();
+        self.html
+            .select(&sel)
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let all = self.texts(css);
+        assert!(!all.is_empty(), "no element matches {css:?}");
+        all.join(" | ")
+    }
+
+    /// `attr` of every element matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let sel = Selector::parse(css).unwrap();
+        self.html.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+    }
+
+    /// (text, href) of every link matching `css`.
+    pub fn links(&self, css: &str) -> Vec<(String, String)> {
+        let sel = Selector::parse(css).unwrap();
+        self.html
+            .select(&sel)
+            .map(|e| {
+                let text = e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+                (text, e.value().attr("href").unwrap_or("").to_string())
+            })
+            .collect()
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        self.html.select(&Selector::parse(css).unwrap()).count()
+    }
+}
