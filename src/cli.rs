@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum CliCommand {
     /// Build the site from articles/ into the output folder.
     Build(BuildArgs),
+    /// Build, serve a live preview, and rebuild whenever an article, theme or encyc.yaml changes.
+    Watch(WatchArgs),
 }
 
 /// Where the site is and where it goes.
@@ -41,6 +43,26 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The port to serve the preview on (0 picks a free one).
+    #[arg(long, default_value_t = 4280)]
+    pub port: u16,
+    /// The address to serve on. The default serves this machine only; use 0.0.0.0 to let
+    /// others (or a container's host) see the preview.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+    /// Only rebuild; do not serve.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Look for changes by polling, for file systems without change events (network or
+    /// container mounts).
+    #[arg(long)]
+    pub poll: bool,
+}
+
 /// Everything a build needs to know, checked: paths are absolute and safe to use.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -57,12 +79,20 @@ pub struct Config {
 #[derive(Debug)]
 pub enum Command {
     Build { config: Config, quiet: bool },
+    Watch { config: Config, options: crate::watch::WatchOptions },
 }
 
 impl Cli {
     pub fn into_command(self) -> Result<Command> {
         match self.command {
             CliCommand::Build(args) => Ok(Command::Build { config: Config::from_args(&args.site)?, quiet: args.quiet }),
+            CliCommand::Watch(args) => Ok(Command::Watch {
+                config: Config::from_args(&args.site)?,
+                options: crate::watch::WatchOptions {
+                    serve: (!args.no_serve).then_some(std::net::SocketAddr::new(args.bind, args.port)),
+                    poll: args.poll,
+                },
+            }),
         }
     }
 }

@@ -21,18 +21,21 @@ pub mod lock;
 pub mod markdown;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod site;
+pub mod watch;
 mod yaml;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+pub use crate::pipeline::{BuildFailed, BuildReport, Builder};
+
 use crate::cli::{Cli, Command, Config};
-use crate::diagnostic::Diagnostics;
 
 /// How a command ended, for `main` to turn into an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,39 +51,6 @@ impl Outcome {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Failure => ExitCode::FAILURE,
         }
-    }
-}
-
-/// The articles have problems; nothing was written. Printing the error gives the summary;
-/// the diagnostics themselves are in [`BuildFailed::diagnostics`].
-#[derive(Debug, thiserror::Error)]
-#[error("build failed: {}; the output folder was left as it was", .diagnostics.summary())]
-pub struct BuildFailed {
-    pub diagnostics: Diagnostics,
-}
-
-/// What a successful build did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BuildReport {
-    pub articles: usize,
-    pub pages: usize,
-    pub write: output::WriteReport,
-    pub elapsed: Duration,
-}
-
-impl std::fmt::Display for BuildReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "built {} article{} in {} ms: {} page{} written, {} unchanged, {} removed",
-            self.articles,
-            if self.articles == 1 { "" } else { "s" },
-            self.elapsed.as_millis(),
-            self.write.written,
-            if self.write.written == 1 { "" } else { "s" },
-            self.write.unchanged,
-            self.write.removed,
-        )
     }
 }
 
@@ -100,6 +70,18 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     if !quiet {
                         eprintln!("{report} ({})", config.output_dir.display());
                     }
+                    if std::env::var_os("ENCYC_TIMINGS").is_some() {
+                        let t = report.timings;
+                        eprintln!(
+                            "timings: load {:?} link {:?} render {:?} write {:?}; parsed {}, rendered {}",
+                            t.load,
+                            t.link,
+                            t.render,
+                            t.write,
+                            report.parsed.len(),
+                            report.rendered
+                        );
+                    }
                     Ok(Outcome::Success)
                 }
                 Err(err) => {
@@ -110,29 +92,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 }
             }
         }
+        Command::Watch { config, options } => {
+            watch::watch(config, options, &CANCEL)?;
+            Ok(Outcome::Success)
+        }
     }
 }
 
 /// Builds the site described by `config` into its output folder.
 pub fn build(config: &Config, cancel: &AtomicBool) -> Result<BuildReport> {
-    let started = Instant::now();
-    let theme = render::Theme::load(&config.root, &config.site.theme)?;
-    let mut cache = article::ArticleCache::default();
-    let loaded = article::load(&config.articles_dir, &mut cache)?;
-    let mut problems = loaded.diagnostics;
-    let site = match site::link(loaded.articles, &loaded.failed_slugs, config.site.recent_count) {
-        Ok(site) if problems.is_empty() => site,
-        Ok(_) => return Err(failed(problems, config)),
-        Err(more) => {
-            problems.extend(more);
-            return Err(failed(problems, config));
-        }
-    };
-    let pages = render::render(&site, &theme, &config.site)?;
-    let write = output::write_site(&config.output_dir, &pages, cancel)?;
-    Ok(BuildReport { articles: site.articles.len(), pages: pages.len(), write, elapsed: started.elapsed() })
-}
-
-fn failed(problems: Vec<diagnostic::Diagnostic>, config: &Config) -> anyhow::Error {
-    BuildFailed { diagnostics: Diagnostics::new(problems, &config.root_shown) }.into()
+    pipeline::Builder::new(config.clone()).build(cancel)
 }

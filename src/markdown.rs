@@ -2,12 +2,15 @@
 //! link checker, warning callouts, and sanitising of raw HTML.
 //!
 //! Rendering happens in two steps so that the expensive one can be cached by content:
-//! [`parse_body`] depends only on the body text; [`ParsedBody::finish`] fills in the hrefs of
-//! wiki links, which depend on the other articles' names, and sanitises raw HTML.
+//! [`parse_body`] depends only on the body text and gives the [`Outline`] (headings, links:
+//! what the link stage needs) and the [`BodyHtml`]; [`BodyHtml::finish`] fills in the hrefs
+//! of wiki links, which depend on the other articles' names, and sanitises raw HTML.
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -20,7 +23,7 @@ pub const RESERVED_IDS: &[&str] = &["main-content", "site-search", "az-nav", "se
 const WIKI_PLACEHOLDER: &str = "encyc-wiki:";
 
 /// A heading of the body, with the id that anchors link to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -29,7 +32,7 @@ pub struct Heading {
 }
 
 /// Where a link in the body points, as far as the body alone can tell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkTarget {
     /// `[text](slug.md)` or `[text](slug.md#anchor)`.
     Article { slug: Slug, anchor: Option<String> },
@@ -46,7 +49,7 @@ pub enum LinkTarget {
 }
 
 /// One link of the body: what was written, where, and what it means.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyLink {
     pub line: usize,
     pub written: String,
@@ -54,23 +57,29 @@ pub struct BodyLink {
 }
 
 /// A heading whose level does not fit the page outline.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutlineProblem {
     pub line: usize,
     pub message: String,
 }
 
-/// A body parsed and rendered, waiting for its wiki links' hrefs.
+/// What the link stage needs to know about a body: its sections and its links. Small, and
+/// kept between builds so that unchanged articles need not be parsed again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    pub links: Vec<BodyLink>,
+    pub problems: Vec<OutlineProblem>,
+}
+
+/// A body rendered to HTML, waiting for its wiki links' hrefs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedBody {
+pub struct BodyHtml {
     html: String,
     /// Byte ranges of the wiki placeholders in `html`, in slot order.
     wiki_slots: Vec<Range<usize>>,
-    pub headings: Vec<Heading>,
-    pub links: Vec<BodyLink>,
-    pub outline_problems: Vec<OutlineProblem>,
     /// Raw HTML was written in the body, so the finished HTML must be sanitised.
-    pub has_raw_html: bool,
+    has_raw_html: bool,
 }
 
 fn options() -> Options {
@@ -100,7 +109,7 @@ impl Lines {
 }
 
 /// Parses and renders a body. `first_line` is the file line the body starts on.
-pub fn parse_body(body: &str, first_line: usize) -> ParsedBody {
+pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml) {
     let lines = Lines::new(body, first_line);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut headings = Vec::new();
@@ -181,7 +190,7 @@ pub fn parse_body(body: &str, first_line: usize) -> ParsedBody {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let wiki_slots = find_wiki_slots(&html, wiki_count);
-    ParsedBody { html, wiki_slots, headings, links, outline_problems, has_raw_html }
+    (Outline { headings, links, problems: outline_problems }, BodyHtml { html, wiki_slots, has_raw_html })
 }
 
 /// Gives the heading at `start` its id: the one written with `{#id}`, or one made from its
@@ -311,7 +320,7 @@ fn find_wiki_slots(html: &str, count: usize) -> Vec<Range<usize>> {
     slots
 }
 
-impl ParsedBody {
+impl BodyHtml {
     /// The final HTML, given the href of each wiki link in slot order.
     pub fn finish(&self, wiki_hrefs: &[Href]) -> String {
         let mut out = String::with_capacity(self.html.len() + 64 * wiki_hrefs.len());
@@ -325,7 +334,7 @@ impl ParsedBody {
         if self.has_raw_html { sanitise(&out) } else { out }
     }
 
-    /// The body's plain text with markup removed (for search and descriptions).
+    /// The HTML before wiki links are filled in.
     pub fn html(&self) -> &str {
         &self.html
     }
@@ -361,10 +370,10 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_lines() {
-        let b = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5);
-        let ids: Vec<&str> = b.headings.iter().map(|h| h.id.as_str()).collect();
+        let (o, b) = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5);
+        let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["treatment", "treatment-2", "main-content-2"]);
-        assert_eq!(b.headings[1].line, 9);
+        assert_eq!(o.headings[1].line, 9);
         assert!(b.html().contains("<h2 id=\"treatment\">Treatment</h2>"), "{}", b.html());
     }
 
@@ -373,8 +382,8 @@ mod tests {
         let body = "See [low back pain](low-back-pain.md) and\n[its treatment](low-back-pain.md#treatment),\n\
 [[Sciatica]], [[Slipped disk|a slipped disk]], [above](#symptoms),\n\
 [web](https://example.org), [bad](javascript:alert(1)), [img](photo.png).\n";
-        let b = parse_body(body, 10);
-        let got: Vec<(usize, &LinkTarget)> = b.links.iter().map(|l| (l.line, &l.target)).collect();
+        let (o, b) = parse_body(body, 10);
+        let got: Vec<(usize, &LinkTarget)> = o.links.iter().map(|l| (l.line, &l.target)).collect();
         assert_eq!(
             got,
             vec![
@@ -397,7 +406,7 @@ mod tests {
 
     #[test]
     fn warning_callouts_become_notes() {
-        let b = parse_body("> [!WARNING]\n> Call 911.\n", 1);
+        let (_, b) = parse_body("> [!WARNING]\n> Call 911.\n", 1);
         let html = b.finish(&[]);
         assert!(html.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{html}");
         assert!(html.contains("<p>Call 911.</p>"), "{html}");
@@ -405,7 +414,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitised_but_our_markup_survives() {
-        let b = parse_body(
+        let (_, b) = parse_body(
             "## Symptoms\n\n<script>alert(1)</script>\n\n<a href=\"javascript:x\" onclick=\"y()\">hi</a> <b>bold</b>\n\n> [!WARNING]\n> Go.\n",
             1,
         );
@@ -419,8 +428,8 @@ mod tests {
 
     #[test]
     fn outline_problems_are_reported() {
-        let b = parse_body("# Title again\n\n## A\n\n#### Too deep\n", 4);
-        let lines: Vec<usize> = b.outline_problems.iter().map(|p| p.line).collect();
+        let (o, _) = parse_body("# Title again\n\n## A\n\n#### Too deep\n", 4);
+        let lines: Vec<usize> = o.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [4, 8]);
     }
 }

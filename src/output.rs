@@ -6,11 +6,13 @@
 //!   files (renames are cheap and do not fail for want of space), then pages that no longer
 //!   belong are removed. A failure or Ctrl-C before that point deletes the temporary files
 //!   and leaves the previous site exactly as it was.
-//! * The output folder carries a manifest of the files encyc wrote, with their hashes. It is
-//!   how encyc knows the folder is its own (a folder without one is never emptied or
-//!   overwritten) and which files are unchanged, without reading them back.
+//! * The output folder carries a manifest of the files encyc wrote, with their hashes and
+//!   fingerprints. It is how encyc knows the folder is its own (a folder without one is
+//!   never emptied or overwritten) and which files are unchanged, without reading them back.
+//! * Beside it, a cache of article summaries lets the next build skip parsing unchanged
+//!   articles. It is keyed by content, so a stale or missing cache only costs time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,14 +21,17 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::article::{ContentHash, content_hash};
+use crate::article::{Article, ContentHash};
 use crate::paths::OutputPath;
 use crate::render::Page;
 
 /// The file in the output folder that lists what encyc wrote there.
 pub const MANIFEST: &str = ".encyc-manifest";
-const MANIFEST_HEADER: &str = "# encyc manifest v1: the files encyc wrote here; do not edit";
+/// The cache of article summaries.
+pub const CACHE: &str = ".encyc-cache";
+const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
 /// Temporary files start with this; leftovers from a killed build are removed.
 const TEMP_PREFIX: &str = ".encyc-tmp";
 
@@ -43,84 +48,138 @@ pub struct WriteReport {
 #[error("interrupted; the output folder was left as it was")]
 pub struct Interrupted;
 
-/// What is in the output folder before we write.
-enum Previous {
-    /// No output folder yet.
-    Missing,
-    /// A folder encyc wrote: its manifest, and when that was written.
-    Owned { files: HashMap<String, ContentHash>, written_at: SystemTime },
-    /// An empty folder (adopted as ours).
-    Empty,
+/// A file encyc wrote: the hash of its bytes and the fingerprint of what it was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recorded {
+    hash: ContentHash,
+    fingerprint: u128,
 }
 
-/// Writes `pages` into `output`. `cancel` is checked before anything becomes visible.
-pub fn write_site(output: &Path, pages: &[Page], cancel: &AtomicBool) -> Result<WriteReport> {
-    match read_previous(output)? {
-        Previous::Missing => write_fresh(output, pages, cancel),
-        Previous::Owned { files, written_at } => update(output, pages, &files, Some(written_at), cancel),
-        Previous::Empty => update(output, pages, &HashMap::new(), None, cancel),
-    }
+/// What is in the output folder: whether it exists, and what encyc recorded writing there.
+#[derive(Debug, Clone)]
+pub struct OutputState {
+    dir: PathBuf,
+    exists: bool,
+    files: HashMap<String, Recorded>,
+    /// When the manifest was written: a file modified later was touched by someone else.
+    written_at: Option<SystemTime>,
 }
 
-fn read_previous(output: &Path) -> Result<Previous> {
-    let meta = match fs::symlink_metadata(output) {
-        Ok(meta) => meta,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Previous::Missing),
-        Err(err) => return Err(err).with_context(|| format!("cannot read the output folder {}", output.display())),
-    };
-    if !meta.is_dir() {
-        bail!("the output path {} exists and is not a folder", output.display());
-    }
-    let manifest_path = output.join(MANIFEST);
-    match fs::read_to_string(&manifest_path) {
-        Ok(text) => {
-            let written_at = fs::metadata(&manifest_path)
-                .and_then(|m| m.modified())
-                .with_context(|| format!("cannot read {}", manifest_path.display()))?;
-            Ok(Previous::Owned { files: parse_manifest(&text), written_at })
+impl OutputState {
+    /// Reads the manifest of `output`. Refuses a non-empty folder encyc did not write.
+    pub fn read(output: &Path) -> Result<OutputState> {
+        let mut state =
+            OutputState { dir: output.to_path_buf(), exists: false, files: HashMap::new(), written_at: None };
+        let meta = match fs::symlink_metadata(output) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(state),
+            Err(err) => return Err(err).with_context(|| format!("cannot read the output folder {}", output.display())),
+        };
+        if !meta.is_dir() {
+            bail!("the output path {} exists and is not a folder", output.display());
         }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            let mut entries =
-                fs::read_dir(output).with_context(|| format!("cannot read the output folder {}", output.display()))?;
-            if entries.next().is_none() {
-                Ok(Previous::Empty)
-            } else {
-                bail!(
-                    "the output folder {} already exists and was not written by encyc (it has no {MANIFEST}); \
-refusing to touch it. Remove it or choose another folder with --output",
-                    output.display()
-                )
+        state.exists = true;
+        let manifest_path = output.join(MANIFEST);
+        match fs::read_to_string(&manifest_path) {
+            Ok(text) => {
+                state.written_at = Some(
+                    fs::metadata(&manifest_path)
+                        .and_then(|m| m.modified())
+                        .with_context(|| format!("cannot read {}", manifest_path.display()))?,
+                );
+                state.files = parse_manifest(&text);
+                Ok(state)
             }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let mut entries = fs::read_dir(output)
+                    .with_context(|| format!("cannot read the output folder {}", output.display()))?;
+                if entries.next().is_none() {
+                    Ok(state)
+                } else {
+                    bail!(
+                        "the output folder {} already exists and was not written by encyc (it has no {MANIFEST}); \
+refusing to touch it. Remove it or choose another folder with --output",
+                        output.display()
+                    )
+                }
+            }
+            Err(err) => Err(err).with_context(|| format!("cannot read {}", manifest_path.display())),
         }
-        Err(err) => Err(err).with_context(|| format!("cannot read {}", manifest_path.display())),
+    }
+
+    /// The hash of the file at `path` if encyc wrote it from `fingerprint` and nobody has
+    /// touched it since.
+    pub fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
+        let recorded = self.files.get(path.as_str())?;
+        (recorded.fingerprint == fingerprint && self.intact(path)).then_some(recorded.hash)
+    }
+
+    /// The file at `path` is the one encyc last wrote there: it exists, and was not modified
+    /// after the manifest was written.
+    fn intact(&self, path: &OutputPath) -> bool {
+        let Some(written_at) = self.written_at else { return false };
+        match fs::symlink_metadata(path.under(&self.dir)) {
+            Ok(meta) => meta.is_file() && meta.modified().is_ok_and(|m| m <= written_at),
+            Err(_) => false,
+        }
+    }
+
+    fn unchanged(&self, page: &Page) -> bool {
+        match (&page.bytes, self.files.get(page.path.as_str())) {
+            (None, _) => true,
+            (Some(bytes), Some(recorded)) => {
+                recorded.hash == page.hash
+                    && self.intact(&page.path)
+                    && fs::metadata(page.path.under(&self.dir)).is_ok_and(|m| m.len() == bytes.len() as u64)
+            }
+            (Some(_), None) => false,
+        }
     }
 }
 
 fn manifest_text(pages: &[Page]) -> String {
-    let sorted: BTreeMap<&str, ContentHash> = pages.iter().map(|p| (p.path.as_str(), content_hash(&p.bytes))).collect();
-    let mut text = String::with_capacity(64 * sorted.len());
+    let sorted: BTreeMap<&str, (ContentHash, u128)> =
+        pages.iter().map(|p| (p.path.as_str(), (p.hash, p.fingerprint))).collect();
+    let mut text = String::with_capacity(80 * sorted.len());
     text.push_str(MANIFEST_HEADER);
     text.push('\n');
-    for (path, hash) in sorted {
-        text.push_str(&format!("{hash:032x} {path}\n"));
+    for (path, (hash, fingerprint)) in sorted {
+        text.push_str(&format!("{hash:032x} {fingerprint:032x} {path}\n"));
     }
     text
 }
 
 /// Reads a manifest; entries that could escape the folder are ignored (never ours).
-fn parse_manifest(text: &str) -> HashMap<String, ContentHash> {
+fn parse_manifest(text: &str) -> HashMap<String, Recorded> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|line| {
-            let (hash, path) = line.split_once(' ')?;
-            let hash = ContentHash::from_str_radix(hash, 16).ok()?;
+            let mut parts = line.splitn(3, ' ');
+            let hash = ContentHash::from_str_radix(parts.next()?, 16).ok()?;
+            let fingerprint = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let path = parts.next()?;
             let safe = !path.is_empty()
                 && !path.starts_with('/')
                 && !path.contains('\\')
                 && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
-            safe.then(|| (path.to_string(), hash))
+            safe.then(|| (path.to_string(), Recorded { hash, fingerprint }))
         })
         .collect()
+}
+
+/// Writes `pages` into the output folder described by `state`, returning what was done and
+/// the folder's new state. `cancel` is checked before anything becomes visible.
+pub fn write_site(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> Result<(WriteReport, OutputState)> {
+    let report = if state.exists { update(state, pages, cancel)? } else { write_fresh(&state.dir, pages, cancel)? };
+    let manifest = state.dir.join(MANIFEST);
+    let written_at = fs::metadata(&manifest)
+        .and_then(|m| m.modified())
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
+    let files = pages
+        .iter()
+        .map(|p| (p.path.as_str().to_string(), Recorded { hash: p.hash, fingerprint: p.fingerprint }))
+        .collect();
+    Ok((report, OutputState { dir: state.dir.clone(), exists: true, files, written_at: Some(written_at) }))
 }
 
 /// First build: everything into a staging folder, then one rename.
@@ -136,11 +195,12 @@ fn write_fresh(output: &Path, pages: &[Page], cancel: &AtomicBool) -> Result<Wri
     let result = (|| {
         fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
         pages.par_iter().try_for_each(|page| {
+            let bytes = page.bytes.as_deref().context("a first build renders every page")?;
             let path = page.path.under(&staging);
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             }
-            fs::write(&path, &page.bytes).with_context(|| format!("cannot write {}", path.display()))
+            fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
         })?;
         let manifest = staging.join(MANIFEST);
         fs::write(&manifest, manifest_text(pages)).with_context(|| format!("cannot write {}", manifest.display()))?;
@@ -157,27 +217,30 @@ fn write_fresh(output: &Path, pages: &[Page], cancel: &AtomicBool) -> Result<Wri
 }
 
 /// Later builds: only what changed, prepared in full before anything is replaced.
-fn update(
-    output: &Path,
-    pages: &[Page],
-    previous: &HashMap<String, ContentHash>,
-    written_at: Option<SystemTime>,
-    cancel: &AtomicBool,
-) -> Result<WriteReport> {
+fn update(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> Result<WriteReport> {
+    let output = &state.dir;
     remove_leftover_temps(output, pages);
-    let changed: Vec<&Page> =
-        pages.par_iter().filter(|page| !is_unchanged(output, page, previous, written_at)).collect();
-    let new_paths: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-    let mut stale: Vec<&String> = previous.keys().filter(|p| !new_paths.contains(p.as_str())).collect();
+    let changed: Vec<&Page> = pages.par_iter().filter(|page| !state.unchanged(page)).collect();
+    let new_paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let mut stale: Vec<&String> = state.files.keys().filter(|p| !new_paths.contains(p.as_str())).collect();
     stale.sort();
-    if changed.is_empty() && stale.is_empty() && written_at.is_some() {
+    let manifest_same = state.written_at.is_some()
+        && pages
+            .iter()
+            .all(|p| state.files.get(p.path.as_str()) == Some(&Recorded { hash: p.hash, fingerprint: p.fingerprint }));
+    if changed.is_empty() && stale.is_empty() && manifest_same {
         return Ok(WriteReport { written: 0, removed: 0, unchanged: pages.len() });
     }
 
     // Phase 1: every changed page into a temporary file beside its final place. Dropping a
     // `TempPath` deletes the file, so an error or a return here cleans up after itself.
-    let prepared: Vec<(tempfile::TempPath, PathBuf)> =
-        changed.par_iter().map(|page| prepare(output, &page.path, &page.bytes)).collect::<Result<_>>()?;
+    let prepared: Vec<(tempfile::TempPath, PathBuf)> = changed
+        .par_iter()
+        .map(|page| {
+            let bytes = page.bytes.as_deref().expect("a page kept on disk is never changed");
+            prepare(output, &page.path, bytes)
+        })
+        .collect::<Result<_>>()?;
     let manifest = prepare(output, &OutputPath::new(MANIFEST), manifest_text(pages).as_bytes())?;
     if cancel.load(Ordering::SeqCst) {
         return Err(Interrupted.into());
@@ -203,28 +266,6 @@ fn update(
     }
     manifest.0.persist(&manifest.1).with_context(|| format!("cannot write {}", manifest.1.display()))?;
     Ok(WriteReport { written: changed.len(), removed, unchanged: pages.len() - changed.len() })
-}
-
-/// A page is unchanged when the manifest has its hash and the file on disk was not touched
-/// since (same size, not modified after the manifest was written).
-fn is_unchanged(
-    output: &Path,
-    page: &Page,
-    previous: &HashMap<String, ContentHash>,
-    written_at: Option<SystemTime>,
-) -> bool {
-    let (Some(&hash), Some(written_at)) = (previous.get(page.path.as_str()), written_at) else {
-        return false;
-    };
-    if hash != content_hash(&page.bytes) {
-        return false;
-    }
-    match fs::symlink_metadata(page.path.under(output)) {
-        Ok(meta) => {
-            meta.is_file() && meta.len() == page.bytes.len() as u64 && meta.modified().is_ok_and(|m| m <= written_at)
-        }
-        Err(_) => false,
-    }
 }
 
 fn prepare(output: &Path, path: &OutputPath, bytes: &[u8]) -> Result<(tempfile::TempPath, PathBuf)> {
@@ -274,21 +315,53 @@ fn remove_empty_parents(output: &Path, removed: &Path) {
     }
 }
 
+/// The on-disk cache of article summaries: which encyc build wrote it, and the summaries.
+/// A compact binary encoding (postcard): it is read at the start of every build.
+#[derive(Serialize, Deserialize)]
+struct SummaryCache {
+    build: String,
+    articles: Vec<Article>,
+}
+
+/// The article summaries cached in `output`, if the same encyc build wrote them. Anything
+/// unreadable is treated as no cache.
+pub fn read_summaries(output: &Path, build_id: u128) -> Vec<Article> {
+    let Ok(bytes) = fs::read(output.join(CACHE)) else { return Vec::new() };
+    match postcard::from_bytes::<SummaryCache>(&bytes) {
+        Ok(cache) if cache.build == format!("{build_id:032x}") => cache.articles,
+        _ => Vec::new(),
+    }
+}
+
+/// Saves article summaries for the next build (atomically; the folder must exist).
+pub fn write_summaries<'a>(output: &Path, build_id: u128, articles: impl Iterator<Item = &'a Article>) -> Result<()> {
+    let mut articles: Vec<Article> = articles.cloned().collect();
+    articles.sort_by(|a, b| a.source.cmp(&b.source));
+    let cache = SummaryCache { build: format!("{build_id:032x}"), articles };
+    let bytes = postcard::to_stdvec(&cache).context("cannot encode the article cache")?;
+    let (temp, target) = prepare(output, &OutputPath::new(CACHE), &bytes)?;
+    temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::content_hash;
 
     #[test]
     fn manifest_round_trips_and_rejects_escapes() {
-        let pages = vec![
-            Page { path: OutputPath::new("b.html"), bytes: b"b".to_vec() },
-            Page { path: OutputPath::new("assets/style.css"), bytes: b"css".to_vec() },
-        ];
-        let text = manifest_text(&pages);
+        let page = |path: &str, bytes: &[u8]| Page {
+            path: OutputPath::new(path),
+            hash: content_hash(bytes),
+            fingerprint: 7,
+            bytes: Some(bytes.to_vec()),
+        };
+        let text = manifest_text(&[page("b.html", b"b"), page("assets/style.css", b"css")]);
         let parsed = parse_manifest(&text);
         assert_eq!(parsed.len(), 2);
-        assert_eq!(parsed["b.html"], content_hash(b"b"));
-        let hostile = format!("{:032x} ../etc/passwd\n{:032x} /abs\n{:032x} a//b\n", 1, 2, 3);
+        assert_eq!(parsed["b.html"], Recorded { hash: content_hash(b"b"), fingerprint: 7 });
+        let hostile = format!("{:032x} {:032x} ../etc/passwd\n{:032x} {:032x} /abs\n", 1, 1, 2, 2);
         assert!(parse_manifest(&hostile).is_empty());
     }
 }

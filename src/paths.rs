@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Characters that must be escaped inside one path segment of a URL.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -29,7 +29,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'\'');
 
 /// An article's identity: its file name without `.md`. Unique across all subfolders.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Slug(String);
 
@@ -60,7 +60,8 @@ impl fmt::Display for Slug {
 }
 
 /// A source file's path relative to the `articles/` folder, with `/` separators.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct SourcePath(String);
 
 impl SourcePath {

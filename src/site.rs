@@ -42,14 +42,19 @@ pub struct Site {
     pub recent: Vec<usize>,
 }
 
-/// Slugs that would collide with pages encyc writes itself.
+/// Slugs that would collide with pages encyc writes itself (`index`, `404`, `letter-a` …
+/// `letter-z`, `letter-0-9`), compared ignoring case as case-insensitive disks would.
 pub fn is_reserved_slug(slug: &str) -> bool {
-    let lower = slug.to_lowercase();
-    lower == "index" || lower == "404" || Letter::all().any(|l| l.file_name() == format!("{lower}.html"))
+    let lower = slug.to_ascii_lowercase();
+    match lower.strip_prefix("letter-") {
+        Some(rest) => rest == "0-9" || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_lowercase()),
+        None => lower == "index" || lower == "404",
+    }
 }
 
 /// Links the loaded articles. `failed` are slugs of files that exist but could not be parsed:
-/// links to them are not reported (the file's own problem already is).
+/// links to them, and wiki links to names nobody has (a failed file may have it), are not
+/// reported (the file's own problem already is).
 pub fn link(mut articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
     articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
     let mut problems = Vec::new();
@@ -191,7 +196,7 @@ impl Resolver<'_> {
         let mut report =
             |line: usize, problem: Problem| problems.push(Diagnostic::new(file.clone(), Some(line), problem));
         let mut wiki_hrefs = Vec::new();
-        for link in &article.body.links {
+        for link in &article.outline.links {
             match &link.target {
                 LinkTarget::Article { slug, anchor } => match self.by_slug.get(slug) {
                     Some(&i) => {
@@ -234,12 +239,16 @@ impl Resolver<'_> {
                         wiki_hrefs.push(Href::new("#"));
                     }
                     Lookup::Unknown => {
-                        report(link.line, Problem::UnknownWikiName(name.clone()));
+                        // A file that failed to parse may carry this name: its own problem is
+                        // reported, and this one would only be noise until it is fixed.
+                        if self.failed.is_empty() {
+                            report(link.line, Problem::UnknownWikiName(name.clone()));
+                        }
                         wiki_hrefs.push(Href::new("#"));
                     }
                 },
                 LinkTarget::SamePage { anchor } => {
-                    if !article.body.headings.iter().any(|h| &h.id == anchor) {
+                    if !article.outline.headings.iter().any(|h| &h.id == anchor) {
                         report(
                             link.line,
                             Problem::BrokenAnchor {
@@ -256,7 +265,7 @@ impl Resolver<'_> {
                 LinkTarget::Unpublished => report(link.line, Problem::UnpublishedFile(link.written.clone())),
             }
         }
-        for problem in &article.body.outline_problems {
+        for problem in &article.outline.problems {
             report(problem.line, Problem::Outline(problem.message.clone()));
         }
         let mut see_also = Vec::new();
@@ -280,7 +289,7 @@ impl Resolver<'_> {
     fn check_anchor(&self, target: usize, anchor: Option<&str>, written: &str) -> Option<Problem> {
         let anchor = anchor?;
         let article = &self.articles[target];
-        if article.body.headings.iter().any(|h| h.id == anchor) {
+        if article.outline.headings.iter().any(|h| h.id == anchor) {
             return None;
         }
         Some(Problem::BrokenAnchor {
@@ -302,10 +311,10 @@ impl Resolver<'_> {
 }
 
 fn anchor_hint(article: &Article) -> String {
-    if article.body.headings.is_empty() {
+    if article.outline.headings.is_empty() {
         return " (it has no sections)".to_string();
     }
-    let ids: Vec<&str> = article.body.headings.iter().map(|h| h.id.as_str()).collect();
+    let ids: Vec<&str> = article.outline.headings.iter().map(|h| h.id.as_str()).collect();
     format!(" (its sections are: {})", ids.join(", "))
 }
 
@@ -344,4 +353,19 @@ fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
     }
     order.sort_by_key(key);
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_slugs() {
+        for slug in ["index", "INDEX", "404", "letter-a", "Letter-Z", "letter-0-9"] {
+            assert!(is_reserved_slug(slug), "{slug}");
+        }
+        for slug in ["indexes", "letter-ab", "letter-", "letters", "low-back-pain", "letter-1"] {
+            assert!(!is_reserved_slug(slug), "{slug}");
+        }
+    }
 }

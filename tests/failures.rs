@@ -169,12 +169,18 @@ fn all_problems_are_reported_at_once_sorted_by_file_and_line() {
     let run = site.build();
     run.assert_failed();
     let lines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error: articles/")).collect();
-    assert_eq!(lines.len(), 4, "{}", run.stderr);
+    assert_eq!(lines.len(), 3, "{}", run.stderr);
     assert!(lines[0].starts_with("error: articles/a-bad.md:3: `last_revised: 2020-02-30` is not a real date"));
     assert!(lines[1].starts_with("error: articles/m-bad.md:1:"));
-    assert!(lines[2].starts_with("error: articles/z-bad.md:6: wiki link `[[Nobody]]`"));
-    assert!(lines[3].starts_with("error: articles/z-bad.md:8: link to `gone.md`"));
-    run.assert_stderr_has("build failed: 4 problems in 3 files");
+    assert!(lines[2].starts_with("error: articles/z-bad.md:8: link to `gone.md`"));
+    run.assert_stderr_has("build failed: 3 problems in 3 files");
+    // `[[Nobody]]` could be the title of a file that did not parse, so it is only reported
+    // once they all do.
+    site.write("articles/m-bad.md", "---\ntitle: M\nlast_revised: 2020-01-01\n---\n");
+    site.write("articles/a-bad.md", "---\ntitle: A\nlast_revised: 2020-02-20\n---\n\n[x](missing.md)\n");
+    let run = site.build();
+    run.assert_failed().assert_stderr_has("error: articles/z-bad.md:6: wiki link `[[Nobody]]`");
+    run.assert_stderr_has("build failed: 3 problems in 2 files");
 }
 
 #[test]

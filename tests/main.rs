@@ -10,3 +10,4 @@ mod failures;
 mod filing;
 mod links;
 mod output;
+mod watch;

@@ -2,20 +2,20 @@
 //! into a typed [`FrontMatter`]. Pure: text in, value or diagnostics out.
 
 use jiff::civil::Date;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Problem;
 use crate::paths::Slug;
 
 /// A value from the front matter and the line of the file it was written on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Located<T> {
     pub value: T,
     pub line: usize,
 }
 
 /// The front matter of one article, checked and typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrontMatter {
     pub title: String,
     /// The line `title:` is on.

@@ -1,20 +1,28 @@
 //! Stage 1, load: find the article files, read them, and parse each one on its own into an
 //! [`Article`]. Nothing here looks at other articles; that is the link stage's job.
+//!
+//! Parsing is the most expensive part of a build, so its results are cached: in memory for
+//! `encyc watch` (keyed by path, checked by file stamp and content hash), and on disk between
+//! builds (the [`Article`] summaries, keyed by content hash). A cached article may come without
+//! its rendered body; [`reparse_body`] fills that in for the few pages that must be rendered.
 
 mod discover;
 pub mod front_matter;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 pub use discover::discover;
 pub use front_matter::{FrontMatter, Located};
 
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::markdown::{ParsedBody, parse_body};
+use crate::markdown::{BodyHtml, Outline, parse_body};
 use crate::paths::{Slug, SourcePath};
 
 /// A content hash: equal bytes, equal hash.
@@ -24,19 +32,20 @@ pub fn content_hash(bytes: &[u8]) -> ContentHash {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
-/// One article, parsed on its own.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One article, parsed on its own: everything but the body's HTML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
     pub source: SourcePath,
     pub slug: Slug,
     pub meta: FrontMatter,
-    pub body: ParsedBody,
+    pub outline: Outline,
     /// The hash of the file's bytes.
     pub hash: ContentHash,
 }
 
-/// Parses one article file. Pure: the bytes of the file in, an article or its problems out.
-pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<Article, Vec<Diagnostic>> {
+/// Parses one article file. Pure: the bytes of the file in, the article and its rendered
+/// body, or its problems, out.
+pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
     let file = source.display_path();
     let diag = |line: usize, problem: Problem| Diagnostic::new(file.clone(), Some(line), problem);
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -56,48 +65,127 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<Article, Vec<D
     let split = front_matter::split(text).map_err(|(line, p)| vec![diag(line, p)])?;
     let meta = front_matter::parse(&split)
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
-    let body = parse_body(split.body, split.body_first_line);
-    Ok(Article { source: source.clone(), slug: source.slug(), meta, body, hash: content_hash(bytes) })
+    let (outline, body) = parse_body(split.body, split.body_first_line);
+    Ok((Article { source: source.clone(), slug: source.slug(), meta, outline, hash: content_hash(bytes) }, body))
 }
 
-/// Parsed articles kept between builds, keyed by source path and checked by content hash,
-/// so that a rebuild parses only the files whose bytes changed.
+/// Reads an article's file again to render its body, when only its summary was cached.
+pub fn reparse_body(articles_dir: &Path, article: &Article) -> Result<BodyHtml> {
+    let path = articles_dir.join(article.source.as_str());
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    if content_hash(&bytes) != article.hash {
+        bail!("{} changed while the site was being built; build again", path.display());
+    }
+    match parse_article(&article.source, &bytes) {
+        Ok((_, body)) => Ok(body),
+        Err(_) => bail!("{} changed while the site was being built; build again", path.display()),
+    }
+}
+
+/// What identifies a file's state without reading it: its size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: SystemTime,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp { len: meta.len(), modified: meta.modified().ok()? })
+    }
+}
+
+/// A parsed article as the cache keeps it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub article: Arc<Article>,
+    /// The rendered body, unless the article came from the on-disk cache.
+    pub body: Option<Arc<BodyHtml>>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Set when the file was read in this process: an unchanged stamp means unchanged bytes.
+    stamp: Option<FileStamp>,
+    loaded: Loaded,
+}
+
+/// Parsed articles kept between builds.
 #[derive(Debug, Default)]
 pub struct ArticleCache {
-    entries: HashMap<SourcePath, Arc<Article>>,
+    entries: HashMap<SourcePath, Entry>,
 }
 
-/// An article and whether it was parsed anew (`true`) or taken from the cache.
-type Cached = (Arc<Article>, bool);
+impl ArticleCache {
+    /// A cache seeded with article summaries from an earlier build (see [`crate::output`]).
+    pub fn from_summaries(articles: Vec<Article>) -> Self {
+        let entries = articles
+            .into_iter()
+            .map(|a| (a.source.clone(), Entry { stamp: None, loaded: Loaded { article: Arc::new(a), body: None } }))
+            .collect();
+        ArticleCache { entries }
+    }
+
+    /// The summaries of every cached article, for saving.
+    pub fn summaries(&self) -> impl Iterator<Item = &Article> {
+        self.entries.values().map(|e| e.loaded.article.as_ref())
+    }
+
+    /// Forgets what is known about `path` (a file event says it changed), or about every file
+    /// when `path` is a folder.
+    pub fn invalidate(&mut self, relative: &Path) {
+        let prefix = SourcePath::new(relative);
+        for (source, entry) in &mut self.entries {
+            let s = source.as_str();
+            if prefix.as_str().is_empty()
+                || s == prefix.as_str()
+                || (s.starts_with(prefix.as_str()) && s[prefix.as_str().len()..].starts_with('/'))
+            {
+                entry.stamp = None;
+            }
+        }
+    }
+}
+
+/// A loaded article, the stamp of its file, and whether it was parsed anew.
+type Fresh = (Loaded, Option<FileStamp>, bool);
 
 /// What loading found: the articles that parsed, and the problems of those that did not.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub struct LoadReport {
     /// Sorted by source path.
-    pub articles: Vec<Arc<Article>>,
+    pub articles: Vec<Loaded>,
     pub diagnostics: Vec<Diagnostic>,
     /// Slugs of files that exist but could not be parsed (links to them are not reported).
     pub failed_slugs: Vec<Slug>,
-    /// How many files were parsed anew (not taken from the cache).
-    pub parsed: usize,
+    /// Articles parsed anew in this build.
+    pub parsed: Vec<SourcePath>,
 }
 
-/// Reads and parses every article under `articles_dir`, reusing cached parses of files whose
-/// bytes are unchanged.
-pub fn load(articles_dir: &Path, cache: &mut ArticleCache) -> anyhow::Result<Loaded> {
+/// Reads and parses every article under `articles_dir`, reusing what the cache knows about
+/// files whose bytes are unchanged. A file whose stamp is unchanged since this process read
+/// it is not read again.
+pub fn load(articles_dir: &Path, cache: &mut ArticleCache) -> Result<LoadReport> {
     let found = discover(articles_dir)?;
-    let mut diagnostics = found.diagnostics;
-    let results: Vec<(SourcePath, Result<Cached, Vec<Diagnostic>>)> = found
+    let results: Vec<(SourcePath, Result<Fresh, Vec<Diagnostic>>)> = found
         .files
         .par_iter()
         .map(|source| {
-            let path = articles_dir.join(source.as_str());
+            let path: PathBuf = articles_dir.join(source.as_str());
+            let cached = cache.entries.get(source);
+            let stamp = FileStamp::of(&path);
+            if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp && e.loaded.body.is_some()) {
+                return (source.clone(), Ok((entry.loaded.clone(), stamp, false)));
+            }
             let result = match std::fs::read(&path) {
                 Ok(bytes) => {
                     let hash = content_hash(&bytes);
-                    match cache.entries.get(source) {
-                        Some(hit) if hit.hash == hash => Ok((Arc::clone(hit), false)),
-                        _ => parse_article(source, &bytes).map(|a| (Arc::new(a), true)),
+                    match cached {
+                        Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false)),
+                        _ => parse_article(source, &bytes).map(|(article, body)| {
+                            (Loaded { article: Arc::new(article), body: Some(Arc::new(body)) }, stamp, true)
+                        }),
                     }
                 }
                 Err(err) => {
@@ -108,22 +196,23 @@ pub fn load(articles_dir: &Path, cache: &mut ArticleCache) -> anyhow::Result<Loa
         })
         .collect();
 
-    let mut loaded = Loaded::default();
+    let mut report = LoadReport { diagnostics: found.diagnostics, ..LoadReport::default() };
     let mut entries = HashMap::with_capacity(results.len());
     for (source, result) in results {
         match result {
-            Ok((article, fresh)) => {
-                loaded.parsed += usize::from(fresh);
-                entries.insert(source, Arc::clone(&article));
-                loaded.articles.push(article);
+            Ok((loaded, stamp, fresh)) => {
+                if fresh {
+                    report.parsed.push(source.clone());
+                }
+                entries.insert(source, Entry { stamp, loaded: loaded.clone() });
+                report.articles.push(loaded);
             }
             Err(problems) => {
-                loaded.failed_slugs.push(source.slug());
-                diagnostics.extend(problems);
+                report.failed_slugs.push(source.slug());
+                report.diagnostics.extend(problems);
             }
         }
     }
     cache.entries = entries;
-    loaded.diagnostics = diagnostics;
-    Ok(loaded)
+    Ok(report)
 }

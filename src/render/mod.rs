@@ -1,16 +1,27 @@
 //! Stage 3, render: every page of the site as bytes in memory, rendered in parallel from
 //! typed, borrowed template contexts. The A–Z bar is rendered once and shared.
+//!
+//! Article pages, the bulk of a site, each get a fingerprint of everything they are made
+//! from (the article's bytes, where its links lead, the titles it shows, the theme, the
+//! config, the A–Z bar, the encyc build). A page whose fingerprint matches the one recorded
+//! for the file already on disk is not rendered at all. The few other pages are always
+//! rendered; the writer skips them when their bytes are unchanged.
 
 mod theme;
+
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3;
 
 pub use theme::Theme;
 
+use crate::article::{ContentHash, content_hash};
 use crate::config::SiteConfig;
 use crate::letters::Letter;
+use crate::markdown::BodyHtml;
 use crate::paths::{Href, OutputPath};
 use crate::site::{LinkedArticle, Site};
 
@@ -18,7 +29,28 @@ use crate::site::{LinkedArticle, Site};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub path: OutputPath,
-    pub bytes: Vec<u8>,
+    /// The hash of the page's bytes.
+    pub hash: ContentHash,
+    /// What the page was made from (equal fingerprints, equal pages).
+    pub fingerprint: u128,
+    /// The bytes, or `None` when the file on disk is already this page and was not rendered.
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl Page {
+    fn rendered(path: OutputPath, fingerprint: Option<u128>, bytes: Vec<u8>) -> Page {
+        let hash = content_hash(&bytes);
+        Page { path, hash, fingerprint: fingerprint.unwrap_or(hash), bytes: Some(bytes) }
+    }
+}
+
+/// What the renderer needs from the rest of the build.
+pub trait RenderSource: Sync {
+    /// The hash of the file already on disk at `path`, if it was made from `fingerprint` and
+    /// is intact: then the page need not be rendered.
+    fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash>;
+    /// The rendered body of the article at `index` in the site.
+    fn body(&self, index: usize) -> Result<Arc<BodyHtml>>;
 }
 
 /// What every page template sees.
@@ -127,15 +159,34 @@ struct RecentView<'a> {
 }
 
 /// Renders every page of `site`: articles, letter pages, home, 404 and the theme's assets.
-pub fn render(site: &Site, theme: &Theme, config: &SiteConfig) -> Result<Vec<Page>> {
+/// `build_id` identifies the encyc binary, whose code shapes every page too.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    config: &SiteConfig,
+    build_id: u128,
+    source: &dyn RenderSource,
+) -> Result<Vec<Page>> {
     let site_view = || SiteView { title: &config.title, language: &config.language, disclaimer: &config.disclaimer };
     let az_bar = render_az(site, theme, "", None)?;
     let layout = |description| Layout { site: site_view(), root: "", az_bar: &az_bar, description };
+    let shared = shared_fingerprint(build_id, theme, config, &az_bar);
 
     let mut pages: Vec<Page> = site
         .articles
         .par_iter()
-        .map(|linked| render_article(site, linked, theme, layout(linked.article.meta.summary.as_deref())))
+        .enumerate()
+        .map(|(index, linked)| {
+            let path = linked.article.slug.output_path();
+            let fingerprint = article_fingerprint(shared, site, linked);
+            if let Some(hash) = source.kept(&path, fingerprint) {
+                return Ok(Page { path, hash, fingerprint, bytes: None });
+            }
+            let body = source.body(index)?;
+            let layout = layout(linked.article.meta.summary.as_deref());
+            let bytes = render_article(site, linked, &body, theme, layout)?;
+            Ok(Page::rendered(path, Some(fingerprint), bytes))
+        })
         .collect::<Result<_>>()?;
 
     let letters: Vec<Page> = site
@@ -188,20 +239,55 @@ pub fn render(site: &Site, theme: &Theme, config: &SiteConfig) -> Result<Vec<Pag
     pages.push(render_page(theme, "404.html", &not_found, OutputPath::new("404.html"))?);
 
     for (path, bytes) in &theme.assets {
-        pages.push(Page { path: path.clone(), bytes: bytes.clone() });
+        pages.push(Page::rendered(path.clone(), None, bytes.clone()));
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }
 
-fn render_article(site: &Site, linked: &LinkedArticle, theme: &Theme, layout: Layout<'_>) -> Result<Page> {
+/// What every article page shares: the encyc build, the theme, the config, the A–Z bar.
+fn shared_fingerprint(build_id: u128, theme: &Theme, config: &SiteConfig, az_bar: &str) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(&build_id.to_le_bytes());
+    h.update(&theme.fingerprint.to_le_bytes());
+    h.update(format!("{config:?}").as_bytes());
+    h.update(az_bar.as_bytes());
+    h.digest128()
+}
+
+/// Everything one article page is made from, beyond what all pages share.
+fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(&shared.to_le_bytes());
+    h.update(&linked.article.hash.to_le_bytes());
+    for href in &linked.wiki_hrefs {
+        h.update(href.as_str().as_bytes());
+        h.update(b"\0");
+    }
+    for &i in &linked.see_also {
+        let target = &site.articles[i].article;
+        h.update(target.meta.title.as_bytes());
+        h.update(b"\0");
+        h.update(target.slug.as_str().as_bytes());
+        h.update(b"\0");
+    }
+    h.digest128()
+}
+
+fn render_article(
+    site: &Site,
+    linked: &LinkedArticle,
+    body: &BodyHtml,
+    theme: &Theme,
+    layout: Layout<'_>,
+) -> Result<Vec<u8>> {
     let a = &linked.article;
     let context = ArticlePage {
         layout,
         article: ArticleView {
             title: &a.meta.title,
             alternative_names: &a.meta.alternative_names,
-            body: a.body.finish(&linked.wiki_hrefs),
+            body: body.finish(&linked.wiki_hrefs),
             see_also: linked
                 .see_also
                 .iter()
@@ -216,7 +302,7 @@ fn render_article(site: &Site, linked: &LinkedArticle, theme: &Theme, layout: La
             summary: a.meta.summary.as_deref(),
         },
     };
-    render_page(theme, "article.html", &context, a.slug.output_path())
+    render_template(theme, "article.html", &context)
         .with_context(|| format!("while rendering {}", a.source.display_path().display()))
 }
 
@@ -244,11 +330,15 @@ fn render_az(site: &Site, theme: &Theme, root: &str, current: Option<Letter>) ->
 }
 
 fn render_page<T: Serialize>(theme: &Theme, template: &str, context: &T, path: OutputPath) -> Result<Page> {
+    Ok(Page::rendered(path, None, render_template(theme, template, context)?))
+}
+
+fn render_template<T: Serialize>(theme: &Theme, template: &str, context: &T) -> Result<Vec<u8>> {
     let context = tera::Context::from_serialize(context).map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))?;
     let html = theme
         .tera
         .render(template, &context)
         .map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))
         .with_context(|| format!("while rendering the template {template}"))?;
-    Ok(Page { path, bytes: html.into_bytes() })
+    Ok(html.into_bytes())
 }

@@ -16,7 +16,6 @@ pub struct TestSite {
 #[derive(Debug)]
 pub struct Run {
     pub code: Option<i32>,
-    pub stdout: String,
     pub stderr: String,
 }
 
@@ -48,11 +47,7 @@ impl Run {
 
 impl From<Output> for Run {
     fn from(out: Output) -> Self {
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run { code: out.status.code(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
     }
 }
 
@@ -154,12 +149,11 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// A parsed page.
 pub struct Page {
     pub html: Html,
-    pub source: String,
 }
 
 impl Page {
     pub fn new(source: &str) -> Page {
-        Page { html: Html::parse_document(source), source: source.to_string() }
+        Page { html: Html::parse_document(source) }
     }
 
     /// The text of every element matching `css`, whitespace collapsed.

@@ -1,0 +1,233 @@
+//! The build pipeline, kept alive between builds: `encyc build` runs it once, `encyc watch`
+//! after every change. What a build can reuse — parsed articles, the state of the output
+//! folder — is kept here, and every build's result equals that of a fresh build.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::article::{self, ArticleCache, ContentHash};
+use crate::cli::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::BodyHtml;
+use crate::output::{self, OutputState, WriteReport};
+use crate::paths::{OutputPath, SourcePath};
+use crate::render::{self, RenderSource, Theme};
+use crate::site::{self, Site};
+
+/// The articles have problems; nothing was written. Printing the error gives the summary;
+/// the diagnostics themselves are in [`BuildFailed::diagnostics`].
+#[derive(Debug, thiserror::Error)]
+#[error("build failed: {}; the output folder was left as it was", .diagnostics.summary())]
+pub struct BuildFailed {
+    pub diagnostics: Diagnostics,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildReport {
+    pub articles: usize,
+    pub pages: usize,
+    /// Articles parsed in this build (the others came from the cache).
+    pub parsed: Vec<SourcePath>,
+    /// Pages rendered in this build (the others were already on disk).
+    pub rendered: usize,
+    pub write: WriteReport,
+    pub elapsed: Duration,
+    pub timings: Timings,
+}
+
+/// Where a build's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    pub load: Duration,
+    pub link: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+impl std::fmt::Display for BuildReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            "built {} article{} in {} ms: {} page{} written, {} unchanged, {} removed",
+            self.articles,
+            plural(self.articles),
+            self.elapsed.as_millis(),
+            self.write.written,
+            plural(self.write.written),
+            self.write.unchanged,
+            self.write.removed,
+        )
+    }
+}
+
+/// Identifies this encyc binary: pages and cached summaries made by another build of encyc
+/// are not trusted, since its code may render them differently. The executable's size and
+/// modification time change with every build of it, and cost one `stat` to read.
+pub fn build_id() -> u128 {
+    static ID: OnceLock<u128> = OnceLock::new();
+    *ID.get_or_init(|| {
+        let stamp = std::env::current_exe().and_then(std::fs::metadata).map(|m| (m.len(), m.modified().ok()));
+        let text = match stamp {
+            Ok((len, Some(modified))) => format!("{} {len} {modified:?}", env!("CARGO_PKG_VERSION")),
+            // Without our own stamp, fall back to the version: correct for released builds.
+            _ => env!("CARGO_PKG_VERSION").to_string(),
+        };
+        article::content_hash(text.as_bytes())
+    })
+}
+
+/// A site's build pipeline and everything it keeps between builds.
+#[derive(Debug)]
+pub struct Builder {
+    config: Config,
+    articles: ArticleCache,
+    /// The output folder as our last write left it; read from disk when unknown.
+    output: Option<OutputState>,
+    /// Whether the on-disk summary cache has been read yet.
+    seeded: bool,
+    /// Whether articles were parsed since the summary cache was last saved.
+    unsaved: bool,
+    /// Save the summary cache after every build (`encyc build`), or only when asked
+    /// (`encyc watch`, where writing it would slow every rebuild).
+    save_each_build: bool,
+}
+
+impl Builder {
+    /// A builder that saves its cache of article summaries after every build.
+    pub fn new(config: Config) -> Builder {
+        Builder {
+            config,
+            articles: ArticleCache::default(),
+            output: None,
+            seeded: false,
+            unsaved: false,
+            save_each_build: true,
+        }
+    }
+
+    /// A builder for repeated builds in one process, which saves its cache only when
+    /// [`Builder::save_cache`] is called.
+    pub fn long_lived(config: Config) -> Builder {
+        Builder { save_each_build: false, ..Builder::new(config) }
+    }
+
+    /// Saves the summaries of parsed articles for the next process, if any are new. The cache
+    /// only saves time, so failing to write it is not worth failing anything.
+    pub fn save_cache(&mut self) {
+        if self.unsaved && self.output.is_some() {
+            let saved = output::write_summaries(&self.config.output_dir, build_id(), self.articles.summaries());
+            self.unsaved = saved.is_err();
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Replaces the site configuration (after `encyc.yaml` changed).
+    pub fn set_site_config(&mut self, site: crate::config::SiteConfig) {
+        self.config.site = site;
+    }
+
+    /// Forgets what is known about a file or folder under `articles/`, so the next build
+    /// reads it again whatever its time stamp says.
+    pub fn invalidate(&mut self, relative: &Path) {
+        self.articles.invalidate(relative);
+    }
+
+    /// Forgets the state of the output folder, so the next build reads it from disk.
+    pub fn forget_output(&mut self) {
+        self.output = None;
+    }
+
+    /// Builds the site. A build that fails leaves the output folder as it was.
+    pub fn build(&mut self, cancel: &AtomicBool) -> Result<BuildReport> {
+        let started = Instant::now();
+        let config = &self.config;
+        let theme = Theme::load(&config.root, &config.site.theme)?;
+        let state = match self.output.take() {
+            Some(state) => state,
+            None => OutputState::read(&config.output_dir)?,
+        };
+        if !self.seeded {
+            self.seeded = true;
+            self.articles = ArticleCache::from_summaries(output::read_summaries(&config.output_dir, build_id()));
+        }
+        let loaded = article::load(&config.articles_dir, &mut self.articles)?;
+        let load_done = started.elapsed();
+
+        let mut problems = loaded.diagnostics;
+        let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        let site = match site::link(articles, &loaded.failed_slugs, config.site.recent_count) {
+            Ok(site) if problems.is_empty() => site,
+            Ok(_) => return Err(self.failed(problems, state)),
+            Err(more) => {
+                problems.extend(more);
+                return Err(self.failed(problems, state));
+            }
+        };
+        let link_done = started.elapsed();
+
+        let bodies: HashMap<&SourcePath, &Arc<BodyHtml>> =
+            loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
+        let source = Source { site: &site, bodies, state: &state, articles_dir: &config.articles_dir };
+        let pages = render::render(&site, &theme, &config.site, build_id(), &source)?;
+        let render_done = started.elapsed();
+
+        let (write, state) = output::write_site(&state, &pages, cancel)?;
+        self.output = Some(state);
+        self.unsaved |= !loaded.parsed.is_empty() || !config.output_dir.join(output::CACHE).exists();
+        if self.save_each_build {
+            self.save_cache();
+        }
+        let elapsed = started.elapsed();
+        Ok(BuildReport {
+            articles: site.articles.len(),
+            pages: pages.len(),
+            parsed: loaded.parsed,
+            rendered: pages.iter().filter(|p| p.bytes.is_some()).count(),
+            write,
+            elapsed,
+            timings: Timings {
+                load: load_done,
+                link: link_done - load_done,
+                render: render_done - link_done,
+                write: elapsed - render_done,
+            },
+        })
+    }
+
+    fn failed(&mut self, problems: Vec<Diagnostic>, state: OutputState) -> anyhow::Error {
+        self.output = Some(state);
+        BuildFailed { diagnostics: Diagnostics::new(problems, &self.config.root_shown) }.into()
+    }
+}
+
+/// Gives the renderer what is on disk and the bodies of the articles.
+struct Source<'a> {
+    site: &'a Site,
+    bodies: HashMap<&'a SourcePath, &'a Arc<BodyHtml>>,
+    state: &'a OutputState,
+    articles_dir: &'a Path,
+}
+
+impl RenderSource for Source<'_> {
+    fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
+        self.state.kept(path, fingerprint)
+    }
+
+    fn body(&self, index: usize) -> Result<Arc<BodyHtml>> {
+        let article = &self.site.articles[index].article;
+        match self.bodies.get(&article.source) {
+            Some(body) => Ok(Arc::clone(body)),
+            None => Ok(Arc::new(article::reparse_body(self.articles_dir, article)?)),
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! `encyc watch`, used the way an editor uses it: start it on a site, save files the way
+//! editors save them, and look at what the preview serves and what lands on disk.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::support::{TestSite, encyc, snapshot};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `encyc watch` and the lines it has printed.
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+    url: Option<String>,
+}
+
+impl Watch {
+    fn start(site: &TestSite, extra: &[&str]) -> Watch {
+        let mut child = encyc()
+            .args(["watch", "--port", "0"])
+            .args(extra)
+            .current_dir(&site.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start encyc watch");
+        let (tx, rx) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()) as Box<dyn Read + Send>,
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let mut watch = Watch { child, lines: rx, seen: Vec::new(), url: None };
+        let serving = !extra.contains(&"--no-serve");
+        let ready = watch.wait_for("Watching articles/");
+        if serving {
+            let line = watch.seen.iter().find(|l| l.starts_with("Serving the preview at ")).expect("a URL").clone();
+            watch.url = Some(
+                line["Serving the preview at ".len()..].split(' ').next().unwrap().trim_end_matches('/').to_string(),
+            );
+        }
+        assert!(ready.contains("Watching"));
+        watch
+    }
+
+    /// Waits for a line containing `needle`, printed after the lines already seen.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("encyc watch did not print {needle:?}; it printed:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let url = format!("{}{path}", self.url.as_ref().expect("serving"));
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut response = agent.get(&url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let status = response.status().as_u16();
+        let content_type =
+            response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let body = response.body_mut().read_to_string().unwrap();
+        (status, content_type, body)
+    }
+
+    /// Ctrl-C, and the exit code.
+    fn stop(mut self) -> Option<i32> {
+        let status = std::process::Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "encyc watch did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn edit(site: &TestSite, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    site.write(rel, text.replace(from, to));
+}
+
+/// Saves the way many editors do: write a temporary file, then rename it over the article.
+fn save_atomically(site: &TestSite, rel: &str, content: &str) {
+    let temp = site.path(&format!("{rel}.tmp"));
+    std::fs::write(&temp, content).unwrap();
+    std::fs::rename(&temp, site.path(rel)).unwrap();
+}
+
+#[test]
+fn an_edit_shows_up_in_the_served_page_and_ctrl_c_exits_cleanly() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &[]);
+    let (status, content_type, body) = watch.get("/back-pain.html");
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "text/html; charset=utf-8");
+    assert!(body.contains("Rest briefly.") && body.contains("/__encyc/live.js"));
+
+    edit(&site, "articles/back-pain.md", "Rest briefly.", "Rest for a day or two.");
+    let line = watch.wait_for("articles/back-pain.md changed");
+    assert!(line.contains("1 page written"), "{line}");
+    assert!(watch.get("/back-pain.html").2.contains("Rest for a day or two."));
+    // What is published never carries the preview's script.
+    assert!(!site.read_output("back-pain.html").contains("live.js"));
+    assert_eq!(watch.stop(), Some(0));
+}
+
+#[test]
+fn broken_front_matter_keeps_the_last_good_page_until_it_is_fixed() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &[]);
+    let good = site.read_output("sciatica.html");
+    let original = std::fs::read_to_string(site.path("articles/spine/sciatica.md")).unwrap();
+
+    save_atomically(
+        &site,
+        "articles/spine/sciatica.md",
+        &original.replace("last_revised: 2023-01-15", "last_revised: 2023-02-30"),
+    );
+    watch.wait_for("articles/spine/sciatica.md:3: `last_revised: 2023-02-30` is not a real date");
+    watch.wait_for("1 problem in 1 file");
+    assert_eq!(site.read_output("sciatica.html"), good);
+    let (status, _, body) = watch.get("/sciatica.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("Sciatica is pain along the sciatic nerve."));
+
+    save_atomically(&site, "articles/spine/sciatica.md", &original.replace("Pain down the leg.", "Pain down one leg."));
+    watch.wait_for("articles/spine/sciatica.md changed: ");
+    assert!(site.read_output("sciatica.html").contains("Pain down one leg."));
+    assert_eq!(watch.stop(), Some(0));
+}
+
+#[test]
+fn new_and_deleted_articles_come_and_go_from_pages_and_letters() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    site.write(
+        "articles/new/zoster.md",
+        "---\ntitle: Zoster\nalternative_names: [Shingles]\nlast_revised: 2021-04-04\n---\n\nA rash.\n",
+    );
+    watch.wait_for("changed: ");
+    assert!(site.page("letter-z.html").links("main a").contains(&("Zoster".to_string(), "zoster.html".to_string())));
+    assert!(site.page("letter-s.html").texts("main li").contains(&"Shingles, see Zoster".to_string()));
+    assert!(site.page("index.html").attrs("nav.az a", "href").contains(&"letter-z.html".to_string()));
+
+    std::fs::remove_dir_all(site.path("articles/new")).unwrap();
+    watch.wait_for("1 removed");
+    assert!(!site.output().join("zoster.html").exists());
+    assert!(site.page("letter-z.html").text("main").contains("There are no articles under Z yet."));
+    assert!(!site.page("index.html").attrs("nav.az a", "href").contains(&"letter-z.html".to_string()));
+    assert_eq!(watch.stop(), Some(0));
+}
+
+#[test]
+fn swap_and_backup_files_do_not_trigger_rebuilds_but_vim_style_saves_do() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    for junk in [
+        "articles/.back-pain.md.swp",
+        "articles/back-pain.md~",
+        "articles/4913",
+        "articles/#back-pain.md#",
+        "articles/.#back-pain.md",
+        "articles/photo.png",
+    ] {
+        site.write(junk, "junk");
+    }
+    // Vim with `backupcopy=no`: rename the article to a backup, write a new file, delete the backup.
+    std::fs::rename(site.path("articles/ph-imbalance.md"), site.path("articles/ph-imbalance.md~")).unwrap();
+    site.write(
+        "articles/ph-imbalance.md",
+        "---\ntitle: pH imbalance\nlast_revised: 2018-03-03\n---\n\nAcid and base, saved by vim.\n",
+    );
+    std::fs::remove_file(site.path("articles/ph-imbalance.md~")).unwrap();
+    let line = watch.wait_for("changed: ");
+    assert!(line.starts_with("articles/ph-imbalance.md changed"), "junk files counted as changes: {line}");
+    assert!(site.read_output("ph-imbalance.html").contains("saved by vim"));
+    assert_eq!(watch.stop(), Some(0));
+}
+
+#[test]
+fn the_browser_is_told_to_reload_after_each_rebuild_and_shown_errors() {
+    let site = TestSite::fixture("basic");
+    let watch = Watch::start(&site, &[]);
+    let url = format!("{}/__encyc/events", watch.url.as_ref().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut response = ureq::get(&url).call().unwrap();
+        let reader = BufReader::new(response.body_mut().as_reader());
+        for line in reader.lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data: ") {
+                let _ = tx.send(data.to_string());
+            }
+        }
+    });
+    assert_eq!(rx.recv_timeout(WAIT).unwrap(), r#"{"generation":1,"error":null}"#);
+    edit(&site, "articles/ph-imbalance.md", "out of balance", "off balance");
+    assert_eq!(rx.recv_timeout(WAIT).unwrap(), r#"{"generation":2,"error":null}"#);
+    edit(&site, "articles/ph-imbalance.md", "title: pH imbalance", "title: ''");
+    let error = rx.recv_timeout(WAIT).unwrap();
+    assert!(
+        error.starts_with(r#"{"generation":2,"error":"error: articles/ph-imbalance.md:2: `title` is empty"#),
+        "{error}"
+    );
+    edit(&site, "articles/ph-imbalance.md", "title: ''", "title: pH imbalance");
+    assert_eq!(rx.recv_timeout(WAIT).unwrap(), r#"{"generation":3,"error":null}"#);
+}
+
+#[test]
+fn the_preview_serves_only_files_inside_the_output_folder() {
+    let site = TestSite::fixture("basic");
+    site.write("secret.txt", "top secret");
+    let watch = Watch::start(&site, &[]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.path("secret.txt"), site.output().join("planted.txt")).unwrap();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%5csecret.txt",
+        "/assets/..%2f..%2fsecret.txt",
+        "/.encyc-manifest",
+        "/planted.txt",
+        "/no-such-page.html",
+    ] {
+        let (status, content_type, body) = watch.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("top secret"), "{path}");
+        assert_eq!(content_type, "text/html; charset=utf-8", "{path}");
+        assert!(body.contains("Page not found"), "{path}: the site's 404 page");
+    }
+    // Raw request paths that an HTTP client would normalise away.
+    let address = watch.url.as_ref().unwrap().trim_start_matches("http://").to_string();
+    for raw in ["/../secret.txt", "/../../../../etc/passwd", "//etc/passwd", "\\..\\secret.txt"] {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(stream, "GET {raw} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(!response.contains("top secret") && !response.contains("root:"), "{raw}: {response}");
+        assert!(response.starts_with("HTTP/1.1 404") || response.starts_with("HTTP/1.1 400"), "{raw}: {response}");
+    }
+    let (status, content_type, _) = watch.get("/assets/style.css");
+    assert_eq!((status, content_type.as_str()), (200, "text/css; charset=utf-8"));
+    let (status, _, body) = watch.get("/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Recently revised"));
+}
+
+#[test]
+fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    type Step = Box<dyn Fn(&TestSite)>;
+    let steps: Vec<Step> = vec![
+        Box::new(|s| edit(s, "articles/herniated-disk.md", "title: Herniated disk", "title: Disk herniation")),
+        Box::new(|s| edit(s, "articles/back-pain.md", "Backache", "Back ache")),
+        Box::new(|s| {
+            s.write(
+                "articles/extra.md",
+                "---\ntitle: Extra\nsee_also: [back-pain]\nlast_revised: 2026-01-01\n---\n\nSee [[Back ache]].\n",
+            );
+        }),
+        Box::new(|s| edit(s, "articles/spine/sciatica.md", "## Treatment", "## Care")),
+        Box::new(|s| edit(s, "articles/back-pain.md", "sciatica.md#treatment", "sciatica.md#care")),
+        Box::new(|s| {
+            s.remove("articles/broken-heart.md");
+        }),
+        Box::new(|s| {
+            s.write("encyc.yaml", "title: Spine\n");
+        }),
+    ];
+    for step in &steps {
+        step(&site);
+        let line = watch.wait_for(" changed");
+        // A step may break a link that the next step repairs; either way, wait for the outcome.
+        if line.contains("not rebuilt") {
+            watch.wait_for("problem");
+        }
+    }
+    assert_eq!(watch.stop(), Some(0));
+    let fresh = TestSite::empty();
+    crate::support::copy_tree(&site.path("articles"), &fresh.path("articles"));
+    std::fs::copy(site.path("encyc.yaml"), fresh.path("encyc.yaml")).unwrap();
+    fresh.build().assert_ok();
+    let mut watched = snapshot(&site.output());
+    let mut built = snapshot(&fresh.output());
+    watched.remove(".encyc-cache");
+    built.remove(".encyc-cache");
+    assert_eq!(watched.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>());
+    for (path, bytes) in &built {
+        assert!(watched[path] == *bytes, "{path} differs from a fresh build");
+    }
+}
