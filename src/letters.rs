@@ -57,8 +57,13 @@ impl Serialize for Letter {
 
 /// The letter a name files under.
 pub fn letter_of(name: &str) -> Letter {
-    match folded(name).chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => Letter::Alpha(c.to_ascii_uppercase() as u8),
+    letter_of_key(&sort_key(name))
+}
+
+/// The letter of a name, given its [`sort_key`] (which starts at the letter that counts).
+pub fn letter_of_key(key: &str) -> Letter {
+    match key.bytes().next() {
+        Some(c) if c.is_ascii_alphabetic() => Letter::Alpha(c.to_ascii_uppercase()),
         _ => Letter::Other,
     }
 }

@@ -63,13 +63,20 @@ pub struct OutputState {
     files: HashMap<String, Recorded>,
     /// When the manifest was written: a file modified later was touched by someone else.
     written_at: Option<SystemTime>,
+    /// Whether this process already removed temporary files a killed build left behind.
+    swept: bool,
 }
 
 impl OutputState {
     /// Reads the manifest of `output`. Refuses a non-empty folder encyc did not write.
     pub fn read(output: &Path) -> Result<OutputState> {
-        let mut state =
-            OutputState { dir: output.to_path_buf(), exists: false, files: HashMap::new(), written_at: None };
+        let mut state = OutputState {
+            dir: output.to_path_buf(),
+            exists: false,
+            files: HashMap::new(),
+            written_at: None,
+            swept: false,
+        };
         let meta = match fs::symlink_metadata(output) {
             Ok(meta) => meta,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(state),
@@ -179,7 +186,7 @@ pub fn write_site(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> R
         .iter()
         .map(|p| (p.path.as_str().to_string(), Recorded { hash: p.hash, fingerprint: p.fingerprint }))
         .collect();
-    Ok((report, OutputState { dir: state.dir.clone(), exists: true, files, written_at: Some(written_at) }))
+    Ok((report, OutputState { dir: state.dir.clone(), exists: true, files, written_at: Some(written_at), swept: true }))
 }
 
 /// First build: everything into a staging folder, then one rename.
@@ -219,7 +226,9 @@ fn write_fresh(output: &Path, pages: &[Page], cancel: &AtomicBool) -> Result<Wri
 /// Later builds: only what changed, prepared in full before anything is replaced.
 fn update(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> Result<WriteReport> {
     let output = &state.dir;
-    remove_leftover_temps(output, pages);
+    if !state.swept {
+        remove_leftover_temps(output, pages);
+    }
     let changed: Vec<&Page> = pages.par_iter().filter(|page| !state.unchanged(page)).collect();
     let new_paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut stale: Vec<&String> = state.files.keys().filter(|p| !new_paths.contains(p.as_str())).collect();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::letters::{Letter, letter_of, sort_key};
+use crate::letters::{Letter, letter_of_key};
 use crate::markdown::LinkTarget;
 use crate::paths::{Href, Slug};
 
@@ -106,19 +106,19 @@ fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Titles and alternative names, for wiki links.
-struct NameIndex {
-    /// Lower-cased title → article index. Titles are unique (checked).
-    titles: HashMap<String, usize>,
-    /// Lower-cased alternative name → article indexes, deduplicated.
-    alternatives: HashMap<String, Vec<usize>>,
+/// Titles and alternative names, for wiki links, keyed by their lower-cased form.
+struct NameIndex<'a> {
+    /// Titles are unique (checked).
+    titles: HashMap<&'a str, usize>,
+    /// Alternative names → the articles that have them, deduplicated.
+    alternatives: HashMap<&'a str, Vec<usize>>,
 }
 
-impl NameIndex {
-    fn new(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) -> Self {
-        let mut titles: HashMap<String, usize> = HashMap::with_capacity(articles.len());
+impl<'a> NameIndex<'a> {
+    fn new(articles: &'a [Arc<Article>], problems: &mut Vec<Diagnostic>) -> Self {
+        let mut titles: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
         for (i, a) in articles.iter().enumerate() {
-            if let Some(&first) = titles.get(&a.meta.title.to_lowercase()) {
+            if let Some(&first) = titles.get(a.title_key().lower.as_str()) {
                 // Report the clash in both files: either may be the one to change.
                 for (this, other) in [(a, &articles[first]), (&articles[first], a)] {
                     problems.push(Diagnostic::new(
@@ -133,19 +133,18 @@ impl NameIndex {
                     ));
                 }
             } else {
-                titles.insert(a.meta.title.to_lowercase(), i);
+                titles.insert(&a.title_key().lower, i);
             }
         }
-        let mut alternatives: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut alternatives: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, a) in articles.iter().enumerate() {
-            for name in &a.meta.alternative_names {
-                let key = name.to_lowercase();
-                match titles.get(&key) {
+            for (name, key, _) in a.names().filter(|(_, _, alt)| *alt) {
+                match titles.get(key.lower.as_str()) {
                     Some(&owner) if owner != i => problems.push(Diagnostic::new(
                         a.source.display_path(),
                         Some(a.meta.alternative_names_line),
                         Problem::DuplicateName {
-                            name: name.clone(),
+                            name: name.to_string(),
                             this: "alternative name",
                             what: "title",
                             other: articles[owner].source.display_path(),
@@ -153,7 +152,7 @@ impl NameIndex {
                     )),
                     Some(_) => {}
                     None => {
-                        let list = alternatives.entry(key).or_default();
+                        let list = alternatives.entry(&key.lower).or_default();
                         if !list.contains(&i) {
                             list.push(i);
                         }
@@ -166,10 +165,10 @@ impl NameIndex {
 
     fn lookup(&self, name: &str) -> Lookup<'_> {
         let key = name.to_lowercase();
-        if let Some(&i) = self.titles.get(&key) {
+        if let Some(&i) = self.titles.get(key.as_str()) {
             return Lookup::Found(i);
         }
-        match self.alternatives.get(&key).map(Vec::as_slice) {
+        match self.alternatives.get(key.as_str()).map(Vec::as_slice) {
             Some([i]) => Lookup::Found(*i),
             Some(many) if !many.is_empty() => Lookup::Ambiguous(many),
             _ => Lookup::Unknown,
@@ -187,7 +186,7 @@ struct Resolver<'a> {
     articles: &'a [Arc<Article>],
     by_slug: &'a HashMap<&'a Slug, usize>,
     failed: &'a HashSet<&'a Slug>,
-    names: &'a NameIndex,
+    names: &'a NameIndex<'a>,
 }
 
 impl Resolver<'_> {
@@ -320,12 +319,11 @@ fn anchor_hint(article: &Article) -> String {
 
 /// Every title and alternative name under its letter, sorted ignoring case and accents.
 fn file_letters(articles: &[Arc<Article>]) -> Vec<(Letter, Vec<Entry>)> {
-    let mut by_letter: BTreeMap<Letter, Vec<(String, Entry)>> = Letter::all().map(|l| (l, Vec::new())).collect();
+    let mut by_letter: BTreeMap<Letter, Vec<(&str, &str, usize, bool)>> =
+        Letter::all().map(|l| (l, Vec::new())).collect();
     for (i, a) in articles.iter().enumerate() {
-        let names = std::iter::once((&a.meta.title, false)).chain(a.meta.alternative_names.iter().map(|n| (n, true)));
-        for (name, is_alternative) in names {
-            let entry = Entry { name: name.clone(), article: i, is_alternative };
-            by_letter.entry(letter_of(name)).or_default().push((sort_key(name), entry));
+        for (name, key, is_alternative) in a.names() {
+            by_letter.entry(letter_of_key(&key.sort)).or_default().push((&key.sort, name, i, is_alternative));
         }
     }
     by_letter
@@ -333,10 +331,12 @@ fn file_letters(articles: &[Arc<Article>]) -> Vec<(Letter, Vec<Entry>)> {
         .map(|(letter, mut entries)| {
             // Ties (same folded name) fall back to the name itself, then the slug, so the
             // order never depends on the order files were read in.
-            entries.sort_by(|(ka, a), (kb, b)| {
-                (ka, &a.name, &articles[a.article].slug).cmp(&(kb, &b.name, &articles[b.article].slug))
-            });
-            (letter, entries.into_iter().map(|(_, e)| e).collect())
+            entries.sort_unstable_by(|a, b| (a.0, a.1, &articles[a.2].slug).cmp(&(b.0, b.1, &articles[b.2].slug)));
+            let entries = entries
+                .into_iter()
+                .map(|(_, name, article, is_alternative)| Entry { name: name.to_string(), article, is_alternative })
+                .collect();
+            (letter, entries)
         })
         .collect()
 }
@@ -345,13 +345,14 @@ fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..articles.len()).collect();
     let key = |i: &usize| {
         let a = &articles[*i];
-        (std::cmp::Reverse(a.meta.last_revised), sort_key(&a.meta.title), a.slug.clone())
+        (std::cmp::Reverse(a.meta.last_revised), a.title_key().sort.as_str(), &a.slug)
     };
+    let cmp = |a: &usize, b: &usize| key(a).cmp(&key(b));
     if count < order.len() {
-        order.select_nth_unstable_by_key(count, key);
+        order.select_nth_unstable_by(count, cmp);
         order.truncate(count);
     }
-    order.sort_by_key(key);
+    order.sort_unstable_by(cmp);
     order
 }
 

@@ -41,6 +41,39 @@ pub struct Article {
     pub outline: Outline,
     /// The hash of the file's bytes.
     pub hash: ContentHash,
+    /// Lookup and sort keys of the title and each alternative name, in that order: worked out
+    /// once per article, not once per build.
+    pub name_keys: Vec<NameKey>,
+}
+
+/// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameKey {
+    /// Lower-cased, for case-insensitive lookup.
+    pub lower: String,
+    /// See [`crate::letters::sort_key`].
+    pub sort: String,
+}
+
+impl NameKey {
+    pub fn of(name: &str) -> NameKey {
+        NameKey { lower: name.to_lowercase(), sort: crate::letters::sort_key(name) }
+    }
+}
+
+impl Article {
+    /// The title, then each alternative name, with its keys and whether it is an alternative.
+    pub fn names(&self) -> impl Iterator<Item = (&str, &NameKey, bool)> {
+        std::iter::once(self.meta.title.as_str())
+            .chain(self.meta.alternative_names.iter().map(String::as_str))
+            .zip(&self.name_keys)
+            .enumerate()
+            .map(|(i, (name, key))| (name, key, i > 0))
+    }
+
+    pub fn title_key(&self) -> &NameKey {
+        &self.name_keys[0]
+    }
 }
 
 /// Parses one article file. Pure: the bytes of the file in, the article and its rendered
@@ -66,7 +99,10 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
     let meta = front_matter::parse(&split)
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
     let (outline, body) = parse_body(split.body, split.body_first_line);
-    Ok((Article { source: source.clone(), slug: source.slug(), meta, outline, hash: content_hash(bytes) }, body))
+    let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
+    let article =
+        Article { source: source.clone(), slug: source.slug(), meta, outline, hash: content_hash(bytes), name_keys };
+    Ok((article, body))
 }
 
 /// Reads an article's file again to render its body, when only its summary was cached.

@@ -170,7 +170,8 @@ pub fn render(
     let site_view = || SiteView { title: &config.title, language: &config.language, disclaimer: &config.disclaimer };
     let az_bar = render_az(site, theme, "", None)?;
     let layout = |description| Layout { site: site_view(), root: "", az_bar: &az_bar, description };
-    let shared = shared_fingerprint(build_id, theme, config, &az_bar);
+    let base = base_fingerprint(build_id, theme, config);
+    let shared = article_base_fingerprint(base, &az_bar);
 
     let mut pages: Vec<Page> = site
         .articles
@@ -209,7 +210,7 @@ pub fn render(
                     })
                     .collect(),
             };
-            render_page(theme, "letter.html", &context, OutputPath::new(letter.file_name()))
+            render_page(theme, "letter.html", &context, OutputPath::new(letter.file_name()), base, source)
         })
         .collect::<Result<_>>()?;
     pages.extend(letters);
@@ -232,11 +233,11 @@ pub fn render(
             })
             .collect(),
     };
-    pages.push(render_page(theme, "home.html", &home, OutputPath::new("index.html"))?);
+    pages.push(render_page(theme, "home.html", &home, OutputPath::new("index.html"), base, source)?);
 
     let bar_404 = render_az(site, theme, &config.base_path, None)?;
     let not_found = Layout { site: site_view(), root: &config.base_path, az_bar: &bar_404, description: None };
-    pages.push(render_page(theme, "404.html", &not_found, OutputPath::new("404.html"))?);
+    pages.push(render_page(theme, "404.html", &not_found, OutputPath::new("404.html"), base, source)?);
 
     for (path, bytes) in &theme.assets {
         pages.push(Page::rendered(path.clone(), None, bytes.clone()));
@@ -245,12 +246,19 @@ pub fn render(
     Ok(pages)
 }
 
-/// What every article page shares: the encyc build, the theme, the config, the A–Z bar.
-fn shared_fingerprint(build_id: u128, theme: &Theme, config: &SiteConfig, az_bar: &str) -> u128 {
+/// What every page is made from: the encyc build, the theme and the config.
+fn base_fingerprint(build_id: u128, theme: &Theme, config: &SiteConfig) -> u128 {
     let mut h = Xxh3::new();
     h.update(&build_id.to_le_bytes());
     h.update(&theme.fingerprint.to_le_bytes());
     h.update(format!("{config:?}").as_bytes());
+    h.digest128()
+}
+
+/// What every article page shares: the base and the A–Z bar.
+fn article_base_fingerprint(base: u128, az_bar: &str) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(&base.to_le_bytes());
     h.update(az_bar.as_bytes());
     h.digest128()
 }
@@ -329,8 +337,40 @@ fn render_az(site: &Site, theme: &Theme, root: &str, current: Option<Letter>) ->
         .context("while rendering the template az.html")
 }
 
-fn render_page<T: Serialize>(theme: &Theme, template: &str, context: &T, path: OutputPath) -> Result<Page> {
-    Ok(Page::rendered(path, None, render_template(theme, template, context)?))
+/// Renders a page other than an article, unless the file on disk was made from the same
+/// base and context. Such pages are few, and their contexts are complete, so the fingerprint
+/// is simply the context as JSON.
+fn render_page<T: Serialize>(
+    theme: &Theme,
+    template: &str,
+    context: &T,
+    path: OutputPath,
+    base: u128,
+    source: &dyn RenderSource,
+) -> Result<Page> {
+    let mut h = Xxh3::new();
+    h.update(&base.to_le_bytes());
+    h.update(template.as_bytes());
+    serde_json::to_writer(HashWriter(&mut h), context).context("cannot fingerprint a page")?;
+    let fingerprint = h.digest128();
+    if let Some(hash) = source.kept(&path, fingerprint) {
+        return Ok(Page { path, hash, fingerprint, bytes: None });
+    }
+    Ok(Page::rendered(path, Some(fingerprint), render_template(theme, template, context)?))
+}
+
+/// Feeds what is written into a hasher.
+struct HashWriter<'a>(&'a mut Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn render_template<T: Serialize>(theme: &Theme, template: &str, context: &T) -> Result<Vec<u8>> {
