@@ -3,6 +3,7 @@
 
 mod support;
 
+mod a11y;
 mod build;
 mod config_and_themes;
 mod escaping;
