@@ -67,8 +67,12 @@ pub struct SourcePath(String);
 impl SourcePath {
     /// `relative` must be relative to the articles folder.
     pub fn new(relative: &Path) -> Self {
-        let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        SourcePath(parts.join("/"))
+        let text = relative.to_string_lossy();
+        if std::path::MAIN_SEPARATOR == '/' {
+            SourcePath(text.into_owned())
+        } else {
+            SourcePath(text.replace(std::path::MAIN_SEPARATOR, "/"))
+        }
     }
 
     pub fn as_str(&self) -> &str {

@@ -17,7 +17,7 @@ use crate::markdown::BodyHtml;
 use crate::output::{self, OutputState, WriteReport};
 use crate::paths::{OutputPath, SourcePath};
 use crate::render::{self, RenderSource, Theme};
-use crate::site::{self, Site};
+use crate::site::{Linker, Site};
 
 /// The articles have problems; nothing was written. Printing the error gives the summary;
 /// the diagnostics themselves are in [`BuildFailed::diagnostics`].
@@ -92,11 +92,14 @@ pub struct Builder {
     output: Option<OutputState>,
     /// Whether the on-disk summary cache has been read yet.
     seeded: bool,
+    /// The last successful link, to re-link only what changed.
+    linker: Option<Linker>,
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
-    /// Save the summary cache after every build (`encyc build`), or only when asked
-    /// (`encyc watch`, where writing it would slow every rebuild).
-    save_each_build: bool,
+    /// A one-off build (`encyc build`): save the summary cache after the build, check every
+    /// file on disk. Otherwise (`encyc watch`) the cache is saved only when asked, and files
+    /// are trusted to be as this process left them unless file events say otherwise.
+    one_off: bool,
 }
 
 impl Builder {
@@ -107,15 +110,19 @@ impl Builder {
             articles: ArticleCache::default(),
             output: None,
             seeded: false,
+            linker: None,
             unsaved: false,
-            save_each_build: true,
+            one_off: true,
         }
     }
 
-    /// A builder for repeated builds in one process, which saves its cache only when
-    /// [`Builder::save_cache`] is called.
+    /// A builder for repeated builds in one process, told of changes by file events: it
+    /// trusts that files it read or wrote are unchanged unless [`Builder::invalidate`] says
+    /// otherwise, and saves its cache only when [`Builder::save_cache`] is called.
     pub fn long_lived(config: Config) -> Builder {
-        Builder { save_each_build: false, ..Builder::new(config) }
+        let mut builder = Builder { one_off: false, ..Builder::new(config) };
+        builder.articles.set_trust_events(true);
+        builder
     }
 
     /// Saves the summaries of parsed articles for the next process, if any are new. The cache
@@ -153,43 +160,50 @@ impl Builder {
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
         let state = match self.output.take() {
-            Some(state) => state,
-            None => OutputState::read(&config.output_dir)?,
+            Some(state) if state.still_ours() => state,
+            _ => OutputState::read(&config.output_dir)?,
         };
         if !self.seeded {
             self.seeded = true;
             self.articles = ArticleCache::from_summaries(output::read_summaries(&config.output_dir, build_id()));
+            self.articles.set_trust_events(!self.one_off);
         }
         let loaded = article::load(&config.articles_dir, &mut self.articles)?;
         let load_done = started.elapsed();
 
         let mut problems = loaded.diagnostics;
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
-        let site = match site::link(articles, &loaded.failed_slugs, config.site.recent_count) {
-            Ok(site) if problems.is_empty() => site,
-            Ok(_) => return Err(self.failed(problems, state)),
-            Err(more) => {
-                problems.extend(more);
-                return Err(self.failed(problems, state));
-            }
+        let linked = match self.linker.as_mut() {
+            Some(linker) => linker.relink(articles, &loaded.failed_slugs, config.site.recent_count),
+            None => Linker::link(articles, &loaded.failed_slugs, config.site.recent_count).map(|l| {
+                self.linker = Some(l);
+            }),
         };
+        if let Err(more) = linked {
+            problems.extend(more);
+        }
+        if !problems.is_empty() {
+            return Err(self.failed(problems, state));
+        }
+        let site = self.linker.as_ref().expect("linked above").site();
         let link_done = started.elapsed();
 
         let bodies: HashMap<&SourcePath, &Arc<BodyHtml>> =
             loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
-        let source = Source { site: &site, bodies, state: &state, articles_dir: &config.articles_dir };
-        let pages = render::render(&site, &theme, &config.site, build_id(), &source)?;
+        let source = Source { site, bodies, state: &state, articles_dir: &config.articles_dir };
+        let pages = render::render(site, &theme, &config.site, build_id(), &source)?;
         let render_done = started.elapsed();
+        let article_count = site.articles.len();
 
         let (write, state) = output::write_site(&state, &pages, cancel)?;
-        self.output = Some(state);
+        self.output = Some(if self.one_off { state } else { state.trusting() });
         self.unsaved |= !loaded.parsed.is_empty() || !config.output_dir.join(output::CACHE).exists();
-        if self.save_each_build {
+        if self.one_off {
             self.save_cache();
         }
         let elapsed = started.elapsed();
         Ok(BuildReport {
-            articles: site.articles.len(),
+            articles: article_count,
             pages: pages.len(),
             parsed: loaded.parsed,
             rendered: pages.iter().filter(|p| p.bytes.is_some()).count(),

@@ -2,14 +2,16 @@
 //! every link, anchor and see-also entry, files every name under its letter, and picks the
 //! recently revised articles. Collects every problem before failing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::letters::{Letter, letter_of_key};
 use crate::markdown::LinkTarget;
-use crate::paths::{Href, Slug};
+use crate::paths::{Href, Slug, SourcePath};
 
 /// An article with everything that depends on the other articles worked out.
 #[derive(Debug, Clone)]
@@ -40,6 +42,8 @@ pub struct Site {
     pub letters: Vec<(Letter, Vec<Entry>)>,
     /// Indexes of the most recently revised articles, newest first.
     pub recent: Vec<usize>,
+    /// How many recent articles were asked for.
+    pub recent_count: usize,
 }
 
 /// Slugs that would collide with pages encyc writes itself (`index`, `404`, `letter-a` …
@@ -55,38 +59,129 @@ pub fn is_reserved_slug(slug: &str) -> bool {
 /// Links the loaded articles. `failed` are slugs of files that exist but could not be parsed:
 /// links to them, and wiki links to names nobody has (a failed file may have it), are not
 /// reported (the file's own problem already is).
-pub fn link(mut articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
-    articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
-    let mut problems = Vec::new();
-    check_slugs(&articles, &mut problems);
-    let names = NameIndex::new(&articles, &mut problems);
-    let by_slug: HashMap<&Slug, usize> = articles.iter().enumerate().map(|(i, a)| (&a.slug, i)).collect();
-    let failed: HashSet<&Slug> = failed.iter().collect();
+pub fn link(articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
+    Linker::link(articles, failed, recent_count).map(|linker| linker.site)
+}
 
-    let mut linked = Vec::with_capacity(articles.len());
-    for article in &articles {
-        let resolver = Resolver { articles: &articles, by_slug: &by_slug, failed: &failed, names: &names };
-        linked.push(resolver.resolve(article, &mut problems));
+/// A linked site and the indexes it was linked with, kept by a long-lived builder so that a
+/// rebuild after edits that leave every name, slug and section id as it was (the common case:
+/// an editor changing a body) re-links only the edited articles.
+#[derive(Debug, Clone)]
+pub struct Linker {
+    site: Site,
+    index: Index,
+    /// Where each source path sits in `site.articles`.
+    by_source: HashMap<SourcePath, usize>,
+}
+
+/// What resolving a link needs to look up: articles by slug, and by title or alternative name.
+#[derive(Debug, Clone)]
+struct Index {
+    by_slug: HashMap<Slug, usize>,
+    names: NameIndex,
+}
+
+impl Linker {
+    /// Links everything from scratch.
+    pub fn link(
+        mut articles: Vec<Arc<Article>>,
+        failed: &[Slug],
+        recent_count: usize,
+    ) -> Result<Linker, Vec<Diagnostic>> {
+        articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
+        let mut problems = Vec::new();
+        check_slugs(&articles, &mut problems);
+        let index = Index {
+            names: NameIndex::new(&articles, &mut problems),
+            by_slug: articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect(),
+        };
+        let failed: HashSet<&Slug> = failed.iter().collect();
+        let resolver = Resolver { articles: &articles, index: &index, failed: &failed };
+        let linked: Vec<LinkedArticle> = articles.iter().map(|a| resolver.resolve(a, &mut problems)).collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let letters = file_letters(&articles);
+        let recent = recent(&articles, recent_count);
+        let by_source = articles.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
+        Ok(Linker { site: Site { articles: linked, letters, recent, recent_count }, index, by_source })
     }
-    if !problems.is_empty() {
-        return Err(problems);
+
+    /// Links `articles` again, after edits. When the same files are there and every edited
+    /// one kept its [`Article::surface`], only the edited articles are resolved again (their
+    /// problems are reported as a full link would); otherwise everything is linked anew. On
+    /// failure `self` is left as it was.
+    pub fn relink(
+        &mut self,
+        articles: Vec<Arc<Article>>,
+        failed: &[Slug],
+        recent_count: usize,
+    ) -> Result<(), Vec<Diagnostic>> {
+        match self.edited(&articles, failed, recent_count) {
+            Some(edited) => {
+                let current: Vec<Arc<Article>> = self.site.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+                let no_failures = HashSet::default();
+                let mut problems = Vec::new();
+                let mut replaced = Vec::with_capacity(edited.len());
+                for (i, article) in edited {
+                    let resolver = Resolver { articles: &current, index: &self.index, failed: &no_failures };
+                    replaced.push((i, resolver.resolve(&article, &mut problems)));
+                }
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+                for (i, linked) in replaced {
+                    self.site.articles[i] = linked;
+                }
+                Ok(())
+            }
+            None => {
+                *self = Linker::link(articles, failed, recent_count)?;
+                Ok(())
+            }
+        }
     }
-    let letters = file_letters(&articles);
-    let recent = recent(&articles, recent_count);
-    Ok(Site { articles: linked, letters, recent })
+
+    /// The articles that differ from the linked ones, with their places, if all of them kept
+    /// their surface and nothing else changed; `None` when a full link is needed.
+    fn edited(
+        &self,
+        articles: &[Arc<Article>],
+        failed: &[Slug],
+        recent_count: usize,
+    ) -> Option<Vec<(usize, Arc<Article>)>> {
+        if !failed.is_empty() || articles.len() != self.site.articles.len() || recent_count != self.site.recent_count {
+            return None;
+        }
+        let mut edited = Vec::new();
+        for article in articles {
+            let &i = self.by_source.get(&article.source)?;
+            let old = &self.site.articles[i].article;
+            if !Arc::ptr_eq(old, article) {
+                if old.surface != article.surface {
+                    return None;
+                }
+                edited.push((i, Arc::clone(article)));
+            }
+        }
+        Some(edited)
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
 }
 
 fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
-    let mut exact: HashMap<&str, &Article> = HashMap::new();
-    let mut folded: HashMap<String, &Article> = HashMap::new();
+    let mut exact: HashMap<&str, &Article> = HashMap::default();
+    let mut folded: HashMap<String, &Article> = HashMap::default();
     for a in articles {
-        let file = a.source.display_path();
         if is_reserved_slug(a.slug.as_str()) {
-            problems.push(Diagnostic::new(file.clone(), None, Problem::ReservedSlug(a.slug.to_string())));
+            problems.push(Diagnostic::new(a.source.display_path(), None, Problem::ReservedSlug(a.slug.to_string())));
         }
         if let Some(first) = exact.insert(a.slug.as_str(), a) {
             problems.push(Diagnostic::new(
-                file,
+                a.source.display_path(),
                 None,
                 Problem::DuplicateSlug { slug: a.slug.to_string(), other: first.source.display_path() },
             ));
@@ -98,7 +193,7 @@ fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
             ));
         } else if let Some(first) = folded.insert(a.slug.as_str().to_lowercase(), a) {
             problems.push(Diagnostic::new(
-                file,
+                a.source.display_path(),
                 None,
                 Problem::SlugCaseCollision { slug: a.slug.to_string(), other: first.source.display_path() },
             ));
@@ -107,18 +202,20 @@ fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
 }
 
 /// Titles and alternative names, for wiki links, keyed by their lower-cased form.
-struct NameIndex<'a> {
+#[derive(Debug, Clone, Default)]
+struct NameIndex {
     /// Titles are unique (checked).
-    titles: HashMap<&'a str, usize>,
+    titles: HashMap<String, usize>,
     /// Alternative names → the articles that have them, deduplicated.
-    alternatives: HashMap<&'a str, Vec<usize>>,
+    alternatives: HashMap<String, Vec<usize>>,
 }
 
-impl<'a> NameIndex<'a> {
-    fn new(articles: &'a [Arc<Article>], problems: &mut Vec<Diagnostic>) -> Self {
-        let mut titles: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
+impl NameIndex {
+    fn new(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) -> Self {
+        let mut index = NameIndex::default();
+        index.titles.reserve(articles.len());
         for (i, a) in articles.iter().enumerate() {
-            if let Some(&first) = titles.get(a.title_key().lower.as_str()) {
+            if let Some(&first) = index.titles.get(a.title_key().lower.as_str()) {
                 // Report the clash in both files: either may be the one to change.
                 for (this, other) in [(a, &articles[first]), (&articles[first], a)] {
                     problems.push(Diagnostic::new(
@@ -133,13 +230,12 @@ impl<'a> NameIndex<'a> {
                     ));
                 }
             } else {
-                titles.insert(&a.title_key().lower, i);
+                index.titles.insert(a.title_key().lower.clone(), i);
             }
         }
-        let mut alternatives: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, a) in articles.iter().enumerate() {
             for (name, key, _) in a.names().filter(|(_, _, alt)| *alt) {
-                match titles.get(key.lower.as_str()) {
+                match index.titles.get(key.lower.as_str()) {
                     Some(&owner) if owner != i => problems.push(Diagnostic::new(
                         a.source.display_path(),
                         Some(a.meta.alternative_names_line),
@@ -152,7 +248,7 @@ impl<'a> NameIndex<'a> {
                     )),
                     Some(_) => {}
                     None => {
-                        let list = alternatives.entry(&key.lower).or_default();
+                        let list = index.alternatives.entry(key.lower.clone()).or_default();
                         if !list.contains(&i) {
                             list.push(i);
                         }
@@ -160,7 +256,7 @@ impl<'a> NameIndex<'a> {
                 }
             }
         }
-        NameIndex { titles, alternatives }
+        index
     }
 
     fn lookup(&self, name: &str) -> Lookup<'_> {
@@ -184,9 +280,8 @@ enum Lookup<'a> {
 
 struct Resolver<'a> {
     articles: &'a [Arc<Article>],
-    by_slug: &'a HashMap<&'a Slug, usize>,
+    index: &'a Index,
     failed: &'a HashSet<&'a Slug>,
-    names: &'a NameIndex<'a>,
 }
 
 impl Resolver<'_> {
@@ -197,7 +292,7 @@ impl Resolver<'_> {
         let mut wiki_hrefs = Vec::new();
         for link in &article.outline.links {
             match &link.target {
-                LinkTarget::Article { slug, anchor } => match self.by_slug.get(slug) {
+                LinkTarget::Article { slug, anchor } => match self.index.by_slug.get(slug) {
                     Some(&i) => {
                         if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
                             report(link.line, p);
@@ -213,7 +308,7 @@ impl Resolver<'_> {
                         },
                     ),
                 },
-                LinkTarget::Wiki { name, anchor, .. } => match self.names.lookup(name) {
+                LinkTarget::Wiki { name, anchor, .. } => match self.index.names.lookup(name) {
                     Lookup::Found(i) => {
                         if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
                             report(link.line, p);
@@ -269,7 +364,7 @@ impl Resolver<'_> {
         }
         let mut see_also = Vec::new();
         for entry in &article.meta.see_also {
-            match self.by_slug.get(&entry.value) {
+            match self.index.by_slug.get(&entry.value) {
                 Some(_) if entry.value == article.slug => {
                     report(entry.line, Problem::SelfSeeAlso(entry.value.to_string()))
                 }
@@ -301,7 +396,8 @@ impl Resolver<'_> {
 
     fn slug_hint(&self, slug: &Slug) -> String {
         let lower = slug.as_str().to_lowercase();
-        self.by_slug
+        self.index
+            .by_slug
             .keys()
             .find(|s| s.as_str().to_lowercase() == lower)
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -359,6 +455,48 @@ fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::parse_article;
+
+    fn article(path: &str, text: &str) -> Arc<Article> {
+        let source = SourcePath::new(std::path::Path::new(path));
+        Arc::new(parse_article(&source, text.as_bytes()).unwrap().0)
+    }
+
+    fn summary(site: &Site) -> Vec<(String, Vec<Href>, Vec<usize>)> {
+        site.articles.iter().map(|l| (l.article.slug.to_string(), l.wiki_hrefs.clone(), l.see_also.clone())).collect()
+    }
+
+    #[test]
+    fn relinking_after_edits_equals_linking_from_scratch() {
+        let a = "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\nSee [[Beta]].\n";
+        let b = "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nSee [[First]] and [x](a.md#one).\n";
+        let mut linker = Linker::link(vec![article("a.md", a), article("b.md", b)], &[], 10).unwrap();
+        let edits: [(&str, &str); 4] = [
+            // Body only: re-linked alone.
+            ("b.md", "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nNow [[Alpha]] only.\n"),
+            // A broken link in a body edit is still reported.
+            ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#nowhere)\n"),
+            // A new section id changes the surface: everything is linked again.
+            ("a.md", "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\n## Uno\n"),
+            ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#uno) [[first]]\n"),
+        ];
+        let mut current = vec![("a.md", a.to_string()), ("b.md", b.to_string())];
+        for (path, text) in edits {
+            let mut next = current.clone();
+            next.iter_mut().find(|(p, _)| *p == path).unwrap().1 = text.to_string();
+            let articles: Vec<_> = next.iter().map(|(p, t)| article(p, t)).collect();
+            let fresh = Linker::link(articles.clone(), &[], 10);
+            let relinked = linker.relink(articles, &[], 10);
+            match (fresh, relinked) {
+                (Ok(fresh), Ok(())) => {
+                    assert_eq!(summary(&fresh.site), summary(linker.site()), "after editing {path}");
+                    current = next;
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "after editing {path}"),
+                (fresh, relinked) => panic!("after editing {path}: fresh {:?}, relinked {relinked:?}", fresh.err()),
+            }
+        }
+    }
 
     #[test]
     fn reserved_slugs() {

@@ -28,11 +28,10 @@ pub fn discover(dir: &Path) -> Result<Found> {
         Err(err) => return Err(err).with_context(|| format!("cannot read {}", dir.display())),
     }
     let mut found = Found::default();
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    // Not sorted while walking (comparing file names per folder is slow for big folders):
+    // the list is sorted once at the end.
+    let walker =
+        WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
         match entry {
             Ok(entry) => {

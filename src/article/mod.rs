@@ -44,6 +44,10 @@ pub struct Article {
     /// Lookup and sort keys of the title and each alternative name, in that order: worked out
     /// once per article, not once per build.
     pub name_keys: Vec<NameKey>,
+    /// A hash of what other articles and pages can see of this one: its slug, names, section
+    /// ids and revision date. An edit that keeps it (a body edit) cannot change how any other
+    /// article links or lists.
+    pub surface: u128,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
@@ -100,9 +104,36 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
     let (outline, body) = parse_body(split.body, split.body_first_line);
     let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
-    let article =
-        Article { source: source.clone(), slug: source.slug(), meta, outline, hash: content_hash(bytes), name_keys };
+    let surface = surface(source, &meta, &outline);
+    let article = Article {
+        source: source.clone(),
+        slug: source.slug(),
+        meta,
+        outline,
+        hash: content_hash(bytes),
+        name_keys,
+        surface,
+    };
     Ok((article, body))
+}
+
+fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(bytes);
+        h.update(b"\0");
+    };
+    field(source.as_str().as_bytes());
+    field(meta.title.as_bytes());
+    for name in &meta.alternative_names {
+        field(name.as_bytes());
+    }
+    field(b"\x01");
+    for heading in &outline.headings {
+        field(heading.id.as_bytes());
+    }
+    field(meta.last_revised.to_string().as_bytes());
+    h.digest128()
 }
 
 /// Reads an article's file again to render its body, when only its summary was cached.
@@ -151,6 +182,9 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct ArticleCache {
     entries: HashMap<SourcePath, Entry>,
+    /// Reuse an article read in this process without looking at its file again, because
+    /// file events tell us (through [`ArticleCache::invalidate`]) which files changed.
+    trust_events: bool,
 }
 
 impl ArticleCache {
@@ -160,7 +194,12 @@ impl ArticleCache {
             .into_iter()
             .map(|a| (a.source.clone(), Entry { stamp: None, loaded: Loaded { article: Arc::new(a), body: None } }))
             .collect();
-        ArticleCache { entries }
+        ArticleCache { entries, trust_events: false }
+    }
+
+    /// Whether file events are trusted to say which files changed (see `trust_events`).
+    pub fn set_trust_events(&mut self, trust: bool) {
+        self.trust_events = trust;
     }
 
     /// The summaries of every cached article, for saving.
@@ -169,7 +208,7 @@ impl ArticleCache {
     }
 
     /// Forgets what is known about `path` (a file event says it changed), or about every file
-    /// when `path` is a folder.
+    /// under it when it is a folder (every file when it is empty).
     pub fn invalidate(&mut self, relative: &Path) {
         let prefix = SourcePath::new(relative);
         for (source, entry) in &mut self.entries {
@@ -210,8 +249,11 @@ pub fn load(articles_dir: &Path, cache: &mut ArticleCache) -> Result<LoadReport>
         .map(|source| {
             let path: PathBuf = articles_dir.join(source.as_str());
             let cached = cache.entries.get(source);
+            if let Some(entry) = cached.filter(|e| cache.trust_events && e.stamp.is_some()) {
+                return (source.clone(), Ok((entry.loaded.clone(), entry.stamp, false)));
+            }
             let stamp = FileStamp::of(&path);
-            if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp && e.loaded.body.is_some()) {
+            if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp) {
                 return (source.clone(), Ok((entry.loaded.clone(), stamp, false)));
             }
             let result = match std::fs::read(&path) {

@@ -179,14 +179,11 @@ pub fn render(
         .enumerate()
         .map(|(index, linked)| {
             let path = linked.article.slug.output_path();
-            let fingerprint = article_fingerprint(shared, site, linked);
-            if let Some(hash) = source.kept(&path, fingerprint) {
-                return Ok(Page { path, hash, fingerprint, bytes: None });
-            }
-            let body = source.body(index)?;
-            let layout = layout(linked.article.meta.summary.as_deref());
-            let bytes = render_article(site, linked, &body, theme, layout)?;
-            Ok(Page::rendered(path, Some(fingerprint), bytes))
+            render_unless_kept(path, article_fingerprint(shared, site, linked), source, || {
+                let body = source.body(index)?;
+                let layout = layout(linked.article.meta.summary.as_deref());
+                render_article(site, linked, &body, theme, layout)
+            })
         })
         .collect::<Result<_>>()?;
 
@@ -195,22 +192,38 @@ pub fn render(
         .par_iter()
         .map(|(letter, entries)| {
             let bar = render_az(site, theme, "", Some(*letter))?;
-            let context = LetterPage {
-                layout: Layout { site: site_view(), root: "", az_bar: &bar, description: None },
-                letter: letter.label(),
-                entries: entries
-                    .iter()
-                    .map(|e| {
-                        let target = &site.articles[e.article].article;
-                        EntryView {
-                            name: &e.name,
-                            href: target.slug.href(),
-                            see: e.is_alternative.then_some(target.meta.title.as_str()),
-                        }
-                    })
-                    .collect(),
-            };
-            render_page(theme, "letter.html", &context, OutputPath::new(letter.file_name()), base, source)
+            let path = OutputPath::new(letter.file_name());
+            // Fingerprinted from the entries themselves: building the page's context (an
+            // href per entry) costs more than the check that usually makes it unnecessary.
+            let mut h = Xxh3::new();
+            h.update(&base.to_le_bytes());
+            h.update(bar.as_bytes());
+            for e in entries {
+                let target = &site.articles[e.article].article;
+                h.update(e.name.as_bytes());
+                h.update(b"\0");
+                h.update(target.slug.as_str().as_bytes());
+                h.update(if e.is_alternative { target.meta.title.as_bytes() } else { b"" });
+                h.update(b"\0");
+            }
+            render_unless_kept(path, h.digest128(), source, || {
+                let context = LetterPage {
+                    layout: Layout { site: site_view(), root: "", az_bar: &bar, description: None },
+                    letter: letter.label(),
+                    entries: entries
+                        .iter()
+                        .map(|e| {
+                            let target = &site.articles[e.article].article;
+                            EntryView {
+                                name: &e.name,
+                                href: target.slug.href(),
+                                see: e.is_alternative.then_some(target.meta.title.as_str()),
+                            }
+                        })
+                        .collect(),
+                };
+                render_template(theme, "letter.html", &context)
+            })
         })
         .collect::<Result<_>>()?;
     pages.extend(letters);
@@ -352,11 +365,21 @@ fn render_page<T: Serialize>(
     h.update(&base.to_le_bytes());
     h.update(template.as_bytes());
     serde_json::to_writer(HashWriter(&mut h), context).context("cannot fingerprint a page")?;
-    let fingerprint = h.digest128();
+    render_unless_kept(path, h.digest128(), source, || render_template(theme, template, context))
+}
+
+/// The page at `path`: kept as it is on disk when that was made from `fingerprint`, rendered
+/// otherwise.
+fn render_unless_kept(
+    path: OutputPath,
+    fingerprint: u128,
+    source: &dyn RenderSource,
+    render: impl FnOnce() -> Result<Vec<u8>>,
+) -> Result<Page> {
     if let Some(hash) = source.kept(&path, fingerprint) {
         return Ok(Page { path, hash, fingerprint, bytes: None });
     }
-    Ok(Page::rendered(path, Some(fingerprint), render_template(theme, template, context)?))
+    Ok(Page::rendered(path, Some(fingerprint), render()?))
 }
 
 /// Feeds what is written into a hasher.

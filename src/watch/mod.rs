@@ -77,9 +77,13 @@ pub fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool)
         let events = match message {
             Message::Stop => break,
             Message::Files(Err(errors)) => {
+                // Events may have been lost (an overflowing queue): look at every file again.
                 for e in errors {
                     eprintln!("warning: watching files: {e}");
                 }
+                session.builder.invalidate(Path::new(""));
+                session.builder.forget_output();
+                session.rebuild("after missed file events", cancel);
                 continue;
             }
             Message::Files(Ok(events)) => events,
@@ -145,6 +149,9 @@ impl Session {
                     report.write.removed,
                     report.elapsed.as_millis()
                 );
+                if std::env::var_os("ENCYC_TIMINGS").is_some() {
+                    println!("  {:?}", report.timings);
+                }
             }
             Err(err) if err.is::<Interrupted>() => return,
             Err(err) => {
