@@ -19,6 +19,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
@@ -73,6 +74,11 @@ pub struct OutputState {
 }
 
 impl OutputState {
+    /// Whether the output folder exists (when not, the next write is a first build).
+    pub fn exists(&self) -> bool {
+        self.exists
+    }
+
     /// Reads the manifest of `output`. Refuses a non-empty folder encyc did not write.
     pub fn read(output: &Path) -> Result<OutputState> {
         let mut state = OutputState {
@@ -201,9 +207,16 @@ fn parse_manifest(text: &str) -> HashMap<String, Recorded> {
 }
 
 /// Writes `pages` into the output folder described by `state`, returning what was done and
-/// the folder's new state. `cancel` is checked before anything becomes visible.
-pub fn write_site(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> Result<(WriteReport, OutputState)> {
-    let report = if state.exists { update(state, pages, cancel)? } else { write_fresh(&state.dir, pages, cancel)? };
+/// the folder's new state. A first build writes through `staging` when one was started.
+/// `cancel` is checked before anything becomes visible.
+pub fn write_site(
+    state: &OutputState,
+    pages: &[Page],
+    staging: Option<Staging>,
+    cancel: &AtomicBool,
+) -> Result<(WriteReport, OutputState)> {
+    let report =
+        if state.exists { update(state, pages, cancel)? } else { write_fresh(&state.dir, pages, staging, cancel)? };
     let manifest = state.dir.join(MANIFEST);
     let written_at = fs::metadata(&manifest)
         .and_then(|m| m.modified())
@@ -223,45 +236,146 @@ pub fn write_site(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> R
     Ok((report, state))
 }
 
-/// First build: everything into a staging folder, then one rename.
-fn write_fresh(output: &Path, pages: &[Page], cancel: &AtomicBool) -> Result<WriteReport> {
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = output.file_name().context("the output path has no folder name")?.to_string_lossy();
-    let staging = parent.join(format!(".{name}.encyc-staging"));
-    if staging.exists() {
-        // Left by a build that was killed; the name is ours alone.
-        fs::remove_dir_all(&staging).with_context(|| format!("cannot remove the leftover {}", staging.display()))?;
-    }
-    let result = (|| {
-        fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-        // Each folder once (most pages share the top one), then the files. Creating files is
-        // the dominant cost of a first build; doing it from one thread avoids contention on
-        // the folder, which made parallel writes slower, not faster, on ext4.
-        let mut dirs: Vec<PathBuf> =
-            pages.iter().filter_map(|p| p.path.under(&staging).parent().map(Path::to_path_buf)).collect();
-        dirs.sort();
-        dirs.dedup();
-        for dir in &dirs {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+/// A staging folder for a first build, with an empty file created early for every page the
+/// build is expected to write. Creating files is what a first build spends most of its time
+/// on, so a thread does it while the articles are parsed, linked and rendered, and pages are
+/// written into their files as soon as both exist. Dropping the staging folder removes it, so
+/// a build that fails leaves nothing behind.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    /// Where each planned page is in the order the files are created.
+    planned: HashMap<String, usize>,
+    /// How many planned files exist so far, or the error that stopped their creation.
+    progress: Arc<(Mutex<Progress>, Condvar)>,
+    worker: Option<std::thread::JoinHandle<()>>,
+    keep: bool,
+}
+
+#[derive(Debug, Default)]
+struct Progress {
+    created: usize,
+    done: bool,
+    error: Option<String>,
+}
+
+impl Staging {
+    /// Starts preparing the staging folder beside `output` for `paths`.
+    pub fn start(output: &Path, paths: Vec<OutputPath>) -> Result<Staging> {
+        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = output.file_name().context("the output path has no folder name")?.to_string_lossy();
+        let dir = parent.join(format!(".{name}.encyc-staging"));
+        if dir.exists() {
+            // Left by a build that was killed; the name is ours alone.
+            fs::remove_dir_all(&dir).with_context(|| format!("cannot remove the leftover {}", dir.display()))?;
         }
-        pages.iter().try_for_each(|page| {
-            let bytes = page.bytes.as_deref().context("a first build renders every page")?;
-            let path = page.path.under(&staging);
-            fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
-        })?;
-        let manifest = staging.join(MANIFEST);
-        fs::write(&manifest, manifest_text(pages)).with_context(|| format!("cannot write {}", manifest.display()))?;
-        if cancel.load(Ordering::SeqCst) {
-            return Err(Interrupted.into());
-        }
-        fs::rename(&staging, output)
-            .with_context(|| format!("cannot move {} to {}", staging.display(), output.display()))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+        fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let planned = paths.iter().enumerate().map(|(i, p)| (p.as_str().to_string(), i)).collect();
+        let progress = Arc::new((Mutex::new(Progress::default()), Condvar::new()));
+        let (root, shared) = (dir.clone(), Arc::clone(&progress));
+        let worker = std::thread::Builder::new()
+            .name("encyc-staging".into())
+            .spawn(move || {
+                let mut dirs: HashSet<PathBuf> = HashSet::default();
+                let mut error = None;
+                for path in &paths {
+                    let file = path.under(&root);
+                    let made = match file.parent().filter(|p| dirs.insert(p.to_path_buf())) {
+                        Some(parent) => fs::create_dir_all(parent).and_then(|()| fs::File::create(&file).map(drop)),
+                        None => fs::File::create(&file).map(drop),
+                    };
+                    if let Err(err) = made {
+                        error = Some(format!("cannot write {}: {err}", file.display()));
+                        break;
+                    }
+                    let (lock, ready) = &*shared;
+                    lock.lock().expect("staging progress").created += 1;
+                    ready.notify_all();
+                }
+                let (lock, ready) = &*shared;
+                let mut progress = lock.lock().expect("staging progress");
+                progress.done = true;
+                progress.error = error;
+                ready.notify_all();
+            })
+            .context("cannot start a thread")?;
+        Ok(Staging { dir, planned, progress, worker: Some(worker), keep: false })
     }
-    result.map(|()| WriteReport { written: pages.len(), removed: 0, unchanged: 0 })
+
+    /// Waits until the file for planned page `index` exists; `false` if it never will.
+    fn wait_for(&self, index: usize) -> Result<bool> {
+        let (lock, ready) = &*self.progress;
+        let mut progress = lock.lock().expect("staging progress");
+        while progress.created <= index && !progress.done {
+            progress = ready.wait(progress).expect("staging progress");
+        }
+        match &progress.error {
+            Some(err) if progress.created <= index => bail!("{err}"),
+            _ => Ok(progress.created > index),
+        }
+    }
+
+    fn join(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        self.join();
+        if !self.keep {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// First build: everything into the staging folder, then one rename.
+fn write_fresh(output: &Path, pages: &[Page], staging: Option<Staging>, cancel: &AtomicBool) -> Result<WriteReport> {
+    let mut staging = match staging {
+        Some(staging) => staging,
+        None => Staging::start(output, Vec::new())?,
+    };
+    let dir = staging.dir.clone();
+    let mut dirs: HashSet<PathBuf> = HashSet::default();
+    for page in pages {
+        let bytes = page.bytes.as_deref().context("a first build renders every page")?;
+        let path = page.path.under(&dir);
+        let created = match staging.planned.get(page.path.as_str()) {
+            Some(&index) => staging.wait_for(index)?,
+            None => false,
+        };
+        if created {
+            // Already created: only the bytes are left to write.
+            fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(bytes))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        } else {
+            if let Some(parent) = path.parent().filter(|p| dirs.insert(p.to_path_buf())) {
+                fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    staging.join();
+    // Files prepared for pages the build did not write (none, unless the plan was wrong).
+    let written: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    for extra in staging.planned.keys().filter(|c| !written.contains(c.as_str())) {
+        let _ = fs::remove_file(OutputPath::new(extra.clone()).under(&dir));
+    }
+    let manifest = dir.join(MANIFEST);
+    fs::write(&manifest, manifest_text(pages)).with_context(|| format!("cannot write {}", manifest.display()))?;
+    if cancel.load(Ordering::SeqCst) {
+        return Err(Interrupted.into());
+    }
+    fs::rename(&dir, output).with_context(|| format!("cannot move {} to {}", dir.display(), output.display()))?;
+    staging.keep = true;
+    Ok(WriteReport { written: pages.len(), removed: 0, unchanged: 0 })
 }
 
 /// Later builds: only what changed, prepared in full before anything is replaced.

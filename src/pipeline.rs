@@ -168,7 +168,16 @@ impl Builder {
             self.articles = ArticleCache::from_summaries(output::read_summaries(&config.output_dir, build_id()));
             self.articles.set_trust_events(!self.one_off);
         }
-        let loaded = article::load(&config.articles_dir, &mut self.articles)?;
+        let found = article::discover(&config.articles_dir)?;
+        // A first build creates its files while the articles are parsed (see `Staging`).
+        let staging = match state.exists() {
+            false => Some(output::Staging::start(
+                &config.output_dir,
+                render::planned_paths(found.files.iter().map(|f| f.slug()), &theme),
+            )?),
+            true => None,
+        };
+        let loaded = article::load(&config.articles_dir, found, &mut self.articles)?;
         let load_done = started.elapsed();
 
         let mut problems = loaded.diagnostics;
@@ -195,7 +204,7 @@ impl Builder {
         let render_done = started.elapsed();
         let article_count = site.articles.len();
 
-        let (write, state) = output::write_site(&state, &pages, cancel)?;
+        let (write, state) = output::write_site(&state, &pages, staging, cancel)?;
         self.output = Some(if self.one_off { state } else { state.trusting() });
         self.unsaved |= !loaded.parsed.is_empty() || !config.output_dir.join(output::CACHE).exists();
         if self.one_off {

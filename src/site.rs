@@ -468,16 +468,23 @@ mod tests {
 
     #[test]
     fn relinking_after_edits_equals_linking_from_scratch() {
-        let a = "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\nSee [[Beta]].\n";
+        let a =
+            "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\nSee [[Beta]].\n";
         let b = "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nSee [[First]] and [x](a.md#one).\n";
         let mut linker = Linker::link(vec![article("a.md", a), article("b.md", b)], &[], 10).unwrap();
         let edits: [(&str, &str); 4] = [
             // Body only: re-linked alone.
-            ("b.md", "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nNow [[Alpha]] only.\n"),
+            (
+                "b.md",
+                "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nNow [[Alpha]] only.\n",
+            ),
             // A broken link in a body edit is still reported.
             ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#nowhere)\n"),
             // A new section id changes the surface: everything is linked again.
-            ("a.md", "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\n## Uno\n"),
+            (
+                "a.md",
+                "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\n## Uno\n",
+            ),
             ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#uno) [[first]]\n"),
         ];
         let mut current = vec![("a.md", a.to_string()), ("b.md", b.to_string())];

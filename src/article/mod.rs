@@ -18,7 +18,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use discover::discover;
+pub use discover::{Found, discover};
 pub use front_matter::{FrontMatter, Located};
 
 use crate::diagnostic::{Diagnostic, Problem};
@@ -241,8 +241,7 @@ pub struct LoadReport {
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about
 /// files whose bytes are unchanged. A file whose stamp is unchanged since this process read
 /// it is not read again.
-pub fn load(articles_dir: &Path, cache: &mut ArticleCache) -> Result<LoadReport> {
-    let found = discover(articles_dir)?;
+pub fn load(articles_dir: &Path, found: discover::Found, cache: &mut ArticleCache) -> Result<LoadReport> {
     let results: Vec<(SourcePath, Result<Fresh, Vec<Diagnostic>>)> = found
         .files
         .par_iter()

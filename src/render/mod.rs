@@ -22,7 +22,7 @@ use crate::article::{ContentHash, content_hash};
 use crate::config::SiteConfig;
 use crate::letters::Letter;
 use crate::markdown::BodyHtml;
-use crate::paths::{Href, OutputPath};
+use crate::paths::{Href, OutputPath, Slug};
 use crate::site::{LinkedArticle, Site};
 
 /// One file of the built site.
@@ -156,6 +156,18 @@ struct RecentView<'a> {
     href: Href,
     summary: Option<&'a str>,
     last_revised: DateView,
+}
+
+/// The paths of the pages a site with these slugs will have, for preparing files early.
+pub fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme) -> Vec<OutputPath> {
+    let mut paths: Vec<OutputPath> = slugs.map(|s| s.output_path()).collect();
+    paths.extend(Letter::all().map(|l| OutputPath::new(l.file_name())));
+    paths.push(OutputPath::new("index.html"));
+    paths.push(OutputPath::new("404.html"));
+    paths.extend(theme.assets.iter().map(|(p, _)| p.clone()));
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// Renders every page of `site`: articles, letter pages, home, 404 and the theme's assets.
