@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod serve;
 pub mod site;
@@ -65,7 +66,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             // build stop at the last point where nothing has been replaced yet.
             let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
             let _lock = lock::lock_site(&config.root)?;
-            match build(&config, &CANCEL) {
+            let progress = progress::Progress::new(!quiet);
+            let result = pipeline::Builder::new(config.clone()).build(&CANCEL, &progress);
+            progress.finish();
+            match result {
                 Ok(report) => {
                     if !quiet {
                         eprintln!("{report} ({})", config.output_dir.display());
@@ -101,5 +105,5 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 
 /// Builds the site described by `config` into its output folder.
 pub fn build(config: &Config, cancel: &AtomicBool) -> Result<BuildReport> {
-    pipeline::Builder::new(config.clone()).build(cancel)
+    pipeline::Builder::new(config.clone()).build(cancel, &progress::Progress::none())
 }

@@ -214,9 +214,13 @@ pub fn write_site(
     pages: &[Page],
     staging: Option<Staging>,
     cancel: &AtomicBool,
+    progress: &crate::progress::Progress,
 ) -> Result<(WriteReport, OutputState)> {
-    let report =
-        if state.exists { update(state, pages, cancel)? } else { write_fresh(&state.dir, pages, staging, cancel)? };
+    let report = if state.exists {
+        update(state, pages, cancel)?
+    } else {
+        write_fresh(&state.dir, pages, staging, cancel, progress)?
+    };
     let manifest = state.dir.join(MANIFEST);
     let written_at = fs::metadata(&manifest)
         .and_then(|m| m.modified())
@@ -333,7 +337,14 @@ impl Drop for Staging {
 }
 
 /// First build: everything into the staging folder, then one rename.
-fn write_fresh(output: &Path, pages: &[Page], staging: Option<Staging>, cancel: &AtomicBool) -> Result<WriteReport> {
+fn write_fresh(
+    output: &Path,
+    pages: &[Page],
+    staging: Option<Staging>,
+    cancel: &AtomicBool,
+    progress: &crate::progress::Progress,
+) -> Result<WriteReport> {
+    progress.stage("writing", pages.len());
     let mut staging = match staging {
         Some(staging) => staging,
         None => Staging::start(output, Vec::new())?,
@@ -341,6 +352,7 @@ fn write_fresh(output: &Path, pages: &[Page], staging: Option<Staging>, cancel: 
     let dir = staging.dir.clone();
     let mut dirs: HashSet<PathBuf> = HashSet::default();
     for page in pages {
+        progress.step();
         let bytes = page.bytes.as_deref().context("a first build renders every page")?;
         let path = page.path.under(&dir);
         let created = match staging.planned.get(page.path.as_str()) {

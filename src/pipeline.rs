@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::BodyHtml;
 use crate::output::{self, OutputState, WriteReport};
 use crate::paths::{OutputPath, SourcePath};
+use crate::progress::Progress;
 use crate::render::{self, RenderSource, Theme};
 use crate::site::{Linker, Site};
 
@@ -155,7 +156,7 @@ impl Builder {
     }
 
     /// Builds the site. A build that fails leaves the output folder as it was.
-    pub fn build(&mut self, cancel: &AtomicBool) -> Result<BuildReport> {
+    pub fn build(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport> {
         let started = Instant::now();
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
@@ -177,7 +178,7 @@ impl Builder {
             )?),
             true => None,
         };
-        let loaded = article::load(&config.articles_dir, found, &mut self.articles)?;
+        let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let load_done = started.elapsed();
 
         let mut problems = loaded.diagnostics;
@@ -200,11 +201,12 @@ impl Builder {
         let bodies: HashMap<&SourcePath, &Arc<BodyHtml>> =
             loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
         let source = Source { site, bodies, state: &state, articles_dir: &config.articles_dir };
-        let pages = render::render(site, &theme, &config.site, build_id(), &source)?;
+        let pages = render::render(site, &theme, &config.site, build_id(), &source, progress)?;
         let render_done = started.elapsed();
         let article_count = site.articles.len();
 
-        let (write, state) = output::write_site(&state, &pages, staging, cancel)?;
+        let (write, state) = output::write_site(&state, &pages, staging, cancel, progress)?;
+        progress.finish();
         self.output = Some(if self.one_off { state } else { state.trusting() });
         self.unsaved |= !loaded.parsed.is_empty() || !config.output_dir.join(output::CACHE).exists();
         if self.one_off {

@@ -241,7 +241,13 @@ pub struct LoadReport {
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about
 /// files whose bytes are unchanged. A file whose stamp is unchanged since this process read
 /// it is not read again.
-pub fn load(articles_dir: &Path, found: discover::Found, cache: &mut ArticleCache) -> Result<LoadReport> {
+pub fn load(
+    articles_dir: &Path,
+    found: discover::Found,
+    cache: &mut ArticleCache,
+    progress: &crate::progress::Progress,
+) -> Result<LoadReport> {
+    progress.stage("parsing", found.files.len());
     let results: Vec<(SourcePath, Result<Fresh, Vec<Diagnostic>>)> = found
         .files
         .par_iter()
@@ -255,6 +261,7 @@ pub fn load(articles_dir: &Path, found: discover::Found, cache: &mut ArticleCach
             if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp) {
                 return (source.clone(), Ok((entry.loaded.clone(), stamp, false)));
             }
+            progress.step();
             let result = match std::fs::read(&path) {
                 Ok(bytes) => {
                     let hash = content_hash(&bytes);

@@ -178,7 +178,9 @@ pub fn render(
     config: &SiteConfig,
     build_id: u128,
     source: &dyn RenderSource,
+    progress: &crate::progress::Progress,
 ) -> Result<Vec<Page>> {
+    progress.stage("rendering", site.articles.len());
     let site_view = || SiteView { title: &config.title, language: &config.language, disclaimer: &config.disclaimer };
     let az_bar = render_az(site, theme, "", None)?;
     let layout = |description| Layout { site: site_view(), root: "", az_bar: &az_bar, description };
@@ -191,6 +193,7 @@ pub fn render(
         .enumerate()
         .map(|(index, linked)| {
             let path = linked.article.slug.output_path();
+            progress.step();
             render_unless_kept(path, article_fingerprint(shared, site, linked), source, || {
                 let body = source.body(index)?;
                 let layout = layout(linked.article.meta.summary.as_deref());

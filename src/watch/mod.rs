@@ -60,9 +60,14 @@ pub fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool)
         .context("cannot install the Ctrl-C handler")?;
     }
 
-    let mut session =
-        Session { builder: Builder::long_lived(config.clone()), status: Status::default(), preview: None };
+    let mut session = Session {
+        builder: Builder::long_lived(config.clone()),
+        progress: crate::progress::Progress::new(true),
+        status: Status::default(),
+        preview: None,
+    };
     session.rebuild("initial build", cancel);
+    session.progress = crate::progress::Progress::none();
     if let Some(address) = options.serve {
         let preview =
             serve::start(config.output_dir.clone(), config.site.base_path.clone(), address, session.status.clone())?;
@@ -118,6 +123,8 @@ pub fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool)
 
 struct Session {
     builder: Builder,
+    /// Shown for a long initial build only; rebuilds are quick.
+    progress: crate::progress::Progress,
     status: Status,
     preview: Option<serve::Preview>,
 }
@@ -137,7 +144,7 @@ impl Session {
     fn rebuild(&mut self, what: &str, cancel: &AtomicBool) {
         let result = SiteConfig::load(&self.builder.config().root).and_then(|site| {
             self.builder.set_site_config(site);
-            self.builder.build(cancel)
+            self.builder.build(cancel, &self.progress)
         });
         match result {
             Ok(report) => {
