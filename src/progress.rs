@@ -49,10 +49,11 @@ impl Progress {
     /// One step done.
     pub fn step(&self) {
         let Some(bar) = &self.bar else { return };
-        if !self.shown.load(Ordering::Relaxed) && self.started.elapsed() > QUIET_FOR {
-            if !self.shown.swap(true, Ordering::Relaxed) {
-                bar.set_draw_target(ProgressDrawTarget::stderr());
-            }
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > QUIET_FOR
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
         }
         bar.inc(1);
     }
