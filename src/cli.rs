@@ -4,9 +4,12 @@
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
 
 use crate::config::{ARTICLES_DIR, SiteConfig, THEMES_DIR};
+use crate::editorial::check::{CheckOptions, ReportFormat};
+use crate::editorial::new_article::NewArticle;
 
 #[derive(Debug, Parser)]
 #[command(name = "encyc", version, about = "Build a medical encyclopedia website from Markdown articles")]
@@ -21,6 +24,12 @@ pub enum CliCommand {
     Build(BuildArgs),
     /// Build, serve a live preview, and rebuild whenever an article, theme or encyc.yaml changes.
     Watch(WatchArgs),
+    /// Check the site as a build would, writing nothing; then list the articles overdue for
+    /// review, without a revised_by, and that no other article links to.
+    Check(CheckArgs),
+    /// Start a new article: write articles/<slug>.md with every front-matter field and the
+    /// standard sections, and print its path.
+    New(NewArgs),
 }
 
 /// Where the site is and where it goes.
@@ -41,6 +50,57 @@ pub struct BuildArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder, holding articles/ (and optionally themes/ and encyc.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// How to report: lines on stderr, or one JSON object on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub today: TodayArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The article's title; the file name is made from it.
+    pub title: String,
+    /// An alternative name of the condition (repeat for more).
+    #[arg(long = "alt", value_name = "NAME")]
+    pub alternative_names: Vec<String>,
+    /// The site folder, holding articles/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    #[command(flatten)]
+    pub today: TodayArg,
+}
+
+/// The day to take as today. Only tests set it, so it is left out of `--help`; otherwise it
+/// is the local date, read once, here, and passed down.
+#[derive(Debug, Args)]
+pub struct TodayArg {
+    #[arg(long = "today", hide = true, value_name = "YYYY-MM-DD")]
+    pub date: Option<Date>,
+}
+
+impl TodayArg {
+    fn resolve(&self) -> Date {
+        self.date.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -78,14 +138,20 @@ pub struct Config {
 /// What to do, with validated settings.
 #[derive(Debug)]
 pub enum Command {
-    Build { config: Config, quiet: bool },
+    Build { config: Config, quiet: bool, today: Date },
     Watch { config: Config, options: crate::watch::WatchOptions },
+    Check { config: Config, options: CheckOptions },
+    New { root: PathBuf, root_shown: PathBuf, article: NewArticle },
 }
 
 impl Cli {
     pub fn into_command(self) -> Result<Command> {
         match self.command {
-            CliCommand::Build(args) => Ok(Command::Build { config: Config::from_args(&args.site)?, quiet: args.quiet }),
+            CliCommand::Build(args) => Ok(Command::Build {
+                config: Config::from_args(&args.site)?,
+                quiet: args.quiet,
+                today: args.today.resolve(),
+            }),
             CliCommand::Watch(args) => Ok(Command::Watch {
                 config: Config::from_args(&args.site)?,
                 options: crate::watch::WatchOptions {
@@ -93,6 +159,23 @@ impl Cli {
                     poll: args.poll,
                 },
             }),
+            CliCommand::Check(args) => Ok(Command::Check {
+                config: Config::from_args(&SiteArgs { root: args.root, output: None })?,
+                options: CheckOptions {
+                    strict: args.strict,
+                    format: match args.format {
+                        FormatArg::Text => ReportFormat::Text,
+                        FormatArg::Json => ReportFormat::Json,
+                    },
+                    today: args.today.resolve(),
+                },
+            }),
+            CliCommand::New(args) => {
+                let root = std::fs::canonicalize(&args.root)
+                    .with_context(|| format!("the site folder {} does not exist", args.root.display()))?;
+                let article = NewArticle::new(&args.title, &args.alternative_names, args.today.resolve())?;
+                Ok(Command::New { root, root_shown: args.root, article })
+            }
         }
     }
 }

@@ -1,4 +1,8 @@
 //! The site configuration file `encyc.yaml`: every key optional, unknown keys rejected.
+//!
+//! Values are checked and normalised here, once, so that the rest of encyc can trust them:
+//! `base_path` always starts and ends with `/`, `base_url` is an absolute http(s) address
+//! ending with `/`, and when only `base_url` is given `base_path` is its path.
 
 use std::path::Path;
 
@@ -33,8 +37,67 @@ pub struct SiteConfig {
     /// How many recently revised articles the home page lists.
     pub recent_count: usize,
     /// The path under which the site is hosted, e.g. `/encyclopedia/`. Only the 404 page needs
-    /// it: static hosts serve that page at any depth, so its links cannot be relative.
+    /// it: static hosts serve that page at any depth, so its links cannot be relative. Left
+    /// out (read as empty), it is the path of `base_url`, or `/`.
+    #[serde(default)]
     pub base_path: String,
+    /// Where the site is published, e.g. `https://example.org/encyclopedia/`. Pages link
+    /// relatively and need no address; the sitemap, the feed and the pages' structured data
+    /// do, and are only complete when it is set.
+    pub base_url: Option<BaseUrl>,
+    /// The review cycle in months: an article is due for review this long after it was last
+    /// revised. 0 means the site has no review cycle.
+    pub review_period: u32,
+    /// Whether article pages show the date the next review is due (with a review cycle).
+    pub show_next_review: bool,
+    /// How many recently revised articles the Atom feed carries.
+    pub feed_count: usize,
+}
+
+/// The absolute address the site is published at: `http(s)://host[:port]/path/`, always
+/// ending with `/`, so that an article's relative href appended to it is its address.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks and normalises an address written in the config.
+    pub fn parse(text: &str) -> Result<BaseUrl> {
+        let text = text.trim();
+        let bad = || {
+            anyhow::anyhow!(
+                "`base_url: {text}` must be an absolute address such as `https://example.org/encyclopedia/`"
+            )
+        };
+        let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).ok_or_else(bad)?;
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let host_ok = !host.is_empty()
+            && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+            && !host.starts_with([':', '.', '-']);
+        // Everything after the host must already be a URL path: no query or fragment (pages
+        // are appended to it), nothing that needs escaping.
+        let path_ok = path.chars().all(|c| c.is_ascii_graphic() && !"?#\"<>\\^`{|}".contains(c));
+        if !host_ok || !path_ok {
+            return Err(bad());
+        }
+        let path = path.trim_end_matches('/');
+        Ok(BaseUrl(format!("{}{host}{path}/", &text[..text.len() - rest.len()])))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The path part, e.g. `/encyclopedia/`.
+    pub fn path(&self) -> &str {
+        let after_scheme = &self.0[self.0.find("://").map_or(0, |i| i + 3)..];
+        &after_scheme[after_scheme.find('/').unwrap_or(after_scheme.len())..]
+    }
+
+    /// The absolute address of a page, from its relative href (already percent-encoded).
+    pub fn join(&self, href: &crate::paths::Href) -> String {
+        format!("{}{}", self.0, href.as_str())
+    }
 }
 
 impl Default for SiteConfig {
@@ -50,6 +113,10 @@ provider. Browse by the first letter of a condition or any of its other names."
                 .to_string(),
             recent_count: 10,
             base_path: "/".to_string(),
+            base_url: None,
+            review_period: 24,
+            show_next_review: true,
+            feed_count: 20,
         }
     }
 }
@@ -97,6 +164,21 @@ impl SiteConfig {
         if self.base_path.contains(['?', '#', ' ', '"', '<', '>']) || self.base_path.contains("://") {
             bail!("`base_path: {}` must be a path such as `/` or `/encyclopedia/`", self.base_path);
         }
+        if let Some(url) = &self.base_url {
+            let url = BaseUrl::parse(&url.0)?;
+            // The 404 page's links must lead where the site is published: one setting is
+            // enough, and two that disagree are a mistake.
+            if self.base_path.trim().is_empty() {
+                self.base_path = url.path().to_string();
+            } else if self.base_path.trim_matches('/') != url.path().trim_matches('/') {
+                bail!(
+                    "`base_path: {}` is not the path of `base_url: {}`; leave `base_path` out, it follows `base_url`",
+                    self.base_path,
+                    url.as_str()
+                );
+            }
+            self.base_url = Some(url);
+        }
         // Normalise to one leading and one trailing slash so templates can append file names.
         let trimmed = self.base_path.trim_matches('/');
         self.base_path = if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") };
@@ -126,6 +208,37 @@ mod tests {
         assert_eq!(c.base_path, "/encyclopedia/");
         let c = SiteConfig::parse("base_path: /").unwrap();
         assert_eq!(c.base_path, "/");
+    }
+
+    #[test]
+    fn base_url_is_checked_normalised_and_gives_the_base_path() {
+        let c = SiteConfig::parse("base_url: https://example.org/medical/encyclopedia").unwrap();
+        assert_eq!(c.base_url.as_ref().unwrap().as_str(), "https://example.org/medical/encyclopedia/");
+        assert_eq!(c.base_path, "/medical/encyclopedia/");
+        let c = SiteConfig::parse("base_url: http://localhost:8080").unwrap();
+        assert_eq!(c.base_url.as_ref().unwrap().as_str(), "http://localhost:8080/");
+        assert_eq!(c.base_path, "/");
+        let c = SiteConfig::parse("base_url: https://example.org/enc/\nbase_path: enc").unwrap();
+        assert_eq!(c.base_path, "/enc/");
+        for bad in [
+            "base_url: example.org",
+            "base_url: ftp://example.org/",
+            "base_url: https:///path",
+            "base_url: https://example.org/a b/",
+            "base_url: https://example.org/?page=1",
+            "base_url: https://example.org/#top",
+            "base_url: 'https://exa mple.org/'",
+            "base_url: https://example.org/enc/\nbase_path: /other/",
+        ] {
+            assert!(SiteConfig::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pages_join_the_base_url() {
+        let url = BaseUrl::parse("https://example.org/enc").unwrap();
+        assert_eq!(url.join(&crate::paths::Href::new("a%20b.html")), "https://example.org/enc/a%20b.html");
+        assert_eq!(url.path(), "/enc/");
     }
 
     #[test]

@@ -57,6 +57,41 @@ pub enum Problem {
     UnpublishedFile(String),
 }
 
+impl Problem {
+    /// A stable name for the kind of problem, for tools reading `encyc check --format json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::Unreadable(_) => "unreadable",
+            Problem::NotUtf8 { .. } => "not_utf8",
+            Problem::MissingFrontMatter => "missing_front_matter",
+            Problem::UnterminatedFrontMatter => "unterminated_front_matter",
+            Problem::BadFrontMatter(_) => "bad_front_matter",
+            Problem::MissingField(_) => "missing_field",
+            Problem::EmptyField { .. } => "empty_field",
+            Problem::BadDate { .. } => "bad_date",
+            Problem::DuplicateSlug { .. } => "duplicate_slug",
+            Problem::SlugCaseCollision { .. } => "slug_case_collision",
+            Problem::ReservedSlug(_) => "reserved_slug",
+            Problem::DuplicateName { .. } => "duplicate_name",
+            Problem::BrokenLink { .. } => "broken_link",
+            Problem::BrokenAnchor { .. } => "broken_anchor",
+            Problem::UnknownWikiName(_) => "unknown_wiki_name",
+            Problem::AmbiguousWikiName { .. } => "ambiguous_wiki_name",
+            Problem::BrokenSeeAlso(_) => "broken_see_also",
+            Problem::SelfSeeAlso(_) => "self_see_also",
+            Problem::UnsafeLink(_) => "unsafe_link",
+            Problem::Outline(_) => "outline",
+            Problem::UnpublishedFile(_) => "unpublished_file",
+        }
+    }
+}
+
+/// `file` (relative to the site root) as the user knows it: under the site root as they named
+/// it on the command line (`site/articles/foo.md`), or as it is when that is the current folder.
+pub fn shown_path(root: &Path, file: &Path) -> PathBuf {
+    if root.as_os_str().is_empty() || root == Path::new(".") { file.to_path_buf() } else { root.join(file) }
+}
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -84,11 +119,7 @@ struct DisplayUnder<'a> {
 
 impl fmt::Display for DisplayUnder<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = if self.root.as_os_str().is_empty() || self.root == Path::new(".") {
-            self.diag.file.clone()
-        } else {
-            self.root.join(&self.diag.file)
-        };
+        let file = shown_path(self.root, &self.diag.file);
         match self.diag.line {
             Some(line) => write!(f, "{}:{line}: {}", file.display(), self.diag.problem),
             None => write!(f, "{}: {}", file.display(), self.diag.problem),

@@ -17,7 +17,11 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use crate::paths::{Href, Slug};
 
 /// Ids the page templates use; headings never take them.
-pub const RESERVED_IDS: &[&str] = &["main-content", "site-search", "az-nav", "see-also", "top"];
+pub const RESERVED_IDS: &[&str] =
+    &["main-content", "site-search", "site-search-results", "az-nav", "see-also", "top", "recent"];
+
+/// Ids the search box gives its result options (`site-search-results-0`, …).
+const RESERVED_ID_PREFIX: &str = "site-search-results-";
 
 /// The placeholder written as a wiki link's href until the link stage knows its target.
 const WIKI_PLACEHOLDER: &str = "encyc-wiki:";
@@ -72,6 +76,30 @@ pub struct Outline {
     pub problems: Vec<OutlineProblem>,
 }
 
+/// The words of a body, for the search index: the text of paragraphs, lists and headings
+/// (code left out), with a space wherever a block ends; and the text of its first paragraphs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlainText {
+    pub all: String,
+    pub intro: String,
+}
+
+/// How much text of the first paragraphs is kept for a snippet.
+const INTRO_LENGTH: usize = 400;
+
+fn is_block(end: &TagEnd) -> bool {
+    !matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
 /// A body rendered to HTML, waiting for its wiki links' hrefs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyHtml {
@@ -109,7 +137,12 @@ impl Lines {
 }
 
 /// Parses and renders a body. `first_line` is the file line the body starts on.
-pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml) {
+pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainText) {
+    let mut plain = String::with_capacity(body.len());
+    // The text of the first paragraphs, for a snippet when the article has no summary.
+    let mut intro = String::new();
+    let mut in_paragraph = false;
+    let mut in_code_block = false;
     let lines = Lines::new(body, first_line);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut headings = Vec::new();
@@ -123,6 +156,21 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml) {
     let mut last_level = 1u8;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        // Words of different blocks or lines must not run together; inline ends (a link, an
+        // emphasis) must not split a word from its punctuation.
+        if matches!(event, Event::SoftBreak | Event::HardBreak) || matches!(&event, Event::End(end) if is_block(end)) {
+            plain.push(' ');
+            if in_paragraph {
+                intro.push(' ');
+            }
+        }
+        if matches!(event, Event::Start(Tag::Paragraph)) && intro.len() < INTRO_LENGTH {
+            in_paragraph = true;
+        }
+        if matches!(event, Event::End(TagEnd::Paragraph)) && in_paragraph {
+            in_paragraph = false;
+            intro.push(' ');
+        }
         let event = match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 open_heading = Some((events.len(), level, lines.line_of(range.start), String::new()));
@@ -152,8 +200,23 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml) {
                 if let Some((_, _, _, text)) = open_heading.as_mut() {
                     text.push_str(t);
                 }
+                if !in_code_block {
+                    plain.push_str(t);
+                }
+                if in_paragraph {
+                    intro.push_str(t);
+                }
                 event
             }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                event
+            }
+
             Event::Html(_) | Event::InlineHtml(_) => {
                 has_raw_html = true;
                 event
@@ -190,7 +253,11 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml) {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let wiki_slots = find_wiki_slots(&html, wiki_count);
-    (Outline { headings, links, problems: outline_problems }, BodyHtml { html, wiki_slots, has_raw_html })
+    (
+        Outline { headings, links, problems: outline_problems },
+        BodyHtml { html, wiki_slots, has_raw_html },
+        PlainText { all: plain, intro },
+    )
 }
 
 /// Gives the heading at `start` its id: the one written with `{#id}`, or one made from its
@@ -203,6 +270,7 @@ fn set_heading_id<'a>(start: &mut Event<'a>, text: &str, used: &mut HashSet<Stri
         Some(written) if !written.is_empty() => written.to_string(),
         _ => heading_id(text),
     };
+    let base = if base.starts_with(RESERVED_ID_PREFIX) { format!("section-{base}") } else { base };
     let mut unique = base.clone();
     let mut n = 2;
     while !used.insert(unique.clone()) {
@@ -370,7 +438,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_lines() {
-        let (o, b) = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5);
+        let (o, b, _) = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5);
         let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["treatment", "treatment-2", "main-content-2"]);
         assert_eq!(o.headings[1].line, 9);
@@ -382,7 +450,7 @@ mod tests {
         let body = "See [low back pain](low-back-pain.md) and\n[its treatment](low-back-pain.md#treatment),\n\
 [[Sciatica]], [[Slipped disk|a slipped disk]], [above](#symptoms),\n\
 [web](https://example.org), [bad](javascript:alert(1)), [img](photo.png).\n";
-        let (o, b) = parse_body(body, 10);
+        let (o, b, _) = parse_body(body, 10);
         let got: Vec<(usize, &LinkTarget)> = o.links.iter().map(|l| (l.line, &l.target)).collect();
         assert_eq!(
             got,
@@ -406,7 +474,7 @@ mod tests {
 
     #[test]
     fn warning_callouts_become_notes() {
-        let (_, b) = parse_body("> [!WARNING]\n> Call 911.\n", 1);
+        let (_, b, _) = parse_body("> [!WARNING]\n> Call 911.\n", 1);
         let html = b.finish(&[]);
         assert!(html.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{html}");
         assert!(html.contains("<p>Call 911.</p>"), "{html}");
@@ -414,7 +482,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitised_but_our_markup_survives() {
-        let (_, b) = parse_body(
+        let (_, b, _) = parse_body(
             "## Symptoms\n\n<script>alert(1)</script>\n\n<a href=\"javascript:x\" onclick=\"y()\">hi</a> <b>bold</b>\n\n> [!WARNING]\n> Go.\n",
             1,
         );
@@ -427,8 +495,29 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_keeps_words_and_punctuation_together() {
+        let (_, _, text) = parse_body("First [[Back pain]]. *Really* so.\n\n## Symptoms\n\nPain\ndown the leg.\n", 1);
+        assert_eq!(
+            text.all.split_whitespace().collect::<Vec<_>>().join(" "),
+            "First Back pain. Really so. Symptoms Pain down the leg."
+        );
+        // The snippet text is paragraphs only, not headings.
+        assert_eq!(
+            text.intro.split_whitespace().collect::<Vec<_>>().join(" "),
+            "First Back pain. Really so. Pain down the leg."
+        );
+    }
+
+    #[test]
+    fn headings_never_take_the_search_boxs_ids() {
+        let (o, _, _) = parse_body("## Site search results\n\n## Site search results 0\n", 1);
+        let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["site-search-results-2", "section-site-search-results-0"]);
+    }
+
+    #[test]
     fn outline_problems_are_reported() {
-        let (o, _) = parse_body("# Title again\n\n## A\n\n#### Too deep\n", 4);
+        let (o, _, _) = parse_body("# Title again\n\n## A\n\n#### Too deep\n", 4);
         let lines: Vec<usize> = o.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [4, 8]);
     }

@@ -148,6 +148,11 @@ refusing to touch it. Remove it or choose another folder with --output",
         modified.is_some() && modified == self.written_at
     }
 
+    /// Whether the file at `path` is one encyc wrote with exactly the bytes hashing to `hash`.
+    pub fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool {
+        self.files.get(path.as_str()).is_some_and(|r| r.hash == hash) && self.intact(path)
+    }
+
     /// The file at `path` is the one encyc last wrote there: it exists, and was not modified
     /// after the manifest was written.
     fn intact(&self, path: &OutputPath) -> bool {

@@ -18,6 +18,7 @@ use crate::output::{self, OutputState, WriteReport};
 use crate::paths::{OutputPath, SourcePath};
 use crate::progress::Progress;
 use crate::render::{self, RenderSource, Theme};
+use crate::search;
 use crate::site::{Linker, Site};
 
 /// The articles have problems; nothing was written. Printing the error gives the summary;
@@ -48,6 +49,8 @@ pub struct Timings {
     pub load: Duration,
     pub link: Duration,
     pub render: Duration,
+    /// Part of `render`: the search index.
+    pub search: Duration,
     pub write: Duration,
 }
 
@@ -95,6 +98,7 @@ pub struct Builder {
     seeded: bool,
     /// The last successful link, to re-link only what changed.
     linker: Option<Linker>,
+
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
     /// A one-off build (`encyc build`): save the summary cache after the build, check every
@@ -112,6 +116,7 @@ impl Builder {
             output: None,
             seeded: false,
             linker: None,
+
             unsaved: false,
             one_off: true,
         }
@@ -155,6 +160,32 @@ impl Builder {
         self.output = None;
     }
 
+    /// The site as the last successful build or check linked it.
+    pub fn site(&self) -> Option<&Site> {
+        self.linker.as_ref().map(Linker::site)
+    }
+
+    /// Loads and links the articles and loads the theme, reporting what a build would fail on
+    /// (as [`BuildFailed`]), without rendering or writing anything: `encyc check`. The output
+    /// folder, its manifest and its cache are not even read, so a check can run beside a
+    /// build or `encyc watch`.
+    pub fn check(&mut self, progress: &Progress) -> Result<&Site> {
+        let config = &self.config;
+        Theme::load(&config.root, &config.site.theme)?;
+        let found = article::discover(&config.articles_dir)?;
+        let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
+        let mut problems = loaded.diagnostics;
+        let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count) {
+            Ok(linker) => self.linker = Some(linker),
+            Err(more) => problems.extend(more),
+        }
+        if !problems.is_empty() {
+            return Err(BuildFailed { diagnostics: Diagnostics::new(problems, &config.root_shown) }.into());
+        }
+        Ok(self.linker.as_ref().expect("linked above").site())
+    }
+
     /// Builds the site. A build that fails leaves the output folder as it was.
     pub fn build(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport> {
         let started = Instant::now();
@@ -179,6 +210,7 @@ impl Builder {
             true => None,
         };
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
+        interrupted(cancel)?;
         let load_done = started.elapsed();
 
         let mut problems = loaded.diagnostics;
@@ -195,20 +227,29 @@ impl Builder {
         if !problems.is_empty() {
             return Err(self.failed(problems, state));
         }
+        interrupted(cancel)?;
         let site = self.linker.as_ref().expect("linked above").site();
         let link_done = started.elapsed();
 
         let bodies: HashMap<&SourcePath, &Arc<BodyHtml>> =
             loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
         let source = Source { site, bodies, state: &state, articles_dir: &config.articles_dir };
-        let pages = render::render(site, &theme, &config.site, build_id(), &source, progress)?;
+        let mut pages = render::render(site, &theme, &config.site, build_id(), &source, progress)?;
+        let search_started = started.elapsed();
+        pages.extend(search::pages(site, build_id(), &source)?);
+        let search_time = started.elapsed() - search_started;
         let render_done = started.elapsed();
         let article_count = site.articles.len();
+        interrupted(cancel)?;
 
         let (write, state) = output::write_site(&state, &pages, staging, cancel, progress)?;
         progress.finish();
         self.output = Some(if self.one_off { state } else { state.trusting() });
-        self.unsaved |= !loaded.parsed.is_empty() || !config.output_dir.join(output::CACHE).exists();
+        // A one-off build rewrites the summary cache (tens of MB for a big site) only when many
+        // articles were parsed anew; after a few edits the next build just parses those again.
+        let many = loaded.parsed.len() >= 64 || loaded.parsed.len() * 20 >= article_count.max(1);
+        self.unsaved |=
+            (!loaded.parsed.is_empty() && (many || !self.one_off)) || !config.output_dir.join(output::CACHE).exists();
         if self.one_off {
             self.save_cache();
         }
@@ -224,6 +265,7 @@ impl Builder {
                 load: load_done,
                 link: link_done - load_done,
                 render: render_done - link_done,
+                search: search_time,
                 write: elapsed - render_done,
             },
         })
@@ -233,6 +275,14 @@ impl Builder {
         self.output = Some(state);
         BuildFailed { diagnostics: Diagnostics::new(problems, &self.config.root_shown) }.into()
     }
+}
+
+/// Stops a build at a stage boundary once Ctrl-C was pressed (before anything was written).
+fn interrupted(cancel: &AtomicBool) -> Result<()> {
+    if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(output::Interrupted.into());
+    }
+    Ok(())
 }
 
 /// Gives the renderer what is on disk and the bodies of the articles.
@@ -246,6 +296,10 @@ struct Source<'a> {
 impl RenderSource for Source<'_> {
     fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
         self.state.kept(path, fingerprint)
+    }
+
+    fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool {
+        self.state.holds(path, hash)
     }
 
     fn body(&self, index: usize) -> Result<Arc<BodyHtml>> {

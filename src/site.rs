@@ -46,13 +46,13 @@ pub struct Site {
     pub recent_count: usize,
 }
 
-/// Slugs that would collide with pages encyc writes itself (`index`, `404`, `letter-a` …
+/// Slugs that would collide with pages encyc writes itself (`index`, `404`, `search`, `letter-a` …
 /// `letter-z`, `letter-0-9`), compared ignoring case as case-insensitive disks would.
 pub fn is_reserved_slug(slug: &str) -> bool {
     let lower = slug.to_ascii_lowercase();
     match lower.strip_prefix("letter-") {
         Some(rest) => rest == "0-9" || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_lowercase()),
-        None => lower == "index" || lower == "404",
+        None => lower == "index" || lower == "404" || lower == "search",
     }
 }
 

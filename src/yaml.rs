@@ -1,6 +1,8 @@
 //! The one place that knows about serde_yaml. Front matter and `encyc.yaml` both go through
-//! [`parse`], which turns YAML's errors into a message and a line number.
+//! [`parse`], which turns YAML's errors into a message and a line number; `encyc new` writes
+//! front matter through [`write`], so that quoting is serde_yaml's job, not string pasting.
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A YAML problem: what is wrong and on which line of the YAML text (1-based) it is.
@@ -20,6 +22,12 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
         let line = err.location().map(|l| l.line() + first_line - 1);
         YamlError { line, message: file_lines(&err.to_string(), first_line) }
     })
+}
+
+/// `value` as a YAML document (a mapping's keys in field order), every string quoted as YAML
+/// needs it to read back as the same string.
+pub fn write<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    Ok(serde_yaml::to_string(value)?)
 }
 
 /// Rewrites serde_yaml's " at line N column M" (lines of the YAML text) so that the first one,
@@ -58,7 +66,6 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
     struct Doc {
         title: String,
     }
@@ -74,6 +81,36 @@ mod tests {
     fn empty_text_is_an_empty_mapping() {
         let err = parse::<Doc>("\n", 1).unwrap_err();
         assert!(err.message.contains("missing field `title`"), "{}", err.message);
+    }
+
+    #[test]
+    fn written_strings_read_back_unchanged() {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            title: &'a str,
+        }
+        for title in [
+            "Ménière disease",
+            "Title: with a colon",
+            "\"Broken heart\" syndrome",
+            "Crohn's disease",
+            "- leading dash",
+            "# not a comment",
+            "yes",
+            "null",
+            "~",
+            "1.5",
+            "2024-01-01",
+            "[bracketed]",
+            "{braced}",
+            "&anchor *alias !tag %directive @at `tick`",
+            "trailing space ",
+            "a\\b",
+        ] {
+            let yaml = write(&Out { title }).unwrap();
+            let back: Doc = parse(&yaml, 1).unwrap_or_else(|e| panic!("{title:?} as {yaml:?}: {}", e.message));
+            assert_eq!(back.title, title, "{yaml}");
+        }
     }
 
     #[test]

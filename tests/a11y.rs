@@ -1,15 +1,16 @@
-//! Accessible, valid pages, proved in a real browser: `tests/browser/check.mjs` validates every
+//! Accessible, valid pages, proved in a real browser: `tests/browser/check.mjs` checks that the
+//! only scripts in the pages are the theme's search script and JSON-LD data, validates every
 //! page with the Nu HTML Checker and opens them in headless Chromium for axe-core (WCAG 2.1 A and
 //! AA, 1280px and 375px, light and dark), reflow at 375px and 200%/400% zoom, keyboard use, page
-//! structure and the print layout. It needs node, /usr/bin/chromium, java and
-//! `npm ci --prefix tests/browser`; `.ci/run` installs them. Without them the test is skipped,
-//! except in CI (`CI=true`), where it fails.
+//! structure and the print layout: every page kind, the search page with results, the search
+//! box with its list of results open (the ARIA combobox), and the site without JavaScript. It
+//! needs node, /usr/bin/chromium, java and `npm ci --prefix tests/browser`; `.ci/run` installs
+//! them. Without them the test is skipped, except in CI (`CI=true`), where it fails.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::support::TestSite;
+use crate::support::{TestSite, browser};
 
 /// An article with every element the theme styles (callouts of each kind, a table, code, a
 /// footnote, a long word and a long address, a third-level heading), added to the fixture site
@@ -78,80 +79,16 @@ a preformatted line that is much longer than a phone screen is wide, to check th
 [^1]: A footnote.
 ";
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 const TIME_LIMIT: Duration = Duration::from_secs(300);
-
-fn harness_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
-}
-
-fn runs(program: &str, arg: &str) -> bool {
-    Command::new(program).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
-}
-
-/// What the browser checks need and this machine lacks.
-fn missing_tools() -> Vec<String> {
-    let harness = harness_dir();
-    let mut missing = Vec::new();
-    if !runs("node", "--version") {
-        missing.push("node".to_string());
-    }
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_string());
-    if !Path::new(&chromium).is_file() {
-        missing.push(format!("{chromium} (apt-get install chromium)"));
-    }
-    if !runs("java", "-version") {
-        missing.push("java, for the Nu HTML Checker (apt-get install default-jre-headless)".to_string());
-    }
-    for package in ["playwright-core/package.json", "axe-core/axe.min.js", "vnu-jar/build/dist/vnu.jar"] {
-        if !harness.join("node_modules").join(package).is_file() {
-            missing.push(format!("tests/browser/node_modules/{package} (npm ci --prefix tests/browser)"));
-        }
-    }
-    missing
-}
-
-/// Runs `node check.mjs <outputs>`, stopping it after [`TIME_LIMIT`]; returns (success, output).
-fn run_checks(outputs: &[PathBuf], log_dir: &Path) -> (bool, String) {
-    let stdout = log_dir.join("check-stdout.txt");
-    let stderr = log_dir.join("check-stderr.txt");
-    let mut child = Command::new("node")
-        .arg(harness_dir().join("check.mjs"))
-        .args(outputs)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout).unwrap())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .spawn()
-        .expect("run node");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for node") {
-            break Some(status);
-        }
-        if started.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let mut output = std::fs::read_to_string(&stdout).unwrap_or_default();
-    output.push_str(&std::fs::read_to_string(&stderr).unwrap_or_default());
-    match status {
-        Some(status) => (status.success(), output),
-        None => (false, format!("{output}\nstopped after {} s", TIME_LIMIT.as_secs())),
-    }
-}
 
 #[test]
 fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
-    let missing = missing_tools();
-    if !missing.is_empty() {
-        let what = missing.join("; ");
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the browser accessibility checks cannot run in CI; missing: {what}");
-        }
-        eprintln!("skipping browser accessibility checks: {what}");
+    let mut missing =
+        browser::missing_tools(&["playwright-core/package.json", "axe-core/axe.min.js", "vnu-jar/build/dist/vnu.jar"]);
+    if !browser::runs("java", "-version") {
+        missing.push("java, for the Nu HTML Checker (apt-get install default-jre-headless)".to_string());
+    }
+    if !browser::available("browser accessibility checks", &missing) {
         return;
     }
 
@@ -161,8 +98,11 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     let shipped = TestSite::shipped();
     shipped.build().assert_ok();
 
-    let logs = tempfile::tempdir().unwrap();
-    let (ok, output) = run_checks(&[fixture.output(), shipped.output()], logs.path());
+    // What to type in each site's search box: it must find articles both by name and in their
+    // text, so that the open list shows both kinds of result.
+    let args =
+        [PathBuf::from("--search=pain"), fixture.output(), PathBuf::from("--search=back pain"), shipped.output()];
+    let (ok, output) = browser::run_node("check.mjs", &args, TIME_LIMIT);
     assert!(ok, "browser accessibility checks failed:\n{output}");
     // Shown with `cargo test -- --nocapture`: the summary of what was checked.
     println!("{output}");

@@ -63,8 +63,8 @@ fn every_page_has_the_labelled_az_bar_and_the_disclaimer() {
         assert_eq!(page.count("h1"), 1, "{name}: one h1");
         assert_eq!(page.count("main"), 1, "{name}");
     }
-    // 7 articles, 27 letter pages, home, 404.
-    assert_eq!(pages, 7 + 27 + 2);
+    // 7 articles, 27 letter pages, home, 404, search.
+    assert_eq!(pages, 7 + 27 + 3);
 }
 
 #[test]
@@ -170,4 +170,22 @@ fn the_shipped_articles_build() {
         "Back pain - nonspecific, see Nonspecific back pain".to_string(),
         "nonspecific-back-pain.html".to_string()
     )));
+}
+
+#[test]
+fn printed_pages_carry_their_address_when_the_site_has_one() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    assert_eq!(site.page("back-pain.html").count(".page-address"), 0, "no base_url, no address");
+    site.write("encyc.yaml", "base_url: https://encyclopedia.example.org/med\n");
+    site.build().assert_ok();
+    assert_eq!(
+        site.page("meniere-disease.html").text(".page-address"),
+        "Page address: https://encyclopedia.example.org/med/meniere-disease.html"
+    );
+    assert_eq!(
+        site.page("letter-b.html").text(".page-address"),
+        "Page address: https://encyclopedia.example.org/med/letter-b.html"
+    );
+    assert_eq!(site.page("404.html").count(".page-address"), 0);
 }

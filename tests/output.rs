@@ -33,22 +33,34 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     let before = mtimes(&site);
     std::thread::sleep(Duration::from_millis(20));
     let run = site.build();
-    run.assert_ok().assert_stderr_has("0 pages written, 37 unchanged, 0 removed");
+    run.assert_ok().assert_stderr_has("0 pages written, 78 unchanged, 0 removed");
     assert_eq!(mtimes(&site), before);
 }
 
 #[test]
-fn a_body_edit_rewrites_only_that_page() {
+fn a_body_edit_rewrites_only_that_page_and_the_search_files_it_touches() {
     let site = TestSite::fixture("basic");
     site.build().assert_ok();
     let before = mtimes(&site);
     std::thread::sleep(Duration::from_millis(20));
     let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
     site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));
-    site.build().assert_ok().assert_stderr_has("1 page written");
+    site.build().assert_ok().assert_stderr_has("4 pages written");
     let after = mtimes(&site);
     let changed: Vec<&String> = after.keys().filter(|k| before[*k] != after[*k]).collect();
-    assert_eq!(changed, [".encyc-cache", ".encyc-manifest", "ph-imbalance.html"]);
+    // The page; the article's snippet (it has no summary, so the snippet is its text); the
+    // search shards of the word that went (balance) and the one that came (kilter).
+    assert_eq!(
+        changed,
+        [
+            ".encyc-cache",
+            ".encyc-manifest",
+            "assets/search-snippets.js",
+            "assets/search-text/b.js",
+            "assets/search-text/k.js",
+            "ph-imbalance.html"
+        ]
+    );
     assert!(site.read_output("ph-imbalance.html").contains("out of kilter"));
 }
 

@@ -48,6 +48,10 @@ pub struct Article {
     /// ids and revision date. An edit that keeps it (a body edit) cannot change how any other
     /// article links or lists.
     pub surface: u128,
+    /// What the search index needs: the article's distinct words (grouped by the index shard
+    /// they belong to) and a snippet to show in results.
+    pub search_terms: Vec<crate::search::ShardTerms>,
+    pub snippet: String,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
@@ -102,7 +106,9 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
     let split = front_matter::split(text).map_err(|(line, p)| vec![diag(line, p)])?;
     let meta = front_matter::parse(&split)
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
-    let (outline, body) = parse_body(split.body, split.body_first_line);
+    let (outline, body, plain) = parse_body(split.body, split.body_first_line);
+    let search_terms = crate::search::terms_of(&format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
+    let snippet = crate::search::snippet_of(meta.summary.as_deref(), &plain.intro);
     let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
     let surface = surface(source, &meta, &outline);
     let article = Article {
@@ -113,6 +119,8 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
         hash: content_hash(bytes),
         name_keys,
         surface,
+        search_terms,
+        snippet,
     };
     Ok((article, body))
 }

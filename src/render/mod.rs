@@ -7,6 +7,8 @@
 //! for the file already on disk is not rendered at all. The few other pages are always
 //! rendered; the writer skips them when their bytes are unchanged.
 
+mod feeds;
+mod json_ld;
 mod theme;
 
 use std::sync::Arc;
@@ -49,6 +51,8 @@ pub trait RenderSource: Sync {
     /// The hash of the file already on disk at `path`, if it was made from `fingerprint` and
     /// is intact: then the page need not be rendered.
     fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash>;
+    /// Whether the file on disk at `path` already has exactly the bytes hashing to `hash`.
+    fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool;
     /// The rendered body of the article at `index` in the site.
     fn body(&self, index: usize) -> Result<Arc<BodyHtml>>;
 }
@@ -64,6 +68,9 @@ struct Layout<'a> {
     az_bar: &'a str,
     /// The `<meta name="description">`, when the page has one.
     description: Option<&'a str>,
+    /// The page's absolute address (printed at the foot of a printed page), when the site has
+    /// a `base_url`.
+    page_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -71,11 +78,20 @@ struct SiteView<'a> {
     title: &'a str,
     language: &'a str,
     disclaimer: &'a str,
+    /// The Atom feed's file name, when the site has one (with a `base_url`).
+    feed: Option<&'static str>,
 }
 
 #[derive(Serialize)]
 struct AzBar<'a> {
     root: &'a str,
+    letters: Vec<AzLetter>,
+}
+
+#[derive(Serialize)]
+struct SearchPage<'a> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
     letters: Vec<AzLetter>,
 }
 
@@ -103,6 +119,11 @@ struct ArticleView<'a> {
     revised_by: Option<&'a str>,
     source: Option<&'a str>,
     summary: Option<&'a str>,
+    /// When the review cycle has it due (made from `last_revised` and the config alone, so
+    /// the article's fingerprint covers it); `None` when the site hides it or has no cycle.
+    next_review: Option<DateView>,
+    /// The page's structured data (see [`json_ld`]), escaped for its `<script>` element.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -164,7 +185,9 @@ pub fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme) -> Vec<Ou
     paths.extend(Letter::all().map(|l| OutputPath::new(l.file_name())));
     paths.push(OutputPath::new("index.html"));
     paths.push(OutputPath::new("404.html"));
+    paths.push(OutputPath::new("search.html"));
     paths.extend(theme.assets.iter().map(|(p, _)| p.clone()));
+    paths.extend(crate::search::paths());
     paths.sort();
     paths.dedup();
     paths
@@ -181,9 +204,21 @@ pub fn render(
     progress: &crate::progress::Progress,
 ) -> Result<Vec<Page>> {
     progress.stage("rendering", site.articles.len());
-    let site_view = || SiteView { title: &config.title, language: &config.language, disclaimer: &config.disclaimer };
+    let site_view = || SiteView {
+        title: &config.title,
+        language: &config.language,
+        disclaimer: &config.disclaimer,
+        feed: config.base_url.is_some().then_some(feeds::FEED),
+    };
     let az_bar = render_az(site, theme, "", None)?;
-    let layout = |description| Layout { site: site_view(), root: "", az_bar: &az_bar, description };
+    let page_url = |href: Href| config.base_url.as_ref().map(|base| base.join(&href));
+    let layout = |description, href: Href| Layout {
+        site: site_view(),
+        root: "",
+        az_bar: &az_bar,
+        description,
+        page_url: page_url(href),
+    };
     let base = base_fingerprint(build_id, theme, config);
     let shared = article_base_fingerprint(base, &az_bar);
 
@@ -196,8 +231,8 @@ pub fn render(
             progress.step();
             render_unless_kept(path, article_fingerprint(shared, site, linked), source, || {
                 let body = source.body(index)?;
-                let layout = layout(linked.article.meta.summary.as_deref());
-                render_article(site, linked, &body, theme, layout)
+                let layout = layout(linked.article.meta.summary.as_deref(), linked.article.slug.href());
+                render_article(site, linked, &body, theme, config, layout)
             })
         })
         .collect::<Result<_>>()?;
@@ -223,7 +258,13 @@ pub fn render(
             }
             render_unless_kept(path, h.digest128(), source, || {
                 let context = LetterPage {
-                    layout: Layout { site: site_view(), root: "", az_bar: &bar, description: None },
+                    layout: Layout {
+                        site: site_view(),
+                        root: "",
+                        az_bar: &bar,
+                        description: None,
+                        page_url: page_url(Href::new(letter.file_name())),
+                    },
                     letter: letter.label(),
                     entries: entries
                         .iter()
@@ -244,7 +285,7 @@ pub fn render(
     pages.extend(letters);
 
     let home = HomePage {
-        layout: layout(None),
+        layout: layout(None, Href::new("index.html")),
         introduction: config.introduction.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
         article_count: site.articles.len(),
         recent: site
@@ -264,8 +305,15 @@ pub fn render(
     pages.push(render_page(theme, "home.html", &home, OutputPath::new("index.html"), base, source)?);
 
     let bar_404 = render_az(site, theme, &config.base_path, None)?;
-    let not_found = Layout { site: site_view(), root: &config.base_path, az_bar: &bar_404, description: None };
+    let not_found =
+        Layout { site: site_view(), root: &config.base_path, az_bar: &bar_404, description: None, page_url: None };
     pages.push(render_page(theme, "404.html", &not_found, OutputPath::new("404.html"), base, source)?);
+    // The search results page; without JavaScript it points to the letter pages instead.
+    let search = SearchPage { layout: layout(None, Href::new("search.html")), letters: az_letters(site, None) };
+    pages.push(render_page(theme, "search.html", &search, OutputPath::new("search.html"), base, source)?);
+    if let Some(base_url) = &config.base_url {
+        pages.extend(feeds::render_feeds(site, theme, config, base_url, base, source)?);
+    }
 
     for (path, bytes) in &theme.assets {
         pages.push(Page::rendered(path.clone(), None, bytes.clone()));
@@ -315,9 +363,14 @@ fn render_article(
     linked: &LinkedArticle,
     body: &BodyHtml,
     theme: &Theme,
+    config: &SiteConfig,
     layout: Layout<'_>,
 ) -> Result<Vec<u8>> {
     let a = &linked.article;
+    let next_review = config
+        .show_next_review
+        .then(|| crate::editorial::review::next_review_due(a.meta.last_revised, config.review_period))
+        .flatten();
     let context = ArticlePage {
         layout,
         article: ArticleView {
@@ -336,6 +389,8 @@ fn render_article(
             revised_by: a.meta.revised_by.as_deref(),
             source: a.meta.source.as_deref(),
             summary: a.meta.summary.as_deref(),
+            next_review: next_review.map(DateView::new),
+            json_ld: json_ld::for_article(a, config)?,
         },
     };
     render_template(theme, "article.html", &context)
@@ -345,24 +400,25 @@ fn render_article(
 /// The A–Z bar: letters with entries link to their page; `current` is marked for the
 /// letter page being rendered.
 fn render_az(site: &Site, theme: &Theme, root: &str, current: Option<Letter>) -> Result<String> {
-    let bar = AzBar {
-        root,
-        letters: site
-            .letters
-            .iter()
-            .map(|(letter, entries)| AzLetter {
-                label: letter.label(),
-                href: (!entries.is_empty()).then(|| letter.file_name()),
-                current: current == Some(*letter),
-            })
-            .collect(),
-    };
+    let bar = AzBar { root, letters: az_letters(site, current) };
     let context = tera::Context::from_serialize(&bar).map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))?;
     theme
         .tera
         .render("az.html", &context)
         .map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))
         .context("while rendering the template az.html")
+}
+
+/// The sections of the A–Z bar: letters with entries link to their page.
+fn az_letters(site: &Site, current: Option<Letter>) -> Vec<AzLetter> {
+    site.letters
+        .iter()
+        .map(|(letter, entries)| AzLetter {
+            label: letter.label(),
+            href: (!entries.is_empty()).then(|| letter.file_name()),
+            current: current == Some(*letter),
+        })
+        .collect()
 }
 
 /// Renders a page other than an article, unless the file on disk was made from the same

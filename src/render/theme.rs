@@ -19,10 +19,17 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("letter.html", include_str!("../../themes/default/letter.html")),
     ("home.html", include_str!("../../themes/default/home.html")),
     ("404.html", include_str!("../../themes/default/404.html")),
+    ("search.html", include_str!("../../themes/default/search.html")),
+    ("sitemap.xml", include_str!("../../themes/default/sitemap.xml")),
+    ("atom.xml", include_str!("../../themes/default/atom.xml")),
 ];
 
 /// Static files of the default theme, published under `assets/`.
-const ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../themes/default/style.css"))];
+const ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../themes/default/style.css")),
+    ("search.js", include_bytes!("../../themes/default/search.js")),
+    ("minisearch.js", include_bytes!("../../themes/default/minisearch.js")),
+];
 
 /// The templates, parsed once, and the assets to publish.
 #[derive(Debug)]
@@ -52,7 +59,9 @@ impl Theme {
                     if file_name.starts_with('.') || !path.is_file() {
                         continue;
                     }
-                    if file_name.ends_with(".html") {
+                    // Every `.html` file is meant as a template (a misspelt one is an error);
+                    // other files are assets, unless named like a template (`atom.xml`).
+                    if file_name.ends_with(".html") || TEMPLATES.iter().any(|(n, _)| *n == file_name) {
                         let Some(slot) = templates.iter_mut().find(|(n, _)| *n == file_name) else {
                             let known: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
                             bail!(

@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // Accessibility and validity checks of built encyc sites, in a real browser.
 //
-//   node tests/browser/check.mjs OUTPUT_DIR [OUTPUT_DIR ...]
+//   node check.mjs [--search=QUERY] OUTPUT_DIR [[--search=QUERY] OUTPUT_DIR ...]
+//
+// --search=QUERY is what to type in the search box of the next site (default "back pain"): it
+// must find articles both by name and in their text, so that the open list shows both kinds.
 //
 // For every output folder:
+//   - a static check of every .html page: the only scripts a page may carry are the theme's
+//     own search script, exactly `<script src="{root}assets/search.js" data-root="{root}"
+//     defer></script>` once, and JSON-LD data blocks (`<script type="application/ld+json">`
+//     holding JSON and no `<`); any other script element, any on* event handler attribute and
+//     any javascript: address fails (raw HTML in an article must never bring a script);
 //   - the Nu HTML Checker (vnu.jar from the vnu-jar package, run with `java`) validates every
 //     .html page and the stylesheet: any error fails;
-//   - headless Chromium (Debian's /usr/bin/chromium driven by playwright-core; no JavaScript in
-//     the pages themselves, which are also checked for <script> and on* handlers) opens pages
-//     from file:// URLs, as a reader opening the site from disk would. The 404 page, whose links
-//     start at base_path, comes from a loopback HTTP server that serves it for a missing
-//     address, as a host would. Checks:
+//   - headless Chromium (Debian's /usr/bin/chromium driven by playwright-core) opens pages from
+//     file:// URLs, as a reader opening the site from disk would, with JavaScript on (the
+//     search script runs). The 404 page, whose links start at base_path, comes from a loopback
+//     HTTP server that serves it for a missing address, as a host would. Checks:
 //       axe-core, tags wcag2a wcag2aa wcag21a wcag21aa, at 1280px and 375px, light and dark;
 //       no sideways scrolling and nothing cut off at 1280px and 375px, at 200% zoom (a 640 CSS px
 //         viewport at deviceScaleFactor 2: exactly what Chromium's zoom does to a 1280px window),
@@ -24,12 +31,26 @@
 //       print media, light and dark: the article (title, body, last revised, source,
 //         disclaimer, the page address line) in black on white, without the A–Z bar, the skip
 //         link, "see also" or a search form.
-//     Which pages get which checks: see browserPages below.
+//     Which pages get which checks: see browserJobs below. The search page is checked as it
+//     first opens (a prompt) and with results for ?q=back, which the script renders.
+//   - the search box with its results open (the ARIA 1.2 combobox), on the home page and an
+//     article: typed into, it shows a listbox of options (names, then "found in the text of"),
+//     aria-expanded is true and aria-controls names the listbox, ArrowDown makes an option
+//     active (aria-activedescendant, aria-selected) with a visible highlight of 3:1 contrast,
+//     the status region announces the count; axe at both widths in both schemes with the list
+//     open, no sideways scrolling at 375px and 320px; Escape closes it;
+//   - without JavaScript (a browser context with it turned off): the home page and an article
+//     show their content and the A–Z bar, the search form is a labelled search landmark whose
+//     submit opens search.html, which then points to the letter pages (axe checks that state at
+//     1280px light and 375px dark). Text under the open list whose contrast axe cannot decide is
+//     not counted (it is checked with the list closed); text in the list axe cannot decide is
+//     checked again with the page under the list hidden (see checkAxe).
 // Prints a summary per page and exits 1 on any failure.
 //
 // Environment:
 //   ENCYC_SCREENSHOTS=DIR   also save full-page screenshots of each page kind (both widths, both
-//                           colour schemes, 200% zoom) and a PDF print of the longest article of
+//                           colour schemes, 200% zoom), of the open search list and of the search
+//                           page without JavaScript, and a PDF print of the longest article of
 //                           each site to DIR
 //   ENCYC_A11Y_ALL_PAGES=1  every check on every page (slow; vnu always checks every page)
 //   CHROMIUM=PATH           the browser (default /usr/bin/chromium)
@@ -58,14 +79,31 @@ const VNU_JAR = process.env.VNU_JAR || path.join(here, 'node_modules/vnu-jar/bui
 const SHOTS = process.env.ENCYC_SCREENSHOTS || '';
 const ALL_PAGES = ['1', 'true', 'yes'].includes((process.env.ENCYC_A11Y_ALL_PAGES || '').toLowerCase());
 const WORKERS = Number(process.env.ENCYC_A11Y_WORKERS) || 2;
+/** Typed into the search box when --search does not say otherwise. */
+const DEFAULT_QUERY = 'back pain';
+/** The search page's results state: search.html?q=RESULTS_QUERY. */
+const RESULTS_QUERY = 'back';
+/** The longest one page's checks may take before they count as hung. */
+const JOB_LIMIT = 90_000;
 
 const started = Date.now();
-const outputs = process.argv.slice(2).map((d) => path.resolve(d));
+/** The output folders, each with the query to type in its search box. */
+const outputs = [];
+{
+  let query = DEFAULT_QUERY;
+  for (const arg of process.argv.slice(2)) {
+    if (arg.startsWith('--search=')) query = arg.slice('--search='.length);
+    else {
+      outputs.push({ dir: path.resolve(arg), query });
+      query = DEFAULT_QUERY;
+    }
+  }
+}
 if (outputs.length === 0) {
-  console.error('usage: node check.mjs OUTPUT_DIR [OUTPUT_DIR ...]');
+  console.error('usage: node check.mjs [--search=QUERY] OUTPUT_DIR [[--search=QUERY] OUTPUT_DIR ...]');
   process.exit(2);
 }
-for (const dir of outputs) {
+for (const { dir } of outputs) {
   if (!existsSync(path.join(dir, 'index.html'))) {
     console.error(`${dir} is not a built encyc site (no index.html)`);
     process.exit(2);
@@ -79,7 +117,13 @@ const failures = new Map();
 const summary = new Map();
 /** Axe violations per "width/scheme". */
 const axeCounts = new Map();
-for (const w of WIDTHS) for (const s of SCHEMES) axeCounts.set(`${w}px ${s}`, 0);
+/** The same, for the page states only (search results, the open search list, no JavaScript). */
+const axeStateCounts = new Map();
+for (const w of WIDTHS) for (const s of SCHEMES) for (const m of [axeCounts, axeStateCounts]) m.set(`${w}px ${s}`, 0);
+/** Text under an open search list whose contrast axe could not decide, not counted. */
+let underPopupCount = 0;
+/** Keys of page states, as opposed to page files. */
+const stateKeys = new Set();
 
 function fail(key, check, rule, target, message) {
   if (!failures.has(key)) failures.set(key, []);
@@ -95,6 +139,7 @@ function note(key, what) {
 function kindOf(file) {
   if (file === 'index.html') return 'home';
   if (file === '404.html') return '404';
+  if (file === 'search.html') return 'search';
   if (/^letter-[^/]+\.html$/.test(file)) return 'letter';
   return 'article';
 }
@@ -113,7 +158,43 @@ function htmlFiles(dir) {
   return out;
 }
 
-const sites = outputs.map((dir, i) => {
+/** Static check of a page's scripts: pages work without JavaScript, and the only scripts they
+ * carry are the theme's search script (once, exactly as the theme writes it, with the page's
+ * own root) and JSON-LD data blocks, which browsers never run. Anything else (another script
+ * element, an on* event handler, a javascript: address) could only come from raw HTML in an
+ * article, which must never bring a script. */
+function scriptProblems(html) {
+  const problems = [];
+  const css = /<link rel="stylesheet" href="([^"]*)assets\/style\.css">/.exec(html);
+  const root = css ? css[1] : null;
+  const themeScript = root === null ? null : `<script src="${root}assets/search.js" data-root="${root}" defer></script>`;
+  let themeScripts = 0;
+  for (const m of html.matchAll(/<script\b[^>]*>/gi)) {
+    const end = m.index + m[0].length;
+    const close = html.toLowerCase().indexOf('</script', end);
+    if (themeScript && html.startsWith(themeScript, m.index)) {
+      themeScripts++;
+    } else if (m[0] === '<script type="application/ld+json">' && close >= 0) {
+      const data = html.slice(end, close);
+      if (data.includes('<')) problems.push(['json-ld', 'a JSON-LD block must not contain "<" (it could end the element or open a comment)']);
+      try {
+        JSON.parse(data);
+      } catch (e) {
+        problems.push(['json-ld', `a JSON-LD block is not JSON: ${e.message}`]);
+      }
+    } else {
+      problems.push(['no-script', `script element other than the theme's search script and JSON-LD data: ${m[0].slice(0, 80)}`]);
+    }
+  }
+  if (themeScripts !== 1) problems.push(['search-script', `the theme's search script (${themeScript}) appears ${themeScripts} times, want once`]);
+  const handler = /<[^>]+\son[a-z]+\s*=/i.exec(html);
+  if (handler) problems.push(['no-handler', `event handler attribute: ${handler[0].slice(0, 80)}`]);
+  const jsUrl = /\s(?:href|src|action|formaction|data)\s*=\s*["']?\s*javascript:/i.exec(html);
+  if (jsUrl) problems.push(['no-javascript-url', `javascript: address: ${jsUrl[0].trim()}`]);
+  return problems;
+}
+
+const sites = outputs.map(({ dir, query }, i) => {
   const files = htmlFiles(dir);
   const label = `site${i + 1}`;
   const pages = files.map((file) => {
@@ -121,37 +202,48 @@ const sites = outputs.map((dir, i) => {
     const kind = kindOf(file);
     const letterHasEntries = kind === 'letter' ? /<main[\s\S]*<li>/.test(html) : undefined;
     const size = html.length;
-    if (/<script\b/i.test(html) || /<[^>]+\son[a-z]+\s*=/i.test(html)) {
-      fail(`${label}/${file}`, 'static', 'no-script', file, 'pages must work without JavaScript and carry none (script element or event handler)');
-    }
+    for (const [rule, message] of scriptProblems(html)) fail(`${label}/${file}`, 'static', rule, file, message);
     return { site: label, dir, file, kind, key: `${label}/${file}`, letterHasEntries, size };
   });
-  return { label, dir, pages };
+  // Page states that are not files of their own (the search page with results, the open search
+  // list, the site without JavaScript), reported after the pages.
+  return { label, dir, query, pages, states: [] };
 });
 
-/** The pages that get the browser checks, and how many. Each page kind (the home page, the
- * letter page with most entries, a letter page with none, the 404 page and the longest article)
+/** What the browser checks, and how much. Each page kind (the home page, the letter page with
+ * most entries, a letter page with none, the 404 page, the search page and the longest article)
  * gets axe at both widths in both schemes, layout, structure and print checks (`kind`); on the
  * first site, whose pages show every template, they also get the keyboard walk-through and real
- * zoom (`every`: the checks are about the theme, which all sites share). The other articles,
- * which differ only in content, get what content can break (`content`): axe at 1280px in light
- * and dark, structure, print, reflow at 320px and text spacing. ENCYC_A11Y_ALL_PAGES gives every
- * page every check. */
-function browserPages(site, index) {
-  if (ALL_PAGES) return site.pages.map((p) => ({ ...p, level: 'every' }));
+ * zoom (`every`: the checks are about the theme, which all sites share). The search page is
+ * checked twice: as it opens, and with the results the script shows for ?q=back. The other
+ * articles, which differ only in content, get what content can break (`content`): axe at 1280px
+ * in light and dark, structure, print, reflow at 320px and text spacing. ENCYC_A11Y_ALL_PAGES
+ * gives every page every check. Then the open search list on the home page and on the longest
+ * article, and the site without JavaScript. */
+function browserJobs(site, index) {
   const by = (kind) => site.pages.filter((p) => p.kind === kind);
   const largest = (list) => list.reduce((best, p) => (!best || p.size > best.size ? p : best), null);
   const letters = by('letter');
-  const kinds = [
-    by('home')[0],
-    largest(letters.filter((p) => p.letterHasEntries)),
-    letters.find((p) => !p.letterHasEntries),
-    by('404')[0],
-    largest(by('article')),
-  ].filter(Boolean);
-  const kindKeys = new Set(kinds.map((p) => p.key));
+  const home = by('home')[0];
+  const article = largest(by('article'));
+  const search = by('search')[0];
+  const level = ALL_PAGES || index === 0 ? 'every' : 'kind';
+  const kinds = ALL_PAGES
+    ? site.pages
+    : [home, largest(letters.filter((p) => p.letterHasEntries)), letters.find((p) => !p.letterHasEntries), by('404')[0], search, article];
+  const kindKeys = new Set(kinds.filter(Boolean).map((p) => p.key));
+  const state = (job) => {
+    site.states.push(job);
+    stateKeys.add(job.key);
+    return job;
+  };
   return [
-    ...kinds.map((p) => ({ ...p, level: index === 0 ? 'every' : 'kind' })),
+    ...[home, article].filter(Boolean).map((p) =>
+      state({ ...p, task: 'combobox', query: site.query, key: `${p.key} with the search list open ("${site.query}")` }),
+    ),
+    ...kinds.filter(Boolean).map((p) => ({ ...p, level })),
+    ...(search ? [state({ ...search, level, qs: `?q=${encodeURIComponent(RESULTS_QUERY)}`, key: `${search.key}?q=${RESULTS_QUERY}` })] : []),
+    state({ site: site.label, dir: site.dir, task: 'nojs', query: site.query, home, article, key: `${site.label} without JavaScript` }),
     ...by('article')
       .filter((p) => !kindKeys.has(p.key))
       .map((p) => ({ ...p, level: 'content' })),
@@ -232,7 +324,16 @@ async function serve404(site) {
 
 function urlOf(page) {
   if (page.kind === '404' && page.served) return page.served;
-  return pathToFileURL(path.join(page.dir, page.file)).href;
+  return pathToFileURL(path.join(page.dir, page.file)).href + (page.qs || '');
+}
+
+/** Opens a page and waits until it is what a reader sees: on the search page, until the script
+ * has said how many results there are (or asked for a query). */
+async function open(tab, page) {
+  await tab.goto(urlOf(page));
+  if (page.kind === 'search') {
+    await tab.waitForFunction(() => document.querySelector('[data-search-count]')?.textContent.trim(), null, { timeout: 10000 });
+  }
 }
 
 // ---------------------------------------------------------------- checks inside the page
@@ -369,20 +470,88 @@ function focusIndicatorInPage() {
 
 // ---------------------------------------------------------------- one page, all checks
 
-async function checkAxe(tab, page, width, scheme) {
+/** Axe on the page as it is. With `popup` (the selector of an open search list) the page
+ * underneath is partly covered: contrast axe cannot decide there is not counted for text under
+ * the list (which is checked with the list closed, and nothing changes colour when it opens),
+ * and text in the list that axe cannot decide because the page under it differs from line to
+ * line (axe compares what is under each line) is checked again with the page under the list
+ * hidden, which the list's opaque background makes no difference to what a reader sees. */
+async function checkAxe(tab, page, width, scheme, popup = null) {
   const result = await tab.evaluate(
-    async (tags) => {
+    async ([tags, popup]) => {
+      const options = { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'], elementRef: true };
       // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+      const r = await axe.run(document, options);
+      let underPopup = 0;
+      const list = popup && document.querySelector(popup);
+      const contrast = r.incomplete.find((v) => v.id === 'color-contrast');
+      if (list && contrast) {
+        const box = list.getBoundingClientRect();
+        const again = [];
+        contrast.nodes = contrast.nodes.filter((n) => {
+          if (list.contains(n.element)) {
+            again.push(n.element);
+            return false;
+          }
+          const e = n.element.getBoundingClientRect();
+          if (e.left < box.right && e.right > box.left && e.top < box.bottom && e.bottom > box.top) {
+            underPopup++;
+            return false;
+          }
+          return true;
+        });
+        const opaque = /^rgb\(|^rgba\([^)]*,\s*1\)$/.test(getComputedStyle(list).backgroundColor);
+        if (again.length && opaque) {
+          const hide = document.createElement('style');
+          // Not the search box itself, above the list: hiding it would take focus away and close the list.
+          hide.textContent = 'body > :not(.site-header), .site-header > :not(.site-search), .site-search > :not(.search-results, .search-field) { visibility: hidden !important; }';
+          document.head.append(hide);
+          // eslint-disable-next-line no-undef
+          const r2 = await axe.run({ include: again }, { ...options, runOnly: { type: 'rule', values: ['color-contrast'] } });
+          hide.remove();
+          // Text with marked words in it still differs from line to line (a line's middle may
+          // fall on a <mark>): there, compare its colour with the first opaque background behind
+          // it in the list, which is all there is behind it.
+          const parse = (c) => (/rgba?\(([^)]+)\)/.exec(c) || [0, '0,0,0,0'])[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+          const lum = ([r, g, b]) => {
+            const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+          };
+          for (const v of r2.incomplete) {
+            v.nodes = v.nodes.filter((n) => {
+              if (n.any[0]?.data?.messageKey !== 'elmPartiallyObscuring') return true;
+              let bg = null;
+              for (let e = n.element; e && list.contains(e) && !bg; e = e.parentElement) {
+                const c = parse(getComputedStyle(e).backgroundColor);
+                if ((c[3] ?? 1) >= 1) bg = c;
+              }
+              const fg = parse(getComputedStyle(n.element).color);
+              if (!bg) bg = parse(getComputedStyle(list).backgroundColor);
+              const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+              const ratio = (hi + 0.05) / (lo + 0.05);
+              if (ratio < 4.5) {
+                r2.violations.push({ id: 'color-contrast', help: 'Elements must meet minimum color contrast ratio thresholds', nodes: [{ ...n, failureSummary: `\ncontrast ${ratio.toFixed(2)}:1 (worked out by the checker: axe could not decide), want 4.5:1` }] });
+              }
+              return false;
+            });
+          }
+          r.violations.push(...r2.violations);
+          r.incomplete.push(...r2.incomplete);
+        } else if (again.length) {
+          contrast.nodes.push(...again.map((element) => ({ target: [popup], failureSummary: `\nthe list has no opaque background (${getComputedStyle(list).backgroundColor})`, element })));
+        }
+      }
       const slim = (list) => list.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary || '' })) }));
-      return { violations: slim(r.violations), incomplete: slim(r.incomplete) };
+      return { violations: slim(r.violations), incomplete: slim(r.incomplete), underPopup };
     },
-    AXE_TAGS,
+    [AXE_TAGS, popup],
   );
   const combo = `${width}px ${scheme}`;
+  underPopupCount += result.underPopup;
   for (const v of result.violations) {
     for (const n of v.nodes) {
       axeCounts.set(combo, axeCounts.get(combo) + 1);
+      if (stateKeys.has(page.key)) axeStateCounts.set(combo, axeStateCounts.get(combo) + 1);
       fail(page.key, `axe ${combo}`, v.id, n.target, `${v.help}. ${n.summary.split('\n').slice(1, 2).join(' ').trim()}`);
     }
   }
@@ -398,38 +567,47 @@ async function checkLayout(tab, page, label) {
   note(page.key, `layout ${label}`);
 }
 
-async function checkSkipLink(tab, page) {
-  const url = urlOf(page);
-  // The first Tab shows the skip link; Enter on it moves focus to main, and the next Tab stays there.
-  await tab.goto(url);
-  await tab.keyboard.press('Tab');
+/** After the first Tab on a freshly opened page: it must show the "Skip to content" link. */
+async function checkSkipLinkShown(tab, page) {
   const skip = await tab.evaluate(focusIndicatorInPage);
   if (!skip || !skip.isSkip) {
     fail(page.key, 'keyboard', 'skip-link', skip ? skip.target : 'body', 'the first Tab must focus the "Skip to content" link');
-  } else {
-    if (skip.text !== 'Skip to content') fail(page.key, 'keyboard', 'skip-link', skip.target, `the skip link says "${skip.text}"`);
-    if (!skip.visible) fail(page.key, 'keyboard', 'skip-link', skip.target, 'the focused skip link is not on screen');
-    if (skip.textContrast < 4.5) fail(page.key, 'keyboard', 'skip-link', skip.target, `text contrast ${skip.textContrast.toFixed(2)} < 4.5`);
-    await tab.keyboard.press('Enter');
-    const focusedMain = await tab.evaluate(() => document.activeElement && document.activeElement.tagName === 'MAIN');
-    if (!focusedMain) fail(page.key, 'keyboard', 'skip-link', skip.target, 'Enter on the skip link must move focus to main');
-    await tab.keyboard.press('Tab');
-    const next = await tab.evaluate(focusIndicatorInPage);
-    const mainHasFocusable = await tab.evaluate(() => !!document.querySelector('main a[href], main button, main input, main [tabindex="0"]'));
-    if (mainHasFocusable && (!next || !next.inMain)) {
-      fail(page.key, 'keyboard', 'skip-link', next ? next.target : 'body', 'after the skip link, Tab must go on inside main');
-    }
+    return false;
   }
+  if (skip.text !== 'Skip to content') fail(page.key, 'keyboard', 'skip-link', skip.target, `the skip link says "${skip.text}"`);
+  if (!skip.visible) fail(page.key, 'keyboard', 'skip-link', skip.target, 'the focused skip link is not on screen');
+  if (skip.textContrast < 4.5) fail(page.key, 'keyboard', 'skip-link', skip.target, `text contrast ${skip.textContrast.toFixed(2)} < 4.5`);
+  return true;
+}
+
+/** Enter on the skip link moves focus to main, and the next Tab stays there. */
+async function checkSkipLinkEnter(tab, page) {
+  await tab.focus('.skip-link');
+  await tab.keyboard.press('Enter');
+  const focusedMain = await tab.evaluate(() => document.activeElement && document.activeElement.tagName === 'MAIN');
+  if (!focusedMain) fail(page.key, 'keyboard', 'skip-link', '.skip-link', 'Enter on the skip link must move focus to main');
+  await tab.keyboard.press('Tab');
+  const next = await tab.evaluate(focusIndicatorInPage);
+  const mainHasFocusable = await tab.evaluate(() =>
+    [...document.querySelectorAll('main a[href], main button, main input, main [tabindex="0"]')].some((el) => el.checkVisibility({ visibilityProperty: true })),
+  );
+  if (mainHasFocusable && (!next || !next.inMain)) {
+    fail(page.key, 'keyboard', 'skip-link', next ? next.target : 'body', 'after the skip link, Tab must go on inside main');
+  }
+}
+
+async function checkSkipLink(tab, page) {
+  await open(tab, page);
+  await tab.keyboard.press('Tab');
+  if (await checkSkipLinkShown(tab, page)) await checkSkipLinkEnter(tab, page);
   note(page.key, 'keyboard');
 }
 
 async function checkKeyboard(tab, page) {
-  const url = urlOf(page);
-  await checkSkipLink(tab, page);
-
-  // Tab through the whole page, recording each stop as it gets focus: every stop is on screen
-  // and shows an outline of at least 2px with 3:1 contrast, and every A–Z link is reached.
-  await tab.goto(url);
+  // Tab through the whole page from a fresh load, recording each stop as it gets focus: the first
+  // is the skip link, every stop is on screen and shows an outline of at least 2px with 3:1
+  // contrast, and every A–Z link is reached.
+  await open(tab, page);
   const stops = await tab.evaluate(
     ([indicator]) => {
       // eslint-disable-next-line no-new-func
@@ -440,9 +618,11 @@ async function checkKeyboard(tab, page) {
     },
     [focusIndicatorInPage.toString()],
   );
+  await tab.keyboard.press('Tab');
+  const skipShown = await checkSkipLinkShown(tab, page);
   // Past the A–Z bar, 40 stops in main are plenty to see every kind of control.
   const azCount = await tab.$$eval('nav.az a[href]', (as) => as.length);
-  for (let i = 0; i < Math.min(stops + 1, azCount + 42); i++) await tab.keyboard.press('Tab');
+  for (let i = 1; i < Math.min(stops + 1, azCount + 42); i++) await tab.keyboard.press('Tab');
   const log = await tab.evaluate(() => window.__focusLog);
   const azLinks = await tab.$$eval('nav.az a[href]', (as) => as.map((a) => a.getAttribute('href')));
   const reachedAz = new Set();
@@ -457,22 +637,17 @@ async function checkKeyboard(tab, page) {
   const missing = azLinks.filter((h) => !reachedAz.has(h));
   if (missing.length) fail(page.key, 'keyboard', 'az-tab', 'nav.az', `not reached by Tab: ${missing.join(', ')}`);
 
-  // Enter on the first A–Z link reached by Tab opens that letter's page.
-  const firstAz = log.findIndex((f) => f.inAz);
-  if (firstAz >= 0 && page.kind !== '404') {
-    const az = log[firstAz];
-    await tab.goto(url);
-    for (let i = 0; i <= firstAz; i++) await tab.keyboard.press('Tab');
-    const href = await tab.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
-    if (href !== az.href) {
-      fail(page.key, 'keyboard', 'az-enter', 'nav.az', `Tab order changed between loads (${href} instead of ${az.href})`);
-    } else {
-      await Promise.all([tab.waitForURL((u) => u.href.endsWith(`/${az.href.split('/').pop()}`)), tab.keyboard.press('Enter')]);
-      const h1 = await tab.textContent('h1');
-      const current = await tab.evaluate(() => document.querySelector('nav.az a[aria-current="page"]')?.textContent);
-      if (!h1 || !h1.includes(az.text) || current !== az.text) {
-        fail(page.key, 'keyboard', 'az-enter', `nav.az a[href="${az.href}"]`, `Enter led to a page with h1 "${h1}" and current letter "${current}"`);
-      }
+  if (skipShown) await checkSkipLinkEnter(tab, page);
+
+  // Enter on the first A–Z link (reached by Tab above) opens that letter's page.
+  const az = log.find((f) => f.inAz);
+  if (az && page.kind !== '404') {
+    await tab.focus(`nav.az a[href="${az.href}"]`);
+    await Promise.all([tab.waitForURL((u) => u.href.endsWith(`/${az.href.split('/').pop()}`)), tab.keyboard.press('Enter')]);
+    const h1 = await tab.textContent('h1');
+    const current = await tab.evaluate(() => document.querySelector('nav.az a[aria-current="page"]')?.textContent);
+    if (!h1 || !h1.includes(az.text) || current !== az.text) {
+      fail(page.key, 'keyboard', 'az-enter', `nav.az a[href="${az.href}"]`, `Enter led to a page with h1 "${h1}" and current letter "${current}"`);
     }
   }
   note(page.key, 'keyboard');
@@ -546,6 +721,8 @@ async function checkPrint(tab, page) {
 }
 
 const timings = new Map();
+/** [key, ms] per page or page state, for ENCYC_A11Y_TIMING. */
+const jobTimes = [];
 async function timed(name, f) {
   const t = Date.now();
   try {
@@ -556,15 +733,25 @@ async function timed(name, f) {
 }
 
 async function checkPage(w, page) {
+  if (page.task === 'combobox') return checkSearchOpen(w, page);
+  if (page.task === 'nojs') return checkWithoutJavaScript(w, page);
   const tab = w.tab;
-  const url = urlOf(page);
   const shot = SHOTS && page.level !== 'content' ? (name) => path.join(SHOTS, `${page.site}-${shotName(page)}-${name}.png`) : null;
   await tab.setViewportSize({ width: WIDTHS[0], height: HEIGHT });
   await tab.emulateMedia({ media: 'screen', colorScheme: 'light' });
   await timed('load', async () => {
-    await tab.goto(url);
+    await open(tab, page);
     await tab.addScriptTag({ content: AXE_SOURCE });
   });
+  if (page.qs) {
+    // The results state: the script has put results in place of the no-JavaScript fallback.
+    const r = await tab.evaluate(() => ({
+      results: document.querySelectorAll('[data-search-results] li a[href]').length,
+      fallback: document.querySelector('[data-search-fallback]')?.checkVisibility() ?? false,
+      count: document.querySelector('[data-search-count]')?.textContent.trim(),
+    }));
+    if (!r.results || r.fallback) fail(page.key, 'search', 'results-page', '[data-search-results]', `${r.results} results ("${r.count}"), fallback shown: ${r.fallback}`);
+  }
   for (const width of page.level === 'content' ? WIDTHS.slice(0, 1) : WIDTHS) {
     await tab.setViewportSize({ width, height: HEIGHT });
     for (const scheme of SCHEMES) {
@@ -599,7 +786,7 @@ async function checkPage(w, page) {
   // exactly that viewport and density is what zoom does to media queries, rem units and layout.
   for (const [label, z] of w.zoomed) {
     await timed('zoom', async () => {
-      await z.goto(url);
+      await open(z, page);
       await checkLayout(z, page, label);
     });
     if (shot && label === '200% zoom') await z.screenshot({ path: shot('zoom200'), fullPage: true });
@@ -607,7 +794,270 @@ async function checkPage(w, page) {
 }
 
 function shotName(page) {
+  if (page.kind === 'search' && page.qs) return 'search-results';
   return page.kind === 'letter' && !page.letterHasEntries ? 'letter-empty' : page.kind;
+}
+
+/** Runs in the page: the search combobox, its listbox and status region, and how the active
+ * option stands out (outline, or background, with its contrast). */
+function comboboxInPage() {
+  const parse = (c) => {
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const lum = ({ r, g, b }) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (x, y) => {
+    const [l1, l2] = [lum(x), lum(y)].sort((a, b) => b - a);
+    return (l1 + 0.05) / (l2 + 0.05);
+  };
+  const background = (node) => {
+    for (let n = node; n; n = n.parentElement) {
+      const c = parse(getComputedStyle(n).backgroundColor);
+      if (c && c.a > 0.99) return c;
+    }
+    return { r: 255, g: 255, b: 255, a: 1 };
+  };
+  const input = document.querySelector('form.site-search [role="combobox"]');
+  if (!input) return null;
+  const listId = input.getAttribute('aria-controls');
+  const list = listId ? document.getElementById(listId) : null;
+  const children = list ? [...list.children] : [];
+  const options = children.filter((el) => el.getAttribute('role') === 'option');
+  const separator = children.findIndex((el) => el.classList.contains('search-separator'));
+  const status = input.form && input.form.querySelector('[role="status"]');
+  const activeId = input.getAttribute('aria-activedescendant');
+  const active = activeId ? document.getElementById(activeId) : null;
+  const listStyle = list && getComputedStyle(list);
+  const listRect = list && list.getBoundingClientRect();
+  let highlight = null;
+  if (active) {
+    const cs = getComputedStyle(active);
+    const own = background(active);
+    const listBg = background(list);
+    const other = options.find((o) => o !== active);
+    const otherBg = other ? background(other) : listBg;
+    const outline = parse(cs.outlineColor);
+    const outlineWidth = cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth) || 0;
+    const r = active.getBoundingClientRect();
+    highlight = {
+      outlineWidth,
+      outlineContrast: outline && outlineWidth ? Math.min(ratio(outline, own), ratio(outline, listBg)) : 0,
+      backgroundContrast: ratio(own, otherBg),
+      onScreen: r.height > 0 && r.top >= listRect.top - 1 && r.bottom <= listRect.bottom + 1 && r.bottom <= innerHeight,
+    };
+  }
+  return {
+    focused: document.activeElement === input,
+    expanded: input.getAttribute('aria-expanded'),
+    listId,
+    listRole: list ? list.getAttribute('role') : null,
+    listName: list ? (list.getAttribute('aria-label') || '').trim() : '',
+    listShown: !!list && !list.hidden && listStyle.display !== 'none' && listRect.height > 0,
+    query: list ? list.getAttribute('data-query') : null,
+    options: options.length,
+    nameResults: separator < 0 ? options.length : children.slice(0, separator).filter((el) => options.includes(el)).length,
+    textResults: separator < 0 ? 0 : children.slice(separator).filter((el) => options.includes(el)).length,
+    optionIds: options.map((o) => o.id),
+    status: status ? status.textContent.trim() : null,
+    activeId,
+    activeIsOption: !!active && !!list && list.contains(active) && active.getAttribute('role') === 'option',
+    activeSelected: active ? active.getAttribute('aria-selected') : null,
+    othersSelected: options.filter((o) => o !== active && o.getAttribute('aria-selected') === 'true').length,
+    highlight,
+  };
+}
+
+/** The search box with its results open, on a home or article page: the ARIA 1.2 combobox
+ * pattern, axe at both widths in both schemes with the list open and an option active, reflow,
+ * and Escape. */
+async function checkSearchOpen(w, job) {
+  const tab = w.tab;
+  const key = job.key;
+  const f = (rule, target, message) => fail(key, 'search', rule, target, message);
+  const shot = SHOTS ? (name) => path.join(SHOTS, `${job.site}-${job.kind}-search-open-${name}.png`) : null;
+  await tab.setViewportSize({ width: WIDTHS[0], height: HEIGHT });
+  await tab.emulateMedia({ media: 'screen', colorScheme: 'light' });
+  await timed('load', async () => {
+    await open(tab, job);
+    await tab.addScriptTag({ content: AXE_SOURCE });
+  });
+  await tab.focus('#site-search');
+  await tab.keyboard.type(job.query);
+  try {
+    await tab.waitForFunction(
+      (q) => {
+        const list = document.getElementById('site-search-results');
+        return list && list.getAttribute('data-query') === q && list.querySelector('[role="option"]');
+      },
+      job.query,
+      { timeout: 10000 },
+    );
+  } catch {
+    f('combobox-results', '#site-search-results', `no results shown for "${job.query}"`);
+    return;
+  }
+  const open1 = await tab.evaluate(comboboxInPage);
+  const target = '#site-search';
+  if (!open1.focused) f('combobox-focus', target, 'typing moved focus away from the search box');
+  if (open1.expanded !== 'true') f('combobox-expanded', target, `aria-expanded="${open1.expanded}" with results shown, want "true"`);
+  if (open1.listRole !== 'listbox' || !open1.listShown) f('combobox-controls', target, `aria-controls="${open1.listId}" must name the shown listbox (role ${open1.listRole}, shown ${open1.listShown})`);
+  if (!open1.listName) f('combobox-controls', `#${open1.listId}`, 'the listbox has no accessible name');
+  if (!open1.nameResults || !open1.textResults) {
+    f('combobox-results', `#${open1.listId}`, `"${job.query}" gave ${open1.nameResults} name and ${open1.textResults} text results; choose a query (--search) that gives both`);
+  }
+  const count = /^(\d+) articles? found$/.exec(open1.status || '');
+  if (!count) f('combobox-status', '[role="status"]', `the status region says "${open1.status}", want "N articles found"`);
+  else if (Number(count[1]) < open1.options) f('combobox-status', '[role="status"]', `"${open1.status}" but ${open1.options} options are shown`);
+
+  // ArrowDown makes the first option active, the next ArrowDown the second, one at a time.
+  await tab.keyboard.press('ArrowDown');
+  const first = await tab.evaluate(comboboxInPage);
+  const checkActive = (state, want) => {
+    if (state.activeId !== want) f('combobox-active', target, `aria-activedescendant="${state.activeId}", want "${want}"`);
+    else if (!state.activeIsOption || state.activeSelected !== 'true') f('combobox-active', `#${state.activeId}`, 'the active option must be an option of the listbox with aria-selected="true"');
+    if (state.othersSelected) f('combobox-active', `#${state.listId}`, `${state.othersSelected} other options are aria-selected`);
+    if (!state.focused) f('combobox-focus', target, 'focus left the search box');
+    const h = state.highlight;
+    if (h && !((h.outlineWidth >= 2 && h.outlineContrast >= 3) || h.backgroundContrast >= 3)) {
+      f('combobox-highlight', `#${state.activeId}`, `the active option does not stand out: outline ${h.outlineWidth}px at ${h.outlineContrast.toFixed(2)}:1, background ${h.backgroundContrast.toFixed(2)}:1 against the others (want a 2px outline or a background at 3:1)`);
+    }
+    if (h && !h.onScreen) f('combobox-highlight', `#${state.activeId}`, 'the active option is not scrolled into view');
+  };
+  checkActive(first, open1.optionIds[0]);
+  if (open1.options > 1) {
+    await tab.keyboard.press('ArrowDown');
+    checkActive(await tab.evaluate(comboboxInPage), open1.optionIds[1]);
+    await tab.keyboard.press('ArrowUp');
+    checkActive(await tab.evaluate(comboboxInPage), open1.optionIds[0]);
+  }
+  note(key, 'combobox');
+
+  // With the list open and the first option active: axe, and the look of it.
+  for (const width of WIDTHS) {
+    await tab.setViewportSize({ width, height: HEIGHT });
+    for (const scheme of SCHEMES) {
+      await tab.emulateMedia({ media: 'screen', colorScheme: scheme });
+      const state = await tab.evaluate(comboboxInPage);
+      if (state.expanded !== 'true' || !state.listShown) {
+        f('combobox-expanded', target, `the list closed at ${width}px ${scheme}`);
+        continue;
+      }
+      await timed('axe', () => checkAxe(tab, { key }, width, scheme, `#${state.listId}`));
+      if (shot) await tab.screenshot({ path: shot(`${width}-${scheme}`) });
+    }
+  }
+  await tab.emulateMedia({ media: 'screen', colorScheme: 'light' });
+  for (const width of [375, 320]) {
+    await tab.setViewportSize({ width, height: HEIGHT });
+    await timed('layout', () => checkLayout(tab, { key }, `${width}px`));
+  }
+  await tab.setViewportSize({ width: WIDTHS[0], height: HEIGHT });
+
+  // Escape closes the list and leaves focus in the box.
+  await tab.keyboard.press('Escape');
+  const closed = await tab.evaluate(comboboxInPage);
+  if (closed.expanded !== 'false') f('combobox-escape', target, `after Escape aria-expanded="${closed.expanded}", want "false"`);
+  if (closed.listShown) f('combobox-escape', `#${closed.listId}`, 'after Escape the list is still shown');
+  if (closed.activeId) f('combobox-escape', target, 'after Escape aria-activedescendant is still set');
+  if (!closed.focused) f('combobox-escape', target, 'Escape moved focus out of the search box');
+  note(key, 'keyboard');
+}
+
+/** The site with JavaScript turned off: the home page and an article show their content, the
+ * A–Z bar and a labelled search form whose submit opens search.html, which then points to the
+ * letter pages (axe at 1280px light and 375px dark on that state). */
+async function checkWithoutJavaScript(w, job) {
+  const key = job.key;
+  const f = (rule, target, message) => fail(key, 'no JavaScript', rule, target, message);
+  const ctx = await w.browser.newContext({ javaScriptEnabled: false, viewport: { width: WIDTHS[0], height: HEIGHT } });
+  try {
+    const tab = await ctx.newPage();
+    for (const page of [job.home, job.article].filter(Boolean)) {
+      await tab.goto(urlOf(page));
+      const r = await tab.evaluate(() => {
+        const form = document.querySelector('form.site-search');
+        const input = form && form.querySelector('input[name="q"]');
+        return {
+          h1: (document.querySelector('main h1')?.textContent || '').trim(),
+          body: (document.querySelector('main .article-body')?.textContent || '').trim().length,
+          azLinks: document.querySelectorAll('nav.az a[href]').length,
+          form: !!form,
+          role: form ? form.getAttribute('role') : null,
+          method: form ? form.method : null,
+          action: form ? form.action : null,
+          label: input && input.labels.length ? input.labels[0].textContent.trim() : '',
+          submit: !!(form && form.querySelector('button[type="submit"], input[type="submit"]')),
+          expanded: input ? input.getAttribute('aria-expanded') : null,
+        };
+      });
+      const where = page.file;
+      if (!r.h1) f('content', `${where} main h1`, 'no heading');
+      if (page.kind === 'article' && !r.body) f('content', `${where} .article-body`, 'the article text is missing');
+      if (!r.azLinks) f('content', `${where} nav.az`, 'the A–Z bar has no links');
+      if (!r.form) {
+        f('search-form', `${where} form.site-search`, 'no search form');
+        continue;
+      }
+      if (r.role !== 'search') f('search-form', `${where} form.site-search`, `role="${r.role}", want a search landmark`);
+      if (!r.label || !r.submit) f('search-form', `${where} form.site-search`, `the search box needs a label (${r.label || 'none'}) and a submit button (${r.submit})`);
+      if (r.method !== 'get' || r.action !== pathToFileURL(path.join(job.dir, 'search.html')).href) {
+        f('search-form', `${where} form.site-search`, `the form sends ${r.method} to ${r.action}, want get to the site's search.html`);
+      }
+      if (r.expanded !== 'false') f('search-form', `${where} #site-search`, `aria-expanded="${r.expanded}" without a script to open it`);
+      const tree = await tab.locator('form.site-search').ariaSnapshot();
+      if (!/- (combobox|searchbox|textbox) "[^"]+"/.test(tree)) f('search-form', `${where} #site-search`, `the search box has no accessible name: ${tree.split('\n')[0]}`);
+      note(key, where);
+    }
+
+    // Submitting the form (from the last page opened) leads to search.html, which points to the
+    // letter pages instead of results.
+    await tab.fill('#site-search', job.query || DEFAULT_QUERY);
+    await Promise.all([tab.waitForURL((u) => /\/search\.html\?q=/.test(u.href)), tab.press('#site-search', 'Enter')]);
+    const r = await tab.evaluate(() => {
+      const fallback = document.querySelector('[data-search-fallback]');
+      const shown = (el) => !!el && !el.hidden && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
+      return {
+        path: location.pathname,
+        fallback: shown(fallback),
+        letters: fallback ? [...fallback.querySelectorAll('a[href]')].map((a) => a.href) : [],
+        results: document.querySelectorAll('[data-search-results] li').length,
+      };
+    });
+    if (!r.path.endsWith('/search.html')) f('search-submit', 'form.site-search', `submit opened ${r.path}`);
+    if (!r.fallback || !r.letters.length) f('search-fallback', '[data-search-fallback]', 'without JavaScript search.html must show links to the letter pages');
+    for (const href of r.letters) {
+      const file = fileURLToPath(href);
+      if (!existsSync(file)) f('search-fallback', `a[href="${href}"]`, 'links to a missing page');
+    }
+    if (r.results) f('search-fallback', '[data-search-results]', `${r.results} results without JavaScript`);
+    // The checker can still run its own code in the page, but with the page's scripts turned
+    // off no timer ever fires, and axe-core waits on timers: run them as microtasks instead
+    // (nothing else in the page runs to notice).
+    await tab.evaluate(`${AXE_SOURCE}\n;0`);
+    await tab.evaluate(() => {
+      window.setTimeout = (f, _ms, ...args) => {
+        Promise.resolve().then(() => f(...args));
+        return 0;
+      };
+      window.clearTimeout = () => {};
+    });
+    // A static page like the letter pages: axe once at each width, in one scheme each.
+    for (const [width, scheme] of [[WIDTHS[0], SCHEMES[0]], [WIDTHS[1], SCHEMES[1]]]) {
+      await tab.setViewportSize({ width, height: HEIGHT });
+      await tab.emulateMedia({ media: 'screen', colorScheme: scheme });
+      await timed('axe', () => checkAxe(tab, { key }, width, scheme));
+      if (SHOTS) await tab.screenshot({ path: path.join(SHOTS, `${job.site}-search-nojs-${width}-${scheme}.png`), fullPage: true });
+      await timed('layout', () => checkLayout(tab, { key }, `${width}px`));
+    }
+    note(key, 'search.html');
+  } finally {
+    await ctx.close();
+  }
 }
 
 async function printPdf(browser, page) {
@@ -637,21 +1087,32 @@ async function main() {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const queue = sites.flatMap((site, i) => browserPages(site, i));
+  const queue = sites.flatMap((site, i) => browserJobs(site, i));
   try {
     const workers = Array.from({ length: WORKERS }, async () => {
       const ctx = await browser.newContext({ viewport: { width: WIDTHS[0], height: HEIGHT } });
-      const w = { tab: await ctx.newPage(), zoomed: [], contexts: [ctx] };
+      const w = { browser, tab: await ctx.newPage(), zoomed: [], contexts: [ctx] };
       for (const [label, width, scale] of [['200% zoom', 640, 2], ['400% zoom', 320, 4]]) {
         const zctx = await browser.newContext({ viewport: { width, height: HEIGHT / scale }, deviceScaleFactor: scale });
         w.contexts.push(zctx);
         w.zoomed.push([label, await zctx.newPage()]);
       }
       for (let p = queue.shift(); p; p = queue.shift()) {
+        let timer;
+        const jobStarted = Date.now();
         try {
-          await checkPage(w, p);
+          // A check that hangs (a wait that never ends) fails its page, not the whole run.
+          await Promise.race([
+            checkPage(w, p),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`gave up after ${JOB_LIMIT / 1000} s`)), JOB_LIMIT);
+            }),
+          ]);
         } catch (e) {
-          fail(p.key, 'browser', 'error', p.file, e.message.split('\n')[0]);
+          fail(p.key, 'browser', 'error', p.file || p.key, e.message.split('\n')[0]);
+        } finally {
+          clearTimeout(timer);
+          jobTimes.push([p.key, Date.now() - jobStarted]);
         }
       }
       for (const c of w.contexts) await c.close();
@@ -688,31 +1149,46 @@ async function main() {
 
   // ---- report
   const allPages = sites.flatMap((s) => s.pages);
+  const allStates = sites.flatMap((s) => s.states);
+  const line = (key, name, what) => {
+    const ran = summary.get(key);
+    const problems = failures.get(key) || [];
+    const checks = [...what, ...(ran ? [...ran].filter((c) => !c.startsWith('layout ')) : [])];
+    if (ran && [...ran].some((c) => c.startsWith('layout '))) checks.push('layout');
+    console.log(`  ${problems.length ? 'FAIL' : ran || !stateKeys.has(key) ? 'ok  ' : 'NOT RUN'} ${name} (${checks.join(', ')})`);
+    for (const f of problems) console.log(`       ${f.check}: ${f.rule}: ${f.target}: ${f.message}`);
+  };
   for (const site of sites) {
     console.log(`\n${site.label}: ${site.dir}`);
-    for (const p of site.pages) {
-      const ran = summary.get(p.key);
-      const problems = failures.get(p.key) || [];
-      const checks = ['vnu', ...(ran ? [...ran].filter((c) => !c.startsWith('layout ')) : [])];
-      if (ran && [...ran].some((c) => c.startsWith('layout '))) checks.push('layout');
-      console.log(`  ${problems.length ? 'FAIL' : 'ok  '} ${p.file} (${p.kind}; ${checks.join(', ')})`);
-      for (const f of problems) console.log(`       ${f.check}: ${f.rule}: ${f.target}: ${f.message}`);
-    }
+    for (const p of site.pages) line(p.key, p.file, [p.kind, 'static', 'vnu']);
+    for (const s of site.states) line(s.key, s.key.slice(site.label.length + 1), ['state']);
   }
   for (const [key, list] of failures) {
-    if (allPages.some((p) => p.key === key)) continue;
+    if (allPages.some((p) => p.key === key) || allStates.some((s) => s.key === key)) continue;
     console.log(`\n${key}:`);
     for (const f of list) console.log(`  ${f.check}: ${f.rule}: ${f.target}: ${f.message}`);
   }
-  const browserChecked = [...summary.keys()].length;
-  const problemCount = [...failures.values()].reduce((n, l) => n + l.length, 0);
-  console.log(`\npages checked: ${allPages.length} by vnu, ${browserChecked} in Chromium (${ALL_PAGES ? 'every check on every page' : 'every page kind and every article'})`);
+  const browserChecked = allPages.filter((p) => summary.has(p.key)).length;
+  const statesChecked = allStates.filter((s) => summary.has(s.key)).length;
+  const notRun = allStates.length - statesChecked;
+  if (notRun) {
+    fail('report', 'report', 'not-run', '-', `${notRun} page states were not checked`);
+    console.log(`\n${notRun} page states were not checked`);
+  }
+  const problemTotal = [...failures.values()].reduce((n, l) => n + l.length, 0);
+  console.log(`\npages checked: ${allPages.length} by vnu, ${browserChecked} in Chromium (${ALL_PAGES ? 'every check on every page' : 'every page kind and every article'}), and ${statesChecked} page states (search results page, open search list, no JavaScript)`);
   console.log(`vnu: ${vnuErrors} errors, ${vnuWarnings} warnings`);
   console.log(`axe violations (${AXE_TAGS.join(', ')}): ${[...axeCounts].map(([k, v]) => `${k}: ${v}`).join('; ')}`);
-  if (process.env.ENCYC_A11Y_TIMING) console.log(`timings (ms, summed over workers): ${[...timings].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`  of which in the page states: ${[...axeStateCounts].map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+  console.log(`  (axe could not decide the contrast of ${underPopupCount} text elements under an open search list: not counted, they are checked with the list closed)`);
+  if (process.env.ENCYC_A11Y_TIMING) {
+    console.log(`timings (ms, summed over workers): ${[...timings].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const slowest = jobTimes.sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(`slowest (ms): ${slowest.map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  }
   if (SHOTS) console.log(`screenshots and PDF in ${SHOTS}`);
-  console.log(`${problemCount ? 'FAILED' : 'passed'}: ${problemCount} problems in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  process.exit(problemCount ? 1 : 0);
+  console.log(`${problemTotal ? 'FAILED' : 'passed'}: ${problemTotal} problems in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(problemTotal ? 1 : 0);
 }
 
 main().catch((e) => {

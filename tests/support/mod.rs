@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use scraper::{Html, Selector};
 
+pub mod browser;
+
 pub struct TestSite {
     _dir: tempfile::TempDir,
     pub root: PathBuf,

@@ -1,0 +1,366 @@
+//! `encyc check`: every validation a build makes, then the editorial warnings a build never
+//! fails on.
+//!
+//! The articles are loaded and linked by the build's own stages ([`Builder::check`]), so a
+//! check finds exactly the errors a build would, in the same `error: file:line: message` form;
+//! nothing is rendered or written. When there are none, three lists follow, each a `warning:`
+//! line per article: reviews that are overdue (oldest first, with how overdue), articles
+//! without a `revised_by`, and articles that no other article links to (the A–Z pages list
+//! every article, so they do not count). Warnings do not fail the check unless `--strict`.
+//! `--format json` gives the same report as one JSON object on stdout, for tools.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use jiff::civil::Date;
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+
+use super::review::{self, Overdue};
+use crate::Outcome;
+use crate::cli::Config;
+use crate::diagnostic::{Diagnostics, shown_path};
+use crate::markdown::LinkTarget;
+use crate::pipeline::{BuildFailed, Builder};
+use crate::progress::Progress;
+use crate::site::Site;
+
+/// How `encyc check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// `error:` and `warning:` lines on stderr, as a build prints its errors.
+    Text,
+    /// One JSON object on stdout.
+    Json,
+}
+
+/// How to check, from the command line.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Warnings fail the check too.
+    pub strict: bool,
+    pub format: ReportFormat,
+    /// The day reviews are counted to.
+    pub today: Date,
+}
+
+/// Something an editor should look at, though a build succeeds with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Concern {
+    /// The article's review is overdue.
+    OverdueReview { last_revised: Date, overdue: Overdue },
+    /// Nobody is named as having revised the article.
+    NoReviser,
+    /// No other article links to this one.
+    Orphan,
+}
+
+impl Concern {
+    /// A stable name, for tools.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Concern::OverdueReview { .. } => "overdue_review",
+            Concern::NoReviser => "no_reviser",
+            Concern::Orphan => "orphan",
+        }
+    }
+}
+
+impl std::fmt::Display for Concern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Concern::OverdueReview { last_revised, overdue } => {
+                write!(f, "last revised {last_revised}, review overdue by {overdue} (it was due on {})", overdue.due)
+            }
+            Concern::NoReviser => f.write_str("no `revised_by`: name who last reviewed this article"),
+            Concern::Orphan => f.write_str(
+                "no other article links here (only the A–Z pages list it): link to it, or add it to a `see_also`",
+            ),
+        }
+    }
+}
+
+/// One concern about one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Relative to the site root: `articles/foo.md`.
+    pub file: PathBuf,
+    pub concern: Concern,
+}
+
+/// What a check found.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// What a build would fail on.
+    pub errors: Diagnostics,
+    /// Listed only when there are no errors: a site that does not link cannot say what is
+    /// an orphan.
+    pub warnings: Vec<Warning>,
+    /// How many articles were checked (0 when there are errors).
+    pub articles: usize,
+    /// The site root as the user named it, to show paths as they know them.
+    root_shown: PathBuf,
+}
+
+/// Runs `encyc check` and prints its report.
+pub fn run(config: &Config, options: &CheckOptions) -> Result<Outcome> {
+    let report = check(config, options.today, &Progress::new(options.format == ReportFormat::Text))?;
+    match options.format {
+        ReportFormat::Text => eprint!("{}", report.text(options.strict)),
+        ReportFormat::Json => println!("{}", report.json()?),
+    }
+    Ok(report.outcome(options.strict))
+}
+
+/// Checks the site described by `config`, counting reviews to `today`. Writes nothing.
+pub fn check(config: &Config, today: Date, progress: &Progress) -> Result<CheckReport> {
+    let mut builder = Builder::new(config.clone());
+    let checked = builder.check(progress);
+    progress.finish();
+    let root_shown = config.root_shown.clone();
+    match checked {
+        Ok(site) => Ok(CheckReport {
+            errors: Diagnostics::new(Vec::new(), &root_shown),
+            warnings: warnings(site, config.site.review_period, today),
+            articles: site.articles.len(),
+            root_shown,
+        }),
+        Err(err) => match err.downcast::<BuildFailed>() {
+            Ok(failed) => Ok(CheckReport { errors: failed.diagnostics, warnings: Vec::new(), articles: 0, root_shown }),
+            Err(err) => Err(err),
+        },
+    }
+}
+
+/// Every concern about the articles of `site`: overdue reviews, oldest first; then articles
+/// without a reviser; then orphans, each list in file order.
+pub fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warning> {
+    let file = |i: usize| site.articles[i].article.source.display_path();
+    let mut overdue: Vec<(Date, PathBuf, Overdue)> = site
+        .articles
+        .iter()
+        .filter_map(|l| {
+            let revised = l.article.meta.last_revised;
+            review::overdue(revised, review_period, today).map(|o| (revised, l.article.source.display_path(), o))
+        })
+        .collect();
+    overdue.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut no_reviser: Vec<PathBuf> =
+        (0..site.articles.len()).filter(|&i| site.articles[i].article.meta.revised_by.is_none()).map(file).collect();
+    no_reviser.sort();
+    let mut orphans: Vec<PathBuf> = orphans(site).into_iter().map(file).collect();
+    orphans.sort();
+
+    let overdue = overdue.into_iter().map(|(last_revised, file, overdue)| Warning {
+        file,
+        concern: Concern::OverdueReview { last_revised, overdue },
+    });
+    let no_reviser = no_reviser.into_iter().map(|file| Warning { file, concern: Concern::NoReviser });
+    let orphans = orphans.into_iter().map(|file| Warning { file, concern: Concern::Orphan });
+    overdue.chain(no_reviser).chain(orphans).collect()
+}
+
+/// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
+/// link) or a `see_also` entry.
+fn orphans(site: &Site) -> Vec<usize> {
+    let by_slug: HashMap<&str, usize> =
+        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
+    // Wiki links were resolved to hrefs by the link stage; an article's href is its slug's,
+    // and a fragment follows a `#`, which a slug's href never holds (it is escaped).
+    let by_href: HashMap<String, usize> =
+        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i)).collect();
+    let mut linked = vec![false; site.articles.len()];
+    for (from, l) in site.articles.iter().enumerate() {
+        let body_links = l.article.outline.links.iter().filter_map(|link| match &link.target {
+            LinkTarget::Article { slug, .. } => by_slug.get(slug.as_str()).copied(),
+            _ => None,
+        });
+        let wiki_links = l.wiki_hrefs.iter().filter_map(|href| {
+            let page = href.as_str().split('#').next().unwrap_or_default();
+            by_href.get(page).copied()
+        });
+        for to in body_links.chain(wiki_links).chain(l.see_also.iter().copied()) {
+            if to != from {
+                linked[to] = true;
+            }
+        }
+    }
+    (0..site.articles.len()).filter(|&i| !linked[i]).collect()
+}
+
+impl CheckReport {
+    /// Whether the check passed: no errors, and no warnings either when `strict`.
+    pub fn outcome(&self, strict: bool) -> Outcome {
+        if !self.errors.items().is_empty() || (strict && !self.warnings.is_empty()) {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        }
+    }
+
+    /// The report as lines: the errors as a build prints them, a `warning:` line per concern,
+    /// and a summary.
+    pub fn text(&self, strict: bool) -> String {
+        use std::fmt::Write as _;
+        let mut text = self.errors.to_string();
+        for w in &self.warnings {
+            let _ = writeln!(text, "warning: {}: {}", shown_path(&self.root_shown, &w.file).display(), w.concern);
+        }
+        if !self.errors.items().is_empty() {
+            let _ = writeln!(
+                text,
+                "check failed: {}; overdue reviews and orphans are listed once the articles build",
+                self.errors.summary()
+            );
+            return text;
+        }
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let count = |kind: &str| self.warnings.iter().filter(|w| w.concern.kind() == kind).count();
+        let checked = plural(self.articles, "article", "articles");
+        if self.warnings.is_empty() {
+            let _ = writeln!(text, "checked {checked}: no problems");
+            return text;
+        }
+        let mut parts = Vec::new();
+        for (kind, one, many) in [
+            ("overdue_review", "review overdue", "reviews overdue"),
+            ("no_reviser", "without revised_by", "without revised_by"),
+            ("orphan", "orphan", "orphans"),
+        ] {
+            let n = count(kind);
+            if n > 0 {
+                parts.push(plural(n, one, many));
+            }
+        }
+        let warnings = format!("{} ({})", plural(self.warnings.len(), "warning", "warnings"), parts.join(", "));
+        let _ = if strict {
+            writeln!(text, "check failed: {warnings}, and --strict fails on warnings")
+        } else {
+            writeln!(text, "checked {checked}: {warnings}")
+        };
+        text
+    }
+
+    /// The report as one JSON object: `{"articles": N, "errors": [...], "warnings": [...]}`,
+    /// each item with `file`, `line`, `kind` and `message`, and overdue reviews with their
+    /// dates and how overdue they are.
+    pub fn json(&self) -> Result<String> {
+        let path = |file: &Path| shown_path(&self.root_shown, file).display().to_string();
+        let report = JsonReport {
+            articles: self.articles,
+            errors: self
+                .errors
+                .items()
+                .iter()
+                .map(|d| JsonItem {
+                    file: path(&d.file),
+                    line: d.line,
+                    kind: d.problem.kind(),
+                    message: d.problem.to_string(),
+                    ..JsonItem::default()
+                })
+                .collect(),
+            warnings: self
+                .warnings
+                .iter()
+                .map(|w| {
+                    let mut item = JsonItem {
+                        file: path(&w.file),
+                        line: None,
+                        kind: w.concern.kind(),
+                        message: w.concern.to_string(),
+                        ..JsonItem::default()
+                    };
+                    if let Concern::OverdueReview { last_revised, overdue } = &w.concern {
+                        item.last_revised = Some(*last_revised);
+                        item.review_due = Some(overdue.due);
+                        item.overdue_months = Some(overdue.months);
+                        item.overdue_days = Some(overdue.days);
+                    }
+                    item
+                })
+                .collect(),
+        };
+        Ok(serde_json::to_string_pretty(&report)?)
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    articles: usize,
+    errors: Vec<JsonItem>,
+    warnings: Vec<JsonItem>,
+}
+
+#[derive(Serialize, Default)]
+struct JsonItem {
+    file: String,
+    line: Option<usize>,
+    kind: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_revised: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_due: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overdue_months: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overdue_days: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::parse_article;
+    use crate::paths::SourcePath;
+    use jiff::civil::date;
+    use std::sync::Arc;
+
+    fn site(files: &[(&str, &str)]) -> Site {
+        let articles = files
+            .iter()
+            .map(|(path, text)| {
+                let source = SourcePath::new(Path::new(path));
+                Arc::new(parse_article(&source, text.as_bytes()).unwrap().0)
+            })
+            .collect();
+        crate::site::link(articles, &[], 10).unwrap()
+    }
+
+    #[test]
+    fn only_links_from_other_articles_keep_an_article_from_being_an_orphan() {
+        let site = site(&[
+            ("a.md", "---\ntitle: A\nlast_revised: 2020-01-01\nrevised_by: X\n---\n\n[me](a.md) [[A]]\n"),
+            ("b.md", "---\ntitle: B\nlast_revised: 2020-01-01\nrevised_by: X\n---\n\n[a](a.md)\n"),
+            ("c.md", "---\ntitle: C\nalternative_names: [See]\nlast_revised: 2020-01-01\n---\n"),
+            ("d.md", "---\ntitle: D\nsee_also: [e]\nlast_revised: 2020-01-01\nrevised_by: X\n---\n\n[[See]]\n"),
+            ("e.md", "---\ntitle: E\nlast_revised: 2020-01-01\nrevised_by: X\n---\n"),
+        ]);
+        let orphans: Vec<&str> = orphans(&site).into_iter().map(|i| site.articles[i].article.slug.as_str()).collect();
+        // a links only to itself; b and d are linked from nowhere; c by a wiki link to its
+        // alternative name, e by a see_also.
+        assert_eq!(orphans, ["b", "d"]);
+    }
+
+    #[test]
+    fn warnings_list_overdue_reviews_oldest_first_then_missing_revisers_then_orphans() {
+        let site = site(&[
+            ("new.md", "---\ntitle: New\nlast_revised: 2026-06-01\nrevised_by: X\n---\n\n[[Old]] [[Older]]\n"),
+            ("old.md", "---\ntitle: Old\nlast_revised: 2020-05-05\n---\n\n[[New]]\n"),
+            ("older.md", "---\ntitle: Older\nlast_revised: 2019-03-02\nrevised_by: X\n---\n"),
+        ]);
+        let lines: Vec<String> = warnings(&site, 24, date(2026, 11, 25))
+            .iter()
+            .map(|w| format!("{}: {}", w.file.display(), w.concern))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "articles/older.md: last revised 2019-03-02, review overdue by 5 years 8 months (it was due on 2021-03-02)",
+                "articles/old.md: last revised 2020-05-05, review overdue by 4 years 6 months (it was due on 2022-05-05)",
+                "articles/old.md: no `revised_by`: name who last reviewed this article",
+            ]
+        );
+        assert!(warnings(&site, 0, date(2026, 11, 25)).iter().all(|w| w.concern.kind() != "overdue_review"));
+    }
+}

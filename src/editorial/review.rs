@@ -1,0 +1,114 @@
+//! The review cycle: when an article is due for review and how overdue it is.
+//!
+//! Pure date arithmetic on an article's `last_revised`, the site's review period and a "today"
+//! that the caller supplies. Nothing here reads the clock: the date shown on a page ("Next
+//! review due") depends only on the article and the config, so the same articles always give
+//! the same pages, and only the warnings of `encyc check` and `encyc build` depend on the day.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use jiff::{Span, Unit};
+
+use crate::site::Site;
+
+/// When an article last revised on `last_revised` is due for review, with a cycle of
+/// `period_months` (0: the site has no review cycle). Adding months keeps the day of the month
+/// where it exists and takes the month's last day otherwise (31 January + 1 month is 28 or 29
+/// February). A due date past the end of the calendar is no due date.
+pub fn next_review_due(last_revised: Date, period_months: u32) -> Option<Date> {
+    if period_months == 0 {
+        return None;
+    }
+    let period = Span::new().try_months(i64::from(period_months)).ok()?;
+    last_revised.checked_add(period).ok()
+}
+
+/// How far past its due date a review is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overdue {
+    /// The day the review was due.
+    pub due: Date,
+    /// Whole months from the due date to today.
+    pub months: u32,
+    /// Days from the due date to today.
+    pub days: u32,
+}
+
+/// How overdue the review of an article last revised on `last_revised` is on `today`, if it is:
+/// a review is overdue from the day after it was due.
+pub fn overdue(last_revised: Date, period_months: u32, today: Date) -> Option<Overdue> {
+    let due = next_review_due(last_revised, period_months)?;
+    if today <= due {
+        return None;
+    }
+    let months = due.until((Unit::Month, today)).ok()?.get_months();
+    let days = due.until(today).ok()?.get_days();
+    Some(Overdue { due, months: u32::try_from(months).ok()?, days: u32::try_from(days).ok()? })
+}
+
+/// Indexes (into [`Site::articles`]) of the articles whose review is overdue on `today`.
+pub fn overdue_articles(site: &Site, period_months: u32, today: Date) -> impl Iterator<Item = usize> + '_ {
+    site.articles
+        .iter()
+        .enumerate()
+        .filter(move |(_, l)| overdue(l.article.meta.last_revised, period_months, today).is_some())
+        .map(|(i, _)| i)
+}
+
+/// "2 years 3 months", "1 year", "5 months", "12 days": as an editor would say it.
+impl fmt::Display for Overdue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = |n: u32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        let (years, months) = (self.months / 12, self.months % 12);
+        let parts: Vec<String> = match (years, months) {
+            (0, 0) => vec![unit(self.days, "day")],
+            (0, m) => vec![unit(m, "month")],
+            (y, 0) => vec![unit(y, "year")],
+            (y, m) => vec![unit(y, "year"), unit(m, "month")],
+        };
+        f.write_str(&parts.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn due_dates_add_whole_months() {
+        let cases = [
+            (date(2019, 3, 2), 24, Some(date(2021, 3, 2))),
+            (date(2020, 1, 31), 1, Some(date(2020, 2, 29))),
+            (date(2020, 2, 29), 12, Some(date(2021, 2, 28))),
+            (date(2020, 2, 29), 0, None),
+            (date(9999, 1, 1), 24, None),
+        ];
+        for (revised, period, due) in cases {
+            assert_eq!(next_review_due(revised, period), due, "{revised} + {period} months");
+        }
+    }
+
+    #[test]
+    fn overdue_is_counted_from_the_day_after_the_due_date() {
+        let today = date(2026, 11, 25);
+        // (last revised, review period, whole months and days overdue and how that reads)
+        type Case = (Date, u32, Option<(u32, u32, &'static str)>);
+        let cases: [Case; 8] = [
+            (date(2019, 3, 2), 24, Some((68, 2094, "5 years 8 months"))),
+            (date(2024, 11, 25), 24, None),
+            (date(2024, 11, 24), 24, Some((0, 1, "1 day"))),
+            (date(2024, 10, 13), 24, Some((1, 43, "1 month"))),
+            (date(2023, 11, 25), 24, Some((12, 365, "1 year"))),
+            (date(2022, 9, 1), 24, Some((26, 815, "2 years 2 months"))),
+            (date(2026, 1, 1), 6, Some((4, 147, "4 months"))),
+            (date(2000, 1, 1), 0, None),
+        ];
+        for (revised, period, expected) in cases {
+            let got = overdue(revised, period, today).map(|o| (o.months, o.days, o.to_string()));
+            let expected = expected.map(|(m, d, s)| (m, d, s.to_string()));
+            assert_eq!(got, expected, "last revised {revised}, every {period} months");
+        }
+    }
+}

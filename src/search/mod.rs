@@ -1,0 +1,171 @@
+//! The search index, written as JavaScript files so that search works with no server, even
+//! from `file://` (scripts load where `fetch` of a local file is refused):
+//!
+//! * `assets/search-names.js`: every title and alternative name with its article, for fuzzy
+//!   matching as the reader types. Loaded when the search box is first used.
+//! * `assets/search-snippets.js`: a short snippet per article, for full-text results.
+//! * `assets/search-text/<c>.js`: the full-text index, sharded by the first letter or digit
+//!   of each term, so that a query loads only the shards of its own words.
+//!
+//! Each file calls a function of `search.js` (`encycSearch.names(…)` and so on). Every file
+//! has a fingerprint of exactly what it is made from (each article's terms for that shard,
+//! in site order), so a rebuild after an edit rebuilds only the shards the edit touched, and
+//! a rebuild with nothing changed builds nothing. Terms are worked out once per article, when
+//! it is parsed, already grouped by shard.
+
+mod terms;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3;
+
+pub use terms::{ShardTerms, snippet_of, terms_of};
+
+use crate::article::content_hash;
+use crate::paths::OutputPath;
+use crate::render::{Page, RenderSource};
+use crate::site::Site;
+
+/// The first characters terms can start with: one shard file each.
+const SHARDS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+const NAMES_PATH: &str = "assets/search-names.js";
+const SNIPPETS_PATH: &str = "assets/search-snippets.js";
+
+fn shard_path(key: u8) -> OutputPath {
+    OutputPath::new(format!("assets/search-text/{}.js", key as char))
+}
+
+/// Every file the index is written to.
+pub fn paths() -> Vec<OutputPath> {
+    let mut paths = vec![OutputPath::new(NAMES_PATH), OutputPath::new(SNIPPETS_PATH)];
+    paths.extend(SHARDS.iter().map(|&k| shard_path(k)));
+    paths
+}
+
+#[derive(Serialize)]
+struct Names<'a> {
+    /// Per article: [slug, title].
+    articles: Vec<(&'a str, &'a str)>,
+    /// Per alternative name: [article number, name].
+    alternatives: Vec<(u32, &'a str)>,
+}
+
+/// The search files for `site`, each rendered only when what it is made from changed.
+pub fn pages(site: &Site, build_id: u128, source: &dyn RenderSource) -> Result<Vec<Page>> {
+    // Everything depends on the order of the articles (results refer to them by number).
+    let mut order = Xxh3::new();
+    order.update(&build_id.to_le_bytes());
+    for linked in &site.articles {
+        order.update(linked.article.slug.as_str().as_bytes());
+        order.update(b"\0");
+    }
+    let order = order.digest128();
+
+    let mut names_fp = Xxh3::new();
+    let mut snippets_fp = Xxh3::new();
+    names_fp.update(&order.to_le_bytes());
+    snippets_fp.update(&order.to_le_bytes());
+    for linked in &site.articles {
+        let a = &linked.article;
+        for name in std::iter::once(&a.meta.title).chain(&a.meta.alternative_names) {
+            names_fp.update(name.as_bytes());
+            names_fp.update(b"\0");
+        }
+        names_fp.update(b"\x01");
+        snippets_fp.update(a.snippet.as_bytes());
+        snippets_fp.update(b"\0");
+    }
+
+    let names = render_unless_kept(OutputPath::new(NAMES_PATH), names_fp.digest128(), source, || {
+        let names = Names {
+            articles: site.articles.iter().map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str())).collect(),
+            alternatives: site
+                .articles
+                .iter()
+                .enumerate()
+                .flat_map(|(i, l)| l.article.meta.alternative_names.iter().map(move |n| (i as u32, n.as_str())))
+                .collect(),
+        };
+        script("names", "", &names)
+    })?;
+    let snippets = render_unless_kept(OutputPath::new(SNIPPETS_PATH), snippets_fp.digest128(), source, || {
+        let snippets: Vec<&str> = site.articles.iter().map(|l| l.article.snippet.as_str()).collect();
+        script("snippets", "", &snippets)
+    })?;
+
+    // One pass over the articles fingerprints every shard, from the terms' hashes.
+    let mut fingerprints: Vec<Xxh3> = (0..256).map(|_| Xxh3::new()).collect();
+    for &key in SHARDS {
+        fingerprints[key as usize].update(&order.to_le_bytes());
+    }
+    for (i, linked) in site.articles.iter().enumerate() {
+        for group in &linked.article.search_terms {
+            let h = &mut fingerprints[group.key as usize];
+            h.update(&(i as u32).to_le_bytes());
+            h.update(&group.hash.to_le_bytes());
+        }
+    }
+    let mut pages = vec![names, snippets];
+    let shards: Vec<Page> = SHARDS
+        .par_iter()
+        .map(|&key| shard_page(site, fingerprints[key as usize].digest128(), key, source))
+        .collect::<Result<_>>()?;
+    pages.extend(shards);
+    Ok(pages)
+}
+
+/// The terms starting with `key` of each article that has any, with its number.
+fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = (u32, &str)> {
+    site.articles.iter().enumerate().filter_map(move |(i, l)| {
+        let groups = &l.article.search_terms;
+        groups.binary_search_by_key(&key, |g| g.key).ok().map(|at| (i as u32, groups[at].terms.as_str()))
+    })
+}
+
+fn shard_page(site: &Site, fingerprint: u128, key: u8, source: &dyn RenderSource) -> Result<Page> {
+    render_unless_kept(shard_path(key), fingerprint, source, || {
+        // Articles are visited in order, so each postings list comes out sorted.
+        let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        for (i, terms) in shard_terms(site, key) {
+            for term in terms.split(' ') {
+                postings.entry(term).or_default().push(i);
+            }
+        }
+        // Written as gaps between article numbers (mostly one digit), terms in order.
+        let gaps: std::collections::BTreeMap<&str, Vec<u32>> = postings
+            .into_iter()
+            .map(|(term, list)| {
+                let mut last = 0;
+                (term, list.into_iter().map(|i| i - std::mem::replace(&mut last, i)).collect())
+            })
+            .collect();
+        script("shard", &(key as char).to_string(), &gaps)
+    })
+}
+
+/// The file at `path`: kept when it was made from `fingerprint`, rendered otherwise. Bytes
+/// that turn out equal to the file on disk are not written again either.
+fn render_unless_kept(
+    path: OutputPath,
+    fingerprint: u128,
+    source: &dyn RenderSource,
+    render: impl FnOnce() -> Result<Vec<u8>>,
+) -> Result<Page> {
+    if let Some(hash) = source.kept(&path, fingerprint) {
+        return Ok(Page { path, hash, fingerprint, bytes: None });
+    }
+    let bytes = render()?;
+    let hash = content_hash(&bytes);
+    let bytes = (!source.holds(&path, hash)).then_some(bytes);
+    Ok(Page { path, hash, fingerprint, bytes })
+}
+
+/// `encycSearch.<function>("<key>", <data as JSON>);` — JSON is valid JavaScript.
+fn script(function: &str, key: &str, data: &impl Serialize) -> Result<Vec<u8>> {
+    let mut out = format!("encycSearch.{function}({}, ", serde_json::to_string(key)?).into_bytes();
+    serde_json::to_writer(&mut out, data).context("cannot encode the search index")?;
+    out.extend_from_slice(b");\n");
+    Ok(out)
+}

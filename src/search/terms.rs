@@ -1,0 +1,104 @@
+//! The words search matches on, worked out the same way for articles (here) and for what a
+//! reader types (in `search.js`): accents and case dropped, split at anything that is not a
+//! letter or digit, very common words left out.
+
+/// Words too common to search for. Kept short and in step with `STOPWORDS` in search.js.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being",
+    "but", "by", "can", "could", "do", "does", "for", "from", "had", "has", "have", "how", "if", "in", "into", "is",
+    "it", "its", "may", "more", "most", "much", "no", "not", "of", "often", "on", "one", "or", "other", "out", "over",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
+    "up", "very", "was", "were", "what", "when", "which", "while", "who", "will", "with", "you", "your",
+];
+
+/// The distinct search terms of `text`, sorted, grouped by their first character (the shard
+/// of the index they belong to), each group joined by single spaces: compact to cache, and
+/// each shard of the index can be built from its own group alone.
+pub fn terms_of(text: &str) -> Vec<ShardTerms> {
+    let folded = deunicode::deunicode(text).to_ascii_lowercase();
+    let mut terms: Vec<&str> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 2 && w.len() <= 40 && !STOPWORDS.contains(w))
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    let mut groups: Vec<ShardTerms> = Vec::new();
+    for term in terms {
+        let key = term.as_bytes()[0];
+        match groups.last_mut() {
+            Some(group) if group.key == key => {
+                group.terms.push(' ');
+                group.terms.push_str(term);
+            }
+            _ => groups.push(ShardTerms { key, terms: term.to_string(), hash: 0 }),
+        }
+    }
+    for group in &mut groups {
+        group.hash = xxhash_rust::xxh3::xxh3_64(group.terms.as_bytes());
+    }
+    groups
+}
+
+/// The terms of one article that start with `key`, space-separated and sorted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShardTerms {
+    pub key: u8,
+    pub terms: String,
+    /// A hash of `terms`, so that a shard's fingerprint need not read every term.
+    pub hash: u64,
+}
+
+/// A snippet for search results: `summary` if the article has one, otherwise the start of
+/// its text, cut at a word boundary.
+pub fn snippet_of(summary: Option<&str>, text: &str) -> String {
+    const MAX: usize = 160;
+    let source = summary.unwrap_or(text);
+    let words: Vec<&str> = source.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        if out.len() + word.len() + 1 > MAX {
+            out.push('…');
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_folded_split_deduplicated_and_sorted() {
+        let flat = |text: &str| -> Vec<(char, String)> {
+            terms_of(text).into_iter().map(|g| (g.key as char, g.terms)).collect()
+        };
+        assert_eq!(
+            flat("Ménière's disease: the inner EAR, and the ear canal."),
+            [
+                ('c', "canal".into()),
+                ('d', "disease".into()),
+                ('e', "ear".into()),
+                ('i', "inner".into()),
+                ('m', "meniere".into())
+            ]
+        );
+        assert_eq!(
+            flat("X-rays at L4/L5 (2-5 days)"),
+            [('d', "days".into()), ('l', "l4 l5".into()), ('r', "rays".into())]
+        );
+        assert!(terms_of("").is_empty());
+    }
+
+    #[test]
+    fn snippets_prefer_the_summary_and_stop_at_a_word() {
+        assert_eq!(snippet_of(Some("A short summary."), "Body text."), "A short summary.");
+        let long = "word ".repeat(60);
+        let s = snippet_of(None, &long);
+        assert!(s.ends_with("word…") && s.len() <= 163, "{s}");
+    }
+}

@@ -1,0 +1,107 @@
+//! Search, as a reader uses it: `tests/browser/search.mjs` opens the built sites from disk in
+//! headless Chromium, types misspelled, accent-less, lay and out-of-order queries into the
+//! search box and checks what comes first; then the keyboard pattern, the results page, and
+//! the no-JavaScript fallback. The search index files themselves are checked here too.
+
+use std::time::Duration;
+
+use crate::support::{TestSite, browser};
+
+/// (what the reader types, what must come first — as shown, "Alt — see Title" for a match on
+/// an alternative name —, within how many results)
+const SHIPPED_QUERIES: &[(&str, &str, usize)] = &[
+    ("sciatia", "Sciatica", 1),
+    ("lumbgo", "Lumbago — see Low back pain", 1),
+    ("slipped disc", "Slipped disk — see Herniated disk", 1),
+    ("spinal stenossis", "Spinal stenosis", 1),
+    ("osteo arthritis", "Arthritis - osteo — see Osteoarthritis", 3),
+    ("pulled muscle back", "Pulled back muscle — see Back strain", 1),
+    ("cauda", "Cauda equina syndrome", 1),
+    ("degenerativ", "Degenerative joint disease — see Osteoarthritis", 1),
+    ("vertebral fracture", "Vertebral compression fracture — see Compression fracture of the spine", 1),
+    ("back pain", "Back pain - nonspecific — see Nonspecific back pain", 3),
+    // Only in article text: full-text results, ranked by where the words appear.
+    ("bladder control", "Cauda equina syndrome", 1),
+    ("saddle", "Cauda equina syndrome", 1),
+];
+
+const FIXTURE_QUERIES: &[(&str, &str, usize)] = &[
+    ("menieres", "Ménière disease", 1),
+    ("meniere", "Ménière disease", 1),
+    ("broken heart", "\"Broken heart\" syndrome", 1),
+    ("5-alpha", "5-alpha-reductase deficiency", 1),
+    ("stiffness", "Back pain", 1),
+];
+
+fn queries(list: &[(&str, &str, usize)]) -> serde_json::Value {
+    list.iter().map(|(q, first, within)| serde_json::json!({ "type": q, "first": first, "within": within })).collect()
+}
+
+#[test]
+fn misspelled_lay_and_accentless_queries_find_the_right_article_in_a_real_browser() {
+    if !browser::available("browser search checks", &browser::missing_tools(&["playwright-core/package.json"])) {
+        return;
+    }
+    let shipped = TestSite::shipped();
+    shipped.build().assert_ok();
+    let fixture = TestSite::fixture("basic");
+    fixture.build().assert_ok();
+    let cases = serde_json::json!({ "sites": [
+        {
+            "output": shipped.output(),
+            "queries": queries(SHIPPED_QUERIES),
+            "keyboard": { "type": "sciatca", "opens": "sciatica.html", "title": "Sciatica" },
+            "resultsPage": { "type": "herniated", "first": "Herniated disk" },
+        },
+        { "output": fixture.output(), "queries": queries(FIXTURE_QUERIES) },
+    ]});
+    let file = shipped.root.join("search-cases.json");
+    std::fs::write(&file, cases.to_string()).unwrap();
+    let (ok, output) = browser::run_node("search.mjs", &[file], Duration::from_secs(120));
+    assert!(ok, "browser search checks failed:\n{output}");
+    println!("{output}");
+}
+
+#[test]
+fn the_index_files_are_scripts_that_work_from_disk() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let names = site.read_output("assets/search-names.js");
+    assert!(names.starts_with("encycSearch.names(\"\", {\"articles\":[[\"5-alpha-reductase-deficiency\","), "{names}");
+    assert!(names.contains("[2,\"Backache\"]") || names.contains("\"Backache\""), "{names}");
+    let shard = site.read_output("assets/search-text/s.js");
+    assert!(shard.starts_with("encycSearch.shard(\"s\", {"), "{shard}");
+    assert!(shard.contains("\"stiffness\":["), "{shard}");
+    // Every page loads the search script; none fetches anything.
+    for page in ["index.html", "back-pain.html", "letter-b.html", "search.html"] {
+        let html = site.read_output(page);
+        assert!(html.contains("<script src=\"assets/search.js\" data-root=\"\" defer></script>"), "{page}");
+        assert!(!html.contains("fetch("), "{page}");
+    }
+    assert!(!site.read_output("assets/search.js").contains("fetch("));
+}
+
+#[test]
+fn an_edit_updates_only_the_index_files_it_touches() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = crate::support::snapshot(&site.output());
+    let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
+    site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of balance, zymotic"));
+    site.build().assert_ok();
+    let after = crate::support::snapshot(&site.output());
+    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    // The article's page, its snippet (it has no summary: the snippet is its text), the one
+    // shard with the new word, and the bookkeeping; no other shard, not the names.
+    assert_eq!(
+        changed,
+        [
+            ".encyc-cache",
+            ".encyc-manifest",
+            "assets/search-snippets.js",
+            "assets/search-text/z.js",
+            "ph-imbalance.html"
+        ]
+    );
+    assert!(site.read_output("assets/search-text/z.js").contains("\"zymotic\""));
+}

@@ -1,0 +1,85 @@
+//! Running the Node.js browser harnesses in `tests/browser/` (headless Chromium driven by
+//! playwright-core). They need node, Debian's Chromium and `npm ci --prefix tests/browser`,
+//! which `.ci/run` installs. A test whose tools are missing is skipped on a developer's
+//! machine and fails in CI (`CI=true`), so CI always proves what these tests check.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub fn harness_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+pub fn runs(program: &str, arg: &str) -> bool {
+    Command::new(program).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// What a harness needs and this machine lacks: node, Chromium, and the given files under
+/// `tests/browser/node_modules/`.
+pub fn missing_tools(node_modules: &[&str]) -> Vec<String> {
+    let mut missing = Vec::new();
+    if !runs("node", "--version") {
+        missing.push("node".to_string());
+    }
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_string());
+    if !Path::new(&chromium).is_file() {
+        missing.push(format!("{chromium} (apt-get install chromium)"));
+    }
+    for package in node_modules {
+        if !harness_dir().join("node_modules").join(package).is_file() {
+            missing.push(format!("tests/browser/node_modules/{package} (npm ci --prefix tests/browser)"));
+        }
+    }
+    missing
+}
+
+/// `true` when the test should go on; `false` (after saying why) when it should be skipped.
+/// Panics in CI, where nothing may be skipped.
+pub fn available(what: &str, missing: &[String]) -> bool {
+    if missing.is_empty() {
+        return true;
+    }
+    let list = missing.join("; ");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the {what} cannot run in CI; missing: {list}");
+    }
+    eprintln!("skipping {what}: {list}");
+    false
+}
+
+/// Runs `node tests/browser/<script> <args>`, stopping it after `limit`; returns whether it
+/// succeeded and everything it printed.
+pub fn run_node(script: &str, args: &[PathBuf], limit: Duration) -> (bool, String) {
+    let logs = tempfile::tempdir().unwrap();
+    let stdout = logs.path().join("stdout.txt");
+    let stderr = logs.path().join("stderr.txt");
+    let mut child = Command::new("node")
+        .arg(harness_dir().join(script))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .expect("run node");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut output = std::fs::read_to_string(&stdout).unwrap_or_default();
+    output.push_str(&std::fs::read_to_string(&stderr).unwrap_or_default());
+    match status {
+        Some(status) => (status.success(), output),
+        None => (false, format!("{output}\nstopped after {} s", limit.as_secs())),
+    }
+}
