@@ -80,7 +80,8 @@ pub fn sort_key(name: &str) -> String {
 fn folded(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut buf = [0u8; 4];
-    for ch in name.chars() {
+    // Lower-case first: transliteration is not always case-blind ("Ǝ" becomes "3", "ǝ" "@").
+    for ch in name.chars().flat_map(char::to_lowercase) {
         let ascii: &str = if ch.is_ascii() {
             ch.encode_utf8(&mut buf)
         } else if ch.is_alphanumeric() {
@@ -127,6 +128,14 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(letter_of(name).label(), want, "{name:?}");
         }
+    }
+
+    /// Found by `cargo fuzz run letters` (fuzz/regressions/letters/turned-e): the upper-case
+    /// form of a letter transliterated differently from its lower-case form.
+    #[test]
+    fn filing_ignores_case_even_where_transliteration_does_not() {
+        assert_eq!(letter_of("ǝO"), letter_of("ƎO"));
+        assert_eq!(letter_of("ǝO").label(), "O");
     }
 
     #[test]

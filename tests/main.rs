@@ -12,5 +12,6 @@ mod failures;
 mod filing;
 mod links;
 mod output;
+mod robustness;
 mod search;
 mod watch;

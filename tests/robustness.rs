@@ -1,0 +1,270 @@
+//! Hostile and unusual input: huge files and lines, odd names, loops, unreadable files, writes
+//! that fail half-way, builds racing each other, Ctrl-C. Each must end in a clear message or a
+//! working site, never a panic, and never a damaged site.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::support::{Run, TestSite, encyc, snapshot};
+
+fn article(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\nlast_revised: 2020-01-01\n---\n\n{body}\n")
+}
+
+#[test]
+fn a_20_mb_article_builds() {
+    let site = TestSite::fixture("basic");
+    let paragraph = "Back pain is common and usually gets better with time, gentle activity and simple pain relief. ";
+    let mut body = String::with_capacity(21 << 20);
+    while body.len() < 20 << 20 {
+        body.push_str(&paragraph.repeat(8));
+        body.push_str("\n\n");
+    }
+    site.write("articles/huge.md", article("Huge article", &body));
+    site.build().assert_ok();
+    let page = std::fs::metadata(site.output().join("huge.html")).unwrap().len();
+    assert!(page > 20 << 20, "the page has the whole text ({page} bytes)");
+}
+
+#[test]
+fn a_100_000_character_line_and_10_000_alternative_names_build() {
+    let site = TestSite::fixture("basic");
+    let line = "word ".repeat(20_000);
+    site.write("articles/long-line.md", article("Long line", &line));
+    let names: String = (0..10_000).map(|i| format!("  - Other name number {i}\n")).collect();
+    site.write(
+        "articles/many-names.md",
+        format!("---\ntitle: Many names\nalternative_names:\n{names}last_revised: 2020-01-01\n---\n\nText.\n"),
+    );
+    site.build().assert_ok();
+    assert!(site.read_output("long-line.html").contains(&line[..1000]));
+    let o = site.page("letter-o.html").texts("main li");
+    assert_eq!(o.len(), 10_000);
+    assert_eq!(o[0], "Other name number 0, see Many names");
+}
+
+#[test]
+fn deeply_nested_lists_and_quotes_build() {
+    let site = TestSite::fixture("basic");
+    let quotes = ">".repeat(5_000) + " deep";
+    let lists: String = (0..2_000).map(|i| format!("{}- level {i}\n", "  ".repeat(i))).collect();
+    site.write("articles/nested.md", article("Nested", &format!("{quotes}\n\n{lists}")));
+    // Raw HTML sends the body through the sanitiser too.
+    let tags = "<div>".repeat(3_000) + "x" + &"</div>".repeat(3_000);
+    site.write("articles/nested-html.md", article("Nested HTML", &tags));
+    site.build().assert_ok();
+    assert!(site.read_output("nested.html").contains("deep"));
+    assert!(site.read_output("nested-html.html").contains('x'));
+}
+
+#[test]
+fn titles_of_only_punctuation_or_emoji_file_under_0_9() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/dots.md", article("'...'", "Punctuation only."));
+    site.write("articles/emoji.md", article("😀🎉", "Emoji only."));
+    site.build().assert_ok();
+    let other = site.page("letter-0-9.html").links("main li a");
+    assert!(other.contains(&("...".to_string(), "dots.html".to_string())), "{other:?}");
+    assert!(other.contains(&("😀🎉".to_string(), "emoji.html".to_string())), "{other:?}");
+    assert_eq!(site.page("emoji.html").text("h1"), "😀🎉");
+}
+
+#[test]
+fn file_names_with_spaces_and_unicode_become_working_pages() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "articles/Back ache (old).md",
+        article("Back ache old", "See [[Ménière's]] and [x](Ménière%20à%20l'oreille.md)."),
+    );
+    site.write("articles/Ménière à l'oreille.md", article("Ménière's", "Text."));
+    site.build().assert_ok();
+    assert!(site.output().join("Back ache (old).html").is_file());
+    let links = site.page("Back ache (old).html").attrs(".article-body a", "href");
+    assert_eq!(
+        links,
+        ["M%C3%A9ni%C3%A8re%20%C3%A0%20l%27oreille.html", "M%C3%A9ni%C3%A8re%20%C3%A0%20l%27oreille.html"]
+    );
+    let b = site.page("letter-b.html").attrs("main li a", "href");
+    assert!(b.contains(&"Back%20ache%20(old).html".to_string()), "{b:?}");
+}
+
+#[test]
+fn a_symlink_loop_in_articles_is_a_clear_error() {
+    #[cfg(unix)]
+    {
+        let site = TestSite::fixture("basic");
+        std::os::unix::fs::symlink(site.path("articles"), site.path("articles/spine/loop")).unwrap();
+        let run = site.build();
+        run.assert_failed()
+            .assert_stderr_has("articles/spine/loop: cannot read the file: a symbolic link here points back");
+        assert!(!site.output().exists());
+    }
+}
+
+#[test]
+fn an_unreadable_article_is_named() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let site = TestSite::fixture("basic");
+        // A link to nothing cannot be read by anyone (root included).
+        std::os::unix::fs::symlink(site.path("nowhere.md"), site.path("articles/dangling.md")).unwrap();
+        site.build().assert_failed().assert_stderr_has("error: articles/dangling.md: cannot read the file:");
+        std::fs::remove_file(site.path("articles/dangling.md")).unwrap();
+        // A file without read permission, where permissions apply (not to root).
+        site.write("articles/secret.md", article("Secret", "Text."));
+        std::fs::set_permissions(site.path("articles/secret.md"), std::fs::Permissions::from_mode(0o000)).unwrap();
+        if std::fs::read(site.path("articles/secret.md")).is_err() {
+            site.build()
+                .assert_failed()
+                .assert_stderr_has("error: articles/secret.md: cannot read the file: Permission denied");
+        }
+    }
+}
+
+/// Makes `dir` impossible to create files in, even for root: `chattr +i` where the file system
+/// supports it, otherwise a read-only mode. `None` when neither stops writes here.
+fn make_unwritable(dir: &std::path::Path) -> Option<Box<dyn FnOnce()>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let probe = dir.join(".probe");
+        let immutable = std::process::Command::new("chattr").arg("+i").arg(dir).stderr(Stdio::null()).status();
+        if immutable.is_ok_and(|s| s.success()) {
+            if std::fs::write(&probe, "x").is_err() {
+                let dir = dir.to_path_buf();
+                return Some(Box::new(move || {
+                    let _ = std::process::Command::new("chattr").arg("-i").arg(&dir).status();
+                }));
+            }
+            let _ = std::process::Command::new("chattr").arg("-i").arg(dir).status();
+        }
+        let _ = std::fs::remove_file(&probe);
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        if std::fs::write(&probe, "x").is_err() {
+            let dir = dir.to_path_buf();
+            return Some(Box::new(move || {
+                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755));
+            }));
+        }
+        let _ = std::fs::remove_file(&probe);
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    None
+}
+
+#[test]
+fn a_write_that_fails_half_way_names_the_folder_and_leaves_the_old_site_whole() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    // Every article page changes (new theme text), and so does the stylesheet in assets/.
+    site.write("themes/default/style.css", "body { color: black; }");
+    site.write("encyc.yaml", "title: A New Title\n");
+    let Some(restore) = make_unwritable(&site.output().join("assets")) else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "cannot make a folder unwritable here (no chattr, running as root)"
+        );
+        eprintln!("skipping: cannot make a folder unwritable here");
+        return;
+    };
+    let run = site.build();
+    restore();
+    run.assert_failed().assert_stderr_has("assets");
+    assert!(snapshot(&site.output()) == before, "a failed write changed the site");
+    // No temporary files are left behind either.
+    site.build().assert_ok();
+    assert!(site.read_output("index.html").contains("A New Title"));
+}
+
+#[test]
+fn a_second_build_while_the_site_is_locked_says_so_and_touches_nothing() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    // `encyc watch` holds the site's lock for as long as it runs.
+    let mut watch = encyc()
+        .args(["watch", "--no-serve"])
+        .current_dir(&site.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(watch.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Watching") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "watch exited");
+    }
+    site.write("articles/ph-imbalance.md", article("pH imbalance", "Changed while locked."));
+    // Give watch's own rebuild time to finish, so that only the second build is measured.
+    std::thread::sleep(Duration::from_millis(500));
+    let during = snapshot(&site.output());
+    let run = site.build();
+    let _ = watch.kill();
+    let _ = watch.wait();
+    run.assert_failed().assert_stderr_has("another encyc process is building or watching the site in");
+    assert!(snapshot(&site.output()) == during);
+    assert!(during != before, "watch itself rebuilt");
+}
+
+#[test]
+fn ctrl_c_in_the_middle_of_a_build_leaves_the_previous_site_whole() {
+    let site = TestSite::empty();
+    for i in 0..3_000 {
+        site.write(&format!("articles/a{i:04}.md"), article(&format!("Article {i}"), &"Some text. ".repeat(300)));
+    }
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    for i in 0..3_000 {
+        site.write(&format!("articles/a{i:04}.md"), article(&format!("Article {i}"), &"Other text. ".repeat(300)));
+    }
+    let child = encyc().arg("build").current_dir(&site.root).stderr(Stdio::piped()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let started = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let run: Run = output.into();
+    assert!(started.elapsed() < Duration::from_secs(30));
+    if run.code == Some(0) {
+        // The build finished before the signal landed: nothing to check on this machine.
+        eprintln!("the build finished within 300 ms; Ctrl-C came too late to test");
+        return;
+    }
+    assert_eq!(run.code, Some(130), "{}", run.stderr);
+    run.assert_stderr_has("interrupted; the output folder was left as it was");
+    assert!(snapshot(&site.output()) == before, "Ctrl-C changed the site");
+}
+
+/// Inputs the fuzzers (fuzz/, `cargo +nightly fuzz run <target>`) once broke encyc with, kept
+/// in fuzz/regressions/<target>/ and replayed here through the same checks.
+#[test]
+fn inputs_the_fuzzers_found_stay_fixed() {
+    use encyc::letters::{letter_of, letter_of_key, sort_key};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut replayed = 0;
+    for target in ["front_matter", "markdown_links", "letters"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(target)) else { continue };
+        for entry in entries {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            replayed += 1;
+            match target {
+                "front_matter" => {
+                    let source = encyc::paths::SourcePath::new(std::path::Path::new("fuzz.md"));
+                    let _ = encyc::article::parse_article(&source, &bytes);
+                }
+                "markdown_links" => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let _ = encyc::markdown::parse_body(&text, 1);
+                }
+                _ => {
+                    let name = String::from_utf8_lossy(&bytes);
+                    assert_eq!(letter_of(&name), letter_of_key(&sort_key(&name)));
+                    assert_eq!(letter_of(&name.to_uppercase()), letter_of(&name.to_lowercase()), "{name:?}");
+                }
+            }
+        }
+    }
+    assert!(replayed >= 1, "no regression inputs found in {}", dir.display());
+}
