@@ -332,3 +332,98 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
         assert!(watched[path] == *bytes, "{path} differs from a fresh build");
     }
 }
+
+/// Requests the preview answers while edits are saved: `ENCYC_LOAD_REQUESTS` (default 2,000;
+/// the figure of 10,000 was measured with it set).
+fn load_requests() -> usize {
+    std::env::var("ENCYC_LOAD_REQUESTS").ok().and_then(|n| n.parse().ok()).unwrap_or(2_000)
+}
+
+#[test]
+fn under_load_while_edits_are_saved_every_response_is_a_whole_page() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &[]);
+    let url = format!("{}/back-pain.html", watch.url.as_ref().unwrap());
+    let total = load_requests();
+    let threads = 4;
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                let mut seen = (0usize, 0usize, Vec::new());
+                for _ in 0..total / threads {
+                    let mut response = agent.get(&url).call().expect("a response");
+                    let status = response.status().as_u16();
+                    let body = response.body_mut().read_to_string().unwrap();
+                    let whole = body.starts_with("<!DOCTYPE html>") && body.trim_end().ends_with("</html>");
+                    let version = ["Rest briefly.", "Rest a little."].iter().position(|v| body.contains(v));
+                    if status != 200 || !whole || version.is_none() {
+                        seen.2.push(format!("status {status}, {} bytes", body.len()));
+                    }
+                    match version {
+                        Some(0) => seen.0 += 1,
+                        Some(_) => seen.1 += 1,
+                        None => {}
+                    }
+                }
+                seen
+            })
+        })
+        .collect();
+    let mut edits = 0;
+    let mut text = std::fs::read_to_string(site.path("articles/back-pain.md")).unwrap();
+    while !workers.iter().all(|w| w.is_finished()) {
+        let next = if text.contains("Rest briefly.") {
+            text.replace("Rest briefly.", "Rest a little.")
+        } else {
+            text.replace("Rest a little.", "Rest briefly.")
+        };
+        save_atomically(&site, "articles/back-pain.md", &next);
+        text = next;
+        edits += 1;
+        watch.wait_for(" changed");
+    }
+    let (mut old, mut new, mut bad) = (0, 0, Vec::new());
+    for worker in workers {
+        let (o, n, b) = worker.join().unwrap();
+        old += o;
+        new += n;
+        bad.extend(b);
+    }
+    println!(
+        "{} requests while {edits} edits were saved: {old} old pages, {new} new pages, {} bad",
+        old + new,
+        bad.len()
+    );
+    assert!(bad.is_empty(), "torn or failed responses: {bad:?}");
+    assert_eq!(old + new, total / threads * threads);
+    assert!(edits >= 2, "only {edits} edits were saved during the load");
+}
+
+#[test]
+fn a_slow_client_does_not_block_others() {
+    use std::io::Write;
+    let site = TestSite::fixture("basic");
+    let watch = Watch::start(&site, &[]);
+    let address = watch.url.as_ref().unwrap().trim_start_matches("http://").to_string();
+    // Ten clients that start a request and never finish it, and one that never reads its page.
+    let mut stalled: Vec<std::net::TcpStream> = (0..10)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&address).unwrap();
+            s.write_all(b"GET /back-pain.html HTTP/1.1\r\nHost: x\r\n").unwrap();
+            s
+        })
+        .collect();
+    let mut unread = std::net::TcpStream::connect(&address).unwrap();
+    unread.write_all(b"GET /letter-b.html HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    stalled.push(unread);
+    let started = Instant::now();
+    for _ in 0..20 {
+        let (status, _, body) = watch.get("/sciatica.html");
+        assert_eq!(status, 200);
+        assert!(body.contains("Sciatica"));
+    }
+    assert!(started.elapsed() < Duration::from_secs(5), "others waited {:?}", started.elapsed());
+    drop(stalled);
+}
