@@ -80,8 +80,10 @@ pub fn sort_key(name: &str) -> String {
 fn folded(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut buf = [0u8; 4];
-    // Lower-case first: transliteration is not always case-blind ("Ǝ" becomes "3", "ǝ" "@").
-    for ch in name.chars().flat_map(char::to_lowercase) {
+    // Fold case first (upper, then lower: close to Unicode case folding, which the standard
+    // library lacks): transliteration is not case-blind ("Ǝ" becomes "3" but "ǝ" "@"), and some
+    // letters have two lower-case forms (the micro sign "µ" and the Greek "μ").
+    for ch in name.chars().flat_map(char::to_uppercase).flat_map(char::to_lowercase) {
         let ascii: &str = if ch.is_ascii() {
             ch.encode_utf8(&mut buf)
         } else if ch.is_alphanumeric() {
@@ -136,6 +138,8 @@ mod tests {
     fn filing_ignores_case_even_where_transliteration_does_not() {
         assert_eq!(letter_of("ǝO"), letter_of("ƎO"));
         assert_eq!(letter_of("ǝO").label(), "O");
+        // fuzz/regressions/letters/micro-sign: "µ" upper-cases to the Greek "Μ".
+        assert_eq!(letter_of("°µ"), letter_of("°Μ"));
     }
 
     #[test]
