@@ -441,7 +441,7 @@ fn render_page<T: Serialize>(
 
 /// The page at `path`: kept as it is on disk when that was made from `fingerprint`, rendered
 /// otherwise.
-fn render_unless_kept(
+pub(crate) fn render_unless_kept(
     path: OutputPath,
     fingerprint: u128,
     source: &dyn RenderSource,
@@ -450,7 +450,11 @@ fn render_unless_kept(
     if let Some(hash) = source.kept(&path, fingerprint) {
         return Ok(Page { path, hash, fingerprint, bytes: None });
     }
-    Ok(Page::rendered(path, Some(fingerprint), render()?))
+    let page = Page::rendered(path, Some(fingerprint), render()?);
+    // Bytes equal to the file on disk need not be kept in memory until the write, which
+    // would skip them anyway.
+    let bytes = page.bytes.filter(|_| !source.holds(&page.path, page.hash));
+    Ok(Page { bytes, ..page })
 }
 
 /// Feeds what is written into a hasher.

@@ -23,9 +23,8 @@ use xxhash_rust::xxh3::Xxh3;
 
 pub use terms::{ShardTerms, snippet_of, terms_of};
 
-use crate::article::content_hash;
 use crate::paths::OutputPath;
-use crate::render::{Page, RenderSource};
+use crate::render::{Page, RenderSource, render_unless_kept};
 use crate::site::Site;
 
 /// The first characters terms can start with: one shard file each.
@@ -143,23 +142,6 @@ fn shard_page(site: &Site, fingerprint: u128, key: u8, source: &dyn RenderSource
             .collect();
         script("shard", &(key as char).to_string(), &gaps)
     })
-}
-
-/// The file at `path`: kept when it was made from `fingerprint`, rendered otherwise. Bytes
-/// that turn out equal to the file on disk are not written again either.
-fn render_unless_kept(
-    path: OutputPath,
-    fingerprint: u128,
-    source: &dyn RenderSource,
-    render: impl FnOnce() -> Result<Vec<u8>>,
-) -> Result<Page> {
-    if let Some(hash) = source.kept(&path, fingerprint) {
-        return Ok(Page { path, hash, fingerprint, bytes: None });
-    }
-    let bytes = render()?;
-    let hash = content_hash(&bytes);
-    let bytes = (!source.holds(&path, hash)).then_some(bytes);
-    Ok(Page { path, hash, fingerprint, bytes })
 }
 
 /// `encycSearch.<function>("<key>", <data as JSON>);` — JSON is valid JavaScript.

@@ -9,6 +9,19 @@ use scraper::{Html, Selector};
 
 pub mod browser;
 
+/// The sections of an encyclopedia article, in order, as the shipped articles and `encyc new`
+/// write them.
+pub const STANDARD_SECTIONS: [&str; 8] = [
+    "Causes, incidence, and risk factors",
+    "Symptoms",
+    "Signs and tests",
+    "Treatment",
+    "Expectations (prognosis)",
+    "Complications",
+    "Calling your health care provider",
+    "Prevention",
+];
+
 pub struct TestSite {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
