@@ -23,12 +23,11 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, ContentHash};
 use crate::paths::OutputPath;
-use crate::render::Page;
+use crate::render::{Content, Page};
 
 /// The file in the output folder that lists what encyc wrote there.
 pub const MANIFEST: &str = ".encyc-manifest";
@@ -149,7 +148,7 @@ refusing to touch it. Remove it or choose another folder with --output",
     }
 
     /// Whether the file at `path` is one encyc wrote with exactly the bytes hashing to `hash`.
-    pub fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool {
+    fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool {
         self.files.get(path.as_str()).is_some_and(|r| r.hash == hash) && self.intact(path)
     }
 
@@ -166,17 +165,11 @@ refusing to touch it. Remove it or choose another folder with --output",
         }
     }
 
-    fn unchanged(&self, page: &Page) -> bool {
-        match (&page.bytes, self.files.get(page.path.as_str())) {
-            (None, _) => true,
-            (Some(bytes), Some(recorded)) => {
-                recorded.hash == page.hash
-                    && self.intact(&page.path)
-                    && (self.trusted
-                        || fs::metadata(page.path.under(&self.dir)).is_ok_and(|m| m.len() == bytes.len() as u64))
-            }
-            (Some(_), None) => false,
-        }
+    /// Whether the file at `path` already has exactly `bytes` (hashing to `hash`), judged
+    /// from the manifest, the file's time stamp and (unless trusted) its size.
+    fn unchanged(&self, path: &OutputPath, hash: ContentHash, bytes: &[u8]) -> bool {
+        self.holds(path, hash)
+            && (self.trusted || fs::metadata(path.under(&self.dir)).is_ok_and(|m| m.len() == bytes.len() as u64))
     }
 }
 
@@ -211,38 +204,85 @@ fn parse_manifest(text: &str) -> HashMap<String, Recorded> {
         .collect()
 }
 
-/// Writes `pages` into the output folder described by `state`, returning what was done and
-/// the folder's new state. A first build writes through `staging` when one was started.
-/// `cancel` is checked before anything becomes visible.
-pub fn write_site(
-    state: &OutputState,
-    pages: &[Page],
+/// The write stage, fed page by page while the site is rendered: a first build writes each
+/// page into the staging folder, a later build puts each changed page in a temporary file
+/// beside its final place. Nothing is visible until [`PageWriter::finish`]; dropping the writer
+/// instead (an error, Ctrl-C) deletes what it wrote.
+#[derive(Debug)]
+pub struct PageWriter<'a> {
+    state: &'a OutputState,
+    /// The staging folder of a first build.
     staging: Option<Staging>,
-    cancel: &AtomicBool,
-    progress: &crate::progress::Progress,
-) -> Result<(WriteReport, OutputState)> {
-    let report = if state.exists {
-        update(state, pages, cancel)?
-    } else {
-        write_fresh(&state.dir, pages, staging, cancel, progress)?
-    };
-    let manifest = state.dir.join(MANIFEST);
-    let written_at = fs::metadata(&manifest)
-        .and_then(|m| m.modified())
-        .with_context(|| format!("cannot read {}", manifest.display()))?;
-    let files = pages
-        .iter()
-        .map(|p| (p.path.as_str().to_string(), Recorded { hash: p.hash, fingerprint: p.fingerprint }))
-        .collect();
-    let state = OutputState {
-        dir: state.dir.clone(),
-        exists: true,
-        files,
-        written_at: Some(written_at),
-        swept: true,
-        trusted: state.trusted,
-    };
-    Ok((report, state))
+    /// A later build's temporary files and the files each will replace.
+    prepared: Mutex<Vec<(tempfile::TempPath, PathBuf)>>,
+}
+
+impl<'a> PageWriter<'a> {
+    /// A writer into the output folder described by `state`; a first build writes through
+    /// `staging` when one was started.
+    pub fn new(state: &'a OutputState, staging: Option<Staging>) -> Result<PageWriter<'a>> {
+        let staging = match (state.exists, staging) {
+            (true, _) => None,
+            (false, Some(staging)) => Some(staging),
+            (false, None) => Some(Staging::start(&state.dir, Vec::new())?),
+        };
+        Ok(PageWriter { state, staging, prepared: Mutex::new(Vec::new()) })
+    }
+
+    /// Takes a page's bytes into the staging folder or a temporary file (or drops them when
+    /// the file on disk already has them) and returns the page without them.
+    pub fn accept(&self, page: Page) -> Result<Page> {
+        let Content::Held(bytes) = &page.content else { return Ok(page) };
+        let content = match &self.staging {
+            Some(staging) => {
+                staging.write(&page.path, bytes)?;
+                Content::Staged
+            }
+            None if self.state.unchanged(&page.path, page.hash, bytes) => Content::Kept,
+            None => {
+                let temp = prepare(&self.state.dir, &page.path, bytes)?;
+                self.prepared.lock().expect("prepared pages").push(temp);
+                Content::Staged
+            }
+        };
+        Ok(Page { content, ..page })
+    }
+
+    /// Makes the build visible: renames the staging folder into place (first build), or the
+    /// temporary files over the old pages, then removes pages that no longer belong and
+    /// records the new state. `pages` is every page of the site; `cancel` is checked before
+    /// anything becomes visible. Returns what was done and the folder's new state.
+    pub fn finish(
+        self,
+        pages: Vec<Page>,
+        cancel: &AtomicBool,
+        progress: &crate::progress::Progress,
+    ) -> Result<(WriteReport, OutputState)> {
+        progress.stage("writing", pages.len());
+        let pages: Vec<Page> = pages.into_iter().map(|page| self.accept(page)).collect::<Result<_>>()?;
+        let state = self.state;
+        let report = match self.staging {
+            Some(staging) => finish_fresh(&state.dir, &pages, staging, cancel)?,
+            None => finish_update(state, &pages, self.prepared.into_inner().expect("prepared pages"), cancel)?,
+        };
+        let manifest = state.dir.join(MANIFEST);
+        let written_at = fs::metadata(&manifest)
+            .and_then(|m| m.modified())
+            .with_context(|| format!("cannot read {}", manifest.display()))?;
+        let files = pages
+            .iter()
+            .map(|p| (p.path.as_str().to_string(), Recorded { hash: p.hash, fingerprint: p.fingerprint }))
+            .collect();
+        let state = OutputState {
+            dir: state.dir.clone(),
+            exists: true,
+            files,
+            written_at: Some(written_at),
+            swept: true,
+            trusted: state.trusted,
+        };
+        Ok((report, state))
+    }
 }
 
 /// A staging folder for a first build, with an empty file created early for every page the
@@ -325,6 +365,28 @@ impl Staging {
         }
     }
 
+    /// Writes a page into the staging folder: into the file created for it once that exists,
+    /// or into a new file when the page was not planned.
+    fn write(&self, path: &OutputPath, bytes: &[u8]) -> Result<()> {
+        let file = path.under(&self.dir);
+        let created = match self.planned.get(path.as_str()) {
+            Some(&index) => self.wait_for(index)?,
+            None => false,
+        };
+        if created {
+            fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&file)
+                .and_then(|mut f| f.write_all(bytes))
+                .with_context(|| format!("cannot write {}", file.display()))
+        } else {
+            let parent = file.parent().expect("pages live inside the staging folder");
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))
+        }
+    }
+
     fn join(&mut self) {
         if let Some(worker) = self.worker.take() {
             let _ = worker.join();
@@ -341,45 +403,10 @@ impl Drop for Staging {
     }
 }
 
-/// First build: everything into the staging folder, then one rename.
-fn write_fresh(
-    output: &Path,
-    pages: &[Page],
-    staging: Option<Staging>,
-    cancel: &AtomicBool,
-    progress: &crate::progress::Progress,
-) -> Result<WriteReport> {
-    progress.stage("writing", pages.len());
-    let mut staging = match staging {
-        Some(staging) => staging,
-        None => Staging::start(output, Vec::new())?,
-    };
-    let dir = staging.dir.clone();
-    let mut dirs: HashSet<PathBuf> = HashSet::default();
-    for page in pages {
-        progress.step();
-        let bytes = page.bytes.as_deref().context("a first build renders every page")?;
-        let path = page.path.under(&dir);
-        let created = match staging.planned.get(page.path.as_str()) {
-            Some(&index) => staging.wait_for(index)?,
-            None => false,
-        };
-        if created {
-            // Already created: only the bytes are left to write.
-            fs::OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(bytes))
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        } else {
-            if let Some(parent) = path.parent().filter(|p| dirs.insert(p.to_path_buf())) {
-                fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        }
-    }
+/// First build: every page is in the staging folder; one rename makes it the site.
+fn finish_fresh(output: &Path, pages: &[Page], mut staging: Staging, cancel: &AtomicBool) -> Result<WriteReport> {
     staging.join();
+    let dir = staging.dir.clone();
     // Files prepared for pages the build did not write (none, unless the plan was wrong).
     let written: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     for extra in staging.planned.keys().filter(|c| !written.contains(c.as_str())) {
@@ -395,13 +422,18 @@ fn write_fresh(
     Ok(WriteReport { written: pages.len(), removed: 0, unchanged: 0 })
 }
 
-/// Later builds: only what changed, prepared in full before anything is replaced.
-fn update(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> Result<WriteReport> {
+/// Later builds: the changed pages wait in temporary files; swap them in, drop what no
+/// longer belongs, and record the new state last.
+fn finish_update(
+    state: &OutputState,
+    pages: &[Page],
+    prepared: Vec<(tempfile::TempPath, PathBuf)>,
+    cancel: &AtomicBool,
+) -> Result<WriteReport> {
     let output = &state.dir;
     if !state.swept {
-        remove_leftover_temps(output, pages);
+        remove_leftover_temps(output, pages, &prepared);
     }
-    let changed: Vec<&Page> = pages.par_iter().filter(|page| !state.unchanged(page)).collect();
     let new_paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut stale: Vec<&String> = state.files.keys().filter(|p| !new_paths.contains(p.as_str())).collect();
     stale.sort();
@@ -409,25 +441,14 @@ fn update(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> Result<Wr
         && pages
             .iter()
             .all(|p| state.files.get(p.path.as_str()) == Some(&Recorded { hash: p.hash, fingerprint: p.fingerprint }));
-    if changed.is_empty() && stale.is_empty() && manifest_same {
+    if prepared.is_empty() && stale.is_empty() && manifest_same {
         return Ok(WriteReport { written: 0, removed: 0, unchanged: pages.len() });
     }
-
-    // Phase 1: every changed page into a temporary file beside its final place. Dropping a
-    // `TempPath` deletes the file, so an error or a return here cleans up after itself.
-    let prepared: Vec<(tempfile::TempPath, PathBuf)> = changed
-        .par_iter()
-        .map(|page| {
-            let bytes = page.bytes.as_deref().expect("a page kept on disk is never changed");
-            prepare(output, &page.path, bytes)
-        })
-        .collect::<Result<_>>()?;
     let manifest = prepare(output, &OutputPath::new(MANIFEST), manifest_text(pages).as_bytes())?;
     if cancel.load(Ordering::SeqCst) {
         return Err(Interrupted.into());
     }
-
-    // Phase 2: swap them in, drop what no longer belongs, and record the new state last.
+    let written = prepared.len();
     for (temp, target) in prepared {
         temp.persist(&target).with_context(|| {
             format!("cannot replace {} (the site may be partly updated; build again)", target.display())
@@ -446,7 +467,7 @@ fn update(state: &OutputState, pages: &[Page], cancel: &AtomicBool) -> Result<Wr
         }
     }
     manifest.0.persist(&manifest.1).with_context(|| format!("cannot write {}", manifest.1.display()))?;
-    Ok(WriteReport { written: changed.len(), removed, unchanged: pages.len() - changed.len() })
+    Ok(WriteReport { written, removed, unchanged: pages.len() - written })
 }
 
 fn prepare(output: &Path, path: &OutputPath, bytes: &[u8]) -> Result<(tempfile::TempPath, PathBuf)> {
@@ -469,8 +490,9 @@ fn prepare(output: &Path, path: &OutputPath, bytes: &[u8]) -> Result<(tempfile::
     Ok((file.into_temp_path(), target))
 }
 
-/// Removes temporary files a killed build left in the folders we write to.
-fn remove_leftover_temps(output: &Path, pages: &[Page]) {
+/// Removes temporary files a killed build left in the folders we write to (not `ours`).
+fn remove_leftover_temps(output: &Path, pages: &[Page], ours: &[(tempfile::TempPath, PathBuf)]) {
+    let ours: HashSet<&Path> = ours.iter().map(|(temp, _)| &**temp).collect();
     let mut dirs: Vec<PathBuf> =
         pages.iter().filter_map(|p| p.path.under(output).parent().map(Path::to_path_buf)).collect();
     dirs.sort();
@@ -478,7 +500,7 @@ fn remove_leftover_temps(output: &Path, pages: &[Page]) {
     for dir in dirs {
         let Ok(entries) = fs::read_dir(&dir) else { continue };
         for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) && !ours.contains(entry.path().as_path()) {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -498,10 +520,17 @@ fn remove_empty_parents(output: &Path, removed: &Path) {
 
 /// The on-disk cache of article summaries: which encyc build wrote it, and the summaries.
 /// A compact binary encoding (postcard): it is read at the start of every build.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct SummaryCache {
     build: String,
     articles: Vec<Article>,
+}
+
+/// [`SummaryCache`] as written: borrowing the articles rather than copying them all.
+#[derive(Serialize)]
+struct SummaryCacheRef<'a> {
+    build: String,
+    articles: Vec<&'a Article>,
 }
 
 /// The article summaries cached in `output`, if the same encyc build wrote them. Anything
@@ -516,11 +545,19 @@ pub fn read_summaries(output: &Path, build_id: u128) -> Vec<Article> {
 
 /// Saves article summaries for the next build (atomically; the folder must exist).
 pub fn write_summaries<'a>(output: &Path, build_id: u128, articles: impl Iterator<Item = &'a Article>) -> Result<()> {
-    let mut articles: Vec<Article> = articles.cloned().collect();
+    let mut articles: Vec<&Article> = articles.collect();
     articles.sort_by(|a, b| a.source.cmp(&b.source));
-    let cache = SummaryCache { build: format!("{build_id:032x}"), articles };
-    let bytes = postcard::to_stdvec(&cache).context("cannot encode the article cache")?;
-    let (temp, target) = prepare(output, &OutputPath::new(CACHE), &bytes)?;
+    let cache = SummaryCacheRef { build: format!("{build_id:032x}"), articles };
+    // Encoded straight into the file: the cache of a big site is tens of MB.
+    let target = output.join(CACHE);
+    let temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(output)
+        .with_context(|| format!("cannot write in {}", output.display()))?;
+    let mut file = std::io::BufWriter::new(temp);
+    postcard::to_io(&cache, &mut file).with_context(|| format!("cannot write {}", target.display()))?;
+    let temp =
+        file.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", target.display()))?;
     temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
     Ok(())
 }
@@ -536,7 +573,7 @@ mod tests {
             path: OutputPath::new(path),
             hash: content_hash(bytes),
             fingerprint: 7,
-            bytes: Some(bytes.to_vec()),
+            content: Content::Held(bytes.to_vec()),
         };
         let text = manifest_text(&[page("b.html", b"b"), page("assets/style.css", b"css")]);
         let parsed = parse_manifest(&text);

@@ -17,7 +17,7 @@ use crate::markdown::BodyHtml;
 use crate::output::{self, OutputState, WriteReport};
 use crate::paths::{OutputPath, SourcePath};
 use crate::progress::Progress;
-use crate::render::{self, RenderSource, Theme};
+use crate::render::{self, Page, RenderSource, Theme};
 use crate::search;
 use crate::site::{Linker, Site};
 
@@ -233,7 +233,8 @@ impl Builder {
 
         let bodies: HashMap<&SourcePath, &Arc<BodyHtml>> =
             loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
-        let source = Source { site, bodies, state: &state, articles_dir: &config.articles_dir };
+        let writer = output::PageWriter::new(&state, staging)?;
+        let source = Source { site, bodies, state: &state, writer: &writer, articles_dir: &config.articles_dir };
         let mut pages = render::render(site, &theme, &config.site, build_id(), &source, progress)?;
         let search_started = started.elapsed();
         pages.extend(search::pages(site, build_id(), &source)?);
@@ -242,23 +243,30 @@ impl Builder {
         let article_count = site.articles.len();
         interrupted(cancel)?;
 
-        let (write, state) = output::write_site(&state, &pages, staging, cancel, progress)?;
+        let rendered = pages.iter().filter(|p| p.is_new()).count();
+        let page_count = pages.len();
+        let (write, state) = writer.finish(pages, cancel, progress)?;
         progress.finish();
+        let parsed = loaded.parsed;
+        if self.one_off {
+            drop(loaded.articles);
+            self.articles.forget_bodies();
+        }
         self.output = Some(if self.one_off { state } else { state.trusting() });
         // A one-off build rewrites the summary cache (tens of MB for a big site) only when many
         // articles were parsed anew; after a few edits the next build just parses those again.
-        let many = loaded.parsed.len() >= 64 || loaded.parsed.len() * 20 >= article_count.max(1);
+        let many = parsed.len() >= 64 || parsed.len() * 20 >= article_count.max(1);
         self.unsaved |=
-            (!loaded.parsed.is_empty() && (many || !self.one_off)) || !config.output_dir.join(output::CACHE).exists();
+            (!parsed.is_empty() && (many || !self.one_off)) || !config.output_dir.join(output::CACHE).exists();
         if self.one_off {
             self.save_cache();
         }
         let elapsed = started.elapsed();
         Ok(BuildReport {
             articles: article_count,
-            pages: pages.len(),
-            parsed: loaded.parsed,
-            rendered: pages.iter().filter(|p| p.bytes.is_some()).count(),
+            pages: page_count,
+            parsed,
+            rendered,
             write,
             elapsed,
             timings: Timings {
@@ -290,6 +298,7 @@ struct Source<'a> {
     site: &'a Site,
     bodies: HashMap<&'a SourcePath, &'a Arc<BodyHtml>>,
     state: &'a OutputState,
+    writer: &'a output::PageWriter<'a>,
     articles_dir: &'a Path,
 }
 
@@ -298,8 +307,8 @@ impl RenderSource for Source<'_> {
         self.state.kept(path, fingerprint)
     }
 
-    fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool {
-        self.state.holds(path, hash)
+    fn accept(&self, page: Page) -> Result<Page> {
+        self.writer.accept(page)
     }
 
     fn body(&self, index: usize) -> Result<Arc<BodyHtml>> {

@@ -210,6 +210,14 @@ impl ArticleCache {
         self.trust_events = trust;
     }
 
+    /// Lets go of the rendered bodies, which only a long-lived builder reuses: a one-off
+    /// build is done with them once its pages are written.
+    pub fn forget_bodies(&mut self) {
+        for entry in self.entries.values_mut() {
+            entry.loaded.body = None;
+        }
+    }
+
     /// The summaries of every cached article, for saving.
     pub fn summaries(&self) -> impl Iterator<Item = &Article> {
         self.entries.values().map(|e| e.loaded.article.as_ref())

@@ -35,14 +35,29 @@ pub struct Page {
     pub hash: ContentHash,
     /// What the page was made from (equal fingerprints, equal pages).
     pub fingerprint: u128,
-    /// The bytes, or `None` when the file on disk is already this page and was not rendered.
-    pub bytes: Option<Vec<u8>>,
+    pub content: Content,
+}
+
+/// Where a page's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// On disk already: the file there is this page (it was not rendered, or rendered the same).
+    Kept,
+    /// In memory, not yet handed to the write stage.
+    Held(Vec<u8>),
+    /// Rendered and handed to the write stage, which has put the bytes in a temporary file.
+    Staged,
 }
 
 impl Page {
-    fn rendered(path: OutputPath, fingerprint: Option<u128>, bytes: Vec<u8>) -> Page {
+    pub(crate) fn rendered(path: OutputPath, fingerprint: Option<u128>, bytes: Vec<u8>) -> Page {
         let hash = content_hash(&bytes);
-        Page { path, hash, fingerprint: fingerprint.unwrap_or(hash), bytes: Some(bytes) }
+        Page { path, hash, fingerprint: fingerprint.unwrap_or(hash), content: Content::Held(bytes) }
+    }
+
+    /// Whether this build rendered the page anew (rather than keeping the file on disk).
+    pub fn is_new(&self) -> bool {
+        self.content != Content::Kept
     }
 }
 
@@ -51,8 +66,9 @@ pub trait RenderSource: Sync {
     /// The hash of the file already on disk at `path`, if it was made from `fingerprint` and
     /// is intact: then the page need not be rendered.
     fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash>;
-    /// Whether the file on disk at `path` already has exactly the bytes hashing to `hash`.
-    fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool;
+    /// Hands a rendered page to the write stage as soon as it is made, so that a big site's
+    /// pages are never all in memory at once; returns the page without its bytes.
+    fn accept(&self, page: Page) -> Result<Page>;
     /// The rendered body of the article at `index` in the site.
     fn body(&self, index: usize) -> Result<Arc<BodyHtml>>;
 }
@@ -448,13 +464,9 @@ pub(crate) fn render_unless_kept(
     render: impl FnOnce() -> Result<Vec<u8>>,
 ) -> Result<Page> {
     if let Some(hash) = source.kept(&path, fingerprint) {
-        return Ok(Page { path, hash, fingerprint, bytes: None });
+        return Ok(Page { path, hash, fingerprint, content: Content::Kept });
     }
-    let page = Page::rendered(path, Some(fingerprint), render()?);
-    // Bytes equal to the file on disk need not be kept in memory until the write, which
-    // would skip them anyway.
-    let bytes = page.bytes.filter(|_| !source.holds(&page.path, page.hash));
-    Ok(Page { bytes, ..page })
+    source.accept(Page::rendered(path, Some(fingerprint), render()?))
 }
 
 /// Feeds what is written into a hasher.
