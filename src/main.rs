@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Builds allocate and free millions of small strings; mimalloc does that markedly faster than
+/// the system allocator (see the README's performance section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = encyc::cli::Cli::parse();
     match encyc::run(cli) {
