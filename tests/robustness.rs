@@ -212,29 +212,35 @@ fn a_second_build_while_the_site_is_locked_says_so_and_touches_nothing() {
 #[test]
 fn ctrl_c_in_the_middle_of_a_build_leaves_the_previous_site_whole() {
     let site = TestSite::empty();
-    for i in 0..3_000 {
-        site.write(&format!("articles/a{i:04}.md"), article(&format!("Article {i}"), &"Some text. ".repeat(300)));
-    }
+    let write_all = |text: &str| {
+        for i in 0..3_000 {
+            let body = format!("{text} ").repeat(300);
+            site.write(&format!("articles/a{i:04}.md"), article(&format!("Article {i}"), &body));
+        }
+    };
+    write_all("Some text.");
     site.build().assert_ok();
-    let before = snapshot(&site.output());
-    for i in 0..3_000 {
-        site.write(&format!("articles/a{i:04}.md"), article(&format!("Article {i}"), &"Other text. ".repeat(300)));
-    }
-    let child = encyc().arg("build").current_dir(&site.root).stderr(Stdio::piped()).spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    let started = Instant::now();
-    let output = child.wait_with_output().unwrap();
-    let run: Run = output.into();
-    assert!(started.elapsed() < Duration::from_secs(30));
-    if run.code == Some(0) {
-        // The build finished before the signal landed: nothing to check on this machine.
-        eprintln!("the build finished within 300 ms; Ctrl-C came too late to test");
+    // The signal must land while the build runs: after the handler is installed, before the
+    // output is switched. If a build beats the signal, try again with an earlier signal.
+    for (round, delay) in [300u64, 150, 80, 40].into_iter().enumerate() {
+        let before = snapshot(&site.output());
+        write_all(&format!("Changed text {round}."));
+        let child = encyc().arg("build").current_dir(&site.root).stderr(Stdio::piped()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        let started = Instant::now();
+        let run: Run = child.wait_with_output().unwrap().into();
+        assert!(started.elapsed() < Duration::from_secs(30), "Ctrl-C did not stop the build promptly");
+        if run.code == Some(0) {
+            eprintln!("the build finished within {delay} ms; trying an earlier Ctrl-C");
+            continue;
+        }
+        assert_eq!(run.code, Some(130), "{}", run.stderr);
+        run.assert_stderr_has("interrupted; the output folder was left as it was");
+        assert!(snapshot(&site.output()) == before, "Ctrl-C changed the site");
         return;
     }
-    assert_eq!(run.code, Some(130), "{}", run.stderr);
-    run.assert_stderr_has("interrupted; the output folder was left as it was");
-    assert!(snapshot(&site.output()) == before, "Ctrl-C changed the site");
+    panic!("every build finished before Ctrl-C arrived, so the interruption was never tested");
 }
 
 /// Inputs the fuzzers (fuzz/, `cargo +nightly fuzz run <target>`) once broke encyc with, kept
