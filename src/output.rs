@@ -174,16 +174,29 @@ refusing to touch it. Remove it or choose another folder with --output",
 }
 
 fn manifest_text(pages: &[Page]) -> String {
-    use std::fmt::Write as _;
     let sorted: BTreeMap<&str, (ContentHash, u128)> =
         pages.iter().map(|p| (p.path.as_str(), (p.hash, p.fingerprint))).collect();
     let mut text = String::with_capacity(80 * sorted.len());
     text.push_str(MANIFEST_HEADER);
     text.push('\n');
     for (path, (hash, fingerprint)) in sorted {
-        let _ = writeln!(text, "{hash:032x} {fingerprint:032x} {path}");
+        push_hex(&mut text, hash);
+        text.push(' ');
+        push_hex(&mut text, fingerprint);
+        text.push(' ');
+        text.push_str(path);
+        text.push('\n');
     }
     text
+}
+
+/// Appends `value` as 32 lower-case hex digits, like `{:032x}` but several times faster, which
+/// shows on a 10,000-line manifest written after every edit in `encyc watch`.
+fn push_hex(text: &mut String, value: u128) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..32).rev() {
+        text.push(DIGITS[((value >> (shift * 4)) & 0xf) as usize] as char);
+    }
 }
 
 /// Reads a manifest; entries that could escape the folder are ignored (never ours).
@@ -431,9 +444,6 @@ fn finish_update(
     cancel: &AtomicBool,
 ) -> Result<WriteReport> {
     let output = &state.dir;
-    if !state.swept {
-        remove_leftover_temps(output, pages, &prepared);
-    }
     let new_paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut stale: Vec<&String> = state.files.keys().filter(|p| !new_paths.contains(p.as_str())).collect();
     stale.sort();
@@ -443,6 +453,11 @@ fn finish_update(
             .all(|p| state.files.get(p.path.as_str()) == Some(&Recorded { hash: p.hash, fingerprint: p.fingerprint }));
     if prepared.is_empty() && stale.is_empty() && manifest_same {
         return Ok(WriteReport { written: 0, removed: 0, unchanged: pages.len() });
+    }
+    // Temporary files of a killed build are hidden and harmless, so they are swept up only by
+    // a build that writes anyway.
+    if !state.swept {
+        remove_leftover_temps(output, pages, &prepared);
     }
     let manifest = prepare(output, &OutputPath::new(MANIFEST), manifest_text(pages).as_bytes())?;
     if cancel.load(Ordering::SeqCst) {
@@ -581,5 +596,14 @@ mod tests {
         assert_eq!(parsed["b.html"], Recorded { hash: content_hash(b"b"), fingerprint: 7 });
         let hostile = format!("{:032x} {:032x} ../etc/passwd\n{:032x} {:032x} /abs\n", 1, 1, 2, 2);
         assert!(parse_manifest(&hostile).is_empty());
+    }
+
+    #[test]
+    fn hex_is_like_the_format_macro() {
+        for value in [0, 1, 0xabc, u128::MAX, u128::MAX / 3] {
+            let mut text = String::new();
+            push_hex(&mut text, value);
+            assert_eq!(text, format!("{value:032x}"));
+        }
     }
 }

@@ -65,6 +65,21 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_files_it_touches() {
 }
 
 #[test]
+fn temporary_files_a_killed_build_left_are_swept_by_the_next_build_that_writes() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    // What a build killed between writing its temporary files and renaming them leaves.
+    site.write("output/.encyc-tmpKILLED", "half a page");
+    site.write("output/assets/.encyc-tmpKILLED2", "half a script");
+    site.build().assert_ok().assert_stderr_has("0 pages written");
+    let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
+    site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));
+    site.build().assert_ok();
+    let left: Vec<String> = snapshot(&site.output()).into_keys().filter(|k| k.contains(".encyc-tmp")).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
 fn a_deleted_article_disappears_from_pages_and_letters() {
     let site = TestSite::fixture("basic");
     site.build().assert_ok();

@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_128;
 
 pub use terms::{ShardTerms, snippet_of, terms_of};
 
@@ -54,30 +54,31 @@ struct Names<'a> {
 /// The search files for `site`, each rendered only when what it is made from changed.
 pub fn pages(site: &Site, build_id: u128, source: &dyn RenderSource) -> Result<Vec<Page>> {
     // Everything depends on the order of the articles (results refer to them by number).
-    let mut order = Xxh3::new();
-    order.update(&build_id.to_le_bytes());
+    let mut order = build_id.to_le_bytes().to_vec();
     for linked in &site.articles {
-        order.update(linked.article.slug.as_str().as_bytes());
-        order.update(b"\0");
+        order.extend_from_slice(linked.article.slug.as_str().as_bytes());
+        order.push(0);
     }
-    let order = order.digest128();
+    let order = xxh3_128(&order);
 
-    let mut names_fp = Xxh3::new();
-    let mut snippets_fp = Xxh3::new();
-    names_fp.update(&order.to_le_bytes());
-    snippets_fp.update(&order.to_le_bytes());
+    // Fingerprints are hashed in one go from buffers: streaming millions of small pieces into
+    // a hasher costs more than the copies.
+    let mut names_fp = order.to_le_bytes().to_vec();
+    let mut snippets_fp = order.to_le_bytes().to_vec();
     for linked in &site.articles {
         let a = &linked.article;
         for name in std::iter::once(&a.meta.title).chain(&a.meta.alternative_names) {
-            names_fp.update(name.as_bytes());
-            names_fp.update(b"\0");
+            names_fp.extend_from_slice(name.as_bytes());
+            names_fp.push(0);
         }
-        names_fp.update(b"\x01");
-        snippets_fp.update(a.snippet.as_bytes());
-        snippets_fp.update(b"\0");
+        names_fp.push(1);
+        snippets_fp.extend_from_slice(a.snippet.as_bytes());
+        snippets_fp.push(0);
     }
+    let names_fp = xxh3_128(&names_fp);
+    let snippets_fp = xxh3_128(&snippets_fp);
 
-    let names = render_unless_kept(OutputPath::new(NAMES_PATH), names_fp.digest128(), source, || {
+    let names = render_unless_kept(OutputPath::new(NAMES_PATH), names_fp, source, || {
         let names = Names {
             articles: site.articles.iter().map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str())).collect(),
             alternatives: site
@@ -89,27 +90,27 @@ pub fn pages(site: &Site, build_id: u128, source: &dyn RenderSource) -> Result<V
         };
         script("names", "", &names)
     })?;
-    let snippets = render_unless_kept(OutputPath::new(SNIPPETS_PATH), snippets_fp.digest128(), source, || {
+    let snippets = render_unless_kept(OutputPath::new(SNIPPETS_PATH), snippets_fp, source, || {
         let snippets: Vec<&str> = site.articles.iter().map(|l| l.article.snippet.as_str()).collect();
         script("snippets", "", &snippets)
     })?;
 
     // One pass over the articles fingerprints every shard, from the terms' hashes.
-    let mut fingerprints: Vec<Xxh3> = (0..256).map(|_| Xxh3::new()).collect();
+    let mut fingerprints: Vec<Vec<u8>> = vec![Vec::new(); 256];
     for &key in SHARDS {
-        fingerprints[key as usize].update(&order.to_le_bytes());
+        fingerprints[key as usize].extend_from_slice(&order.to_le_bytes());
     }
     for (i, linked) in site.articles.iter().enumerate() {
         for group in &linked.article.search_terms {
-            let h = &mut fingerprints[group.key as usize];
-            h.update(&(i as u32).to_le_bytes());
-            h.update(&group.hash.to_le_bytes());
+            let buffer = &mut fingerprints[group.key as usize];
+            buffer.extend_from_slice(&(i as u32).to_le_bytes());
+            buffer.extend_from_slice(&group.hash.to_le_bytes());
         }
     }
     let mut pages = vec![names, snippets];
     let shards: Vec<Page> = SHARDS
         .par_iter()
-        .map(|&key| shard_page(site, fingerprints[key as usize].digest128(), key, source))
+        .map(|&key| shard_page(site, xxh3_128(&fingerprints[key as usize]), key, source))
         .collect::<Result<_>>()?;
     pages.extend(shards);
     Ok(pages)
