@@ -3,6 +3,7 @@
 //!
 //!     cargo bench --bench scale                         # 1k, 10k, 100k; 5 runs each
 //!     cargo bench --bench scale -- --sizes 1000,10000 --runs 3
+//!     cargo bench --bench scale -- --sizes 10000 --watch-only     # just the watch latency
 //!
 //! Needs python3 (for ../shared/bench/gen_corpus.py), hugo and /usr/bin/time
 //! (`apt-get install hugo time`). Writes benches/results.md (the tables the README shows)
@@ -20,11 +21,13 @@ struct Options {
     sizes: Vec<usize>,
     runs: usize,
     watch: bool,
+    /// Only the watch latency, printed (the committed results are left alone).
+    watch_only: bool,
 }
 
 fn options() -> Options {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut o = Options { sizes: vec![1_000, 10_000, 100_000], runs: 5, watch: true };
+    let mut o = Options { sizes: vec![1_000, 10_000, 100_000], runs: 5, watch: true, watch_only: false };
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -37,6 +40,7 @@ fn options() -> Options {
                 i += 1;
             }
             "--no-watch" => o.watch = false,
+            "--watch-only" => o.watch_only = true,
             // `cargo bench` passes --bench to every bench binary.
             _ => {}
         }
@@ -157,15 +161,21 @@ fn measure(work: &Path, n: usize, runs: usize, have_hugo: bool) -> Row {
         c
     };
     let runs = if n >= 100_000 { runs.min(3) } else { runs };
-    eprintln!("{n} articles: encyc cold builds");
-    let cold = median(
-        (0..runs)
-            .map(|_| {
-                rm(&out);
-                time(&mut build())
-            })
-            .collect(),
-    );
+    // Cold builds alternate with the `cp -r` floor, so that both meet the file system in the
+    // same state (creating files after a big delete is much slower on ext4 for a while).
+    eprintln!("{n} articles: encyc cold builds and the cp -r floor");
+    let copy = work.join(format!("copy-{n}"));
+    let (cold, floor): (Vec<Duration>, Vec<Duration>) = (0..runs)
+        .map(|_| {
+            rm(&out);
+            let cold = time(&mut build());
+            rm(&copy);
+            let floor = time(Command::new("cp").arg("-r").arg(site.join("articles")).arg(&copy));
+            (cold, floor)
+        })
+        .unzip();
+    rm(&copy);
+    let (cold, floor) = (median(cold), median(floor));
     eprintln!("{n} articles: encyc rebuilds");
     let unchanged = median((0..runs).map(|_| time(&mut build())).collect());
     let first = std::fs::read_dir(site.join("articles")).unwrap().next().unwrap().unwrap().path();
@@ -209,17 +219,6 @@ fn measure(work: &Path, n: usize, runs: usize, have_hugo: bool) -> Row {
         (None, None)
     };
 
-    eprintln!("{n} articles: cp -r floor");
-    let copy = work.join(format!("copy-{n}"));
-    let floor = median(
-        (0..runs)
-            .map(|_| {
-                rm(&copy);
-                time(Command::new("cp").arg("-r").arg(site.join("articles")).arg(&copy))
-            })
-            .collect(),
-    );
-    rm(&copy);
     rm(&out);
     Row { n, cold, one_changed, unchanged, peak, hugo, hugo_peak, floor }
 }
@@ -371,6 +370,12 @@ fn main() {
     let o = options();
     let work = repo().join("target/bench");
     std::fs::create_dir_all(&work).unwrap();
+    if o.watch_only {
+        let n = *o.sizes.iter().max().unwrap();
+        let (body, title) = watch_latency(&work, n);
+        println!("encyc watch, {n} articles: body edit {}, title change {}", secs(body), secs(title));
+        return;
+    }
     let have_hugo = Command::new("hugo").arg("version").output().is_ok();
     let mut rows = Vec::new();
     for &n in &o.sizes {
