@@ -387,9 +387,12 @@ impl Staging {
             None => false,
         };
         if created {
+            // The file is empty (we created it). Truncating it anyway would make ext4 start
+            // writing it back on close, as it does for files rewritten in place: ~0.1 ms per
+            // page on a cold build.
             fs::OpenOptions::new()
                 .write(true)
-                .truncate(true)
+                .truncate(false)
                 .open(&file)
                 .and_then(|mut f| f.write_all(bytes))
                 .with_context(|| format!("cannot write {}", file.display()))
