@@ -265,13 +265,9 @@ impl<'a> PageWriter<'a> {
     /// temporary files over the old pages, then removes pages that no longer belong and
     /// records the new state. `pages` is every page of the site; `cancel` is checked before
     /// anything becomes visible. Returns what was done and the folder's new state.
-    pub fn finish(
-        self,
-        pages: Vec<Page>,
-        cancel: &AtomicBool,
-        progress: &crate::progress::Progress,
-    ) -> Result<(WriteReport, OutputState)> {
-        progress.stage("writing", pages.len());
+    pub fn finish(self, pages: Vec<Page>, cancel: &AtomicBool) -> Result<(WriteReport, OutputState)> {
+        // Most pages were written as they were rendered (the "rendering" progress covers them);
+        // any still in memory (the theme's assets) are written now, then all are moved into place.
         let pages: Vec<Page> = pages.into_iter().map(|page| self.accept(page)).collect::<Result<_>>()?;
         let state = self.state;
         let report = match self.staging {

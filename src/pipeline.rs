@@ -263,7 +263,7 @@ impl Builder {
 
         let rendered = pages.iter().filter(|p| p.is_new()).count();
         let page_count = pages.len();
-        let (write, state) = writer.finish(pages, cancel, progress)?;
+        let (write, state) = writer.finish(pages, cancel)?;
         progress.finish();
         let parsed = loaded.parsed;
         if self.one_off {
