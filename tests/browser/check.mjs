@@ -421,10 +421,9 @@ function structureProblemsInPage() {
   return problems;
 }
 
-/** Runs in the page: the focused element's focus indicator. */
-function focusIndicatorInPage() {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
+/** Runs in every page of the checking contexts (see `colourContext`): the colour arithmetic the
+ * in-page checks share, as `window.__colour`. WCAG 2 relative luminance and contrast ratio. */
+function installColourInPage() {
   const parse = (c) => {
     const m = /rgba?\(([^)]+)\)/.exec(c);
     if (!m) return null;
@@ -439,6 +438,7 @@ function focusIndicatorInPage() {
     const [l1, l2] = [lum(x), lum(y)].sort((a, b) => b - a);
     return (l1 + 0.05) / (l2 + 0.05);
   };
+  // The first opaque background from `node` up, white (the canvas) when there is none.
   const backgroundBehind = (node) => {
     for (let n = node; n; n = n.parentElement) {
       const c = parse(getComputedStyle(n).backgroundColor);
@@ -446,6 +446,21 @@ function focusIndicatorInPage() {
     }
     return { r: 255, g: 255, b: 255, a: 1 };
   };
+  window.__colour = { parse, ratio, backgroundBehind };
+}
+
+/** A browser context whose pages all have `window.__colour`. */
+async function colourContext(browser, options) {
+  const ctx = await browser.newContext(options);
+  await ctx.addInitScript(installColourInPage);
+  return ctx;
+}
+
+/** Runs in the page: the focused element's focus indicator. */
+function focusIndicatorInPage() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const { parse, ratio, backgroundBehind } = window.__colour;
   const cs = getComputedStyle(el);
   const r = el.getBoundingClientRect();
   const describe = el.tagName.toLowerCase() + (el.className ? `.${String(el.className).split(' ').join('.')}` : '') +
@@ -512,23 +527,19 @@ async function checkAxe(tab, page, width, scheme, popup = null) {
           // Text with marked words in it still differs from line to line (a line's middle may
           // fall on a <mark>): there, compare its colour with the first opaque background behind
           // it in the list, which is all there is behind it.
-          const parse = (c) => (/rgba?\(([^)]+)\)/.exec(c) || [0, '0,0,0,0'])[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-          const lum = ([r, g, b]) => {
-            const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-          };
+          const { parse, ratio: contrastOf } = window.__colour;
+          const none = { r: 0, g: 0, b: 0, a: 0 };
           for (const v of r2.incomplete) {
             v.nodes = v.nodes.filter((n) => {
               if (n.any[0]?.data?.messageKey !== 'elmPartiallyObscuring') return true;
               let bg = null;
               for (let e = n.element; e && list.contains(e) && !bg; e = e.parentElement) {
-                const c = parse(getComputedStyle(e).backgroundColor);
-                if ((c[3] ?? 1) >= 1) bg = c;
+                const c = parse(getComputedStyle(e).backgroundColor) || none;
+                if (c.a >= 1) bg = c;
               }
-              const fg = parse(getComputedStyle(n.element).color);
-              if (!bg) bg = parse(getComputedStyle(list).backgroundColor);
-              const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
-              const ratio = (hi + 0.05) / (lo + 0.05);
+              const fg = parse(getComputedStyle(n.element).color) || none;
+              if (!bg) bg = parse(getComputedStyle(list).backgroundColor) || none;
+              const ratio = contrastOf(fg, bg);
               if (ratio < 4.5) {
                 r2.violations.push({ id: 'color-contrast', help: 'Elements must meet minimum color contrast ratio thresholds', nodes: [{ ...n, failureSummary: `\ncontrast ${ratio.toFixed(2)}:1 (worked out by the checker: axe could not decide), want 4.5:1` }] });
               }
@@ -801,27 +812,7 @@ function shotName(page) {
 /** Runs in the page: the search combobox, its listbox and status region, and how the active
  * option stands out (outline, or background, with its contrast). */
 function comboboxInPage() {
-  const parse = (c) => {
-    const m = /rgba?\(([^)]+)\)/.exec(c);
-    if (!m) return null;
-    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-    return { r, g, b, a };
-  };
-  const lum = ({ r, g, b }) => {
-    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const ratio = (x, y) => {
-    const [l1, l2] = [lum(x), lum(y)].sort((a, b) => b - a);
-    return (l1 + 0.05) / (l2 + 0.05);
-  };
-  const background = (node) => {
-    for (let n = node; n; n = n.parentElement) {
-      const c = parse(getComputedStyle(n).backgroundColor);
-      if (c && c.a > 0.99) return c;
-    }
-    return { r: 255, g: 255, b: 255, a: 1 };
-  };
+  const { parse, ratio, backgroundBehind: background } = window.__colour;
   const input = document.querySelector('form.site-search [role="combobox"]');
   if (!input) return null;
   const listId = input.getAttribute('aria-controls');
@@ -1090,10 +1081,10 @@ async function main() {
   const queue = sites.flatMap((site, i) => browserJobs(site, i));
   try {
     const workers = Array.from({ length: WORKERS }, async () => {
-      const ctx = await browser.newContext({ viewport: { width: WIDTHS[0], height: HEIGHT } });
+      const ctx = await colourContext(browser, { viewport: { width: WIDTHS[0], height: HEIGHT } });
       const w = { browser, tab: await ctx.newPage(), zoomed: [], contexts: [ctx] };
       for (const [label, width, scale] of [['200% zoom', 640, 2], ['400% zoom', 320, 4]]) {
-        const zctx = await browser.newContext({ viewport: { width, height: HEIGHT / scale }, deviceScaleFactor: scale });
+        const zctx = await colourContext(browser, { viewport: { width, height: HEIGHT / scale }, deviceScaleFactor: scale });
         w.contexts.push(zctx);
         w.zoomed.push([label, await zctx.newPage()]);
       }
