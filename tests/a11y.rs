@@ -5,7 +5,8 @@
 //! structure and the print layout: every page kind, the search page with results, the search
 //! box with its list of results open (the ARIA combobox), and the site without JavaScript. It
 //! needs node, /usr/bin/chromium, java and `npm ci --prefix tests/browser`; `.ci/run` installs
-//! them. Without them the test is skipped, except in CI (`CI=true`), where it fails.
+//! them. Without them the test is reported as ignored (see `build.rs`), except in CI (`CI=true`),
+//! where it runs and fails.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -82,15 +83,17 @@ a preformatted line that is much longer than a phone screen is wide, to check th
 const TIME_LIMIT: Duration = Duration::from_secs(300);
 
 #[test]
+#[cfg_attr(
+    browser_checks_skipped,
+    ignore = "needs node, /usr/bin/chromium, java and npm ci --prefix tests/browser; see the README"
+)]
 fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     let mut missing =
         browser::missing_tools(&["playwright-core/package.json", "axe-core/axe.min.js", "vnu-jar/build/dist/vnu.jar"]);
     if !browser::runs("java", "-version") {
         missing.push("java, for the Nu HTML Checker (apt-get install default-jre-headless)".to_string());
     }
-    if !browser::available("browser accessibility checks", &missing) {
-        return;
-    }
+    browser::require("browser accessibility checks", &missing);
 
     let fixture = TestSite::fixture("basic");
     fixture.write("articles/theme-sampler.md", THEME_SAMPLER);

@@ -38,10 +38,12 @@ fn queries(list: &[(&str, &str, usize)]) -> serde_json::Value {
 }
 
 #[test]
+#[cfg_attr(
+    browser_checks_skipped,
+    ignore = "needs node, /usr/bin/chromium and npm ci --prefix tests/browser; see the README"
+)]
 fn misspelled_lay_and_accentless_queries_find_the_right_article_in_a_real_browser() {
-    if !browser::available("browser search checks", &browser::missing_tools(&["playwright-core/package.json"])) {
-        return;
-    }
+    browser::require("browser search checks", &browser::missing_tools(&["playwright-core/package.json"]));
     let shipped = TestSite::shipped();
     shipped.build().assert_ok();
     let fixture = TestSite::fixture("basic");

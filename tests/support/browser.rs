@@ -1,7 +1,7 @@
 //! Running the Node.js browser harnesses in `tests/browser/` (headless Chromium driven by
 //! playwright-core). They need node, Debian's Chromium and `npm ci --prefix tests/browser`,
-//! which `.ci/run` installs. A test whose tools are missing is skipped on a developer's
-//! machine and fails in CI (`CI=true`), so CI always proves what these tests check.
+//! which `.ci/run` installs. Where they are missing, `build.rs` marks these tests as ignored
+//! (the test summary counts them as such) except under `CI=true`, where they must run.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -36,18 +36,13 @@ pub fn missing_tools(node_modules: &[&str]) -> Vec<String> {
     missing
 }
 
-/// `true` when the test should go on; `false` (after saying why) when it should be skipped.
-/// Panics in CI, where nothing may be skipped.
-pub fn available(what: &str, missing: &[String]) -> bool {
-    if missing.is_empty() {
-        return true;
+/// Stops the test when a tool is missing. Where tools are missing, `build.rs` compiles the
+/// browser checks as ignored, so a missing tool here means the check was asked to run anyway
+/// (in CI, or with `--include-ignored`): that is a failure, never a silent pass.
+pub fn require(what: &str, missing: &[String]) {
+    if !missing.is_empty() {
+        panic!("the {what} cannot run; missing: {}", missing.join("; "));
     }
-    let list = missing.join("; ");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the {what} cannot run in CI; missing: {list}");
-    }
-    eprintln!("skipping {what}: {list}");
-    false
 }
 
 /// Runs `node tests/browser/<script> <args>`, stopping it after `limit`; returns whether it
