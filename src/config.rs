@@ -55,10 +55,20 @@ pub struct SiteConfig {
 }
 
 /// The absolute address the site is published at: `http(s)://host[:port]/path/`, always
-/// ending with `/`, so that an article's relative href appended to it is its address.
+/// ending with `/`, so that an article's relative href appended to it is its address. Parsed
+/// by the `url` crate (WHATWG URL rules: IDNA hosts, IPv6, ports), then held to what a base
+/// for relative hrefs needs.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct BaseUrl(String);
+#[serde(try_from = "String")]
+pub struct BaseUrl(url::Url);
+
+impl TryFrom<String> for BaseUrl {
+    type Error = anyhow::Error;
+
+    fn try_from(text: String) -> Result<BaseUrl> {
+        BaseUrl::parse(&text)
+    }
+}
 
 impl BaseUrl {
     /// Checks and normalises an address written in the config.
@@ -69,29 +79,41 @@ impl BaseUrl {
                 "`base_url: {text}` must be an absolute address such as `https://example.org/encyclopedia/`"
             )
         };
-        let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).ok_or_else(bad)?;
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let host_ok = !host.is_empty()
-            && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
-            && !host.starts_with([':', '.', '-']);
-        // Everything after the host must already be a URL path: no query or fragment (pages
-        // are appended to it), nothing that needs escaping.
-        let path_ok = path.chars().all(|c| c.is_ascii_graphic() && !"?#\"<>\\^`{|}".contains(c));
-        if !host_ok || !path_ok {
+        // What the editor wrote must be the address published: nothing the URL parser would
+        // have to escape (spaces, quotes) is accepted, rather than silently rewritten.
+        if !text.chars().all(|c| c.is_ascii_graphic() && !"\"<>\\^`{|}".contains(c)) {
             return Err(bad());
         }
-        let path = path.trim_end_matches('/');
-        Ok(BaseUrl(format!("{}{host}{path}/", &text[..text.len() - rest.len()])))
+        // WHATWG parsing forgives `https:///path` (host `path`); an editor who wrote it meant
+        // something else.
+        if !text.split_once("://").is_some_and(|(_, rest)| !rest.starts_with('/')) {
+            return Err(bad());
+        }
+        let mut url = url::Url::parse(text).map_err(|_| bad())?;
+        // Pages are appended to it: no query or fragment; no credentials in public addresses.
+        let usable = matches!(url.scheme(), "http" | "https")
+            && url.host_str().is_some_and(|h| !h.is_empty())
+            && url.query().is_none()
+            && url.fragment().is_none()
+            && url.username().is_empty()
+            && url.password().is_none();
+        if !usable {
+            return Err(bad());
+        }
+        if !url.path().ends_with('/') {
+            let path = format!("{}/", url.path());
+            url.set_path(&path);
+        }
+        Ok(BaseUrl(url))
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// The path part, e.g. `/encyclopedia/`.
     pub fn path(&self) -> &str {
-        let after_scheme = &self.0[self.0.find("://").map_or(0, |i| i + 3)..];
-        &after_scheme[after_scheme.find('/').unwrap_or(after_scheme.len())..]
+        self.0.path()
     }
 
     /// The absolute address of a page, from its relative href (already percent-encoded).
@@ -164,8 +186,7 @@ impl SiteConfig {
         if self.base_path.contains(['?', '#', ' ', '"', '<', '>']) || self.base_path.contains("://") {
             bail!("`base_path: {}` must be a path such as `/` or `/encyclopedia/`", self.base_path);
         }
-        if let Some(url) = &self.base_url {
-            let url = BaseUrl::parse(&url.0)?;
+        if let Some(url) = self.base_url.take() {
             // The 404 page's links must lead where the site is published: one setting is
             // enough, and two that disagree are a mistake.
             if self.base_path.trim().is_empty() {
@@ -218,6 +239,11 @@ mod tests {
         let c = SiteConfig::parse("base_url: http://localhost:8080").unwrap();
         assert_eq!(c.base_url.as_ref().unwrap().as_str(), "http://localhost:8080/");
         assert_eq!(c.base_path, "/");
+        // Host names are case-insensitive; paths are not.
+        let c = SiteConfig::parse("base_url: https://Example.ORG/Enc").unwrap();
+        assert_eq!(c.base_url.as_ref().unwrap().as_str(), "https://example.org/Enc/");
+        let c = SiteConfig::parse("base_url: 'http://[::1]:8080/enc'").unwrap();
+        assert_eq!(c.base_url.as_ref().unwrap().as_str(), "http://[::1]:8080/enc/");
         let c = SiteConfig::parse("base_url: https://example.org/enc/\nbase_path: enc").unwrap();
         assert_eq!(c.base_path, "/enc/");
         for bad in [
@@ -227,6 +253,8 @@ mod tests {
             "base_url: https://example.org/a b/",
             "base_url: https://example.org/?page=1",
             "base_url: https://example.org/#top",
+            "base_url: https://editor:secret@example.org/",
+            "base_url: https://",
             "base_url: 'https://exa mple.org/'",
             "base_url: https://example.org/enc/\nbase_path: /other/",
         ] {
