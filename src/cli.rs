@@ -1,15 +1,17 @@
 //! The command line: clap types, converted once into validated settings with absolute paths.
 //! Nothing past [`Cli::into_command`] sees clap.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::config::{ARTICLES_DIR, SiteConfig, THEMES_DIR};
-use crate::editorial::check::{CheckOptions, ReportFormat};
-use crate::editorial::new_article::NewArticle;
+use crate::commands::Command;
+use crate::commands::check::{CheckOptions, ReportFormat};
+use crate::commands::new::NewArticle;
+use crate::commands::watch::WatchOptions;
+use crate::config::Config;
 
 #[derive(Debug, Parser)]
 #[command(name = "encyc", version, about = "Build a medical encyclopedia website from Markdown articles")]
@@ -123,44 +125,23 @@ pub struct WatchArgs {
     pub poll: bool,
 }
 
-/// Everything a build needs to know, checked: paths are absolute and safe to use.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The site root, absolute.
-    pub root: PathBuf,
-    /// The site root as the user wrote it, for messages.
-    pub root_shown: PathBuf,
-    pub articles_dir: PathBuf,
-    pub output_dir: PathBuf,
-    pub site: SiteConfig,
-}
-
-/// What to do, with validated settings.
-#[derive(Debug)]
-pub enum Command {
-    Build { config: Config, quiet: bool, today: Date },
-    Watch { config: Config, options: crate::watch::WatchOptions },
-    Check { config: Config, options: CheckOptions },
-    New { root: PathBuf, root_shown: PathBuf, article: NewArticle },
-}
-
 impl Cli {
-    pub fn into_command(self) -> Result<Command> {
+    pub(crate) fn into_command(self) -> Result<Command> {
         match self.command {
             CliCommand::Build(args) => Ok(Command::Build {
-                config: Config::from_args(&args.site)?,
+                config: Config::new(&args.site.root, args.site.output.as_deref())?,
                 quiet: args.quiet,
                 today: args.today.resolve(),
             }),
             CliCommand::Watch(args) => Ok(Command::Watch {
-                config: Config::from_args(&args.site)?,
-                options: crate::watch::WatchOptions {
+                config: Config::new(&args.site.root, args.site.output.as_deref())?,
+                options: WatchOptions {
                     serve: (!args.no_serve).then_some(std::net::SocketAddr::new(args.bind, args.port)),
                     poll: args.poll,
                 },
             }),
             CliCommand::Check(args) => Ok(Command::Check {
-                config: Config::from_args(&SiteArgs { root: args.root, output: None })?,
+                config: Config::new(&args.root, None)?,
                 options: CheckOptions {
                     strict: args.strict,
                     format: match args.format {
@@ -180,83 +161,6 @@ impl Cli {
     }
 }
 
-impl Config {
-    pub fn from_args(args: &SiteArgs) -> Result<Config> {
-        let root = std::fs::canonicalize(&args.root)
-            .with_context(|| format!("the site folder {} does not exist", args.root.display()))?;
-        if !root.is_dir() {
-            bail!("the site folder {} is not a folder", args.root.display());
-        }
-        let output = match &args.output {
-            Some(out) => resolve(out)?,
-            None => root.join("output"),
-        };
-        check_output(&root, &output)?;
-        let site = SiteConfig::load(&root)?;
-        Ok(Config {
-            articles_dir: root.join(ARTICLES_DIR),
-            root,
-            root_shown: args.root.clone(),
-            output_dir: output,
-            site,
-        })
-    }
-}
-
-/// Refuses output folders whose replacement could destroy sources.
-fn check_output(root: &Path, output: &Path) -> Result<()> {
-    let articles = root.join(ARTICLES_DIR);
-    let themes = root.join(THEMES_DIR);
-    let problem = if output == root {
-        Some("is the site folder itself")
-    } else if root.starts_with(output) {
-        Some("contains the site folder")
-    } else if output.starts_with(&articles) || articles.starts_with(output) {
-        Some("is, contains or is inside the articles folder")
-    } else if output.starts_with(&themes) {
-        Some("is inside the themes folder")
-    } else if output.parent().is_none() {
-        Some("is the root of the file system")
-    } else {
-        None
-    };
-    match problem {
-        Some(why) => bail!("refusing to write the site to {}: it {why}", output.display()),
-        None => Ok(()),
-    }
-}
-
-/// An absolute path with `.`/`..` resolved and symlinks of the existing part followed, for
-/// a path that may not exist yet.
-fn resolve(path: &Path) -> Result<PathBuf> {
-    let absolute = std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
-    let mut lexical = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            Component::ParentDir => {
-                lexical.pop();
-            }
-            Component::CurDir => {}
-            other => lexical.push(other),
-        }
-    }
-    // Follow symlinks in the part that exists, so `out -> articles` is caught too.
-    let mut existing = lexical.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match existing.file_name() {
-            Some(name) => rest.push(name.to_os_string()),
-            None => break,
-        }
-        existing.pop();
-    }
-    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        resolved.push(name);
-    }
-    Ok(resolved)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,16 +169,5 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn dangerous_outputs_are_refused() {
-        let root = Path::new("/site");
-        for bad in ["/site", "/", "/site/articles", "/site/articles/out", "/site/themes/default"] {
-            assert!(check_output(root, Path::new(bad)).is_err(), "{bad}");
-        }
-        for ok in ["/site/output", "/elsewhere/out", "/site/public"] {
-            assert!(check_output(root, Path::new(ok)).is_ok(), "{ok}");
-        }
     }
 }

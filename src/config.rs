@@ -4,17 +4,12 @@
 //! `base_path` always starts and ends with `/`, `base_url` is an absolute http(s) address
 //! ending with `/`, and when only `base_url` is given `base_path` is its path.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-/// The folder inside the site root that holds the articles.
-pub const ARTICLES_DIR: &str = "articles";
-/// The site configuration file inside the site root.
-pub const CONFIG_FILE: &str = "encyc.yaml";
-/// The folder inside the site root that holds site themes.
-pub const THEMES_DIR: &str = "themes";
+pub use crate::paths::{ARTICLES_DIR, CONFIG_FILE, THEMES_DIR};
 
 pub const DEFAULT_DISCLAIMER: &str = "All material on this site is provided for information only \
 and is neither advice nor a substitute for proper medical care. Consult a qualified healthcare \
@@ -86,7 +81,7 @@ impl BaseUrl {
         }
         // WHATWG parsing forgives `https:///path` (host `path`); an editor who wrote it meant
         // something else.
-        if !text.split_once("://").is_some_and(|(_, rest)| !rest.starts_with('/')) {
+        if text.split_once("://").is_none_or(|(_, rest)| rest.starts_with('/')) {
             return Err(bad());
         }
         let mut url = url::Url::parse(text).map_err(|_| bad())?;
@@ -207,6 +202,107 @@ impl SiteConfig {
     }
 }
 
+/// How builds are run: once (`encyc build`), or again and again in one process (`encyc
+/// watch`), where file events say which files changed and encyc's own writes keep its picture
+/// of the output folder up to date, so that neither has to be checked file by file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    OneOff,
+    Watch,
+}
+
+/// Everything a build needs to know, checked: paths are absolute and safe to use.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site root, absolute.
+    pub root: PathBuf,
+    /// The site root as the user wrote it, for messages.
+    pub root_shown: PathBuf,
+    pub articles_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub site: SiteConfig,
+}
+
+impl Config {
+    /// The settings of the site in `root`, written to `output` (default: `<root>/output`):
+    /// paths made absolute, an output folder that could destroy sources refused, and
+    /// `encyc.yaml` read.
+    pub fn new(root_shown: &Path, output: Option<&Path>) -> Result<Config> {
+        let root = std::fs::canonicalize(root_shown)
+            .with_context(|| format!("the site folder {} does not exist", root_shown.display()))?;
+        if !root.is_dir() {
+            bail!("the site folder {} is not a folder", root_shown.display());
+        }
+        let output = match output {
+            Some(out) => resolve(out)?,
+            None => root.join("output"),
+        };
+        check_output(&root, &output)?;
+        let site = SiteConfig::load(&root)?;
+        Ok(Config {
+            articles_dir: root.join(ARTICLES_DIR),
+            root,
+            root_shown: root_shown.to_path_buf(),
+            output_dir: output,
+            site,
+        })
+    }
+}
+
+/// Refuses output folders whose replacement could destroy sources.
+fn check_output(root: &Path, output: &Path) -> Result<()> {
+    let articles = root.join(ARTICLES_DIR);
+    let themes = root.join(THEMES_DIR);
+    let problem = if output == root {
+        Some("is the site folder itself")
+    } else if root.starts_with(output) {
+        Some("contains the site folder")
+    } else if output.starts_with(&articles) || articles.starts_with(output) {
+        Some("is, contains or is inside the articles folder")
+    } else if output.starts_with(&themes) {
+        Some("is inside the themes folder")
+    } else if output.parent().is_none() {
+        Some("is the root of the file system")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => bail!("refusing to write the site to {}: it {why}", output.display()),
+        None => Ok(()),
+    }
+}
+
+/// An absolute path with `.`/`..` resolved and symlinks of the existing part followed, for
+/// a path that may not exist yet.
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Follow symlinks in the part that exists, so `out -> articles` is caught too.
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    Ok(resolved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,5 +368,15 @@ mod tests {
     #[test]
     fn bad_language_is_refused() {
         assert!(SiteConfig::parse("language: 'en gb'").is_err());
+    }
+    #[test]
+    fn dangerous_outputs_are_refused() {
+        let root = Path::new("/site");
+        for bad in ["/site", "/", "/site/articles", "/site/articles/out", "/site/themes/default"] {
+            assert!(check_output(root, Path::new(bad)).is_err(), "{bad}");
+        }
+        for ok in ["/site/output", "/elsewhere/out", "/site/public"] {
+            assert!(check_output(root, Path::new(ok)).is_ok(), "{ok}");
+        }
     }
 }

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::text::plural;
+
 /// What is wrong. Messages are written for editors, not programmers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
@@ -164,7 +166,7 @@ impl Diagnostics {
     pub fn summary(&self) -> String {
         let n = self.items.len();
         let files = self.file_count();
-        format!("{n} problem{} in {files} file{}", if n == 1 { "" } else { "s" }, if files == 1 { "" } else { "s" })
+        format!("{} in {}", plural(n, "problem", "problems"), plural(files, "file", "files"))
     }
 }
 

@@ -2,134 +2,55 @@
 //! encyclopedia: one page per article, A–Z letter pages listing titles and alternative names,
 //! checked cross-links, and the disclaimer on every page.
 //!
-//! A build is a pipeline of four typed stages:
+//! A build is a pipeline of four typed stages, run by [`pipeline::Builder`]:
 //!
-//! 1. [`article::load`]: find and parse each article on its own ([`article::Article`]);
-//! 2. [`site::link`]: check names and links across articles ([`site::Site`]);
-//! 3. [`render::render`]: render every page in memory ([`render::Page`]);
-//! 4. [`output::write_site`]: write what changed, atomically.
+//! 1. load, [`article`]: find and parse each article on its own ([`article::Article`]), with
+//!    a cache of parsed articles ([`article::cache`]);
+//! 2. link, [`site`]: check names and links across articles ([`site::Site`]);
+//! 3. render, [`render`]: plan every page with a fingerprint of what it is made from
+//!    ([`render::plan`]) and render the pages that are not on disk already
+//!    ([`render::Plan::render`]), the search index among them;
+//! 4. write, [`output`]: take each rendered page into a temporary file as soon as it is made,
+//!    then make the whole build visible at once, or nothing of it.
 //!
 //! Every problem an editor must fix is a [`diagnostic::Diagnostic`]; a build collects them
-//! all and fails once, before anything is written.
+//! all and fails once, before anything is written ([`pipeline::BuildError`]).
 //!
-//! Beside the pipeline, [`editorial`] keeps a site to its review cycle (`encyc check`,
-//! `encyc new`), reusing the load and link stages.
+//! Each module imports only the modules listed before it here (a test, `tests/layers.rs`,
+//! keeps it so): leaves first, then the settings, the four stages, the pipeline, and the
+//! commands on top.
 
-pub mod article;
-pub mod cli;
-pub mod config;
-pub mod diagnostic;
-pub mod editorial;
+// Leaves: no knowledge of the stages.
+mod diagnostic;
+mod hash;
 pub mod letters;
-pub mod lock;
-pub mod markdown;
-pub mod output;
+mod lock;
 pub mod paths;
-pub mod pipeline;
-pub mod progress;
-pub mod render;
-pub mod search;
-pub mod serve;
-pub mod site;
-pub mod watch;
+mod progress;
+mod review;
+mod terms;
+mod text;
 mod yaml;
+// Settings: `encyc.yaml` and the build's paths.
+mod config;
+// Stage 1, load.
+pub mod article;
+pub mod markdown;
+// Stage 2, link.
+pub mod site;
+// Stage 3, render; stage 4, write.
+mod output;
+mod render;
+// The stages in order, with what they keep between builds.
+mod pipeline;
+// The commands on top, and the preview server `encyc watch` uses.
+pub mod cli;
+mod commands;
+mod serve;
 
-use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use anyhow::Result;
-
-pub use crate::pipeline::{BuildFailed, BuildReport, Builder};
-
-use crate::cli::{Cli, Command, Config};
-
-/// How a command ended, for `main` to turn into an exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    /// The command ran but found problems it has already reported.
-    Failure,
-    /// Ctrl-C stopped the command before it changed anything.
-    Interrupted,
-}
-
-impl Outcome {
-    pub fn exit_code(self) -> ExitCode {
-        match self {
-            Outcome::Success => ExitCode::SUCCESS,
-            Outcome::Failure => ExitCode::FAILURE,
-            // The shell's convention for a process stopped by SIGINT.
-            Outcome::Interrupted => ExitCode::from(130),
-        }
-    }
-}
-
-/// Set by Ctrl-C; a build checks it before it changes the output.
-static CANCEL: AtomicBool = AtomicBool::new(false);
+pub use commands::Outcome;
 
 /// Runs a command line.
-pub fn run(cli: Cli) -> Result<Outcome> {
-    match cli.into_command()? {
-        Command::Build { config, quiet, today } => {
-            // Ctrl-C during a build must not leave a half-written site: note it, and let the
-            // build stop at the last point where nothing has been replaced yet.
-            let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
-            let _lock = lock::lock_site(&config.root)?;
-            let progress = progress::Progress::new(!quiet);
-            let mut builder = pipeline::Builder::new(config.clone());
-            let result = builder.build(&CANCEL, &progress);
-            progress.finish();
-            match result {
-                Ok(report) => {
-                    if !quiet {
-                        eprintln!("{report} ({})", config.output_dir.display());
-                        if let Some(site) = builder.site() {
-                            for note in editorial::build_notes(site, &config.site, today) {
-                                eprintln!("{note}");
-                            }
-                        }
-                    }
-                    if std::env::var_os("ENCYC_TIMINGS").is_some() {
-                        let t = report.timings;
-                        eprintln!(
-                            "timings: load {:?} link {:?} render {:?} (search {:?}) write {:?}; parsed {}, rendered {}",
-                            t.load,
-                            t.link,
-                            t.render,
-                            t.search,
-                            t.write,
-                            report.parsed.len(),
-                            report.rendered
-                        );
-                    }
-                    Ok(Outcome::Success)
-                }
-                Err(err) if err.is::<output::Interrupted>() => {
-                    eprintln!("{err}");
-                    Ok(Outcome::Interrupted)
-                }
-                Err(err) => {
-                    if let Some(failed) = err.downcast_ref::<BuildFailed>() {
-                        eprint!("{}", failed.diagnostics);
-                    }
-                    Err(err)
-                }
-            }
-        }
-        Command::Watch { config, options } => {
-            watch::watch(config, options, &CANCEL)?;
-            Ok(Outcome::Success)
-        }
-        Command::Check { config, options } => editorial::check::run(&config, &options),
-        Command::New { root, root_shown, article } => {
-            let created = editorial::new_article::create(&root, &article)?;
-            println!("{}", diagnostic::shown_path(&root_shown, &created).display());
-            Ok(Outcome::Success)
-        }
-    }
-}
-
-/// Builds the site described by `config` into its output folder.
-pub fn build(config: &Config, cancel: &AtomicBool) -> Result<BuildReport> {
-    pipeline::Builder::new(config.clone()).build(cancel, &progress::Progress::none())
+pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
+    commands::run(cli.into_command()?)
 }

@@ -9,8 +9,7 @@
 //! * The output folder carries a manifest of the files encyc wrote, with their hashes and
 //!   fingerprints. It is how encyc knows the folder is its own (a folder without one is
 //!   never emptied or overwritten) and which files are unchanged, without reading them back.
-//! * Beside it, a cache of article summaries lets the next build skip parsing unchanged
-//!   articles. It is keyed by content, so a stale or missing cache only costs time.
+//! * Beside it, the load stage keeps its cache of article summaries (`article::cache`).
 
 use std::collections::BTreeMap;
 
@@ -22,20 +21,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::SystemTime;
 
+use crate::config::Mode;
+use crate::hash::{ContentHash, content_hash};
+use crate::paths::{MANIFEST, OutputPath, TEMP_PREFIX};
 use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
 
-use crate::article::{Article, ContentHash};
-use crate::paths::OutputPath;
-use crate::render::{Content, Page};
-
-/// The file in the output folder that lists what encyc wrote there.
-pub const MANIFEST: &str = ".encyc-manifest";
-/// The cache of article summaries.
-pub const CACHE: &str = ".encyc-cache";
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
-/// Temporary files start with this; leftovers from a killed build are removed.
-const TEMP_PREFIX: &str = ".encyc-tmp";
 
 /// What a write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -45,10 +36,42 @@ pub struct WriteReport {
     pub unchanged: usize,
 }
 
-/// The build was stopped (Ctrl-C) before anything was changed.
-#[derive(Debug, thiserror::Error)]
-#[error("interrupted; the output folder was left as it was")]
-pub struct Interrupted;
+/// Why the write stage did not make a build visible.
+#[derive(Debug)]
+pub(crate) enum WriteError {
+    /// Ctrl-C, seen before anything was changed.
+    Interrupted,
+    /// The file system said no; nothing was changed unless the message says otherwise.
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for WriteError {
+    fn from(err: anyhow::Error) -> Self {
+        WriteError::Failed(err)
+    }
+}
+
+/// A file of the built site, as the write stage has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Page {
+    pub(crate) path: OutputPath,
+    /// The hash of the page's bytes.
+    pub(crate) hash: ContentHash,
+    /// What the page was made from (equal fingerprints, equal pages).
+    pub(crate) fingerprint: u128,
+    pub(crate) state: PageState,
+}
+
+/// Where a page's bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageState {
+    /// On disk already, made from the same fingerprint: it was not rendered.
+    Kept,
+    /// Rendered, with the same bytes as the file on disk: nothing to write.
+    Same,
+    /// Rendered and put in a temporary file (or the staging folder) by the write stage.
+    Staged,
+}
 
 /// A file encyc wrote: the hash of its bytes and the fingerprint of what it was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +90,8 @@ pub struct OutputState {
     written_at: Option<SystemTime>,
     /// Whether this process already removed temporary files a killed build left behind.
     swept: bool,
-    /// Take the recorded state as the truth without looking at each file (`encyc watch`, whose
-    /// own writes made it); see [`OutputState::trusting`].
+    /// [`Mode::Watch`]: take the recorded state as the truth without looking at each file
+    /// (our own writes made it); see [`OutputState::for_mode`].
     trusted: bool,
 }
 
@@ -132,12 +155,13 @@ refusing to touch it. Remove it or choose another folder with --output",
         (recorded.fingerprint == fingerprint && self.intact(path)).then_some(recorded.hash)
     }
 
-    /// This state, trusted from now on to describe the folder without checking each file:
-    /// for a long-lived builder whose own writes keep it up to date. As long as the manifest
-    /// is the one we wrote ([`OutputState::still_ours`]), nobody rebuilt the folder behind our
-    /// back; a page edited by hand in the output is then only rewritten when it changes.
-    pub fn trusting(mut self) -> Self {
-        self.trusted = true;
+    /// This state as the next build of `mode` uses it. A long-lived builder ([`Mode::Watch`])
+    /// trusts it from now on to describe the folder without checking each file, since its own
+    /// writes keep it up to date. As long as the manifest is the one we wrote
+    /// ([`OutputState::still_ours`]), nobody rebuilt the folder behind our back; a page edited
+    /// by hand in the output is then only rewritten when it changes.
+    pub(crate) fn for_mode(mut self, mode: Mode) -> Self {
+        self.trusted = mode == Mode::Watch;
         self
     }
 
@@ -242,37 +266,43 @@ impl<'a> PageWriter<'a> {
         Ok(PageWriter { state, staging, prepared: Mutex::new(Vec::new()) })
     }
 
-    /// Takes a page's bytes into the staging folder or a temporary file (or drops them when
-    /// the file on disk already has them) and returns the page without them.
-    pub fn accept(&self, page: Page) -> Result<Page> {
-        let Content::Held(bytes) = &page.content else { return Ok(page) };
-        let content = match &self.staging {
+    /// The page at `path` as it is on disk, if encyc wrote it there from `fingerprint` and
+    /// nobody touched it since: then it need not be rendered.
+    pub(crate) fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<Page> {
+        let hash = self.state.kept(path, fingerprint)?;
+        Some(Page { path: path.clone(), hash, fingerprint, state: PageState::Kept })
+    }
+
+    /// Takes a rendered page's bytes into the staging folder or a temporary file (or drops
+    /// them when the file on disk already has them). `fingerprint` is what the page was made
+    /// from; without one, its bytes stand for it.
+    pub(crate) fn write(&self, path: OutputPath, fingerprint: Option<u128>, bytes: &[u8]) -> Result<Page> {
+        let hash = content_hash(bytes);
+        let fingerprint = fingerprint.unwrap_or(hash);
+        let state = match &self.staging {
             Some(staging) => {
-                staging.write(&page.path, bytes)?;
-                Content::Staged
+                staging.write(&path, bytes)?;
+                PageState::Staged
             }
-            None if self.state.unchanged(&page.path, page.hash, bytes) => Content::Kept,
+            None if self.state.unchanged(&path, hash, bytes) => PageState::Same,
             None => {
-                let temp = prepare(&self.state.dir, &page.path, bytes)?;
+                let temp = prepare(&self.state.dir, &path, bytes)?;
                 self.prepared.lock().expect("prepared pages").push(temp);
-                Content::Staged
+                PageState::Staged
             }
         };
-        Ok(Page { content, ..page })
+        Ok(Page { path, hash, fingerprint, state })
     }
 
     /// Makes the build visible: renames the staging folder into place (first build), or the
     /// temporary files over the old pages, then removes pages that no longer belong and
     /// records the new state. `pages` is every page of the site; `cancel` is checked before
     /// anything becomes visible. Returns what was done and the folder's new state.
-    pub fn finish(self, pages: Vec<Page>, cancel: &AtomicBool) -> Result<(WriteReport, OutputState)> {
-        // Most pages were written as they were rendered (the "rendering" progress covers them);
-        // any still in memory (the theme's assets) are written now, then all are moved into place.
-        let pages: Vec<Page> = pages.into_iter().map(|page| self.accept(page)).collect::<Result<_>>()?;
+    pub(crate) fn finish(self, pages: &[Page], cancel: &AtomicBool) -> Result<(WriteReport, OutputState), WriteError> {
         let state = self.state;
         let report = match self.staging {
-            Some(staging) => finish_fresh(&state.dir, &pages, staging, cancel)?,
-            None => finish_update(state, &pages, self.prepared.into_inner().expect("prepared pages"), cancel)?,
+            Some(staging) => finish_fresh(&state.dir, pages, staging, cancel)?,
+            None => finish_update(state, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?,
         };
         let manifest = state.dir.join(MANIFEST);
         let written_at = fs::metadata(&manifest)
@@ -416,7 +446,12 @@ impl Drop for Staging {
 }
 
 /// First build: every page is in the staging folder; one rename makes it the site.
-fn finish_fresh(output: &Path, pages: &[Page], mut staging: Staging, cancel: &AtomicBool) -> Result<WriteReport> {
+fn finish_fresh(
+    output: &Path,
+    pages: &[Page],
+    mut staging: Staging,
+    cancel: &AtomicBool,
+) -> Result<WriteReport, WriteError> {
     staging.join();
     let dir = staging.dir.clone();
     // Files prepared for pages the build did not write (none, unless the plan was wrong).
@@ -427,7 +462,7 @@ fn finish_fresh(output: &Path, pages: &[Page], mut staging: Staging, cancel: &At
     let manifest = dir.join(MANIFEST);
     fs::write(&manifest, manifest_text(pages)).with_context(|| format!("cannot write {}", manifest.display()))?;
     if cancel.load(Ordering::SeqCst) {
-        return Err(Interrupted.into());
+        return Err(WriteError::Interrupted);
     }
     fs::rename(&dir, output).with_context(|| format!("cannot move {} to {}", dir.display(), output.display()))?;
     staging.keep = true;
@@ -441,7 +476,7 @@ fn finish_update(
     pages: &[Page],
     prepared: Vec<(tempfile::TempPath, PathBuf)>,
     cancel: &AtomicBool,
-) -> Result<WriteReport> {
+) -> Result<WriteReport, WriteError> {
     let output = &state.dir;
     let new_paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut stale: Vec<&String> = state.files.keys().filter(|p| !new_paths.contains(p.as_str())).collect();
@@ -460,7 +495,7 @@ fn finish_update(
     }
     let manifest = prepare(output, &OutputPath::new(MANIFEST), manifest_text(pages).as_bytes())?;
     if cancel.load(Ordering::SeqCst) {
-        return Err(Interrupted.into());
+        return Err(WriteError::Interrupted);
     }
     let written = prepared.len();
     for (temp, target) in prepared {
@@ -477,7 +512,9 @@ fn finish_update(
                 remove_empty_parents(output, &target);
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(err).with_context(|| format!("cannot remove {}", target.display())),
+            Err(err) => {
+                return Err(anyhow::Error::new(err).context(format!("cannot remove {}", target.display())).into());
+            }
         }
     }
     manifest.0.persist(&manifest.1).with_context(|| format!("cannot write {}", manifest.1.display()))?;
@@ -532,54 +569,9 @@ fn remove_empty_parents(output: &Path, removed: &Path) {
     }
 }
 
-/// The on-disk cache of article summaries: which encyc build wrote it, and the summaries.
-/// A compact binary encoding (postcard): it is read at the start of every build.
-#[derive(Deserialize)]
-struct SummaryCache {
-    build: String,
-    articles: Vec<Article>,
-}
-
-/// [`SummaryCache`] as written: borrowing the articles rather than copying them all.
-#[derive(Serialize)]
-struct SummaryCacheRef<'a> {
-    build: String,
-    articles: Vec<&'a Article>,
-}
-
-/// The article summaries cached in `output`, if the same encyc build wrote them. Anything
-/// unreadable is treated as no cache.
-pub fn read_summaries(output: &Path, build_id: u128) -> Vec<Article> {
-    let Ok(bytes) = fs::read(output.join(CACHE)) else { return Vec::new() };
-    match postcard::from_bytes::<SummaryCache>(&bytes) {
-        Ok(cache) if cache.build == format!("{build_id:032x}") => cache.articles,
-        _ => Vec::new(),
-    }
-}
-
-/// Saves article summaries for the next build (atomically; the folder must exist).
-pub fn write_summaries<'a>(output: &Path, build_id: u128, articles: impl Iterator<Item = &'a Article>) -> Result<()> {
-    let mut articles: Vec<&Article> = articles.collect();
-    articles.sort_by(|a, b| a.source.cmp(&b.source));
-    let cache = SummaryCacheRef { build: format!("{build_id:032x}"), articles };
-    // Encoded straight into the file: the cache of a big site is tens of MB.
-    let target = output.join(CACHE);
-    let temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(output)
-        .with_context(|| format!("cannot write in {}", output.display()))?;
-    let mut file = std::io::BufWriter::new(temp);
-    postcard::to_io(&cache, &mut file).with_context(|| format!("cannot write {}", target.display()))?;
-    let temp =
-        file.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", target.display()))?;
-    temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::content_hash;
 
     #[test]
     fn manifest_round_trips_and_rejects_escapes() {
@@ -587,7 +579,7 @@ mod tests {
             path: OutputPath::new(path),
             hash: content_hash(bytes),
             fingerprint: 7,
-            content: Content::Held(bytes.to_vec()),
+            state: PageState::Staged,
         };
         let text = manifest_text(&[page("b.html", b"b"), page("assets/style.css", b"css")]);
         let parsed = parse_manifest(&text);

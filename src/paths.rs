@@ -8,6 +8,21 @@ use std::path::{Path, PathBuf};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
+/// The folder inside the site root that holds the articles.
+pub const ARTICLES_DIR: &str = "articles";
+/// The site configuration file inside the site root.
+pub const CONFIG_FILE: &str = "encyc.yaml";
+/// The folder inside the site root that holds site themes.
+pub const THEMES_DIR: &str = "themes";
+
+/// The file in the output folder that lists what encyc wrote there.
+pub const MANIFEST: &str = ".encyc-manifest";
+/// The load stage's cache of article summaries, in the output folder.
+pub const CACHE: &str = ".encyc-cache";
+/// encyc's temporary files in the output folder start with this; leftovers from a killed
+/// build are removed.
+pub const TEMP_PREFIX: &str = ".encyc-tmp";
+
 /// Characters that must be escaped inside one path segment of a URL.
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
@@ -87,7 +102,7 @@ impl SourcePath {
 
     /// The path as shown to editors: relative to the site root (`articles/foo.md`).
     pub fn display_path(&self) -> PathBuf {
-        Path::new(crate::config::ARTICLES_DIR).join(&self.0)
+        Path::new(ARTICLES_DIR).join(&self.0)
     }
 }
 

@@ -3,30 +3,46 @@
 //! folder — is kept here, and every build's result equals that of a fresh build.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
 
-use crate::article::{self, ArticleCache, ContentHash};
-use crate::cli::Config;
+use crate::article::cache::{self, ArticleCache};
+use crate::article::{self, Bodies};
+use crate::config::{Config, Mode};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::BodyHtml;
-use crate::output::{self, OutputState, WriteReport};
-use crate::paths::{OutputPath, SourcePath};
+use crate::output::{self, OutputState, PageState, WriteError, WriteReport};
+use crate::paths::{CACHE, SourcePath};
 use crate::progress::Progress;
-use crate::render::{self, Page, RenderSource, Theme};
-use crate::search;
+use crate::render::{self, Theme};
 use crate::site::{Linker, Site};
+use crate::text::plural;
 
-/// The articles have problems; nothing was written. Printing the error gives the summary;
-/// the diagnostics themselves are in [`BuildFailed::diagnostics`].
+/// Why a build did not finish. Callers tell these apart: diagnostics are printed for the
+/// editor, Ctrl-C is not an error, and anything else is a problem outside the articles.
 #[derive(Debug, thiserror::Error)]
-#[error("build failed: {}; the output folder was left as it was", .diagnostics.summary())]
-pub struct BuildFailed {
-    pub diagnostics: Diagnostics,
+pub(crate) enum BuildError {
+    /// The articles have problems; nothing was written.
+    #[error("build failed: {}; the output folder was left as it was", .0.summary())]
+    Failed(Diagnostics),
+    /// Ctrl-C stopped the build before it changed anything.
+    #[error("interrupted; the output folder was left as it was")]
+    Interrupted,
+    /// The build could not run: an unreadable file, a broken theme, a full disk.
+    #[error(transparent)]
+    CouldNotRun(#[from] anyhow::Error),
+}
+
+impl From<WriteError> for BuildError {
+    fn from(err: WriteError) -> Self {
+        match err {
+            WriteError::Interrupted => BuildError::Interrupted,
+            WriteError::Failed(err) => BuildError::CouldNotRun(err),
+        }
+    }
 }
 
 /// What a successful build did.
@@ -49,22 +65,17 @@ pub struct Timings {
     pub load: Duration,
     pub link: Duration,
     pub render: Duration,
-    /// Part of `render`: the search index.
-    pub search: Duration,
     pub write: Duration,
 }
 
 impl std::fmt::Display for BuildReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
         write!(
             f,
-            "built {} article{} in {} ms: {} page{} written, {} unchanged, {} removed",
-            self.articles,
-            plural(self.articles),
+            "built {} in {} ms: {} written, {} unchanged, {} removed",
+            plural(self.articles, "article", "articles"),
             self.elapsed.as_millis(),
-            self.write.written,
-            plural(self.write.written),
+            plural(self.write.written, "page", "pages"),
             self.write.unchanged,
             self.write.removed,
         )
@@ -74,7 +85,7 @@ impl std::fmt::Display for BuildReport {
 /// Identifies this encyc binary: pages and cached summaries made by another build of encyc
 /// are not trusted, since its code may render them differently. The executable's size and
 /// modification time change with every build of it, and cost one `stat` to read.
-pub fn build_id() -> u128 {
+pub(crate) fn build_id() -> u128 {
     static ID: OnceLock<u128> = OnceLock::new();
     *ID.get_or_init(|| {
         let stamp = std::env::current_exe().and_then(std::fs::metadata).map(|m| (m.len(), m.modified().ok()));
@@ -83,14 +94,15 @@ pub fn build_id() -> u128 {
             // Without our own stamp, fall back to the version: correct for released builds.
             _ => env!("CARGO_PKG_VERSION").to_string(),
         };
-        article::content_hash(text.as_bytes())
+        crate::hash::content_hash(text.as_bytes())
     })
 }
 
 /// A site's build pipeline and everything it keeps between builds.
 #[derive(Debug)]
-pub struct Builder {
+pub(crate) struct Builder {
     config: Config,
+    mode: Mode,
     articles: ArticleCache,
     /// The output folder as our last write left it; read from disk when unknown.
     output: Option<OutputState>,
@@ -99,64 +111,52 @@ pub struct Builder {
     /// The last successful link, to re-link only what changed.
     linker: Option<Linker>,
     /// The article files the last build found, while file events say no file came or went
-    /// (only kept by a long-lived builder): listing 10,000 files is the biggest part of a
-    /// rebuild after one edit.
+    /// ([`Mode::Watch`] only): listing 10,000 files is the biggest part of a rebuild after one
+    /// edit.
     files: Option<Vec<SourcePath>>,
-
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
-    /// A one-off build (`encyc build`): save the summary cache after the build, check every
-    /// file on disk. Otherwise (`encyc watch`) the cache is saved only when asked, and files
-    /// are trusted to be as this process left them unless file events say otherwise.
-    one_off: bool,
 }
 
 impl Builder {
-    /// A builder that saves its cache of article summaries after every build.
-    pub fn new(config: Config) -> Builder {
+    /// A pipeline for builds of `mode`. A one-off build saves its cache of article summaries
+    /// after the build and checks every file on disk; a watching builder trusts that files it
+    /// read or wrote are unchanged unless [`Builder::invalidate`] says otherwise, and saves its
+    /// cache only when [`Builder::save_cache`] is called.
+    pub(crate) fn new(config: Config, mode: Mode) -> Builder {
         Builder {
             config,
-            articles: ArticleCache::default(),
+            mode,
+            articles: ArticleCache::from_summaries(Vec::new(), mode),
             output: None,
             seeded: false,
             linker: None,
             files: None,
-
             unsaved: false,
-            one_off: true,
         }
-    }
-
-    /// A builder for repeated builds in one process, told of changes by file events: it
-    /// trusts that files it read or wrote are unchanged unless [`Builder::invalidate`] says
-    /// otherwise, and saves its cache only when [`Builder::save_cache`] is called.
-    pub fn long_lived(config: Config) -> Builder {
-        let mut builder = Builder { one_off: false, ..Builder::new(config) };
-        builder.articles.set_trust_events(true);
-        builder
     }
 
     /// Saves the summaries of parsed articles for the next process, if any are new. The cache
     /// only saves time, so failing to write it is not worth failing anything.
-    pub fn save_cache(&mut self) {
+    pub(crate) fn save_cache(&mut self) {
         if self.unsaved && self.output.is_some() {
-            let saved = output::write_summaries(&self.config.output_dir, build_id(), self.articles.summaries());
+            let saved = cache::write_summaries(&self.config.output_dir, build_id(), self.articles.summaries());
             self.unsaved = saved.is_err();
         }
     }
 
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
 
     /// Replaces the site configuration (after `encyc.yaml` changed).
-    pub fn set_site_config(&mut self, site: crate::config::SiteConfig) {
+    pub(crate) fn set_site_config(&mut self, site: crate::config::SiteConfig) {
         self.config.site = site;
     }
 
     /// Forgets what is known about a file or folder under `articles/`, so the next build
     /// reads it again whatever its time stamp says.
-    pub fn invalidate(&mut self, relative: &Path) {
+    pub(crate) fn invalidate(&mut self, relative: &Path) {
         self.articles.invalidate(relative);
         // An edit of a file we know, which is still there, leaves the list of files as it was;
         // anything else (a new, removed or renamed file, a folder) means looking again.
@@ -168,20 +168,20 @@ impl Builder {
     }
 
     /// Forgets the state of the output folder, so the next build reads it from disk.
-    pub fn forget_output(&mut self) {
+    pub(crate) fn forget_output(&mut self) {
         self.output = None;
     }
 
     /// The site as the last successful build or check linked it.
-    pub fn site(&self) -> Option<&Site> {
+    pub(crate) fn site(&self) -> Option<&Site> {
         self.linker.as_ref().map(Linker::site)
     }
 
     /// Loads and links the articles and loads the theme, reporting what a build would fail on
-    /// (as [`BuildFailed`]), without rendering or writing anything: `encyc check`. The output
-    /// folder, its manifest and its cache are not even read, so a check can run beside a
-    /// build or `encyc watch`.
-    pub fn check(&mut self, progress: &Progress) -> Result<&Site> {
+    /// (as [`BuildError::Failed`]), without rendering or writing anything: `encyc check`. The
+    /// output folder, its manifest and its cache are not even read, so a check can run beside
+    /// a build or `encyc watch`.
+    pub(crate) fn check(&mut self, progress: &Progress) -> Result<&Site, BuildError> {
         let config = &self.config;
         Theme::load(&config.root, &config.site.theme)?;
         let found = article::discover(&config.articles_dir)?;
@@ -193,13 +193,13 @@ impl Builder {
             Err(more) => problems.extend(more),
         }
         if !problems.is_empty() {
-            return Err(BuildFailed { diagnostics: Diagnostics::new(problems, &config.root_shown) }.into());
+            return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
         }
         Ok(self.linker.as_ref().expect("linked above").site())
     }
 
     /// Builds the site. A build that fails leaves the output folder as it was.
-    pub fn build(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport> {
+    pub(crate) fn build(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport, BuildError> {
         let started = Instant::now();
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
@@ -209,14 +209,14 @@ impl Builder {
         };
         if !self.seeded {
             self.seeded = true;
-            self.articles = ArticleCache::from_summaries(output::read_summaries(&config.output_dir, build_id()));
-            self.articles.set_trust_events(!self.one_off);
+            self.articles =
+                ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, build_id()), self.mode);
         }
         let found = match &self.files {
             Some(files) => article::Found { files: files.clone(), diagnostics: Vec::new() },
             None => article::discover(&config.articles_dir)?,
         };
-        if !self.one_off && found.diagnostics.is_empty() {
+        if self.mode == Mode::Watch && found.diagnostics.is_empty() {
             self.files = Some(found.files.clone());
         }
         // A first build creates its files while the articles are parsed (see `Staging`).
@@ -227,10 +227,12 @@ impl Builder {
             )?),
             true => None,
         };
+        // Stage 1: load.
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         interrupted(cancel)?;
         let load_done = started.elapsed();
 
+        // Stage 2: link.
         let mut problems = loaded.diagnostics;
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
         let linked = match self.linker.as_mut() {
@@ -249,34 +251,45 @@ impl Builder {
         let site = self.linker.as_ref().expect("linked above").site();
         let link_done = started.elapsed();
 
-        let bodies: FxHashMap<&SourcePath, &Arc<BodyHtml>> =
-            loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
-        let writer = output::PageWriter::new(&state, staging)?;
-        let source = Source { site, bodies, state: &state, writer: &writer, articles_dir: &config.articles_dir };
-        let mut pages = render::render(site, &theme, &config.site, build_id(), &source, progress)?;
-        let search_started = started.elapsed();
-        pages.extend(search::pages(site, build_id(), &source)?);
-        let search_time = started.elapsed() - search_started;
-        let render_done = started.elapsed();
+        // Stages 3 and 4: render what is not on disk already, handing each page to the writer
+        // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
-        interrupted(cancel)?;
-
-        let rendered = pages.iter().filter(|p| p.is_new()).count();
+        let (pages, render_done, write, state) = {
+            let bodies = Bodies::new(&loaded.articles, &config.articles_dir);
+            let plan = render::plan(site, &theme, &config.site, build_id(), &bodies)?;
+            let writer = output::PageWriter::new(&state, staging)?;
+            progress.stage("rendering", plan.pages.len());
+            let pages: Vec<output::Page> = plan
+                .pages
+                .par_iter()
+                .map(|planned| {
+                    progress.step();
+                    if let Some(page) = planned.fingerprint.and_then(|f| writer.kept(&planned.path, f)) {
+                        return Ok(page);
+                    }
+                    writer.write(planned.path.clone(), planned.fingerprint, &plan.render(planned)?)
+                })
+                .collect::<Result<_>>()?;
+            let render_done = started.elapsed();
+            interrupted(cancel)?;
+            let (write, state) = writer.finish(&pages, cancel)?;
+            (pages, render_done, write, state)
+        };
+        let rendered = pages.iter().filter(|p| p.state != PageState::Kept).count();
         let page_count = pages.len();
-        let (write, state) = writer.finish(pages, cancel)?;
         progress.finish();
         let parsed = loaded.parsed;
-        if self.one_off {
+        if self.mode == Mode::OneOff {
             drop(loaded.articles);
             self.articles.forget_bodies();
         }
-        self.output = Some(if self.one_off { state } else { state.trusting() });
+        self.output = Some(state.for_mode(self.mode));
         // A one-off build rewrites the summary cache (tens of MB for a big site) only when many
         // articles were parsed anew; after a few edits the next build just parses those again.
         let many = parsed.len() >= 64 || parsed.len() * 20 >= article_count.max(1);
-        self.unsaved |=
-            (!parsed.is_empty() && (many || !self.one_off)) || !config.output_dir.join(output::CACHE).exists();
-        if self.one_off {
+        let one_off = self.mode == Mode::OneOff;
+        self.unsaved |= (!parsed.is_empty() && (many || !one_off)) || !config.output_dir.join(CACHE).exists();
+        if one_off {
             self.save_cache();
         }
         let elapsed = started.elapsed();
@@ -291,49 +304,21 @@ impl Builder {
                 load: load_done,
                 link: link_done - load_done,
                 render: render_done - link_done,
-                search: search_time,
                 write: elapsed - render_done,
             },
         })
     }
 
-    fn failed(&mut self, problems: Vec<Diagnostic>, state: OutputState) -> anyhow::Error {
+    fn failed(&mut self, problems: Vec<Diagnostic>, state: OutputState) -> BuildError {
         self.output = Some(state);
-        BuildFailed { diagnostics: Diagnostics::new(problems, &self.config.root_shown) }.into()
+        BuildError::Failed(Diagnostics::new(problems, &self.config.root_shown))
     }
 }
 
 /// Stops a build at a stage boundary once Ctrl-C was pressed (before anything was written).
-fn interrupted(cancel: &AtomicBool) -> Result<()> {
-    if cancel.load(std::sync::atomic::Ordering::SeqCst) {
-        return Err(output::Interrupted.into());
+fn interrupted(cancel: &AtomicBool) -> Result<(), BuildError> {
+    if cancel.load(Ordering::SeqCst) {
+        return Err(BuildError::Interrupted);
     }
     Ok(())
-}
-
-/// Gives the renderer what is on disk and the bodies of the articles.
-struct Source<'a> {
-    site: &'a Site,
-    bodies: FxHashMap<&'a SourcePath, &'a Arc<BodyHtml>>,
-    state: &'a OutputState,
-    writer: &'a output::PageWriter<'a>,
-    articles_dir: &'a Path,
-}
-
-impl RenderSource for Source<'_> {
-    fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
-        self.state.kept(path, fingerprint)
-    }
-
-    fn accept(&self, page: Page) -> Result<Page> {
-        self.writer.accept(page)
-    }
-
-    fn body(&self, index: usize) -> Result<Arc<BodyHtml>> {
-        let article = &self.site.articles[index].article;
-        match self.bodies.get(&article.source) {
-            Some(body) => Ok(Arc::clone(body)),
-            None => Ok(Arc::new(article::reparse_body(self.articles_dir, article)?)),
-        }
-    }
 }

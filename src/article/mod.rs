@@ -6,31 +6,28 @@
 //! builds (the [`Article`] summaries, keyed by content hash). A cached article may come without
 //! its rendered body; [`reparse_body`] fills that in for the few pages that must be rendered.
 
+pub(crate) mod cache;
 mod discover;
 pub mod front_matter;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 pub use discover::{Found, discover};
 pub use front_matter::{FrontMatter, Located};
 
+use crate::config::Mode;
 use crate::diagnostic::{Diagnostic, Problem};
+use crate::hash::{ContentHash, content_hash};
 use crate::markdown::{BodyHtml, Outline, parse_body};
 use crate::paths::{Slug, SourcePath};
-
-/// A content hash: equal bytes, equal hash.
-pub type ContentHash = u128;
-
-pub fn content_hash(bytes: &[u8]) -> ContentHash {
-    xxhash_rust::xxh3::xxh3_128(bytes)
-}
+use cache::{ArticleCache, Entry, FileStamp};
 
 /// One article, parsed on its own: everything but the body's HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +47,7 @@ pub struct Article {
     pub surface: u128,
     /// What the search index needs: the article's distinct words (grouped by the index shard
     /// they belong to) and a snippet to show in results.
-    pub search_terms: Vec<crate::search::ShardTerms>,
+    pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
     pub snippet: String,
 }
 
@@ -107,8 +104,8 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
     let meta = front_matter::parse(&split)
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
     let (outline, body, plain) = parse_body(split.body, split.body_first_line);
-    let search_terms = crate::search::terms_of(&format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
-    let snippet = crate::search::snippet_of(meta.summary.as_deref(), &plain.intro);
+    let search_terms = crate::terms::terms_of(&format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
+    let snippet = crate::terms::snippet_of(meta.summary.as_deref(), &plain.intro);
     let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
     let surface = surface(source, &meta, &outline);
     let article = Article {
@@ -157,20 +154,6 @@ pub fn reparse_body(articles_dir: &Path, article: &Article) -> Result<BodyHtml> 
     }
 }
 
-/// What identifies a file's state without reading it: its size and modification time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStamp {
-    len: u64,
-    modified: SystemTime,
-}
-
-impl FileStamp {
-    fn of(path: &Path) -> Option<FileStamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        Some(FileStamp { len: meta.len(), modified: meta.modified().ok()? })
-    }
-}
-
 /// A parsed article as the cache keeps it.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -179,62 +162,24 @@ pub struct Loaded {
     pub body: Option<Arc<BodyHtml>>,
 }
 
-#[derive(Debug, Clone)]
-struct Entry {
-    /// Set when the file was read in this process: an unchanged stamp means unchanged bytes.
-    stamp: Option<FileStamp>,
-    loaded: Loaded,
+/// The rendered bodies of a build's articles: in memory for those parsed in this process,
+/// read and parsed again for those that came from the on-disk cache.
+pub(crate) struct Bodies<'a> {
+    in_memory: FxHashMap<&'a SourcePath, &'a Arc<BodyHtml>>,
+    articles_dir: &'a Path,
 }
 
-/// Parsed articles kept between builds.
-#[derive(Debug, Default)]
-pub struct ArticleCache {
-    entries: HashMap<SourcePath, Entry>,
-    /// Reuse an article read in this process without looking at its file again, because
-    /// file events tell us (through [`ArticleCache::invalidate`]) which files changed.
-    trust_events: bool,
-}
-
-impl ArticleCache {
-    /// A cache seeded with article summaries from an earlier build (see [`crate::output`]).
-    pub fn from_summaries(articles: Vec<Article>) -> Self {
-        let entries = articles
-            .into_iter()
-            .map(|a| (a.source.clone(), Entry { stamp: None, loaded: Loaded { article: Arc::new(a), body: None } }))
-            .collect();
-        ArticleCache { entries, trust_events: false }
+impl<'a> Bodies<'a> {
+    pub(crate) fn new(loaded: &'a [Loaded], articles_dir: &'a Path) -> Bodies<'a> {
+        let in_memory = loaded.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
+        Bodies { in_memory, articles_dir }
     }
 
-    /// Whether file events are trusted to say which files changed (see `trust_events`).
-    pub fn set_trust_events(&mut self, trust: bool) {
-        self.trust_events = trust;
-    }
-
-    /// Lets go of the rendered bodies, which only a long-lived builder reuses: a one-off
-    /// build is done with them once its pages are written.
-    pub fn forget_bodies(&mut self) {
-        for entry in self.entries.values_mut() {
-            entry.loaded.body = None;
-        }
-    }
-
-    /// The summaries of every cached article, for saving.
-    pub fn summaries(&self) -> impl Iterator<Item = &Article> {
-        self.entries.values().map(|e| e.loaded.article.as_ref())
-    }
-
-    /// Forgets what is known about `path` (a file event says it changed), or about every file
-    /// under it when it is a folder (every file when it is empty).
-    pub fn invalidate(&mut self, relative: &Path) {
-        let prefix = SourcePath::new(relative);
-        for (source, entry) in &mut self.entries {
-            let s = source.as_str();
-            if prefix.as_str().is_empty()
-                || s == prefix.as_str()
-                || (s.starts_with(prefix.as_str()) && s[prefix.as_str().len()..].starts_with('/'))
-            {
-                entry.stamp = None;
-            }
+    /// The rendered body of `article`.
+    pub(crate) fn body(&self, article: &Article) -> Result<Arc<BodyHtml>> {
+        match self.in_memory.get(&article.source) {
+            Some(body) => Ok(Arc::clone(body)),
+            None => Ok(Arc::new(reparse_body(self.articles_dir, article)?)),
         }
     }
 }
@@ -257,7 +202,7 @@ pub struct LoadReport {
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about
 /// files whose bytes are unchanged. A file whose stamp is unchanged since this process read
 /// it is not read again.
-pub fn load(
+pub(crate) fn load(
     articles_dir: &Path,
     found: discover::Found,
     cache: &mut ArticleCache,
@@ -270,7 +215,7 @@ pub fn load(
         .map(|source| {
             let path: PathBuf = articles_dir.join(source.as_str());
             let cached = cache.entries.get(source);
-            if let Some(entry) = cached.filter(|e| cache.trust_events && e.stamp.is_some()) {
+            if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.stamp.is_some()) {
                 return (source.clone(), Ok((entry.loaded.clone(), entry.stamp, false)));
             }
             let stamp = FileStamp::of(&path);

@@ -17,7 +17,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Page, RenderSource, Theme, render_page};
+use super::{Planned, Theme, small_page};
 use crate::config::{BaseUrl, SiteConfig};
 use crate::paths::{Href, OutputPath};
 use crate::site::Site;
@@ -63,14 +63,13 @@ struct FeedEntry<'a> {
 }
 
 /// The sitemap and the feed of `site`, published at `base_url`.
-pub(super) fn render_feeds(
-    site: &Site,
-    theme: &Theme,
-    config: &SiteConfig,
-    base_url: &BaseUrl,
+pub(super) fn plan_feeds<'a>(
+    site: &'a Site,
+    theme: &'a Theme,
+    config: &'a SiteConfig,
+    base_url: &'a BaseUrl,
     base_fingerprint: u128,
-    source: &dyn RenderSource,
-) -> Result<Vec<Page>> {
+) -> Result<Vec<Planned<'a>>> {
     let home = std::iter::once(SitemapUrl { loc: base_url.as_str().to_string(), lastmod: None });
     let articles = site
         .articles
@@ -112,8 +111,8 @@ pub(super) fn render_feeds(
             .collect(),
     };
     Ok(vec![
-        render_page(theme, SITEMAP, &sitemap, OutputPath::new(SITEMAP), base_fingerprint, source)?,
-        render_page(theme, FEED, &feed, OutputPath::new(FEED), base_fingerprint, source)?,
+        small_page(theme, SITEMAP, sitemap, OutputPath::new(SITEMAP), base_fingerprint)?,
+        small_page(theme, FEED, feed, OutputPath::new(FEED), base_fingerprint)?,
     ])
 }
 

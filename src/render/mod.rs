@@ -1,76 +1,68 @@
-//! Stage 3, render: every page of the site as bytes in memory, rendered in parallel from
-//! typed, borrowed template contexts. The A–Z bar is rendered once and shared.
+//! Stage 3, render: what every page of the site is made from, and how to make it.
 //!
-//! Article pages, the bulk of a site, each get a fingerprint of everything they are made
-//! from (the article's bytes, where its links lead, the titles it shows, the theme, the
-//! config, the A–Z bar, the encyc build). A page whose fingerprint matches the one recorded
-//! for the file already on disk is not rendered at all. The few other pages are always
-//! rendered; the writer skips them when their bytes are unchanged.
+//! [`plan`] lists every page of the site with a fingerprint of everything it is made from
+//! (for an article: its bytes, where its links lead, the titles it shows, the theme, the
+//! config, the A–Z bar, the encyc build); [`Plan::render`] turns one planned page into bytes,
+//! from typed, borrowed template contexts. Rendering knows nothing of the disk: the pipeline
+//! asks the write stage whether a file made from the same fingerprint is already there, and
+//! renders only the pages that are not, in parallel, handing each to the writer as soon as it
+//! is made (so a big site's pages are never all in memory at once).
+//!
+//! Besides the pages of the theme's templates, a site has the theme's static assets and the
+//! search index ([`search_index`]), the sitemap and the feed ([`feeds`]).
 
 mod feeds;
 mod json_ld;
+pub(crate) mod search_index;
 mod theme;
 
-use std::sync::Arc;
+use std::borrow::Cow;
 
 use anyhow::{Context as _, Result};
-use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
-pub use theme::Theme;
+pub(crate) use theme::Theme;
 
-use crate::article::{ContentHash, content_hash};
+use crate::article::Bodies;
 use crate::config::SiteConfig;
+use crate::hash::HashWriter;
 use crate::letters::Letter;
 use crate::markdown::BodyHtml;
 use crate::paths::{Href, OutputPath, Slug};
 use crate::site::{LinkedArticle, Site};
 
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    pub path: OutputPath,
-    /// The hash of the page's bytes.
-    pub hash: ContentHash,
-    /// What the page was made from (equal fingerprints, equal pages).
-    pub fingerprint: u128,
-    pub content: Content,
+/// One page of the site, planned: where it goes, what it is made from, and how to make it.
+pub(crate) struct Planned<'a> {
+    pub(crate) path: OutputPath,
+    /// Everything the page is made from (equal fingerprints, equal pages); `None` for files
+    /// that are cheaper to compare by their bytes (the theme's assets).
+    pub(crate) fingerprint: Option<u128>,
+    job: Job<'a>,
 }
 
-/// Where a page's bytes are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Content {
-    /// On disk already: the file there is this page (it was not rendered, or rendered the same).
-    Kept,
-    /// In memory, not yet handed to the write stage.
-    Held(Vec<u8>),
-    /// Rendered and handed to the write stage, which has put the bytes in a temporary file.
-    Staged,
+/// How to make a planned page.
+enum Job<'a> {
+    Article(usize),
+    /// A letter page, with its A–Z bar (rendered while planning: the fingerprint covers it).
+    Letter {
+        index: usize,
+        bar: String,
+    },
+    /// A file published as it is.
+    Asset(&'a [u8]),
+    /// One of the few other pages, with its context made while planning.
+    Made(Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>),
 }
 
-impl Page {
-    pub(crate) fn rendered(path: OutputPath, fingerprint: Option<u128>, bytes: Vec<u8>) -> Page {
-        let hash = content_hash(&bytes);
-        Page { path, hash, fingerprint: fingerprint.unwrap_or(hash), content: Content::Held(bytes) }
-    }
-
-    /// Whether this build rendered the page anew (rather than keeping the file on disk).
-    pub fn is_new(&self) -> bool {
-        self.content != Content::Kept
-    }
-}
-
-/// What the renderer needs from the rest of the build.
-pub trait RenderSource: Sync {
-    /// The hash of the file already on disk at `path`, if it was made from `fingerprint` and
-    /// is intact: then the page need not be rendered.
-    fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash>;
-    /// Hands a rendered page to the write stage as soon as it is made, so that a big site's
-    /// pages are never all in memory at once; returns the page without its bytes.
-    fn accept(&self, page: Page) -> Result<Page>;
-    /// The rendered body of the article at `index` in the site.
-    fn body(&self, index: usize) -> Result<Arc<BodyHtml>>;
+/// Every page of a site and what rendering them needs.
+pub(crate) struct Plan<'a> {
+    pub(crate) pages: Vec<Planned<'a>>,
+    site: &'a Site,
+    theme: &'a Theme,
+    config: &'a SiteConfig,
+    bodies: &'a Bodies<'a>,
+    az_bar: String,
 }
 
 /// What every page template sees.
@@ -81,7 +73,7 @@ struct Layout<'a> {
     /// page, which hosts serve at any depth and which therefore links from `base_path`.
     root: &'a str,
     /// The rendered A–Z bar.
-    az_bar: &'a str,
+    az_bar: Cow<'a, str>,
     /// The `<meta name="description">`, when the page has one.
     description: Option<&'a str>,
     /// The page's absolute address (printed at the foot of a printed page), when the site has
@@ -196,69 +188,50 @@ struct RecentView<'a> {
 }
 
 /// The paths of the pages a site with these slugs will have, for preparing files early.
-pub fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme) -> Vec<OutputPath> {
+pub(crate) fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme) -> Vec<OutputPath> {
     let mut paths: Vec<OutputPath> = slugs.map(|s| s.output_path()).collect();
     paths.extend(Letter::all().map(|l| OutputPath::new(l.file_name())));
     paths.push(OutputPath::new("index.html"));
     paths.push(OutputPath::new("404.html"));
     paths.push(OutputPath::new("search.html"));
     paths.extend(theme.assets.iter().map(|(p, _)| p.clone()));
-    paths.extend(crate::search::paths());
+    paths.extend(search_index::paths());
     paths.sort();
     paths.dedup();
     paths
 }
 
-/// Renders every page of `site`: articles, letter pages, home, 404 and the theme's assets.
-/// `build_id` identifies the encyc binary, whose code shapes every page too.
-pub fn render(
-    site: &Site,
-    theme: &Theme,
-    config: &SiteConfig,
+/// Plans every page of `site`, sorted by path: articles, letter pages, home, 404, search, the
+/// sitemap and feed (with a `base_url`), the theme's assets and the search index. `build_id`
+/// identifies the encyc binary, whose code shapes every page too.
+pub(crate) fn plan<'a>(
+    site: &'a Site,
+    theme: &'a Theme,
+    config: &'a SiteConfig,
     build_id: u128,
-    source: &dyn RenderSource,
-    progress: &crate::progress::Progress,
-) -> Result<Vec<Page>> {
-    progress.stage("rendering", site.articles.len());
-    let site_view = || SiteView {
-        title: &config.title,
-        language: &config.language,
-        disclaimer: &config.disclaimer,
-        feed: config.base_url.is_some().then_some(feeds::FEED),
-    };
+    bodies: &'a Bodies<'a>,
+) -> Result<Plan<'a>> {
+    use rayon::prelude::*;
     let az_bar = render_az(site, theme, "", None)?;
-    let page_url = |href: Href| config.base_url.as_ref().map(|base| base.join(&href));
-    let layout = |description, href: Href| Layout {
-        site: site_view(),
-        root: "",
-        az_bar: &az_bar,
-        description,
-        page_url: page_url(href),
-    };
     let base = base_fingerprint(build_id, theme, config);
     let shared = article_base_fingerprint(base, &az_bar);
-
-    let mut pages: Vec<Page> = site
+    let mut pages: Vec<Planned<'a>> = site
         .articles
         .par_iter()
         .enumerate()
-        .map(|(index, linked)| {
-            let path = linked.article.slug.output_path();
-            progress.step();
-            render_unless_kept(path, article_fingerprint(shared, site, linked), source, || {
-                let body = source.body(index)?;
-                let layout = layout(linked.article.meta.summary.as_deref(), linked.article.slug.href());
-                render_article(site, linked, &body, theme, config, layout)
-            })
+        .map(|(index, linked)| Planned {
+            path: linked.article.slug.output_path(),
+            fingerprint: Some(article_fingerprint(shared, site, linked)),
+            job: Job::Article(index),
         })
-        .collect::<Result<_>>()?;
+        .collect();
 
-    let letters: Vec<Page> = site
+    let letters: Vec<Planned<'a>> = site
         .letters
         .par_iter()
-        .map(|(letter, entries)| {
+        .enumerate()
+        .map(|(index, (letter, entries))| {
             let bar = render_az(site, theme, "", Some(*letter))?;
-            let path = OutputPath::new(letter.file_name());
             // Fingerprinted from the entries themselves: building the page's context (an
             // href per entry) costs more than the check that usually makes it unnecessary.
             let mut h = Xxh3::new();
@@ -272,36 +245,21 @@ pub fn render(
                 h.update(if e.is_alternative { target.meta.title.as_bytes() } else { b"" });
                 h.update(b"\0");
             }
-            render_unless_kept(path, h.digest128(), source, || {
-                let context = LetterPage {
-                    layout: Layout {
-                        site: site_view(),
-                        root: "",
-                        az_bar: &bar,
-                        description: None,
-                        page_url: page_url(Href::new(letter.file_name())),
-                    },
-                    letter: letter.label(),
-                    entries: entries
-                        .iter()
-                        .map(|e| {
-                            let target = &site.articles[e.article].article;
-                            EntryView {
-                                name: &e.name,
-                                href: target.slug.href(),
-                                see: e.is_alternative.then_some(target.meta.title.as_str()),
-                            }
-                        })
-                        .collect(),
-                };
-                render_template(theme, "letter.html", &context)
-            })
+            let path = OutputPath::new(letter.file_name());
+            Ok(Planned { path, fingerprint: Some(h.digest128()), job: Job::Letter { index, bar } })
         })
         .collect::<Result<_>>()?;
     pages.extend(letters);
 
+    let layout = |az_bar: &str, description, href: Option<Href>| Layout {
+        site: SiteView::of(config),
+        root: "",
+        az_bar: Cow::Owned(az_bar.to_string()),
+        description,
+        page_url: href.and_then(|href| config.base_url.as_ref().map(|base| base.join(&href))),
+    };
     let home = HomePage {
-        layout: layout(None, Href::new("index.html")),
+        layout: layout(&az_bar, None, Some(Href::new("index.html"))),
         introduction: config.introduction.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
         article_count: site.articles.len(),
         recent: site
@@ -318,24 +276,88 @@ pub fn render(
             })
             .collect(),
     };
-    pages.push(render_page(theme, "home.html", &home, OutputPath::new("index.html"), base, source)?);
+    pages.push(small_page(theme, "home.html", home, OutputPath::new("index.html"), base)?);
 
     let bar_404 = render_az(site, theme, &config.base_path, None)?;
-    let not_found =
-        Layout { site: site_view(), root: &config.base_path, az_bar: &bar_404, description: None, page_url: None };
-    pages.push(render_page(theme, "404.html", &not_found, OutputPath::new("404.html"), base, source)?);
+    let not_found = Layout { root: &config.base_path, ..layout(&bar_404, None, None) };
+    pages.push(small_page(theme, "404.html", not_found, OutputPath::new("404.html"), base)?);
     // The search results page; without JavaScript it points to the letter pages instead.
-    let search = SearchPage { layout: layout(None, Href::new("search.html")), letters: az_letters(site, None) };
-    pages.push(render_page(theme, "search.html", &search, OutputPath::new("search.html"), base, source)?);
+    let search =
+        SearchPage { layout: layout(&az_bar, None, Some(Href::new("search.html"))), letters: az_letters(site, None) };
+    pages.push(small_page(theme, "search.html", search, OutputPath::new("search.html"), base)?);
     if let Some(base_url) = &config.base_url {
-        pages.extend(feeds::render_feeds(site, theme, config, base_url, base, source)?);
+        pages.extend(feeds::plan_feeds(site, theme, config, base_url, base)?);
     }
 
     for (path, bytes) in &theme.assets {
-        pages.push(Page::rendered(path.clone(), None, bytes.clone()));
+        pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
+    pages.extend(search_index::plan(site, build_id));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+    Ok(Plan { pages, site, theme, config, bodies, az_bar })
+}
+
+impl Plan<'_> {
+    /// Makes the bytes of one planned page.
+    pub(crate) fn render(&self, page: &Planned<'_>) -> Result<Vec<u8>> {
+        match &page.job {
+            Job::Article(index) => {
+                let linked = &self.site.articles[*index];
+                let body = self.bodies.body(&linked.article)?;
+                render_article(self.site, linked, &body, self.theme, self.config, self.layout(linked))
+            }
+            Job::Letter { index, bar } => {
+                let (letter, entries) = &self.site.letters[*index];
+                let context = LetterPage {
+                    layout: Layout {
+                        site: SiteView::of(self.config),
+                        root: "",
+                        az_bar: Cow::Borrowed(bar),
+                        description: None,
+                        page_url: self.config.base_url.as_ref().map(|base| base.join(&Href::new(letter.file_name()))),
+                    },
+                    letter: letter.label(),
+                    entries: entries
+                        .iter()
+                        .map(|e| {
+                            let target = &self.site.articles[e.article].article;
+                            EntryView {
+                                name: &e.name,
+                                href: target.slug.href(),
+                                see: e.is_alternative.then_some(target.meta.title.as_str()),
+                            }
+                        })
+                        .collect(),
+                };
+                Ok(self.theme.render("letter.html", &context)?.into_bytes())
+            }
+            Job::Asset(bytes) => Ok(bytes.to_vec()),
+            Job::Made(make) => make(),
+        }
+    }
+
+    /// The frame of an article's page.
+    fn layout<'s>(&'s self, linked: &'s LinkedArticle) -> Layout<'s> {
+        let a = &linked.article;
+        Layout {
+            site: SiteView::of(self.config),
+            root: "",
+            az_bar: Cow::Borrowed(&self.az_bar),
+            description: a.meta.summary.as_deref(),
+            page_url: self.config.base_url.as_ref().map(|base| base.join(&a.slug.href())),
+        }
+    }
+}
+
+impl<'a> SiteView<'a> {
+    fn of(config: &'a SiteConfig) -> Self {
+        SiteView {
+            title: &config.title,
+            language: &config.language,
+            disclaimer: &config.disclaimer,
+            feed: config.base_url.is_some().then_some(feeds::FEED),
+        }
+    }
 }
 
 /// What every page is made from: the encyc build, the theme and the config.
@@ -385,7 +407,7 @@ fn render_article(
     let a = &linked.article;
     let next_review = config
         .show_next_review
-        .then(|| crate::editorial::review::next_review_due(a.meta.last_revised, config.review_period))
+        .then(|| crate::review::next_review_due(a.meta.last_revised, config.review_period))
         .flatten();
     let context = ArticlePage {
         layout,
@@ -409,20 +431,16 @@ fn render_article(
             json_ld: json_ld::for_article(a, config)?,
         },
     };
-    render_template(theme, "article.html", &context)
-        .with_context(|| format!("while rendering {}", a.source.display_path().display()))
+    let html = theme
+        .render("article.html", &context)
+        .with_context(|| format!("while rendering {}", a.source.display_path().display()))?;
+    Ok(html.into_bytes())
 }
 
 /// The A–Z bar: letters with entries link to their page; `current` is marked for the
 /// letter page being rendered.
 fn render_az(site: &Site, theme: &Theme, root: &str, current: Option<Letter>) -> Result<String> {
-    let bar = AzBar { root, letters: az_letters(site, current) };
-    let context = tera::Context::from_serialize(&bar).map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))?;
-    theme
-        .tera
-        .render("az.html", &context)
-        .map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))
-        .context("while rendering the template az.html")
+    theme.render("az.html", &AzBar { root, letters: az_letters(site, current) })
 }
 
 /// The sections of the A–Z bar: letters with entries link to their page.
@@ -437,58 +455,24 @@ fn az_letters(site: &Site, current: Option<Letter>) -> Vec<AzLetter> {
         .collect()
 }
 
-/// Renders a page other than an article, unless the file on disk was made from the same
-/// base and context. Such pages are few, and their contexts are complete, so the fingerprint
-/// is simply the context as JSON.
-fn render_page<T: Serialize>(
-    theme: &Theme,
-    template: &str,
-    context: &T,
+/// Plans a page other than an article or letter page. Such pages are few, and their contexts
+/// are complete, so the fingerprint is simply the context as JSON.
+fn small_page<'a, T: Serialize + Send + Sync + 'a>(
+    theme: &'a Theme,
+    template: &'static str,
+    context: T,
     path: OutputPath,
     base: u128,
-    source: &dyn RenderSource,
-) -> Result<Page> {
+) -> Result<Planned<'a>> {
     let mut h = Xxh3::new();
     h.update(&base.to_le_bytes());
     h.update(template.as_bytes());
-    serde_json::to_writer(HashWriter(&mut h), context).context("cannot fingerprint a page")?;
-    render_unless_kept(path, h.digest128(), source, || render_template(theme, template, context))
+    serde_json::to_writer(HashWriter(&mut h), &context).context("cannot fingerprint a page")?;
+    let make = move || Ok(theme.render(template, &context)?.into_bytes());
+    Ok(Planned { path, fingerprint: Some(h.digest128()), job: Job::Made(Box::new(make)) })
 }
 
-/// The page at `path`: kept as it is on disk when that was made from `fingerprint`, rendered
-/// otherwise.
-pub(crate) fn render_unless_kept(
-    path: OutputPath,
-    fingerprint: u128,
-    source: &dyn RenderSource,
-    render: impl FnOnce() -> Result<Vec<u8>>,
-) -> Result<Page> {
-    if let Some(hash) = source.kept(&path, fingerprint) {
-        return Ok(Page { path, hash, fingerprint, content: Content::Kept });
-    }
-    source.accept(Page::rendered(path, Some(fingerprint), render()?))
-}
-
-/// Feeds what is written into a hasher.
-struct HashWriter<'a>(&'a mut Xxh3);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn render_template<T: Serialize>(theme: &Theme, template: &str, context: &T) -> Result<Vec<u8>> {
-    let context = tera::Context::from_serialize(context).map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))?;
-    let html = theme
-        .tera
-        .render(template, &context)
-        .map_err(|e| anyhow::anyhow!(theme::tera_message(&e)))
-        .with_context(|| format!("while rendering the template {template}"))?;
-    Ok(html.into_bytes())
+/// A file planned with a fingerprint and made by `make` when it must be written.
+fn made<'a>(path: OutputPath, fingerprint: u128, make: impl Fn() -> Result<Vec<u8>> + Send + Sync + 'a) -> Planned<'a> {
+    Planned { path, fingerprint: Some(fingerprint), job: Job::Made(Box::new(make)) }
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use tera::Tera;
 
-use crate::article::{ContentHash, content_hash};
 use crate::config::THEMES_DIR;
+use crate::hash::{ContentHash, content_hash};
 use crate::paths::OutputPath;
 
 /// The templates every theme has, embedded from `themes/default/`.
@@ -114,8 +114,19 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// Renders `template` with `context`: the one place that turns Tera's errors into ours.
+    pub(crate) fn render(&self, template: &str, context: &impl serde::Serialize) -> Result<String> {
+        let context = tera::Context::from_serialize(context).map_err(|e| anyhow::anyhow!(tera_message(&e)))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| anyhow::anyhow!(tera_message(&e)))
+            .with_context(|| format!("while rendering the template {template}"))
+    }
+}
+
 /// Tera's errors keep the useful part in their source chain; flatten it into one message.
-pub(crate) fn tera_message(err: &tera::Error) -> String {
+fn tera_message(err: &tera::Error) -> String {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {

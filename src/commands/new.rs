@@ -16,8 +16,9 @@ use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::article::{self, ArticleCache};
+use crate::article::{self, cache::ArticleCache};
 use crate::config::ARTICLES_DIR;
+use crate::config::Mode;
 use crate::paths::Slug;
 use crate::progress::Progress;
 use crate::site::is_reserved_slug;
@@ -110,11 +111,18 @@ fn one_line(name: &str, what: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
+/// Runs `encyc new`: writes the article and prints its path as the user knows the site.
+pub(super) fn run(root: &Path, root_shown: &Path, article: &NewArticle) -> Result<super::Outcome> {
+    let created = create(root, article)?;
+    println!("{}", crate::diagnostic::shown_path(root_shown, &created).display());
+    Ok(super::Outcome::Success)
+}
+
 /// Writes `article` into `<root>/articles/<slug>.md` and returns that path relative to the
 /// root. Refuses, before writing anything, a slug that is reserved or that an article already
 /// has (in any folder, ignoring letter case), and names another article already has as its
 /// title (a build would refuse the clash). Never overwrites a file.
-pub fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
+pub(crate) fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
     let slug = article.slug()?;
     let relative = Path::new(ARTICLES_DIR).join(format!("{slug}.md"));
     if is_reserved_slug(slug.as_str()) {
@@ -161,7 +169,12 @@ in any folder)",
         );
     }
     // Articles that do not parse cannot clash yet; the build reports them on its own.
-    let loaded = article::load(articles_dir, found, &mut ArticleCache::default(), &Progress::none())?;
+    let loaded = article::load(
+        articles_dir,
+        found,
+        &mut ArticleCache::from_summaries(Vec::new(), Mode::OneOff),
+        &Progress::none(),
+    )?;
     let title = article.title.to_lowercase();
     for other in &loaded.articles {
         let other = &other.article;

@@ -1,4 +1,6 @@
-//! The review cycle: when an article is due for review and how overdue it is.
+//! The review cycle: when an article is due for review and how overdue it is. A leaf rule
+//! that the render stage ("Next review due") and the commands (`encyc check`, the notes after
+//! `encyc build`) share.
 //!
 //! Pure date arithmetic on an article's `last_revised`, the site's review period and a "today"
 //! that the caller supplies. Nothing here reads the clock: the date shown on a page ("Next
@@ -10,13 +12,13 @@ use std::fmt;
 use jiff::civil::Date;
 use jiff::{Span, Unit};
 
-use crate::site::Site;
+use crate::text::plural;
 
 /// When an article last revised on `last_revised` is due for review, with a cycle of
 /// `period_months` (0: the site has no review cycle). Adding months keeps the day of the month
 /// where it exists and takes the month's last day otherwise (31 January + 1 month is 28 or 29
 /// February). A due date past the end of the calendar is no due date.
-pub fn next_review_due(last_revised: Date, period_months: u32) -> Option<Date> {
+pub(crate) fn next_review_due(last_revised: Date, period_months: u32) -> Option<Date> {
     if period_months == 0 {
         return None;
     }
@@ -26,18 +28,18 @@ pub fn next_review_due(last_revised: Date, period_months: u32) -> Option<Date> {
 
 /// How far past its due date a review is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Overdue {
+pub(crate) struct Overdue {
     /// The day the review was due.
-    pub due: Date,
+    pub(crate) due: Date,
     /// Whole months from the due date to today.
-    pub months: u32,
+    pub(crate) months: u32,
     /// Days from the due date to today.
-    pub days: u32,
+    pub(crate) days: u32,
 }
 
 /// How overdue the review of an article last revised on `last_revised` is on `today`, if it is:
 /// a review is overdue from the day after it was due.
-pub fn overdue(last_revised: Date, period_months: u32, today: Date) -> Option<Overdue> {
+pub(crate) fn overdue(last_revised: Date, period_months: u32, today: Date) -> Option<Overdue> {
     let due = next_review_due(last_revised, period_months)?;
     if today <= due {
         return None;
@@ -47,19 +49,10 @@ pub fn overdue(last_revised: Date, period_months: u32, today: Date) -> Option<Ov
     Some(Overdue { due, months: u32::try_from(months).ok()?, days: u32::try_from(days).ok()? })
 }
 
-/// Indexes (into [`Site::articles`]) of the articles whose review is overdue on `today`.
-pub fn overdue_articles(site: &Site, period_months: u32, today: Date) -> impl Iterator<Item = usize> + '_ {
-    site.articles
-        .iter()
-        .enumerate()
-        .filter(move |(_, l)| overdue(l.article.meta.last_revised, period_months, today).is_some())
-        .map(|(i, _)| i)
-}
-
 /// "2 years 3 months", "1 year", "5 months", "12 days": as an editor would say it.
 impl fmt::Display for Overdue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unit = |n: u32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        let unit = |n: u32, one: &str| plural(n as usize, one, &format!("{one}s"));
         let (years, months) = (self.months / 12, self.months % 12);
         let parts: Vec<String> = match (years, months) {
             (0, 0) => vec![unit(self.days, "day")],

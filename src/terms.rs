@@ -15,7 +15,7 @@ const STOPWORDS: &[&str] = &[
 /// The distinct search terms of `text`, sorted, grouped by their first character (the shard
 /// of the index they belong to), each group joined by single spaces: compact to cache, and
 /// each shard of the index can be built from its own group alone.
-pub fn terms_of(text: &str) -> Vec<ShardTerms> {
+pub(crate) fn terms_of(text: &str) -> Vec<ShardTerms> {
     let folded = deunicode::deunicode(text).to_ascii_lowercase();
     // Words are compared by an integer of their first eight bytes first: most comparisons end
     // there, without a call to compare the strings (this is the hot loop of parsing).
@@ -81,7 +81,7 @@ fn stopword_keys() -> &'static [u64] {
 
 /// The terms of one article that start with `key`, space-separated and sorted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ShardTerms {
+pub(crate) struct ShardTerms {
     pub key: u8,
     pub terms: String,
     /// A hash of `terms`, so that a shard's fingerprint need not read every term.
@@ -90,7 +90,7 @@ pub struct ShardTerms {
 
 /// A snippet for search results: `summary` if the article has one, otherwise the start of
 /// its text, cut at a word boundary.
-pub fn snippet_of(summary: Option<&str>, text: &str) -> String {
+pub(crate) fn snippet_of(summary: Option<&str>, text: &str) -> String {
     const MAX: usize = 160;
     let source = summary.unwrap_or(text);
     let words: Vec<&str> = source.split_whitespace().collect();

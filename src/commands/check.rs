@@ -16,14 +16,24 @@ use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
-use super::review::{self, Overdue};
-use crate::Outcome;
-use crate::cli::Config;
+use super::Outcome;
+use crate::config::{Config, Mode};
 use crate::diagnostic::{Diagnostics, shown_path};
 use crate::markdown::LinkTarget;
-use crate::pipeline::{BuildFailed, Builder};
+use crate::pipeline::{BuildError, Builder};
 use crate::progress::Progress;
+use crate::review::{self, Overdue};
 use crate::site::Site;
+use crate::text::plural;
+
+/// Indexes (into [`Site::articles`]) of the articles whose review is overdue on `today`.
+pub(super) fn overdue_articles(site: &Site, period_months: u32, today: Date) -> impl Iterator<Item = usize> + '_ {
+    site.articles
+        .iter()
+        .enumerate()
+        .filter(move |(_, l)| review::overdue(l.article.meta.last_revised, period_months, today).is_some())
+        .map(|(i, _)| i)
+}
 
 /// How `encyc check` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +124,7 @@ pub fn run(config: &Config, options: &CheckOptions) -> Result<Outcome> {
 
 /// Checks the site described by `config`, counting reviews to `today`. Writes nothing.
 pub fn check(config: &Config, today: Date, progress: &Progress) -> Result<CheckReport> {
-    let mut builder = Builder::new(config.clone());
+    let mut builder = Builder::new(config.clone(), Mode::OneOff);
     let checked = builder.check(progress);
     progress.finish();
     let root_shown = config.root_shown.clone();
@@ -125,10 +135,9 @@ pub fn check(config: &Config, today: Date, progress: &Progress) -> Result<CheckR
             articles: site.articles.len(),
             root_shown,
         }),
-        Err(err) => match err.downcast::<BuildFailed>() {
-            Ok(failed) => Ok(CheckReport { errors: failed.diagnostics, warnings: Vec::new(), articles: 0, root_shown }),
-            Err(err) => Err(err),
-        },
+        Err(BuildError::Failed(errors)) => Ok(CheckReport { errors, warnings: Vec::new(), articles: 0, root_shown }),
+        Err(err @ BuildError::Interrupted) => Err(err.into()),
+        Err(BuildError::CouldNotRun(err)) => Err(err),
     }
 }
 
@@ -214,7 +223,6 @@ impl CheckReport {
             );
             return text;
         }
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let count = |kind: &str| self.warnings.iter().filter(|w| w.concern.kind() == kind).count();
         let checked = plural(self.articles, "article", "articles");
         if self.warnings.is_empty() {

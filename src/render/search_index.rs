@@ -13,18 +13,13 @@
 //! a rebuild with nothing changed builds nothing. Terms are worked out once per article, when
 //! it is parsed, already grouped by shard.
 
-mod terms;
-
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 
-pub use terms::{ShardTerms, snippet_of, terms_of};
-
+use super::{Planned, made};
 use crate::paths::OutputPath;
-use crate::render::{Page, RenderSource, render_unless_kept};
 use crate::site::Site;
 
 /// The first characters terms can start with: one shard file each.
@@ -37,7 +32,7 @@ fn shard_path(key: u8) -> OutputPath {
 }
 
 /// Every file the index is written to.
-pub fn paths() -> Vec<OutputPath> {
+pub(crate) fn paths() -> Vec<OutputPath> {
     let mut paths = vec![OutputPath::new(NAMES_PATH), OutputPath::new(SNIPPETS_PATH)];
     paths.extend(SHARDS.iter().map(|&k| shard_path(k)));
     paths
@@ -51,8 +46,8 @@ struct Names<'a> {
     alternatives: Vec<(u32, &'a str)>,
 }
 
-/// The search files for `site`, each rendered only when what it is made from changed.
-pub fn pages(site: &Site, build_id: u128, source: &dyn RenderSource) -> Result<Vec<Page>> {
+/// The search files for `site`, each fingerprinted with exactly what it is made from.
+pub(super) fn plan(site: &Site, build_id: u128) -> Vec<Planned<'_>> {
     // Everything depends on the order of the articles (results refer to them by number).
     let mut order = build_id.to_le_bytes().to_vec();
     for linked in &site.articles {
@@ -78,7 +73,7 @@ pub fn pages(site: &Site, build_id: u128, source: &dyn RenderSource) -> Result<V
     let names_fp = xxh3_128(&names_fp);
     let snippets_fp = xxh3_128(&snippets_fp);
 
-    let names = render_unless_kept(OutputPath::new(NAMES_PATH), names_fp, source, || {
+    let names = made(OutputPath::new(NAMES_PATH), names_fp, move || {
         let names = Names {
             articles: site.articles.iter().map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str())).collect(),
             alternatives: site
@@ -89,11 +84,11 @@ pub fn pages(site: &Site, build_id: u128, source: &dyn RenderSource) -> Result<V
                 .collect(),
         };
         script("names", "", &names)
-    })?;
-    let snippets = render_unless_kept(OutputPath::new(SNIPPETS_PATH), snippets_fp, source, || {
+    });
+    let snippets = made(OutputPath::new(SNIPPETS_PATH), snippets_fp, move || {
         let snippets: Vec<&str> = site.articles.iter().map(|l| l.article.snippet.as_str()).collect();
         script("snippets", "", &snippets)
-    })?;
+    });
 
     // One pass over the articles fingerprints every shard, from the terms' hashes.
     let mut fingerprints: Vec<Vec<u8>> = vec![Vec::new(); 256];
@@ -108,12 +103,8 @@ pub fn pages(site: &Site, build_id: u128, source: &dyn RenderSource) -> Result<V
         }
     }
     let mut pages = vec![names, snippets];
-    let shards: Vec<Page> = SHARDS
-        .par_iter()
-        .map(|&key| shard_page(site, xxh3_128(&fingerprints[key as usize]), key, source))
-        .collect::<Result<_>>()?;
-    pages.extend(shards);
-    Ok(pages)
+    pages.extend(SHARDS.iter().map(|&key| shard_page(site, xxh3_128(&fingerprints[key as usize]), key)));
+    pages
 }
 
 /// The terms starting with `key` of each article that has any, with its number.
@@ -124,8 +115,8 @@ fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = (u32, &str)> {
     })
 }
 
-fn shard_page(site: &Site, fingerprint: u128, key: u8, source: &dyn RenderSource) -> Result<Page> {
-    render_unless_kept(shard_path(key), fingerprint, source, || {
+fn shard_page(site: &Site, fingerprint: u128, key: u8) -> Planned<'_> {
+    made(shard_path(key), fingerprint, move || {
         // Articles are visited in order, so each postings list comes out sorted.
         let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
         for (i, terms) in shard_terms(site, key) {

@@ -5,7 +5,7 @@
 //! uses, with its caches kept warm. A failed rebuild keeps the last good site on disk and in
 //! the browser, and shows its diagnostics in the terminal and over the page.
 
-pub mod classify;
+mod classify;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -18,11 +18,10 @@ use anyhow::{Context, Result};
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache};
 
-use crate::cli::Config;
-use crate::config::{ARTICLES_DIR, SiteConfig, THEMES_DIR};
-use crate::output::Interrupted;
-use crate::pipeline::{BuildFailed, Builder};
+use crate::config::{ARTICLES_DIR, Config, Mode, SiteConfig, THEMES_DIR};
+use crate::pipeline::{BuildError, Builder};
 use crate::serve::{self, Status};
+use crate::text::plural;
 use classify::{Change, classify};
 
 /// How long the folder must be quiet before a rebuild starts: long enough to merge the
@@ -34,7 +33,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// How to watch.
 #[derive(Debug, Clone)]
-pub struct WatchOptions {
+pub(crate) struct WatchOptions {
     /// Where to serve the preview; `None` with `--no-serve`.
     pub serve: Option<SocketAddr>,
     /// Poll the files instead of relying on change events.
@@ -48,7 +47,7 @@ enum Message {
 
 /// Runs until Ctrl-C. `cancel` is set by Ctrl-C so that a rebuild in progress stops before
 /// it changes the output.
-pub fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool) -> Result<()> {
+pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool) -> Result<()> {
     let _lock = crate::lock::lock_site(&config.root)?;
     let (tx, rx) = mpsc::channel::<Message>();
     {
@@ -61,7 +60,7 @@ pub fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool)
     }
 
     let mut session = Session {
-        builder: Builder::long_lived(config.clone()),
+        builder: Builder::new(config.clone(), Mode::Watch),
         progress: crate::progress::Progress::new(true),
         status: Status::default(),
         preview: None,
@@ -142,7 +141,7 @@ impl Session {
     }
 
     fn rebuild(&mut self, what: &str, cancel: &AtomicBool) {
-        let result = SiteConfig::load(&self.builder.config().root).and_then(|site| {
+        let result = SiteConfig::load(&self.builder.config().root).map_err(BuildError::from).and_then(|site| {
             self.builder.set_site_config(site);
             self.builder.build(cancel, &self.progress)
         });
@@ -150,9 +149,8 @@ impl Session {
             Ok(report) => {
                 self.status = Status { generation: self.status.generation + 1, error: None };
                 println!(
-                    "{what}: {} page{} written, {} removed, in {} ms",
-                    report.write.written,
-                    if report.write.written == 1 { "" } else { "s" },
+                    "{what}: {} written, {} removed, in {} ms",
+                    plural(report.write.written, "page", "pages"),
                     report.write.removed,
                     report.elapsed.as_millis()
                 );
@@ -160,11 +158,12 @@ impl Session {
                     println!("  {:?}", report.timings);
                 }
             }
-            Err(err) if err.is::<Interrupted>() => return,
+            Err(BuildError::Interrupted) => return,
             Err(err) => {
-                let message = match err.downcast_ref::<BuildFailed>() {
-                    Some(failed) => format!("{}error: {err}", failed.diagnostics),
-                    None => format!("error: {err:#}"),
+                let message = match &err {
+                    BuildError::Failed(diagnostics) => format!("{diagnostics}error: {err}"),
+                    BuildError::CouldNotRun(cause) => format!("error: {cause:#}"),
+                    BuildError::Interrupted => unreachable!("handled above"),
                 };
                 eprintln!("{what}: the site was not rebuilt; still serving the last good build\n{message}");
                 self.status = Status { generation: self.status.generation, error: Some(message) };

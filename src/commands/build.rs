@@ -1,0 +1,82 @@
+//! `encyc build`: one build of the site, under the site's lock, then a report of what it did
+//! and the editorial notes a build never fails on (overdue reviews, a missing `base_url`).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Result;
+use jiff::civil::Date;
+
+use super::Outcome;
+use super::check::overdue_articles;
+use crate::config::{Config, Mode, SiteConfig};
+use crate::pipeline::{BuildError, Builder};
+use crate::progress::Progress;
+use crate::site::Site;
+use crate::text::plural;
+
+/// Builds the site once and reports on stderr (only errors with `quiet`).
+pub(super) fn run(config: &Config, quiet: bool, today: Date, cancel: &'static AtomicBool) -> Result<Outcome> {
+    // Ctrl-C during a build must not leave a half-written site: note it, and let the build
+    // stop at the last point where nothing has been replaced yet.
+    let _ = ctrlc::set_handler(|| cancel.store(true, Ordering::SeqCst));
+    let _lock = crate::lock::lock_site(&config.root)?;
+    let progress = Progress::new(!quiet);
+    let mut builder = Builder::new(config.clone(), Mode::OneOff);
+    let result = builder.build(cancel, &progress);
+    progress.finish();
+    match result {
+        Ok(report) => {
+            if !quiet {
+                eprintln!("{report} ({})", config.output_dir.display());
+                if let Some(site) = builder.site() {
+                    for note in build_notes(site, &config.site, today) {
+                        eprintln!("{note}");
+                    }
+                }
+            }
+            if std::env::var_os("ENCYC_TIMINGS").is_some() {
+                let t = report.timings;
+                eprintln!(
+                    "timings: load {:?} link {:?} render {:?} write {:?}; parsed {}, rendered {}",
+                    t.load,
+                    t.link,
+                    t.render,
+                    t.write,
+                    report.parsed.len(),
+                    report.rendered
+                );
+            }
+            Ok(Outcome::Success)
+        }
+        Err(BuildError::Interrupted) => {
+            eprintln!("{}", BuildError::Interrupted);
+            Ok(Outcome::Interrupted)
+        }
+        Err(err @ BuildError::Failed(_)) => {
+            if let BuildError::Failed(diagnostics) = &err {
+                eprint!("{diagnostics}");
+            }
+            Err(err.into())
+        }
+        Err(BuildError::CouldNotRun(err)) => Err(err),
+    }
+}
+
+/// What `encyc build` adds after a successful build about what it never fails on: how many
+/// reviews are overdue on `today`, and that the sitemap and feed were left out for want of an
+/// address.
+fn build_notes(site: &Site, config: &SiteConfig, today: Date) -> Vec<String> {
+    let mut notes = Vec::new();
+    let overdue = overdue_articles(site, config.review_period, today).count();
+    if overdue > 0 {
+        let articles = plural(overdue, "article is", "articles are");
+        notes.push(format!("warning: {articles} overdue for review (run `encyc check` for the list)"));
+    }
+    if config.base_url.is_none() {
+        notes.push(
+            "note: sitemap.xml and atom.xml were not written: they need the site's address; set `base_url` in encyc.yaml"
+                .to_string(),
+        );
+    }
+    notes
+}
