@@ -68,3 +68,15 @@ fn a_broken_template_names_itself() {
     run.assert_failed().assert_stderr_has("article.html");
     assert!(!site.output().exists());
 }
+
+#[test]
+fn recent_count_zero_leaves_out_the_recently_revised_heading() {
+    let site = TestSite::fixture("basic");
+    site.write("encyc.yaml", "recent_count: 0\n");
+    site.build().assert_ok();
+    let home = site.page("index.html");
+    assert!(!site.read_output("index.html").contains("Recently revised"));
+    assert_eq!(home.count("ul.recent"), 0);
+    // The rest of the home page is still there.
+    assert!(home.text("main").contains("choose a letter above"));
+}
