@@ -17,7 +17,7 @@ use crate::markdown::BodyHtml;
 use crate::output::{self, OutputState, WriteReport};
 use crate::paths::{OutputPath, SourcePath};
 use crate::progress::Progress;
-use crate::render::{self, Page, RenderSource, Theme};
+use crate::render::{self, Content, Page, RenderSource, Theme};
 use crate::search;
 use crate::site::{Linker, Site};
 
@@ -177,13 +177,14 @@ impl Builder {
         self.linker.as_ref().map(Linker::site)
     }
 
-    /// Loads and links the articles and loads the theme, reporting what a build would fail on
-    /// (as [`BuildFailed`]), without rendering or writing anything: `encyc check`. The output
-    /// folder, its manifest and its cache are not even read, so a check can run beside a
-    /// build or `encyc watch`.
+    /// Loads and links the articles, loads the theme and renders every page, reporting what a
+    /// build would fail on (as [`BuildFailed`], or a template's error), without writing
+    /// anything: `encyc check`. Each page's bytes are thrown away as soon as it is rendered.
+    /// The output folder, its manifest and its cache are not even read, so a check can run
+    /// beside a build or `encyc watch`.
     pub fn check(&mut self, progress: &Progress) -> Result<&Site> {
         let config = &self.config;
-        Theme::load(&config.root, &config.site.theme)?;
+        let theme = Theme::load(&config.root, &config.site.theme)?;
         let found = article::discover(&config.articles_dir)?;
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let mut problems = loaded.diagnostics;
@@ -195,7 +196,14 @@ impl Builder {
         if !problems.is_empty() {
             return Err(BuildFailed { diagnostics: Diagnostics::new(problems, &config.root_shown) }.into());
         }
-        Ok(self.linker.as_ref().expect("linked above").site())
+        let site = self.linker.as_ref().expect("linked above").site();
+        // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
+        // value), so only rendering every page finds every error a build would.
+        let bodies = loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
+        let source = Source { site, bodies, output: None, articles_dir: &config.articles_dir };
+        render::render(site, &theme, &config.site, build_id(), &source, progress)?;
+        search::pages(site, build_id(), &source)?;
+        Ok(site)
     }
 
     /// Builds the site. A build that fails leaves the output folder as it was.
@@ -252,7 +260,7 @@ impl Builder {
         let bodies: FxHashMap<&SourcePath, &Arc<BodyHtml>> =
             loaded.articles.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
         let writer = output::PageWriter::new(&state, staging)?;
-        let source = Source { site, bodies, state: &state, writer: &writer, articles_dir: &config.articles_dir };
+        let source = Source { site, bodies, output: Some((&state, &writer)), articles_dir: &config.articles_dir };
         let mut pages = render::render(site, &theme, &config.site, build_id(), &source, progress)?;
         let search_started = started.elapsed();
         pages.extend(search::pages(site, build_id(), &source)?);
@@ -315,18 +323,22 @@ fn interrupted(cancel: &AtomicBool) -> Result<()> {
 struct Source<'a> {
     site: &'a Site,
     bodies: FxHashMap<&'a SourcePath, &'a Arc<BodyHtml>>,
-    state: &'a OutputState,
-    writer: &'a output::PageWriter<'a>,
+    /// The output folder and its writer; `None` for a check, which renders every page and
+    /// throws the bytes away.
+    output: Option<(&'a OutputState, &'a output::PageWriter<'a>)>,
     articles_dir: &'a Path,
 }
 
 impl RenderSource for Source<'_> {
     fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
-        self.state.kept(path, fingerprint)
+        self.output.and_then(|(state, _)| state.kept(path, fingerprint))
     }
 
     fn accept(&self, page: Page) -> Result<Page> {
-        self.writer.accept(page)
+        match self.output {
+            Some((_, writer)) => writer.accept(page),
+            None => Ok(Page { content: Content::Staged, ..page }),
+        }
     }
 
     fn body(&self, index: usize) -> Result<Arc<BodyHtml>> {
