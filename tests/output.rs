@@ -116,7 +116,7 @@ fn a_folder_encyc_did_not_create_is_never_written_into() {
     let site = TestSite::fixture("basic");
     site.write("public/notes.txt", "my notes");
     let run = site.run(&["build", "--output", "public"]);
-    run.assert_failed().assert_stderr_has("already exists and was not written by encyc");
+    run.assert_failed().assert_stderr_has("has no .encyc-manifest").assert_stderr_has("notes.txt");
     assert_eq!(snapshot(&site.path("public")).len(), 1);
     // An empty folder is fine to adopt.
     std::fs::create_dir(site.path("empty")).unwrap();
@@ -167,4 +167,46 @@ fn published_files_are_readable_by_a_web_server() {
             assert_eq!(mode & 0o044, 0o044, "{rel} is not world-readable: {mode:o}");
         }
     }
+}
+
+#[test]
+fn a_file_the_user_put_in_the_output_is_never_overwritten_or_deleted() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    std::fs::write(site.output().join("zeta.html"), "my own page").unwrap();
+    let before = snapshot(&site.output());
+    site.write("articles/zeta.md", "---\ntitle: Zeta\nlast_revised: 2020-01-01\n---\nText.\n");
+    site.build().assert_failed().assert_stderr_has("output/zeta.html").assert_stderr_has("encyc did not write it");
+    assert!(snapshot(&site.output()) == before, "a refused build changed the output");
+    // When the article goes again, the user's file is still there, untouched.
+    site.remove("articles/zeta.md");
+    site.build().assert_ok();
+    assert_eq!(site.read_output("zeta.html"), "my own page");
+}
+
+#[test]
+fn a_lost_manifest_adopts_files_encyc_would_write_and_refuses_others_by_name() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let built = snapshot(&site.output());
+    let manifest = site.output().join(".encyc-manifest");
+    // Only files with exactly the bytes encyc writes: adopted, nothing rewritten.
+    std::fs::remove_file(&manifest).unwrap();
+    site.build().assert_ok();
+    assert!(snapshot(&site.output()) == built, "adopting the folder changed it");
+    // A file encyc would not write: refused, named, nothing changed.
+    std::fs::remove_file(&manifest).unwrap();
+    std::fs::write(site.output().join("notes.txt"), "mine").unwrap();
+    let before = snapshot(&site.output());
+    site.build()
+        .assert_failed()
+        .assert_stderr_has("notes.txt")
+        .assert_stderr_has(".encyc-manifest")
+        .assert_stderr_has("mv ");
+    assert!(snapshot(&site.output()) == before);
+    // A page whose bytes differ from what encyc writes: refused too.
+    std::fs::remove_file(site.output().join("notes.txt")).unwrap();
+    std::fs::write(site.output().join("back-pain.html"), "edited by hand").unwrap();
+    site.build().assert_failed().assert_stderr_has("back-pain.html");
+    assert_eq!(site.read_output("back-pain.html"), "edited by hand");
 }
