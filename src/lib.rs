@@ -75,6 +75,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             // build stop at the last point where nothing has been replaced yet.
             let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
             let _lock = lock::lock_site(&config.root)?;
+            let _output_lock = lock::lock_output(&config.output_dir)?;
             let progress = progress::Progress::new(!quiet);
             let mut builder = pipeline::Builder::new(config.clone());
             let result = builder.build(&CANCEL, &progress);

@@ -210,3 +210,34 @@ fn a_lost_manifest_adopts_files_encyc_would_write_and_refuses_others_by_name() {
     site.build().assert_failed().assert_stderr_has("back-pain.html");
     assert_eq!(site.read_output("back-pain.html"), "edited by hand");
 }
+
+#[test]
+fn two_sites_writing_one_output_folder_the_second_says_so_and_stops() {
+    use std::io::BufRead;
+    let first = TestSite::fixture("basic");
+    let second = TestSite::fixture("basic");
+    let shared = tempfile::tempdir().unwrap();
+    let out = shared.path().join("public");
+    // `encyc watch` writes its output for as long as it runs.
+    let mut watch = encyc()
+        .args(["watch", "--no-serve", "--output"])
+        .arg(&out)
+        .current_dir(&first.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(watch.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Watching") {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "watch exited");
+    }
+    let before = snapshot(&out);
+    let run: crate::support::Run =
+        encyc().args(["build", "--output"]).arg(&out).current_dir(&second.root).output().unwrap().into();
+    let _ = watch.kill();
+    let _ = watch.wait();
+    run.assert_failed().assert_stderr_has("another encyc process is writing the output folder");
+    assert!(snapshot(&out) == before, "the second build touched the first one's output");
+}
