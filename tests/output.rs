@@ -33,7 +33,7 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     let before = mtimes(&site);
     std::thread::sleep(Duration::from_millis(20));
     let run = site.build();
-    run.assert_ok().assert_stderr_has("0 pages written, 78 unchanged, 0 removed");
+    run.assert_ok().assert_stderr_has("0 pages written, 79 unchanged, 0 removed");
     assert_eq!(mtimes(&site), before);
 }
 
@@ -45,16 +45,18 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_files_it_touches() {
     std::thread::sleep(Duration::from_millis(20));
     let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
     site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));
-    site.build().assert_ok().assert_stderr_has("4 pages written");
+    site.build().assert_ok().assert_stderr_has("5 pages written");
     let after = mtimes(&site);
     let changed: Vec<&String> = after.keys().filter(|k| before[*k] != after[*k]).collect();
-    // The page; the article's snippet (it has no summary, so the snippet is its text); the
-    // search shards of the word that went (balance) and the one that came (kilter).
+    // The page; the article's snippet (it has no summary, so the snippet is its text); its
+    // file of search passages; the search shards of the word that went (balance) and the one
+    // that came (kilter).
     assert_eq!(
         changed,
         [
             ".encyc-cache",
             ".encyc-manifest",
+            "assets/search-passages/0.js",
             "assets/search-snippets.js",
             "assets/search-text/b.js",
             "assets/search-text/k.js",
