@@ -7,8 +7,10 @@
 //!   belong are removed. A failure or Ctrl-C before that point deletes the temporary files
 //!   and leaves the previous site exactly as it was.
 //! * The output folder carries a manifest of the files encyc wrote, with their hashes and
-//!   fingerprints. It is how encyc knows the folder is its own (a folder without one is
-//!   never emptied or overwritten) and which files are unchanged, without reading them back.
+//!   fingerprints. It is how encyc knows the folder is its own and which files are unchanged,
+//!   without reading them back. A file not in it is never overwritten or deleted; a folder
+//!   without one is adopted only if it holds nothing but the files the build writes, each
+//!   with exactly the bytes written.
 //! * Beside it, the load stage keeps its cache of article summaries (`article::cache`).
 
 use std::collections::BTreeMap;
@@ -23,7 +25,7 @@ use std::time::SystemTime;
 
 use crate::config::Mode;
 use crate::hash::{ContentHash, content_hash};
-use crate::paths::{MANIFEST, OutputPath, TEMP_PREFIX};
+use crate::paths::{CACHE, MANIFEST, OutputPath, TEMP_PREFIX};
 use anyhow::{Context, Result, bail};
 
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
@@ -93,6 +95,9 @@ pub struct OutputState {
     /// [`Mode::Watch`]: take the recorded state as the truth without looking at each file
     /// (our own writes made it); see [`OutputState::for_mode`].
     trusted: bool,
+    /// The folder has files but no manifest (it was deleted): a file there is adopted only if
+    /// it holds exactly the bytes this build writes to it; anything else stops the build.
+    adopting: bool,
 }
 
 impl OutputState {
@@ -101,7 +106,8 @@ impl OutputState {
         self.exists
     }
 
-    /// Reads the manifest of `output`. Refuses a non-empty folder encyc did not write.
+    /// Reads the manifest of `output`. A non-empty folder without one can only be adopted
+    /// (see [`PageWriter::finish`]).
     pub fn read(output: &Path) -> Result<OutputState> {
         let mut state = OutputState {
             dir: output.to_path_buf(),
@@ -110,6 +116,7 @@ impl OutputState {
             written_at: None,
             swept: false,
             trusted: false,
+            adopting: false,
         };
         let meta = match fs::symlink_metadata(output) {
             Ok(meta) => meta,
@@ -134,15 +141,10 @@ impl OutputState {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 let mut entries = fs::read_dir(output)
                     .with_context(|| format!("cannot read the output folder {}", output.display()))?;
-                if entries.next().is_none() {
-                    Ok(state)
-                } else {
-                    bail!(
-                        "the output folder {} already exists and was not written by encyc (it has no {MANIFEST}); \
-refusing to touch it. Remove it or choose another folder with --output",
-                        output.display()
-                    )
-                }
+                // Without a manifest nothing proves which files encyc wrote: the build may only
+                // adopt the files it would write with the same bytes (see `PageWriter::finish`).
+                state.adopting = entries.next().is_some();
+                Ok(state)
             }
             Err(err) => Err(err).with_context(|| format!("cannot read {}", manifest_path.display())),
         }
@@ -194,6 +196,70 @@ refusing to touch it. Remove it or choose another folder with --output",
     fn unchanged(&self, path: &OutputPath, hash: ContentHash, bytes: &[u8]) -> bool {
         self.holds(path, hash)
             && (self.trusted || fs::metadata(path.under(&self.dir)).is_ok_and(|m| m.len() == bytes.len() as u64))
+    }
+
+    /// Whether writing `bytes` to `path` would replace a file encyc did not write: one that is
+    /// there but not in the manifest. When the manifest is lost, a file that already holds
+    /// exactly `bytes` is not in the way: it is adopted.
+    fn in_the_way(&self, path: &OutputPath, bytes: &[u8]) -> bool {
+        if self.files.contains_key(path.as_str()) {
+            return false;
+        }
+        let target = path.under(&self.dir);
+        match fs::symlink_metadata(&target) {
+            Err(_) => false,
+            Ok(meta) if self.adopting && meta.is_file() && meta.len() == bytes.len() as u64 => {
+                fs::read(&target).map_or(true, |on_disk| on_disk != bytes)
+            }
+            Ok(_) => true,
+        }
+    }
+
+    /// Files in the folder that this build would neither write nor leave as they are, when
+    /// the manifest is lost: everything but `pages` and encyc's own bookkeeping.
+    fn unaccounted(&self, pages: &[Page]) -> Result<Vec<String>> {
+        let pages: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot read the output folder {}", self.dir.display()))?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_dir() || name == MANIFEST || name == CACHE || name.starts_with(TEMP_PREFIX) {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(&self.dir).expect("walked from the output folder");
+            let relative = relative.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+            if !pages.contains(relative.as_str()) {
+                found.push(relative);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Why the build stops: `paths` are files encyc would replace or leave unexplained,
+    /// though it cannot prove it wrote them.
+    fn refusal(&self, mut paths: Vec<String>) -> anyhow::Error {
+        paths.sort();
+        const SHOWN: usize = 10;
+        let more = paths.len().saturating_sub(SHOWN);
+        let mut list: Vec<String> = paths.iter().take(SHOWN).map(|p| self.dir.join(p).display().to_string()).collect();
+        if more > 0 {
+            list.push(format!("and {more} more"));
+        }
+        let list = list.join(", ");
+        let dir = self.dir.display();
+        if self.adopting {
+            anyhow::anyhow!(
+                "the output folder {dir} has no {MANIFEST} (the record of the files encyc wrote), so nothing \
+proves that encyc wrote the files in it, and these differ from what it would write there: {list}. \
+Nothing was changed. encyc only adopts files identical to the ones it writes; move the others out of the \
+folder, or move the whole folder aside (`mv {dir} {dir}.old`) or choose another with --output, and build again"
+            )
+        } else {
+            anyhow::anyhow!(
+                "refusing to overwrite {list}: encyc did not write it (it is not in {dir}/{MANIFEST}). Nothing was \
+changed. Move the file out of the output folder, or rename the article whose page would go there, and build again"
+            )
+        }
     }
 }
 
@@ -252,6 +318,9 @@ pub struct PageWriter<'a> {
     staging: Option<Staging>,
     /// A later build's temporary files and the files each will replace.
     prepared: Mutex<Vec<(tempfile::TempPath, PathBuf)>>,
+    /// Pages that would replace a file encyc did not write: the build stops in `finish`,
+    /// naming them all, before anything is visible.
+    in_the_way: Mutex<Vec<String>>,
 }
 
 impl<'a> PageWriter<'a> {
@@ -263,7 +332,7 @@ impl<'a> PageWriter<'a> {
             (false, Some(staging)) => Some(staging),
             (false, None) => Some(Staging::start(&state.dir, Vec::new())?),
         };
-        Ok(PageWriter { state, staging, prepared: Mutex::new(Vec::new()) })
+        Ok(PageWriter { state, staging, prepared: Mutex::new(Vec::new()), in_the_way: Mutex::new(Vec::new()) })
     }
 
     /// The page at `path` as it is on disk, if encyc wrote it there from `fingerprint` and
@@ -285,6 +354,12 @@ impl<'a> PageWriter<'a> {
                 PageState::Staged
             }
             None if self.state.unchanged(&path, hash, bytes) => PageState::Same,
+            None if self.state.in_the_way(&path, bytes) => {
+                self.in_the_way.lock().expect("pages in the way").push(path.as_str().to_string());
+                PageState::Same
+            }
+            // With the manifest lost, a file with exactly these bytes is adopted as it is.
+            None if self.state.adopting && fs::symlink_metadata(path.under(&self.state.dir)).is_ok() => PageState::Same,
             None => {
                 let temp = prepare(&self.state.dir, &path, bytes)?;
                 self.prepared.lock().expect("prepared pages").push(temp);
@@ -300,6 +375,13 @@ impl<'a> PageWriter<'a> {
     /// anything becomes visible. Returns what was done and the folder's new state.
     pub(crate) fn finish(self, pages: &[Page], cancel: &AtomicBool) -> Result<(WriteReport, OutputState), WriteError> {
         let state = self.state;
+        let mut refused = self.in_the_way.into_inner().expect("pages in the way");
+        if state.adopting {
+            refused.extend(state.unaccounted(pages)?);
+        }
+        if !refused.is_empty() {
+            return Err(WriteError::Failed(state.refusal(refused)));
+        }
         let report = match self.staging {
             Some(staging) => finish_fresh(&state.dir, pages, staging, cancel)?,
             None => finish_update(state, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?,
@@ -319,6 +401,7 @@ impl<'a> PageWriter<'a> {
             written_at: Some(written_at),
             swept: true,
             trusted: state.trusted,
+            adopting: false,
         };
         Ok((report, state))
     }

@@ -168,6 +168,21 @@ impl fmt::Display for Href {
     }
 }
 
+/// Files editors write beside the real one while saving: never articles, never published
+/// from a theme. Here, below both `watch` and `render`, so that both use this one list.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('.')                        // .foo.md.swp, .#foo.md (Emacs lock), .DS_Store
+        || name.ends_with('~')                   // foo.md~ (backups)
+        || (name.starts_with('#') && name.ends_with('#')) // #foo.md# (Emacs auto-save)
+        || name == "4913"                        // Vim's probe for a writable folder
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")        // JetBrains safe write
+        || name.ends_with("___jb_old___")
+        || name.ends_with(".crswap") // Chrome's File System Access
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,13 +177,14 @@ impl Builder {
         self.linker.as_ref().map(Linker::site)
     }
 
-    /// Loads and links the articles and loads the theme, reporting what a build would fail on
-    /// (as [`BuildError::Failed`]), without rendering or writing anything: `encyc check`. The
-    /// output folder, its manifest and its cache are not even read, so a check can run beside
-    /// a build or `encyc watch`.
+    /// Loads and links the articles, loads the theme and renders every page, reporting what a
+    /// build would fail on (as [`BuildError::Failed`], or a template's error), without writing
+    /// anything: `encyc check`. Each page's bytes are thrown away as soon as it is rendered.
+    /// The output folder, its manifest and its cache are not even read, so a check can run
+    /// beside a build or `encyc watch`.
     pub(crate) fn check(&mut self, progress: &Progress) -> Result<&Site, BuildError> {
         let config = &self.config;
-        Theme::load(&config.root, &config.site.theme)?;
+        let theme = Theme::load(&config.root, &config.site.theme)?;
         let found = article::discover(&config.articles_dir)?;
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let mut problems = loaded.diagnostics;
@@ -195,7 +196,13 @@ impl Builder {
         if !problems.is_empty() {
             return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
         }
-        Ok(self.linker.as_ref().expect("linked above").site())
+        let site = self.linker.as_ref().expect("linked above").site();
+        // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
+        // value), so only rendering every page finds every error a build would.
+        let bodies = Bodies::new(&loaded.articles, &config.articles_dir);
+        let plan = render::plan(site, &theme, &config.site, build_id(), &bodies)?;
+        plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
+        Ok(site)
     }
 
     /// Builds the site. A build that fails leaves the output folder as it was.

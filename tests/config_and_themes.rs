@@ -68,3 +68,33 @@ fn a_broken_template_names_itself() {
     run.assert_failed().assert_stderr_has("article.html");
     assert!(!site.output().exists());
 }
+
+#[test]
+fn recent_count_zero_leaves_out_the_recently_revised_heading() {
+    let site = TestSite::fixture("basic");
+    site.write("encyc.yaml", "recent_count: 0\n");
+    site.build().assert_ok();
+    let home = site.page("index.html");
+    assert!(!site.read_output("index.html").contains("Recently revised"));
+    assert_eq!(home.count("ul.recent"), 0);
+    // The rest of the home page is still there.
+    assert!(home.text("main").contains("choose a letter above"));
+}
+
+#[test]
+fn theme_subfolders_are_published_and_editor_backups_are_not() {
+    let site = TestSite::fixture("basic");
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    site.write("themes/default/img/x.svg", svg);
+    site.write("themes/default/img/icons/y.svg", svg);
+    site.write("themes/default/notes.txt~", "a backup");
+    site.write("themes/default/img/x.svg.swp", "vim swap");
+    site.write("themes/default/#style.css#", "emacs auto-save");
+    site.build().assert_ok();
+    assert_eq!(site.read_output("assets/img/x.svg"), svg);
+    assert_eq!(site.read_output("assets/img/icons/y.svg"), svg);
+    let published: Vec<String> = crate::support::snapshot(&site.output().join("assets")).into_keys().collect();
+    for temp in ["notes.txt~", "img/x.svg.swp", "#style.css#"] {
+        assert!(!published.contains(&temp.to_string()), "{temp} was published: {published:?}");
+    }
+}

@@ -516,3 +516,23 @@ fn changing_the_review_settings_or_the_address_rebuilds_as_a_fresh_build_would()
     assert!(!site.output().join("sitemap.xml").exists() && !site.output().join("atom.xml").exists());
     assert_eq!(site.page("tinnitus.html").count("link[rel=alternate]"), 0);
 }
+
+#[test]
+fn check_finds_the_template_errors_a_build_finds() {
+    let broken = |block: &str| format!("{{% extends \"base.html\" %}}{{% block main %}}{block}{{% endblock main %}}");
+    for (template, text) in [
+        ("article.html", broken("{{ article.nosuch }}")),
+        ("home.html", broken("{{ nosuch }}")),
+        ("letter.html", broken("{{ letter.nosuch }}")),
+        ("404.html", broken("{{ nosuch }}")),
+        ("search.html", broken("{{ nosuch }}")),
+    ] {
+        let site = TestSite::fixture("basic");
+        site.write(&format!("themes/default/{template}"), text);
+        site.build().assert_failed().assert_stderr_has(template);
+        let before = snapshot(&site.root);
+        let run = site.run(&["check"]);
+        run.assert_failed().assert_stderr_has(template).assert_stderr_has("nosuch");
+        assert!(snapshot(&site.root) == before, "check of a broken {template} changed the site folder");
+    }
+}

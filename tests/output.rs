@@ -33,7 +33,7 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     let before = mtimes(&site);
     std::thread::sleep(Duration::from_millis(20));
     let run = site.build();
-    run.assert_ok().assert_stderr_has("0 pages written, 78 unchanged, 0 removed");
+    run.assert_ok().assert_stderr_has("0 pages written, 79 unchanged, 0 removed");
     assert_eq!(mtimes(&site), before);
 }
 
@@ -45,16 +45,18 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_files_it_touches() {
     std::thread::sleep(Duration::from_millis(20));
     let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
     site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));
-    site.build().assert_ok().assert_stderr_has("4 pages written");
+    site.build().assert_ok().assert_stderr_has("5 pages written");
     let after = mtimes(&site);
     let changed: Vec<&String> = after.keys().filter(|k| before[*k] != after[*k]).collect();
-    // The page; the article's snippet (it has no summary, so the snippet is its text); the
-    // search shards of the word that went (balance) and the one that came (kilter).
+    // The page; the article's snippet (it has no summary, so the snippet is its text); its
+    // file of search passages; the search shards of the word that went (balance) and the one
+    // that came (kilter).
     assert_eq!(
         changed,
         [
             ".encyc-cache",
             ".encyc-manifest",
+            "assets/search-passages/0.js",
             "assets/search-snippets.js",
             "assets/search-text/b.js",
             "assets/search-text/k.js",
@@ -116,7 +118,7 @@ fn a_folder_encyc_did_not_create_is_never_written_into() {
     let site = TestSite::fixture("basic");
     site.write("public/notes.txt", "my notes");
     let run = site.run(&["build", "--output", "public"]);
-    run.assert_failed().assert_stderr_has("already exists and was not written by encyc");
+    run.assert_failed().assert_stderr_has("has no .encyc-manifest").assert_stderr_has("notes.txt");
     assert_eq!(snapshot(&site.path("public")).len(), 1);
     // An empty folder is fine to adopt.
     std::fs::create_dir(site.path("empty")).unwrap();
@@ -167,4 +169,77 @@ fn published_files_are_readable_by_a_web_server() {
             assert_eq!(mode & 0o044, 0o044, "{rel} is not world-readable: {mode:o}");
         }
     }
+}
+
+#[test]
+fn a_file_the_user_put_in_the_output_is_never_overwritten_or_deleted() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    std::fs::write(site.output().join("zeta.html"), "my own page").unwrap();
+    let before = snapshot(&site.output());
+    site.write("articles/zeta.md", "---\ntitle: Zeta\nlast_revised: 2020-01-01\n---\nText.\n");
+    site.build().assert_failed().assert_stderr_has("output/zeta.html").assert_stderr_has("encyc did not write it");
+    assert!(snapshot(&site.output()) == before, "a refused build changed the output");
+    // When the article goes again, the user's file is still there, untouched.
+    site.remove("articles/zeta.md");
+    site.build().assert_ok();
+    assert_eq!(site.read_output("zeta.html"), "my own page");
+}
+
+#[test]
+fn a_lost_manifest_adopts_files_encyc_would_write_and_refuses_others_by_name() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let built = snapshot(&site.output());
+    let manifest = site.output().join(".encyc-manifest");
+    // Only files with exactly the bytes encyc writes: adopted, nothing rewritten.
+    std::fs::remove_file(&manifest).unwrap();
+    site.build().assert_ok();
+    assert!(snapshot(&site.output()) == built, "adopting the folder changed it");
+    // A file encyc would not write: refused, named, nothing changed.
+    std::fs::remove_file(&manifest).unwrap();
+    std::fs::write(site.output().join("notes.txt"), "mine").unwrap();
+    let before = snapshot(&site.output());
+    site.build()
+        .assert_failed()
+        .assert_stderr_has("notes.txt")
+        .assert_stderr_has(".encyc-manifest")
+        .assert_stderr_has("mv ");
+    assert!(snapshot(&site.output()) == before);
+    // A page whose bytes differ from what encyc writes: refused too.
+    std::fs::remove_file(site.output().join("notes.txt")).unwrap();
+    std::fs::write(site.output().join("back-pain.html"), "edited by hand").unwrap();
+    site.build().assert_failed().assert_stderr_has("back-pain.html");
+    assert_eq!(site.read_output("back-pain.html"), "edited by hand");
+}
+
+#[test]
+fn two_sites_writing_one_output_folder_the_second_says_so_and_stops() {
+    use std::io::BufRead;
+    let first = TestSite::fixture("basic");
+    let second = TestSite::fixture("basic");
+    let shared = tempfile::tempdir().unwrap();
+    let out = shared.path().join("public");
+    // `encyc watch` writes its output for as long as it runs.
+    let mut watch = encyc()
+        .args(["watch", "--no-serve", "--output"])
+        .arg(&out)
+        .current_dir(&first.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(watch.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Watching") {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "watch exited");
+    }
+    let before = snapshot(&out);
+    let run: crate::support::Run =
+        encyc().args(["build", "--output"]).arg(&out).current_dir(&second.root).output().unwrap().into();
+    let _ = watch.kill();
+    let _ = watch.wait();
+    run.assert_failed().assert_stderr_has("another encyc process is writing the output folder");
+    assert!(snapshot(&out) == before, "the second build touched the first one's output");
 }

@@ -33,8 +33,17 @@ const FIXTURE_QUERIES: &[(&str, &str, usize)] = &[
     ("stiffness", "Back pain", 1),
 ];
 
-fn queries(list: &[(&str, &str, usize)]) -> serde_json::Value {
-    list.iter().map(|(q, first, within)| serde_json::json!({ "type": q, "first": first, "within": within })).collect()
+/// (what the reader types, the full-text result it finds, the word marked in its snippet):
+/// words that are in the article's text but not in its summary.
+const MARKED_QUERIES: &[(&str, &str, &str)] = &[("stiffness", "Back pain", "stiffness")];
+const SHIPPED_MARKED_QUERIES: &[(&str, &str, &str)] =
+    &[("saddle", "Cauda equina syndrome", "saddle"), ("urgent mri", "Cauda equina syndrome", "urgent")];
+
+fn queries(list: &[(&str, &str, usize)], marked: &[(&str, &str, &str)]) -> serde_json::Value {
+    let plain =
+        list.iter().map(|(q, first, within)| serde_json::json!({ "type": q, "first": first, "within": within }));
+    let marked = marked.iter().map(|(q, first, word)| serde_json::json!({ "type": q, "first": first, "marked": word }));
+    plain.chain(marked).collect()
 }
 
 #[test]
@@ -51,11 +60,11 @@ fn misspelled_lay_and_accentless_queries_find_the_right_article_in_a_real_browse
     let cases = serde_json::json!({ "sites": [
         {
             "output": shipped.output(),
-            "queries": queries(SHIPPED_QUERIES),
+            "queries": queries(SHIPPED_QUERIES, SHIPPED_MARKED_QUERIES),
             "keyboard": { "type": "sciatca", "opens": "sciatica.html", "title": "Sciatica" },
             "resultsPage": { "type": "herniated", "first": "Herniated disk" },
         },
-        { "output": fixture.output(), "queries": queries(FIXTURE_QUERIES) },
+        { "output": fixture.output(), "queries": queries(FIXTURE_QUERIES, MARKED_QUERIES) },
     ]});
     let file = shipped.root.join("search-cases.json");
     std::fs::write(&file, cases.to_string()).unwrap();
@@ -93,17 +102,33 @@ fn an_edit_updates_only_the_index_files_it_touches() {
     site.build().assert_ok();
     let after = crate::support::snapshot(&site.output());
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
-    // The article's page, its snippet (it has no summary: the snippet is its text), the one
-    // shard with the new word, and the bookkeeping; no other shard, not the names.
+    // The article's page, its snippet (it has no summary: the snippet is its text), the file of
+    // passages with its text, the one shard with the new word, and the bookkeeping; no other
+    // shard, not the names.
     assert_eq!(
         changed,
         [
             ".encyc-cache",
             ".encyc-manifest",
+            "assets/search-passages/0.js",
             "assets/search-snippets.js",
             "assets/search-text/z.js",
             "ph-imbalance.html"
         ]
     );
     assert!(site.read_output("assets/search-text/z.js").contains("\"zymotic\""));
+}
+
+#[test]
+fn full_text_results_can_show_the_text_where_the_words_are() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    // Back pain's summary lacks "stiffness"; the passages of its text carry it, loaded only
+    // for the results shown (a file per few articles).
+    assert!(!site.read_output("assets/search-snippets.js").contains("Stiffness"));
+    let passages = crate::support::snapshot(&site.output().join("assets/search-passages"));
+    assert!(!passages.is_empty());
+    let all: String = passages.values().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+    assert!(all.starts_with("encycSearch.passages("), "{all}");
+    assert!(all.contains("Stiffness"), "{all}");
 }

@@ -134,8 +134,9 @@ fn an_edit_shows_up_in_the_served_page_and_ctrl_c_exits_cleanly() {
 
     edit(&site, "articles/back-pain.md", "Rest briefly.", "Rest for a day or two.");
     let line = watch.wait_for("articles/back-pain.md changed");
-    // The page and the search index files with the words that came and went.
-    assert!(line.contains("4 pages written"), "{line}");
+    // The page, its file of search passages and the search index files with the words that
+    // came and went.
+    assert!(line.contains("5 pages written"), "{line}");
     assert!(watch.get("/back-pain.html").2.contains("Rest for a day or two."));
     // What is published never carries the preview's script.
     assert!(!site.read_output("back-pain.html").contains("live.js"));

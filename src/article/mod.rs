@@ -46,9 +46,11 @@ pub struct Article {
     /// article links or lists.
     pub surface: u128,
     /// What the search index needs: the article's distinct words (grouped by the index shard
-    /// they belong to) and a snippet to show in results.
+    /// they belong to), a snippet to show in results, and its text (whitespace collapsed), from
+    /// which a full-text result shows the passage where the words were found.
     pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
     pub snippet: String,
+    pub text: String,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
@@ -106,6 +108,7 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
     let (outline, body, plain) = parse_body(split.body, split.body_first_line);
     let search_terms = crate::terms::terms_of(&format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
     let snippet = crate::terms::snippet_of(meta.summary.as_deref(), &plain.intro);
+    let text = plain.all.split_whitespace().collect::<Vec<_>>().join(" ");
     let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
     let surface = surface(source, &meta, &outline);
     let article = Article {
@@ -118,6 +121,7 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
         surface,
         search_terms,
         snippet,
+        text,
     };
     Ok((article, body))
 }

@@ -20,6 +20,7 @@ pub(super) fn run(config: &Config, quiet: bool, today: Date, cancel: &'static At
     // stop at the last point where nothing has been replaced yet.
     let _ = ctrlc::set_handler(|| cancel.store(true, Ordering::SeqCst));
     let _lock = crate::lock::lock_site(&config.root)?;
+    let _output_lock = crate::lock::lock_output(&config.output_dir)?;
     let progress = Progress::new(!quiet);
     let mut builder = Builder::new(config.clone(), Mode::OneOff);
     let result = builder.build(cancel, &progress);

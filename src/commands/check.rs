@@ -1,9 +1,9 @@
 //! `encyc check`: every validation a build makes, then the editorial warnings a build never
 //! fails on.
 //!
-//! The articles are loaded and linked by the build's own stages ([`Builder::check`]), so a
-//! check finds exactly the errors a build would, in the same `error: file:line: message` form;
-//! nothing is rendered or written. When there are none, three lists follow, each a `warning:`
+//! The articles are loaded, linked and rendered by the build's own stages
+//! ([`Builder::check`]), so a check finds exactly the errors a build would, in the same
+//! `error: file:line: message` form; the pages are thrown away and nothing is written. When there are none, three lists follow, each a `warning:`
 //! line per article: reviews that are overdue (oldest first, with how overdue), articles
 //! without a `revised_by`, and articles that no other article links to (the A–Z pages list
 //! every article, so they do not count). Warnings do not fail the check unless `--strict`.

@@ -6,6 +6,9 @@
 //! * `assets/search-snippets.js`: a short snippet per article, for full-text results.
 //! * `assets/search-text/<c>.js`: the full-text index, sharded by the first letter or digit
 //!   of each term, so that a query loads only the shards of its own words.
+//! * `assets/search-passages/<n>.js`: the text of articles `16n` to `16n + 15`, from which a
+//!   full-text result shows the passage where its words were found, marked. Only the files of
+//!   the results shown are loaded, so the text of the whole site is never downloaded at once.
 //!
 //! Each file calls a function of `search.js` (`encycSearch.names(…)` and so on). Every file
 //! has a fingerprint of exactly what it is made from (each article's terms for that shard,
@@ -26,6 +29,9 @@ use crate::site::Site;
 const SHARDS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const NAMES_PATH: &str = "assets/search-names.js";
 const SNIPPETS_PATH: &str = "assets/search-snippets.js";
+/// Articles per passages file: few enough that the files of six results stay small, enough
+/// that a big site does not get a file per article. In step with `PASSAGES` in search.js.
+const PASSAGES_PER_FILE: usize = 16;
 
 fn shard_path(key: u8) -> OutputPath {
     OutputPath::new(format!("assets/search-text/{}.js", key as char))
@@ -103,6 +109,18 @@ pub(super) fn plan(site: &Site, build_id: u128) -> Vec<Planned<'_>> {
         }
     }
     let mut pages = vec![names, snippets];
+    pages.extend(site.articles.chunks(PASSAGES_PER_FILE).enumerate().map(|(n, chunk)| {
+        let mut fingerprint = order.to_le_bytes().to_vec();
+        for linked in chunk {
+            fingerprint.extend_from_slice(linked.article.text.as_bytes());
+            fingerprint.push(0);
+        }
+        let path = OutputPath::new(format!("assets/search-passages/{n}.js"));
+        made(path, xxh3_128(&fingerprint), move || {
+            let texts: Vec<&str> = chunk.iter().map(|l| l.article.text.as_str()).collect();
+            script("passages", &n.to_string(), &texts)
+        })
+    }));
     pages.extend(SHARDS.iter().map(|&key| shard_page(site, xxh3_128(&fingerprints[key as usize]), key)));
     pages
 }

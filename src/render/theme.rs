@@ -9,7 +9,7 @@ use tera::Tera;
 
 use crate::config::THEMES_DIR;
 use crate::hash::{ContentHash, content_hash};
-use crate::paths::OutputPath;
+use crate::paths::{OutputPath, is_editor_temp};
 
 /// The templates every theme has, embedded from `themes/default/`.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -48,21 +48,27 @@ impl Theme {
             TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
         let mut assets: Vec<(String, Vec<u8>)> = ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
         match std::fs::read_dir(&dir) {
-            Ok(entries) => {
-                let mut entries: Vec<_> = entries
-                    .collect::<std::io::Result<_>>()
-                    .with_context(|| format!("cannot read the theme folder {}", dir.display()))?;
-                entries.sort_by_key(|e| e.file_name());
-                for entry in entries {
+            Ok(_) => {
+                // Hidden files and folders and editors' backup and swap files are never
+                // published; files in subfolders are assets under the same subfolders.
+                let walk = walkdir::WalkDir::new(&dir)
+                    .min_depth(1)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_entry(|e| !is_editor_temp(&e.file_name().to_string_lossy()));
+                for entry in walk {
+                    let entry = entry.with_context(|| format!("cannot read the theme folder {}", dir.display()))?;
                     let path = entry.path();
-                    let file_name = entry.file_name().to_string_lossy().into_owned();
-                    if file_name.starts_with('.') || !path.is_file() {
+                    if !path.is_file() {
                         continue;
                     }
-                    // Every `.html` file is meant as a template (a misspelt one is an error);
-                    // other files are assets, unless named like a template (`atom.xml`).
-                    if file_name.ends_with(".html") || TEMPLATES.iter().any(|(n, _)| *n == file_name) {
-                        let Some(slot) = templates.iter_mut().find(|(n, _)| *n == file_name) else {
+                    let relative = path.strip_prefix(&dir).expect("walked from the theme folder");
+                    let name = relative.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+                    // Every top-level `.html` file is meant as a template (a misspelt one is
+                    // an error); other files are assets, unless named like a template.
+                    let top_level = entry.depth() == 1;
+                    if top_level && (name.ends_with(".html") || TEMPLATES.iter().any(|(n, _)| *n == name)) {
+                        let Some(slot) = templates.iter_mut().find(|(n, _)| *n == name) else {
                             let known: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
                             bail!(
                                 "{} is not a template encyc uses (the templates are: {})",
@@ -70,13 +76,13 @@ impl Theme {
                                 known.join(", ")
                             );
                         };
-                        slot.1 = std::fs::read_to_string(&path)
-                            .with_context(|| format!("cannot read {}", path.display()))?;
+                        slot.1 =
+                            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
                     } else {
-                        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-                        match assets.iter_mut().find(|(n, _)| *n == file_name) {
+                        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                        match assets.iter_mut().find(|(n, _)| *n == name) {
                             Some(slot) => slot.1 = bytes,
-                            None => assets.push((file_name, bytes)),
+                            None => assets.push((name, bytes)),
                         }
                     }
                 }

@@ -59,6 +59,14 @@ try {
       const shown = results.slice(0, 3).map((r) => r.length > 70 ? r.slice(0, 70) + '…' : r).join(' | ');
       console.log(`  ${at >= 0 && at < within ? 'ok  ' : 'FAIL'} "${q.type}" → ${shown || '(nothing)'}`);
       if (at < 0 || at >= within) fail(`"${q.type}": expected "${q.first}" in the first ${within}, got: ${shown}`);
+      if (q.marked) {
+        // A full-text result shows the text where the words were found, with them marked.
+        const marks = await page.$$eval('#site-search-results [role=option]', (els, i) =>
+          Array.from(els[i] ? els[i].querySelectorAll('.search-result-snippet mark') : []).map((m) => m.textContent), at);
+        const ok = marks.some((m) => m.toLowerCase().startsWith(q.marked));
+        console.log(`  ${ok ? 'ok  ' : 'FAIL'} "${q.type}" marks ${JSON.stringify(marks)}`);
+        if (!ok) fail(`"${q.type}": expected "${q.marked}" marked in the snippet of "${q.first}", got ${JSON.stringify(marks)}`);
+      }
       const status = await page.textContent('.site-search [role=status]');
       if (!/\d+ articles? found|No articles found/.test(status)) fail(`"${q.type}": status says "${status}"`);
     }

@@ -9,6 +9,11 @@
   var root = (script && script.getAttribute("data-root")) || "";
   var MAX_NAME_RESULTS = 8;
   var MAX_TEXT_RESULTS = 6;
+  // Full-text results whose passages are loaded (the list shows 6, the results page more).
+  var MAX_PASSAGES = 20;
+  // Articles per passages file; in step with PASSAGES_PER_FILE in src/search/mod.rs.
+  var PASSAGES = 16;
+  var SNIPPET_LENGTH = 180;
 
   // In step with STOPWORDS in src/search/terms.rs.
   var STOPWORDS = new Set(("a about after all also an and any are as at be been before being but by can could do " +
@@ -41,7 +46,7 @@
     return loaded[path];
   }
 
-  var data = { articles: null, names: null, snippets: null, shards: {} };
+  var data = { articles: null, names: null, snippets: null, shards: {}, passages: {} };
   window.encycSearch = {
     names: function (_key, names) {
       data.articles = names.articles;
@@ -58,6 +63,7 @@
       data.names = index;
     },
     snippets: function (_key, snippets) { data.snippets = snippets; },
+    passages: function (key, texts) { data.passages[key] = texts; },
     shard: function (key, postings) {
       // Postings come as gaps between article numbers.
       var decoded = new Map();
@@ -141,13 +147,56 @@
     });
   }
 
+  // Whether the folded word `w` is one of the query's terms (or starts with one).
+  function matches(w, terms) {
+    return terms.some(function (t) { return w.indexOf(t) === 0; });
+  }
+
+  // The part of an article's text that shows why it was found: the sentence with the most of
+  // the query's words, cut to about SNIPPET_LENGTH characters around the first of them.
+  function passage(text, terms) {
+    var best = null;
+    var bestCount = 0;
+    (text.match(/[^.!?]+[.!?]*/g) || []).forEach(function (sentence) {
+      var found = new Set(words(sentence).filter(function (w) { return matches(w, terms); }));
+      if (found.size > bestCount) { best = sentence.trim(); bestCount = found.size; }
+    });
+    if (!best) return "";
+    if (best.length <= SNIPPET_LENGTH) return best;
+    var parts = best.split(" ");
+    var first = 0;
+    while (first < parts.length && !matches(fold(parts[first]).replace(/[^a-z0-9]/g, ""), terms)) first++;
+    var start = Math.max(0, first - 6);
+    var out = [];
+    var length = 0;
+    for (var i = start; i < parts.length && length + parts[i].length < SNIPPET_LENGTH; i++) {
+      out.push(parts[i]);
+      length += parts[i].length + 1;
+    }
+    return (start > 0 ? "\u2026" : "") + out.join(" ") + (i < parts.length ? "\u2026" : "");
+  }
+
+  // Loads the text of the first full-text results and finds each one's passage. Without it
+  // (a file that failed to load) a result shows its summary instead.
+  function withPassages(text) {
+    var shown = text.slice(0, MAX_PASSAGES);
+    var files = Array.from(new Set(shown.map(function (r) { return Math.floor(r.article / PASSAGES); })));
+    return Promise.all(files.map(function (n) { return load("assets/search-passages/" + n + ".js"); })).then(function () {
+      shown.forEach(function (r) {
+        var texts = data.passages[Math.floor(r.article / PASSAGES)];
+        r.detail = texts ? passage(texts[r.article % PASSAGES] || "", r.terms) : "";
+      });
+      return text;
+    }, function () { return text; });
+  }
+
   function search(query) {
     return ready().then(function () {
       var names = nameResults(query);
       return textResults(query).then(function (text) {
         var shown = new Set(names.map(function (r) { return r.article; }));
         text = text.filter(function (r) { return !shown.has(r.article); });
-        return { names: names, text: text };
+        return withPassages(text).then(function (text) { return { names: names, text: text }; });
       }, function () { return { names: names, text: [] }; });
     });
   }
@@ -160,7 +209,7 @@
     var parts = text.split(/([\s.,;:!?()"\u201c\u201d]+)/);
     parts.forEach(function (part) {
       var w = fold(part).replace(/[^a-z0-9]/g, "");
-      var hit = w && terms.some(function (t) { return w.indexOf(t) === 0; });
+      var hit = w && matches(w, terms);
       if (hit) {
         var m = document.createElement("mark");
         m.textContent = part;
@@ -176,7 +225,8 @@
   function describe(result) {
     var title = data.articles[result.article][1];
     if (result.terms) {
-      return { main: title, detail: data.snippets ? data.snippets[result.article] : "", terms: result.terms };
+      var detail = result.detail || (data.snippets ? data.snippets[result.article] : "");
+      return { main: title, detail: detail, terms: result.terms };
     }
     if (result.alt) return { main: result.name, see: title };
     return { main: title };

@@ -7,6 +7,7 @@ use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind};
 
 use crate::config::{ARTICLES_DIR, CONFIG_FILE, THEMES_DIR};
+use crate::paths::is_editor_temp;
 
 /// A change that matters for the build.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,20 +45,6 @@ fn kind_matters(kind: &EventKind) -> bool {
         // Unknown kinds (some platforms, polling) may hide a real change: rebuild.
         EventKind::Any | EventKind::Other => true,
     }
-}
-
-/// Files editors write beside the real one while saving: never articles.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')                        // .foo.md.swp, .#foo.md (Emacs lock), .DS_Store
-        || name.ends_with('~')                   // foo.md~ (backups)
-        || (name.starts_with('#') && name.ends_with('#')) // #foo.md# (Emacs auto-save)
-        || name == "4913"                        // Vim's probe for a writable folder
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with("___jb_tmp___")        // JetBrains safe write
-        || name.ends_with("___jb_old___")
-        || name.ends_with(".crswap") // Chrome's File System Access
 }
 
 /// What an event of `kind` on `path` (relative to the site root) means. `output` is the

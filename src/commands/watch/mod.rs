@@ -49,6 +49,7 @@ enum Message {
 /// it changes the output.
 pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool) -> Result<()> {
     let _lock = crate::lock::lock_site(&config.root)?;
+    let _output_lock = crate::lock::lock_output(&config.output_dir)?;
     let (tx, rx) = mpsc::channel::<Message>();
     {
         let tx = tx.clone();
