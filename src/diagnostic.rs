@@ -49,6 +49,10 @@ pub enum Problem {
     SelfSeeAlso(String),
     #[error("link to `{0}`: only http, https, mailto and tel links are allowed")]
     UnsafeLink(String),
+    #[error(
+        "link to `{written}`: a link that starts with `//` leaves the site; write the whole address: https://{host_and_path}"
+    )]
+    ProtocolRelativeLink { written: String, host_and_path: String },
     #[error("{0}")]
     Outline(String),
     #[error(
@@ -80,6 +84,7 @@ impl Problem {
             Problem::BrokenSeeAlso(_) => "broken_see_also",
             Problem::SelfSeeAlso(_) => "self_see_also",
             Problem::UnsafeLink(_) => "unsafe_link",
+            Problem::ProtocolRelativeLink { .. } => "protocol_relative_link",
             Problem::Outline(_) => "outline",
             Problem::UnpublishedFile(_) => "unpublished_file",
         }

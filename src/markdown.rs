@@ -50,6 +50,9 @@ pub enum LinkTarget {
     Unsafe,
     /// A relative link to something that is not an article (`image.png`, `/about.html`).
     Unpublished,
+    /// `//host/path`: another site, without saying how to reach it. Almost always a slip
+    /// for `https://host/path`, so it is an error rather than a guess.
+    ProtocolRelative,
 }
 
 /// One link of the body: what was written, where, and what it means.
@@ -339,8 +342,8 @@ fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTar
             (LinkTarget::Unsafe, "".into())
         };
     }
-    if trimmed.starts_with("//") {
-        return (LinkTarget::External, dest.clone());
+    if is_protocol_relative(trimmed) {
+        return (LinkTarget::ProtocolRelative, "".into());
     }
     let (path, anchor) = split_fragment(trimmed);
     let path = path.split('?').next().unwrap_or(path);
@@ -352,6 +355,12 @@ fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTar
         return (LinkTarget::Article { slug, anchor: anchor.map(str::to_string) }, href.as_str().to_string().into());
     }
     (LinkTarget::Unpublished, dest.clone())
+}
+
+/// Whether browsers read `dest` as an address on another host (`//host`); they take a
+/// backslash for a slash there (`/\\host`, `\\\\host`).
+fn is_protocol_relative(dest: &str) -> bool {
+    dest.len() >= 2 && dest.as_bytes()[..2].iter().all(|&b| b == b'/' || b == b'\\')
 }
 
 fn split_fragment(dest: &str) -> (&str, Option<&str>) {

@@ -357,6 +357,13 @@ impl Resolver<'_> {
                 LinkTarget::External => {}
                 LinkTarget::Unsafe => report(link.line, Problem::UnsafeLink(link.written.clone())),
                 LinkTarget::Unpublished => report(link.line, Problem::UnpublishedFile(link.written.clone())),
+                LinkTarget::ProtocolRelative => report(
+                    link.line,
+                    Problem::ProtocolRelativeLink {
+                        written: link.written.clone(),
+                        host_and_path: link.written.trim().trim_start_matches(['/', '\\']).to_string(),
+                    },
+                ),
             }
         }
         for problem in &article.outline.problems {

@@ -231,3 +231,31 @@ fn paths_in_messages_follow_the_root_the_user_gave() {
     run.assert_failed();
     run.assert_stderr_has("error: site/articles/bad.md:1:");
 }
+
+/// Builds the basic fixture, adds `file` with `content`, and checks that the build fails with
+/// `expected` on stderr and leaves the output as it was.
+fn assert_refused(file: &str, content: &[u8], expected: &[&str]) {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    site.write(file, content);
+    let run = site.build();
+    run.assert_failed();
+    for needle in expected {
+        run.assert_stderr_has(needle);
+    }
+    assert!(snapshot(&site.output()) == before, "the output changed");
+}
+
+#[test]
+fn a_protocol_relative_link_is_an_error_with_a_hint_to_write_https() {
+    // Browsers read `/\host` and `\\host` as `//host` too.
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\nSee [the site](//evil.example/x).\n\nAnd [here](/\\evil.example/y).\n").as_bytes(),
+        &[
+            "articles/bad.md:6: link to `//evil.example/x`: a link that starts with `//` leaves the site; write the whole address: https://evil.example/x",
+            "articles/bad.md:8: link to `/\\evil.example/y`: a link that starts with `//` leaves the site",
+        ],
+    );
+}
