@@ -13,6 +13,10 @@ pub enum Problem {
     Unreadable(String),
     #[error("the file is not valid UTF-8 text (first bad byte at offset {offset})")]
     NotUtf8 { offset: usize },
+    #[error("the file looks like UTF-16 text; save it as UTF-8")]
+    Utf16,
+    #[error("encyc reads articles only from `.md` files: rename it to {rename_to}")]
+    NotDotMd { rename_to: String },
     #[error("the file does not start with front matter: its first line must be `---`")]
     MissingFrontMatter,
     #[error("the front matter opened on line 1 is never closed: add a line `---` after it")]
@@ -67,6 +71,8 @@ impl Problem {
         match self {
             Problem::Unreadable(_) => "unreadable",
             Problem::NotUtf8 { .. } => "not_utf8",
+            Problem::Utf16 => "not_utf8",
+            Problem::NotDotMd { .. } => "not_dot_md",
             Problem::MissingFrontMatter => "missing_front_matter",
             Problem::UnterminatedFrontMatter => "unterminated_front_matter",
             Problem::BadFrontMatter(_) => "bad_front_matter",

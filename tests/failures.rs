@@ -259,3 +259,44 @@ fn a_protocol_relative_link_is_an_error_with_a_hint_to_write_https() {
         ],
     );
 }
+
+#[test]
+fn markdown_files_with_another_extension_are_named_not_skipped() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    site.write("articles/upper.MD", format!("{OK_HEAD}\nText.\n"));
+    site.write("articles/spine/notes.markdown", format!("{OK_HEAD}\nText.\n"));
+    // Files that are not Markdown stay none of encyc's business.
+    site.write("articles/photo.png", b"\x89PNG");
+    site.write("articles/notes.txt", "to do");
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has(
+        "error: articles/spine/notes.markdown: encyc reads articles only from `.md` files: rename it to notes.md",
+    );
+    run.assert_stderr_has(
+        "error: articles/upper.MD: encyc reads articles only from `.md` files: rename it to upper.md",
+    );
+    assert!(!run.stderr.contains("photo.png") && !run.stderr.contains("notes.txt"), "{}", run.stderr);
+    assert!(snapshot(&site.output()) == before, "the output changed");
+}
+
+#[test]
+fn a_utf16_file_is_recognised_as_utf16() {
+    let text = format!("{OK_HEAD}\nText.\n");
+    let le_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let be_bom: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    let le_bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for (what, bytes) in [("LE with BOM", le_bom), ("BE with BOM", be_bom), ("LE without BOM", le_bare)] {
+        let site = TestSite::fixture("basic");
+        site.write("articles/wide.md", &bytes);
+        let run = site.build();
+        run.assert_failed();
+        assert!(
+            run.stderr.contains("error: articles/wide.md: the file looks like UTF-16 text; save it as UTF-8"),
+            "{what}: {}",
+            run.stderr
+        );
+    }
+}

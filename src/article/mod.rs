@@ -18,7 +18,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use discover::{Found, discover};
+pub use discover::{Found, discover, is_markdown};
 pub use front_matter::{FrontMatter, Located};
 
 use crate::diagnostic::{Diagnostic, Problem};
@@ -89,6 +89,11 @@ impl Article {
 pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
     let file = source.display_path();
     let diag = |line: usize, problem: Problem| Diagnostic::new(file.clone(), Some(line), problem);
+    // ASCII saved as UTF-16 without a byte-order mark is valid UTF-8 (NULs between the
+    // letters), so this comes first.
+    if looks_like_utf16(bytes) {
+        return Err(vec![Diagnostic::new(file.clone(), None, Problem::Utf16)]);
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -123,6 +128,17 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
         snippet,
     };
     Ok((article, body))
+}
+
+/// Whether `bytes` look like UTF-16, as some Windows editors save: a
+/// UTF-16 byte-order mark, or text whose every other byte is NUL at the start.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let start = &bytes[..bytes.len().min(64) & !1];
+    let nul_at = |parity: usize| start.iter().skip(parity).step_by(2).all(|&b| b == 0);
+    start.len() >= 4 && (nul_at(0) || nul_at(1))
 }
 
 fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
