@@ -121,6 +121,8 @@ pub struct WatchArgs {
     /// container mounts).
     #[arg(long)]
     pub poll: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
 }
 
 /// Everything a build needs to know, checked: paths are absolute and safe to use.
@@ -133,6 +135,8 @@ pub struct Config {
     pub articles_dir: PathBuf,
     pub output_dir: PathBuf,
     pub site: SiteConfig,
+    /// The day taken as today: a `last_revised` after it is an error.
+    pub today: Date,
 }
 
 /// What to do, with validated settings.
@@ -147,29 +151,31 @@ pub enum Command {
 impl Cli {
     pub fn into_command(self) -> Result<Command> {
         match self.command {
-            CliCommand::Build(args) => Ok(Command::Build {
-                config: Config::from_args(&args.site)?,
-                quiet: args.quiet,
-                today: args.today.resolve(),
-            }),
+            CliCommand::Build(args) => {
+                let today = args.today.resolve();
+                Ok(Command::Build { config: Config::from_args(&args.site, today)?, quiet: args.quiet, today })
+            }
             CliCommand::Watch(args) => Ok(Command::Watch {
-                config: Config::from_args(&args.site)?,
+                config: Config::from_args(&args.site, args.today.resolve())?,
                 options: crate::watch::WatchOptions {
                     serve: (!args.no_serve).then_some(std::net::SocketAddr::new(args.bind, args.port)),
                     poll: args.poll,
                 },
             }),
-            CliCommand::Check(args) => Ok(Command::Check {
-                config: Config::from_args(&SiteArgs { root: args.root, output: None })?,
-                options: CheckOptions {
-                    strict: args.strict,
-                    format: match args.format {
-                        FormatArg::Text => ReportFormat::Text,
-                        FormatArg::Json => ReportFormat::Json,
+            CliCommand::Check(args) => {
+                let today = args.today.resolve();
+                Ok(Command::Check {
+                    config: Config::from_args(&SiteArgs { root: args.root, output: None }, today)?,
+                    options: CheckOptions {
+                        strict: args.strict,
+                        format: match args.format {
+                            FormatArg::Text => ReportFormat::Text,
+                            FormatArg::Json => ReportFormat::Json,
+                        },
+                        today,
                     },
-                    today: args.today.resolve(),
-                },
-            }),
+                })
+            }
             CliCommand::New(args) => {
                 let root = std::fs::canonicalize(&args.root)
                     .with_context(|| format!("the site folder {} does not exist", args.root.display()))?;
@@ -181,7 +187,7 @@ impl Cli {
 }
 
 impl Config {
-    pub fn from_args(args: &SiteArgs) -> Result<Config> {
+    pub fn from_args(args: &SiteArgs, today: Date) -> Result<Config> {
         let root = std::fs::canonicalize(&args.root)
             .with_context(|| format!("the site folder {} does not exist", args.root.display()))?;
         if !root.is_dir() {
@@ -199,6 +205,7 @@ impl Config {
             root_shown: args.root.clone(),
             output_dir: output,
             site,
+            today,
         })
     }
 }

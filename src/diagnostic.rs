@@ -29,6 +29,8 @@ pub enum Problem {
     EmptyField { field: &'static str },
     #[error("`last_revised: {value}` is not a real date in the form YYYY-MM-DD ({reason})")]
     BadDate { value: String, reason: String },
+    #[error("`last_revised: {date}` is in the future (today is {today}): give the date the article was last revised")]
+    FutureDate { date: String, today: String },
     #[error("the slug `{slug}` is also used by {other}: slugs (file names) must be unique across all folders")]
     DuplicateSlug { slug: String, other: PathBuf },
     #[error("the slug `{slug}` differs only in letter case from {other}; they would collide on case-insensitive disks")]
@@ -79,6 +81,7 @@ impl Problem {
             Problem::MissingField(_) => "missing_field",
             Problem::EmptyField { .. } => "empty_field",
             Problem::BadDate { .. } => "bad_date",
+            Problem::FutureDate { .. } => "future_date",
             Problem::DuplicateSlug { .. } => "duplicate_slug",
             Problem::SlugCaseCollision { .. } => "slug_case_collision",
             Problem::ReservedSlug(_) => "reserved_slug",

@@ -187,6 +187,7 @@ impl Builder {
         let found = article::discover(&config.articles_dir)?;
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let mut problems = loaded.diagnostics;
+        problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
         match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count) {
             Ok(linker) => self.linker = Some(linker),
@@ -232,6 +233,7 @@ impl Builder {
         let load_done = started.elapsed();
 
         let mut problems = loaded.diagnostics;
+        problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
         let linked = match self.linker.as_mut() {
             Some(linker) => linker.relink(articles, &loaded.failed_slugs, config.site.recent_count),

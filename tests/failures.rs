@@ -300,3 +300,14 @@ fn a_utf16_file_is_recognised_as_utf16() {
         );
     }
 }
+
+#[test]
+fn a_last_revised_date_in_the_future_is_an_error() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/bad.md", "---\ntitle: Bad\nlast_revised: 2026-11-26\n---\n");
+    let expected = "articles/bad.md:3: `last_revised: 2026-11-26` is in the future (today is 2026-11-25)";
+    site.run(&["build", "--today", "2026-11-25"]).assert_failed().assert_stderr_has(expected);
+    site.run(&["check", "--today", "2026-11-25"]).assert_failed().assert_stderr_has(expected);
+    // Today itself is fine.
+    site.run(&["build", "--today", "2026-11-26"]).assert_ok();
+}

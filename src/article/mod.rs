@@ -130,6 +130,24 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
     Ok((article, body))
 }
 
+/// Articles revised after `today`: an error, since a date in the future would top "Recently
+/// revised" and put off the article's review. `today` comes from the command line (read once,
+/// in `cli`), like every other use of the date.
+pub fn revised_after(articles: &[Loaded], today: jiff::civil::Date) -> Vec<Diagnostic> {
+    articles
+        .iter()
+        .map(|l| &l.article)
+        .filter(|a| a.meta.last_revised > today)
+        .map(|a| {
+            Diagnostic::new(
+                a.source.display_path(),
+                Some(a.meta.last_revised_line),
+                Problem::FutureDate { date: a.meta.last_revised.to_string(), today: today.to_string() },
+            )
+        })
+        .collect()
+}
+
 /// Whether `bytes` look like UTF-16, as some Windows editors save: a
 /// UTF-16 byte-order mark, or text whose every other byte is NUL at the start.
 fn looks_like_utf16(bytes: &[u8]) -> bool {
