@@ -530,3 +530,39 @@ fn changing_the_review_settings_or_the_address_rebuilds_as_a_fresh_build_would()
     assert!(!site.output().join("sitemap.xml").exists() && !site.output().join("atom.xml").exists());
     assert_eq!(site.page("tinnitus.html").count("link[rel=alternate]"), 0);
 }
+
+#[test]
+fn new_refuses_any_name_another_article_has_compared_as_a_build_compares() {
+    let site = TestSite::fixture("editorial");
+    // An alternative name of another article: a wiki link to it would become ambiguous.
+    site.run(&["new", "Ear thing", "--alt", "glue EAR", "--today", TODAY])
+        .assert_failed()
+        .assert_stderr_has("\"glue EAR\" is already an alternative name of articles/otitis-media.md");
+    // Names that differ only in accents and case are one name to a reader.
+    site.run(&["new", "Ringing in the ears", "--alt", "TÍNNITUS", "--today", TODAY])
+        .assert_failed()
+        .assert_stderr_has("\"TÍNNITUS\" is already the title of articles/tinnitus.md");
+    site.run(&["new", "Ear thing", "--alt", "MÍDDLE ear infection", "--today", TODAY])
+        .assert_failed()
+        .assert_stderr_has("\"MÍDDLE ear infection\" is already an alternative name of articles/otitis-media.md");
+    let written: Vec<String> = snapshot(&site.path("articles")).into_keys().collect();
+    assert_eq!(written, ["ear-wax.md", "otitis-media.md", "tinnitus.md", "vertigo.md"]);
+    // What new accepts, a build accepts.
+    site.run(&["new", "Ear thing", "--alt", "Ear trouble", "--today", TODAY]).assert_ok();
+    site.run(&["build", "--today", TODAY]).assert_ok();
+}
+
+#[test]
+fn new_run_inside_the_articles_folder_does_not_write_articles_articles() {
+    let site = TestSite::fixture("editorial");
+    let run: Run = encyc()
+        .args(["new", "Ear thing", "--today", TODAY])
+        .current_dir(site.path("articles"))
+        .output()
+        .expect("run encyc")
+        .into();
+    run.assert_failed().assert_stderr_has(
+        "is an articles folder, not a site folder: run encyc new from the folder that holds articles/, or pass --root",
+    );
+    assert!(!site.path("articles/articles").exists());
+}

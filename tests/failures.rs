@@ -311,3 +311,21 @@ fn a_last_revised_date_in_the_future_is_an_error() {
     // Today itself is fine.
     site.run(&["build", "--today", "2026-11-26"]).assert_ok();
 }
+
+#[test]
+fn titles_and_names_differing_only_in_accents_clash() {
+    for (file, content, expected) in [
+        (
+            "articles/copy.md",
+            "---\ntitle: Meniere Disease\nlast_revised: 2020-01-01\n---\n",
+            "articles/copy.md:2: the title `Meniere Disease` is also the title of articles/meniere-disease.md",
+        ),
+        (
+            "articles/alt.md",
+            "---\ntitle: Inner ear\nalternative_names: [MENIERE disease]\nlast_revised: 2020-01-01\n---\n",
+            "articles/alt.md:3: the alternative name `MENIERE disease` is also the title of articles/meniere-disease.md",
+        ),
+    ] {
+        assert_refused(file, content.as_bytes(), &[expected]);
+    }
+}

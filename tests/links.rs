@@ -77,3 +77,11 @@ fn every_link_on_every_page_leads_to_a_file_inside_the_output() {
         assert!(checked > 100, "only {checked} links checked");
     }
 }
+
+#[test]
+fn wiki_links_match_names_ignoring_accents() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/extra.md", "---\ntitle: Extra\nlast_revised: 2020-01-01\n---\n\nSee [[meniere DISEASE]].\n");
+    site.build().assert_ok();
+    assert_eq!(site.page("extra.html").links(".article-body a"), [pair("meniere DISEASE", "meniere-disease.html")]);
+}

@@ -57,15 +57,15 @@ pub struct Article {
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameKey {
-    /// Lower-cased, for case-insensitive lookup.
-    pub lower: String,
+    /// See [`crate::letters::name_key`]: names with equal keys are one name to a reader.
+    pub lookup: String,
     /// See [`crate::letters::sort_key`].
     pub sort: String,
 }
 
 impl NameKey {
     pub fn of(name: &str) -> NameKey {
-        NameKey { lower: name.to_lowercase(), sort: crate::letters::sort_key(name) }
+        NameKey { lookup: crate::letters::name_key(name), sort: crate::letters::sort_key(name) }
     }
 }
 

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::article::{self, ArticleCache};
 use crate::config::ARTICLES_DIR;
+use crate::letters::name_key;
 use crate::paths::Slug;
 use crate::progress::Progress;
 use crate::site::is_reserved_slug;
@@ -63,7 +64,8 @@ impl NewArticle {
         let mut names: Vec<String> = Vec::new();
         for name in alternative_names {
             let name = one_line(name, "an alternative name")?;
-            if name != title && !names.contains(&name) {
+            let key = name_key(&name);
+            if key != name_key(&title) && !names.iter().any(|n| name_key(n) == key) {
                 names.push(name);
             }
         }
@@ -112,8 +114,9 @@ fn one_line(name: &str, what: &str) -> Result<String> {
 
 /// Writes `article` into `<root>/articles/<slug>.md` and returns that path relative to the
 /// root. Refuses, before writing anything, a slug that is reserved or that an article already
-/// has (in any folder, ignoring letter case), and names another article already has as its
-/// title (a build would refuse the clash). Never overwrites a file.
+/// has (in any folder, ignoring letter case), names another article already has (ignoring case
+/// and accents, as a build compares them), and a root that is itself an articles folder.
+/// Never overwrites a file.
 pub fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
     let slug = article.slug()?;
     let relative = Path::new(ARTICLES_DIR).join(format!("{slug}.md"));
@@ -124,6 +127,15 @@ pub fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
         );
     }
     let articles_dir = root.join(ARTICLES_DIR);
+    // Like `build` and `check`, `new` takes the current folder as the site folder. Run from
+    // inside `articles/` it would start a second site there (`articles/articles/…`).
+    if !articles_dir.exists() && looks_like_articles_folder(root) {
+        bail!(
+            "{} is an articles folder, not a site folder: run encyc new from the folder that holds \
+articles/, or pass --root",
+            root.display()
+        );
+    }
     if articles_dir.exists() {
         check_clashes(&articles_dir, article, &slug, &relative)?;
     } else {
@@ -144,6 +156,16 @@ pub fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
     Ok(relative)
 }
 
+/// Whether `dir` (which has no `articles/`) is itself an articles folder: named so, or
+/// holding Markdown files.
+fn looks_like_articles_folder(dir: &Path) -> bool {
+    let named = dir.file_name().is_some_and(|n| n == ARTICLES_DIR);
+    let has_markdown = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().any(|e| article::is_markdown(&e.file_name())))
+        .unwrap_or(false);
+    named || has_markdown
+}
+
 /// Refuses a slug or names that the articles already in `articles_dir` have.
 fn check_clashes(articles_dir: &Path, article: &NewArticle, slug: &Slug, relative: &Path) -> Result<()> {
     let found = article::discover(articles_dir)?;
@@ -162,20 +184,22 @@ in any folder)",
     }
     // Articles that do not parse cannot clash yet; the build reports them on its own.
     let loaded = article::load(articles_dir, found, &mut ArticleCache::default(), &Progress::none())?;
-    let title = article.title.to_lowercase();
+    // Names are compared as a build compares them (`name_key`: ignoring case and accents).
+    // A build allows one alternative name in two articles until a wiki link uses it; a new
+    // article is refused it anyway, since the next `[[name]]` would be ambiguous.
+    let mine: Vec<(&str, String)> =
+        std::iter::once(&article.title).chain(&article.alternative_names).map(|n| (n.as_str(), name_key(n))).collect();
     for other in &loaded.articles {
         let other = &other.article;
-        let clash = other.names().find_map(|(name, key, is_alternative)| {
-            let with_title = key.lower == title;
-            let with_alternative =
-                !is_alternative && article.alternative_names.iter().any(|a| a.to_lowercase() == key.lower);
-            (with_title || with_alternative).then(|| {
+        for (_, key, is_alternative) in other.names() {
+            if let Some((name, _)) = mine.iter().find(|(_, k)| *k == key.lookup) {
                 let what = if is_alternative { "an alternative name" } else { "the title" };
-                format!("\"{name}\" is already {what} of {}", other.source.display_path().display())
-            })
-        });
-        if let Some(clash) = clash {
-            bail!("cannot create {}: {clash}", relative.display());
+                bail!(
+                    "cannot create {}: \"{name}\" is already {what} of {}",
+                    relative.display(),
+                    other.source.display_path().display()
+                );
+            }
         }
     }
     Ok(())
