@@ -157,8 +157,23 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
     let mut open_heading: Option<(usize, HeadingLevel, usize, String)> = None;
     let mut wiki_count = 0;
     let mut last_level = 1u8;
+    // Inside `[[Name#section]]`: the text to show instead of what was written (the name), and
+    // whether it has been shown yet.
+    let mut wiki_text: Option<(String, bool)> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match (wiki_text.as_mut(), event) {
+            (Some((_, true)), Event::Text(_)) => continue,
+            (Some((name, shown)), Event::Text(_)) => {
+                *shown = true;
+                Event::Text(std::mem::take(name).into())
+            }
+            (Some(_), event @ Event::End(TagEnd::Link)) => {
+                wiki_text = None;
+                event
+            }
+            (_, event) => event,
+        };
         // Words of different blocks or lines must not run together; inline ends (a link, an
         // emphasis) must not split a word from its punctuation.
         if matches!(event, Event::SoftBreak | Event::HardBreak) || matches!(&event, Event::End(end) if is_block(end)) {
@@ -194,6 +209,9 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
                         });
                     }
                     last_level = n;
+                    if let Some(message) = heading_id_problem(&events[start], &text, &headings) {
+                        outline_problems.push(OutlineProblem { line, message });
+                    }
                     let id = set_heading_id(&mut events[start], &text, &mut used_ids);
                     headings.push(Heading { level: n, id, text: text.trim().to_string(), line });
                 }
@@ -227,8 +245,13 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let line = lines.line_of(range.start);
                 let (target, href) = classify(link_type, &dest_url, wiki_count);
-                if matches!(target, LinkTarget::Wiki { .. }) {
+                if let LinkTarget::Wiki { name, anchor, .. } = &target {
                     wiki_count += 1;
+                    // `[[Low back pain#treatment]]` shows "Low back pain"; `[[Name#section|text]]`
+                    // shows whatever else the writer wants.
+                    if anchor.is_some() && link_type == (LinkType::WikiLink { has_pothole: false }) {
+                        wiki_text = Some((name.clone(), false));
+                    }
                 }
                 links.push(BodyLink { line, written: dest_url.to_string(), target });
                 Event::Start(Tag::Link { link_type, dest_url: href, title, id })
@@ -247,6 +270,17 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
                 Event::Start(Tag::Image { link_type, dest_url: href, title, id })
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
+            Event::Start(Tag::BlockQuote(None)) => {
+                if let Some(written) = unknown_callout(&body[range.start..]) {
+                    outline_problems.push(OutlineProblem {
+                        line: lines.line_of(range.start),
+                        message: format!(
+                            "unknown callout `{written}`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]"
+                        ),
+                    });
+                }
+                Event::Start(Tag::BlockQuote(None))
+            }
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
             other => other,
         };
@@ -261,6 +295,37 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
         BodyHtml { html, wiki_slots, has_raw_html },
         PlainText { all: plain, intro },
     )
+}
+
+/// What is wrong with the id the heading at `start` asks for, if anything: an explicit
+/// `{#id}` that an earlier section or the page itself already has, or a section the page
+/// writes itself. (Ids made from text are made unique instead: two sections may share a
+/// name.)
+fn heading_id_problem(start: &Event<'_>, text: &str, earlier: &[Heading]) -> Option<String> {
+    let Event::Start(Tag::Heading { id, .. }) = start else { return None };
+    if heading_id(text) == "see-also" {
+        return Some(
+            "a section called `See also`: encyc writes that section itself from `see_also:` in the front matter; \
+list the articles' slugs there"
+                .to_string(),
+        );
+    }
+    let written = id.as_deref().filter(|w| !w.is_empty())?;
+    if let Some(first) = earlier.iter().find(|h| h.id == written) {
+        return Some(format!("the id `{written}` is already used by the section on line {}", first.line));
+    }
+    if RESERVED_IDS.contains(&written) || written.starts_with(RESERVED_ID_PREFIX) {
+        return Some(format!("the id `{written}` is used by the page itself; choose another"));
+    }
+    None
+}
+
+/// The marker of a callout kind that pulldown-cmark does not know (`[!DANGER]`), if the block
+/// quote starting `quote` opens with one: it would be published as literal text.
+fn unknown_callout(quote: &str) -> Option<&str> {
+    let first = quote.lines().next()?.trim_start().strip_prefix('>')?.trim();
+    let kind = first.strip_prefix("[!")?.strip_suffix(']')?;
+    (!kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphabetic())).then_some(first)
 }
 
 /// Gives the heading at `start` its id: the one written with `{#id}`, or one made from its

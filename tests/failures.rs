@@ -329,3 +329,32 @@ fn titles_and_names_differing_only_in_accents_clash() {
         assert_refused(file, content.as_bytes(), &[expected]);
     }
 }
+
+#[test]
+fn a_repeated_explicit_heading_id_is_an_error() {
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\n## Treatment {{#care}}\n\n## Home care {{#care}}\n").as_bytes(),
+        &["articles/bad.md:8: the id `care` is already used by the section on line 6"],
+    );
+}
+
+#[test]
+fn an_own_see_also_section_is_an_error() {
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\n## Symptoms\n\n## See also\n\n- [x](sciatica.md)\n").as_bytes(),
+        &["articles/bad.md:8: a section called `See also`: encyc writes that section itself from `see_also:`"],
+    );
+}
+
+#[test]
+fn an_unknown_callout_is_an_error() {
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\nText.\n\n> [!DANGER]\n> Call 911.\n").as_bytes(),
+        &[
+            "articles/bad.md:8: unknown callout `[!DANGER]`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]",
+        ],
+    );
+}

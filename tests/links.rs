@@ -25,7 +25,7 @@ fn all_link_forms_resolve() {
     // A wiki link to a title with an anchor, and an article in a subfolder linking back.
     assert_eq!(
         site.page("herniated-disk.html").links(".article-body a"),
-        [pair("Ménière disease#causes", "meniere-disease.html#causes")]
+        [pair("Ménière disease", "meniere-disease.html#causes")]
     );
     assert_eq!(site.page("sciatica.html").links(".article-body a"), [pair("Back pain", "back-pain.html")]);
 }
@@ -84,4 +84,18 @@ fn wiki_links_match_names_ignoring_accents() {
     site.write("articles/extra.md", "---\ntitle: Extra\nlast_revised: 2020-01-01\n---\n\nSee [[meniere DISEASE]].\n");
     site.build().assert_ok();
     assert_eq!(site.page("extra.html").links(".article-body a"), [pair("meniere DISEASE", "meniere-disease.html")]);
+}
+
+#[test]
+fn a_wiki_link_to_a_section_shows_the_name_not_the_anchor() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "articles/extra.md",
+        "---\ntitle: Extra\nlast_revised: 2020-01-01\n---\n\nSee [[Sciatica#treatment]] and [[Sciatica#treatment|how to treat it]].\n",
+    );
+    site.build().assert_ok();
+    assert_eq!(
+        site.page("extra.html").links(".article-body a"),
+        [pair("Sciatica", "sciatica.html#treatment"), pair("how to treat it", "sciatica.html#treatment")]
+    );
 }
