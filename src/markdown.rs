@@ -160,6 +160,7 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
     // Inside `[[Name#section]]`: the text to show instead of what was written (the name), and
     // whether it has been shown yet.
     let mut wiki_text: Option<(String, bool)> = None;
+    let mut html_links = HtmlLinks::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let event = match (wiki_text.as_mut(), event) {
@@ -238,9 +239,18 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
                 event
             }
 
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 has_raw_html = true;
-                event
+                let first_line = lines.line_of(range.start);
+                let rewritten = html_links.rewrite(html, |offset, written, target| {
+                    let line = first_line + html[..offset].matches('\n').count();
+                    links.push(BodyLink { line, written: written.to_string(), target });
+                });
+                match (rewritten, event) {
+                    (None, event) => event,
+                    (Some(html), Event::InlineHtml(_)) => Event::InlineHtml(html.into()),
+                    (Some(html), _) => Event::Html(html.into()),
+                }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let line = lines.line_of(range.start);
@@ -295,6 +305,135 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
         BodyHtml { html, wiki_slots, has_raw_html },
         PlainText { all: plain, intro },
     )
+}
+
+/// Finds the links (`href`, `src`) in an article's raw HTML, which may come in pieces (an HTML
+/// block arrives line by line, so a tag or comment can span events), and rewrites those to
+/// articles as Markdown links are (`sciatica.md#treatment` → `sciatica.html#treatment`).
+///
+/// Not a full HTML parser: it only needs to find attribute values inside tags and skip
+/// comments, and it must keep every byte it does not rewrite, which html5ever's tokenizer
+/// (under ammonia) does not offer. ammonia still sanitises the result; a value this scanner
+/// misreads only leads to a link check error, never to an unsafe link.
+#[derive(Debug, Default)]
+struct HtmlLinks {
+    state: HtmlState,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum HtmlState {
+    #[default]
+    Text,
+    /// Inside a start tag, among its attributes.
+    Tag,
+    /// Inside `<!-- … -->`: commented-out links are not links.
+    Comment,
+}
+
+impl HtmlLinks {
+    /// Calls `found(offset, value, target)` for each link in `html` and returns the rewritten
+    /// HTML, or `None` when nothing needed rewriting.
+    fn rewrite(&mut self, html: &str, mut found: impl FnMut(usize, &str, LinkTarget)) -> Option<String> {
+        let bytes = html.as_bytes();
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match self.state {
+                HtmlState::Comment => match html[i..].find("-->") {
+                    Some(end) => {
+                        i += end + 3;
+                        self.state = HtmlState::Text;
+                    }
+                    None => i = bytes.len(),
+                },
+                HtmlState::Text => match html[i..].find('<') {
+                    Some(at) => {
+                        i += at + 1;
+                        if html[i..].starts_with("!--") {
+                            i += 3;
+                            self.state = HtmlState::Comment;
+                        } else if bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                            while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-') {
+                                i += 1;
+                            }
+                            self.state = HtmlState::Tag;
+                        }
+                    }
+                    None => i = bytes.len(),
+                },
+                HtmlState::Tag => {
+                    let b = bytes[i];
+                    if b == b'>' {
+                        self.state = HtmlState::Text;
+                        i += 1;
+                        continue;
+                    }
+                    if b.is_ascii_whitespace() || b == b'/' {
+                        i += 1;
+                        continue;
+                    }
+                    let name_start = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"/>=".contains(&bytes[i]) {
+                        i += 1;
+                    }
+                    let name = &html[name_start..i];
+                    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                        i += 1;
+                    }
+                    if bytes.get(i) != Some(&b'=') {
+                        continue;
+                    }
+                    i += 1;
+                    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                        i += 1;
+                    }
+                    // The value: quoted, or up to the next space or `>`.
+                    let (value_start, value_end, next) = match bytes.get(i) {
+                        Some(&q @ (b'"' | b'\'')) => match html[i + 1..].find(q as char) {
+                            Some(len) => (i + 1, i + 1 + len, i + len + 2),
+                            None => (i + 1, bytes.len(), bytes.len()),
+                        },
+                        _ => {
+                            let len = html[i..].find(|c: char| c.is_ascii_whitespace() || c == '>');
+                            let end = len.map_or(bytes.len(), |l| i + l);
+                            (i, end, end)
+                        }
+                    };
+                    let is_href = name.eq_ignore_ascii_case("href");
+                    if is_href || name.eq_ignore_ascii_case("src") {
+                        let value = &html[value_start..value_end];
+                        let (target, href) = classify(LinkType::Inline, &CowStr::from(value), usize::MAX);
+                        let target = match target {
+                            LinkTarget::Article { .. } | LinkTarget::SamePage { .. } if !is_href => {
+                                LinkTarget::Unpublished
+                            }
+                            other => other,
+                        };
+                        let replace = matches!(
+                            target,
+                            LinkTarget::Article { .. } | LinkTarget::Unsafe | LinkTarget::ProtocolRelative
+                        );
+                        if replace {
+                            let out = out.get_or_insert_with(|| String::with_capacity(html.len() + 16));
+                            out.push_str(&html[copied..i]);
+                            out.push('"');
+                            pulldown_cmark_escape::escape_href(&mut *out, &href)
+                                .expect("writing to a String cannot fail");
+                            out.push('"');
+                            copied = next;
+                        }
+                        found(value_start, value, target);
+                    }
+                    i = next;
+                }
+            }
+        }
+        out.map(|mut out| {
+            out.push_str(&html[copied..]);
+            out
+        })
+    }
 }
 
 /// What is wrong with the id the heading at `start` asks for, if anything: an explicit
@@ -566,6 +705,30 @@ mod tests {
         assert!(html.contains("<b>bold</b>"), "{html}");
         assert!(html.contains("<h2 id=\"symptoms\">"), "{html}");
         assert!(html.contains("class=\"callout callout-warning\" role=\"note\""), "{html}");
+    }
+
+    #[test]
+    fn links_in_raw_html_are_found_and_rewritten_wherever_they_are() {
+        let body = "<div>\n<a\n  HREF='low-back-pain.md#treatment' class=x>a</a>\n<!-- <a href=\"old.md\"> -->\n\
+<img src=photo.png alt=\"a > b\"></div>\n\nText <a title=\"href=x.md\" href=\"#top\">up</a>.\n";
+        let (o, b, _) = parse_body(body, 1);
+        let got: Vec<(usize, &str, &LinkTarget)> =
+            o.links.iter().map(|l| (l.line, l.written.as_str(), &l.target)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    3,
+                    "low-back-pain.md#treatment",
+                    &LinkTarget::Article { slug: Slug::new("low-back-pain"), anchor: Some("treatment".into()) }
+                ),
+                (5, "photo.png", &LinkTarget::Unpublished),
+                (7, "#top", &LinkTarget::SamePage { anchor: "top".into() }),
+            ]
+        );
+        let html = b.finish(&[]);
+        assert!(html.contains("href=\"low-back-pain.html#treatment\""), "{html}");
+        assert!(!html.contains("old.md") && html.contains("title=\"href=x.md\""), "{html}");
     }
 
     #[test]

@@ -358,3 +358,21 @@ fn an_unknown_callout_is_an_error() {
         ],
     );
 }
+
+#[test]
+fn links_in_raw_html_are_checked_like_markdown_links() {
+    let body = "\n<a href=\"nope.md\">gone</a>\n\nText <a href=\"sciatica.md#nowhere\">x</a>.\n\n\
+<p>Run <a href=\"javascript:alert(1)\">this</a></p>\n\n<img src=\"xray.png\" alt=\"x-ray\">\n\n\
+<a href=\"//evil.example/z\">away</a>\n";
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}{body}").as_bytes(),
+        &[
+            "articles/bad.md:6: link to `nope.md`: there is no article with the slug `nope`",
+            "articles/bad.md:8: link to `sciatica.md#nowhere`: articles/spine/sciatica.md has no section with the id `nowhere`",
+            "articles/bad.md:10: link to `javascript:alert(1)`: only http, https, mailto and tel links are allowed",
+            "articles/bad.md:12: link to `xray.png`: encyc only links to other articles",
+            "articles/bad.md:14: link to `//evil.example/z`: a link that starts with `//` leaves the site",
+        ],
+    );
+}

@@ -99,3 +99,24 @@ fn a_wiki_link_to_a_section_shows_the_name_not_the_anchor() {
         [pair("Sciatica", "sciatica.html#treatment"), pair("how to treat it", "sciatica.html#treatment")]
     );
 }
+
+#[test]
+fn links_in_raw_html_lead_to_the_article_page() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "articles/extra.md",
+        "---\ntitle: Extra\nlast_revised: 2020-01-01\n---\n\n<p>See <a href=\"sciatica.md\">sciatica</a>, \
+<a href='sciatica.md#treatment' title=\"t\">its treatment</a>,\n<a href=https://example.org/>the web</a> and \
+<a href=\"#more\">more</a>.</p>\n\n## More\n\nText.\n",
+    );
+    site.build().assert_ok();
+    assert_eq!(
+        site.page("extra.html").links(".article-body a"),
+        [
+            pair("sciatica", "sciatica.html"),
+            pair("its treatment", "sciatica.html#treatment"),
+            pair("the web", "https://example.org/"),
+            pair("more", "#more"),
+        ]
+    );
+}
