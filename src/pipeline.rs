@@ -214,7 +214,7 @@ impl Builder {
             self.articles.set_trust_events(!self.one_off);
         }
         let found = match &self.files {
-            Some(files) => article::Found { files: files.clone(), diagnostics: Vec::new() },
+            Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
             None => article::discover(&config.articles_dir)?,
         };
         if !self.one_off && found.diagnostics.is_empty() {

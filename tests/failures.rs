@@ -269,6 +269,8 @@ fn markdown_files_with_another_extension_are_named_not_skipped() {
     site.write("articles/spine/notes.markdown", format!("{OK_HEAD}\nText.\n"));
     // Files that are not Markdown stay none of encyc's business.
     site.write("articles/photo.png", b"\x89PNG");
+    // Links to the misnamed article are not reported twice.
+    site.write("articles/linker.md", format!("{OK_HEAD}\nSee [upper](upper.md).\n"));
     site.write("articles/notes.txt", "to do");
     let run = site.build();
     run.assert_failed();
@@ -279,6 +281,7 @@ fn markdown_files_with_another_extension_are_named_not_skipped() {
         "error: articles/upper.MD: encyc reads articles only from `.md` files: rename it to upper.md",
     );
     assert!(!run.stderr.contains("photo.png") && !run.stderr.contains("notes.txt"), "{}", run.stderr);
+    assert!(!run.stderr.contains("linker.md"), "{}", run.stderr);
     assert!(snapshot(&site.output()) == before, "the output changed");
 }
 

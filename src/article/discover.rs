@@ -12,13 +12,16 @@ use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::paths::SourcePath;
+use crate::paths::{Slug, SourcePath};
 
 /// The article files found, sorted, and the problems met while looking.
 #[derive(Debug, Default)]
 pub struct Found {
     pub files: Vec<SourcePath>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Slugs of Markdown files under another extension (reported in `diagnostics`): links to
+    /// them are not reported as well.
+    pub misnamed: Vec<Slug>,
 }
 
 /// Lists the article files under `dir`. A missing folder is an error; an unreadable entry or
@@ -46,8 +49,9 @@ pub fn discover(dir: &Path) -> Result<Found> {
                     if is_article(entry.file_name()) {
                         found.files.push(source);
                     } else {
-                        let rename_to =
-                            format!("{}.md", Path::new(source.as_str()).file_stem().unwrap_or_default().display());
+                        let stem = Path::new(source.as_str()).file_stem().unwrap_or_default().to_string_lossy();
+                        found.misnamed.push(Slug::new(stem.to_string()));
+                        let rename_to = format!("{stem}.md");
                         found.diagnostics.push(Diagnostic::new(
                             source.display_path(),
                             None,

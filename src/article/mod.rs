@@ -330,7 +330,8 @@ pub fn load(
         })
         .collect();
 
-    let mut report = LoadReport { diagnostics: found.diagnostics, ..LoadReport::default() };
+    let mut report =
+        LoadReport { diagnostics: found.diagnostics, failed_slugs: found.misnamed, ..LoadReport::default() };
     let mut entries = HashMap::with_capacity(results.len());
     for (source, result) in results {
         match result {
