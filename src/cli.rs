@@ -123,25 +123,27 @@ pub struct WatchArgs {
     /// container mounts).
     #[arg(long)]
     pub poll: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
 }
 
 impl Cli {
     pub(crate) fn into_command(self) -> Result<Command> {
         match self.command {
             CliCommand::Build(args) => Ok(Command::Build {
-                config: Config::new(&args.site.root, args.site.output.as_deref())?,
+                config: Config::new(&args.site.root, args.site.output.as_deref(), args.today.resolve())?,
                 quiet: args.quiet,
                 today: args.today.resolve(),
             }),
             CliCommand::Watch(args) => Ok(Command::Watch {
-                config: Config::new(&args.site.root, args.site.output.as_deref())?,
+                config: Config::new(&args.site.root, args.site.output.as_deref(), args.today.resolve())?,
                 options: WatchOptions {
                     serve: (!args.no_serve).then_some(std::net::SocketAddr::new(args.bind, args.port)),
                     poll: args.poll,
                 },
             }),
             CliCommand::Check(args) => Ok(Command::Check {
-                config: Config::new(&args.root, None)?,
+                config: Config::new(&args.root, None, args.today.resolve())?,
                 options: CheckOptions {
                     strict: args.strict,
                     format: match args.format {

@@ -221,13 +221,16 @@ pub struct Config {
     pub articles_dir: PathBuf,
     pub output_dir: PathBuf,
     pub site: SiteConfig,
+    /// The day taken as today, read once from the clock (or `--today`): a `last_revised` after
+    /// it is an error, and reviews are counted to it.
+    pub today: jiff::civil::Date,
 }
 
 impl Config {
     /// The settings of the site in `root`, written to `output` (default: `<root>/output`):
     /// paths made absolute, an output folder that could destroy sources refused, and
     /// `encyc.yaml` read.
-    pub fn new(root_shown: &Path, output: Option<&Path>) -> Result<Config> {
+    pub fn new(root_shown: &Path, output: Option<&Path>, today: jiff::civil::Date) -> Result<Config> {
         let root = std::fs::canonicalize(root_shown)
             .with_context(|| format!("the site folder {} does not exist", root_shown.display()))?;
         if !root.is_dir() {
@@ -245,6 +248,7 @@ impl Config {
             root_shown: root_shown.to_path_buf(),
             output_dir: output,
             site,
+            today,
         })
     }
 }

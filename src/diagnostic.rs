@@ -15,6 +15,10 @@ pub enum Problem {
     Unreadable(String),
     #[error("the file is not valid UTF-8 text (first bad byte at offset {offset})")]
     NotUtf8 { offset: usize },
+    #[error("the file looks like UTF-16 text; save it as UTF-8")]
+    Utf16,
+    #[error("encyc reads articles only from `.md` files: rename it to {rename_to}")]
+    NotDotMd { rename_to: String },
     #[error("the file does not start with front matter: its first line must be `---`")]
     MissingFrontMatter,
     #[error("the front matter opened on line 1 is never closed: add a line `---` after it")]
@@ -27,6 +31,8 @@ pub enum Problem {
     EmptyField { field: &'static str },
     #[error("`last_revised: {value}` is not a real date in the form YYYY-MM-DD ({reason})")]
     BadDate { value: String, reason: String },
+    #[error("`last_revised: {date}` is in the future (today is {today}): give the date the article was last revised")]
+    FutureDate { date: String, today: String },
     #[error("the slug `{slug}` is also used by {other}: slugs (file names) must be unique across all folders")]
     DuplicateSlug { slug: String, other: PathBuf },
     #[error("the slug `{slug}` differs only in letter case from {other}; they would collide on case-insensitive disks")]
@@ -51,6 +57,10 @@ pub enum Problem {
     SelfSeeAlso(String),
     #[error("link to `{0}`: only http, https, mailto and tel links are allowed")]
     UnsafeLink(String),
+    #[error(
+        "link to `{written}`: a link that starts with `//` leaves the site; write the whole address: https://{host_and_path}"
+    )]
+    ProtocolRelativeLink { written: String, host_and_path: String },
     #[error("{0}")]
     Outline(String),
     #[error(
@@ -65,12 +75,15 @@ impl Problem {
         match self {
             Problem::Unreadable(_) => "unreadable",
             Problem::NotUtf8 { .. } => "not_utf8",
+            Problem::Utf16 => "not_utf8",
+            Problem::NotDotMd { .. } => "not_dot_md",
             Problem::MissingFrontMatter => "missing_front_matter",
             Problem::UnterminatedFrontMatter => "unterminated_front_matter",
             Problem::BadFrontMatter(_) => "bad_front_matter",
             Problem::MissingField(_) => "missing_field",
             Problem::EmptyField { .. } => "empty_field",
             Problem::BadDate { .. } => "bad_date",
+            Problem::FutureDate { .. } => "future_date",
             Problem::DuplicateSlug { .. } => "duplicate_slug",
             Problem::SlugCaseCollision { .. } => "slug_case_collision",
             Problem::ReservedSlug(_) => "reserved_slug",
@@ -82,6 +95,7 @@ impl Problem {
             Problem::BrokenSeeAlso(_) => "broken_see_also",
             Problem::SelfSeeAlso(_) => "self_see_also",
             Problem::UnsafeLink(_) => "unsafe_link",
+            Problem::ProtocolRelativeLink { .. } => "protocol_relative_link",
             Problem::Outline(_) => "outline",
             Problem::UnpublishedFile(_) => "unpublished_file",
         }

@@ -74,6 +74,33 @@ pub fn sort_key(name: &str) -> String {
     folded(name)
 }
 
+/// The key two names are compared by, as readers see them: ignoring letter case and accents
+/// ("Ménière disease" and "meniere Disease" are one name), and runs of spaces. Only Latin
+/// letters lose their accents; other scripts, punctuation and symbols are kept, so that
+/// "C++" and "C", or two names in Greek, stay apart. Titles must differ by this key, and wiki
+/// links find names by it.
+pub fn name_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.chars().flat_map(char::to_uppercase).flat_map(char::to_lowercase) {
+        if ch.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else if matches!(ch as u32, 0x0300..=0x036F) {
+            // A combining accent (a name typed in decomposed form).
+        } else if ch.is_alphabetic() && matches!(ch as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF) {
+            // Latin with a diacritic: é → e, ß → ss, æ → ae.
+            out.extend(deunicode::deunicode_char(ch).unwrap_or("").chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push(ch);
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
 /// `name` transliterated to ASCII, lower-cased, starting at its first letter or digit.
 /// Symbols that transliterate to words (emoji become `:grinning:`-like names) are treated
 /// as punctuation, so an emoji-only title does not file under a letter of its description.
@@ -150,6 +177,21 @@ mod tests {
             names,
             vec!["apple", "Back pain", "\"Broken heart\" syndrome", "Meniere", "Ménière disease", "zeta"]
         );
+    }
+
+    #[test]
+    fn names_are_one_name_when_they_differ_only_in_case_accents_or_spacing() {
+        for (a, b) in [
+            ("Ménière disease", "meniere DISEASE"),
+            ("Me\u{301}nie\u{300}re disease", "Ménière disease"),
+            ("Sjögren  syndrome ", "sjogren syndrome"),
+            ("Straße", "STRASSE"),
+        ] {
+            assert_eq!(name_key(a), name_key(b), "{a} / {b}");
+        }
+        for (a, b) in [("C++", "C"), ("Back-pain", "Back pain"), ("αβ", "ab"), ("😀", "😃")] {
+            assert_ne!(name_key(a), name_key(b), "{a} / {b}");
+        }
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub enum LinkTarget {
     Unsafe,
     /// A relative link to something that is not an article (`image.png`, `/about.html`).
     Unpublished,
+    /// `//host/path`: another site, without saying how to reach it. Almost always a slip
+    /// for `https://host/path`, so it is an error rather than a guess.
+    ProtocolRelative,
 }
 
 /// One link of the body: what was written, where, and what it means.
@@ -154,8 +157,24 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
     let mut open_heading: Option<(usize, HeadingLevel, usize, String)> = None;
     let mut wiki_count = 0;
     let mut last_level = 1u8;
+    // Inside `[[Name#section]]`: the text to show instead of what was written (the name), and
+    // whether it has been shown yet.
+    let mut wiki_text: Option<(String, bool)> = None;
+    let mut html_links = HtmlLinks::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match (wiki_text.as_mut(), event) {
+            (Some((_, true)), Event::Text(_)) => continue,
+            (Some((name, shown)), Event::Text(_)) => {
+                *shown = true;
+                Event::Text(std::mem::take(name).into())
+            }
+            (Some(_), event @ Event::End(TagEnd::Link)) => {
+                wiki_text = None;
+                event
+            }
+            (_, event) => event,
+        };
         // Words of different blocks or lines must not run together; inline ends (a link, an
         // emphasis) must not split a word from its punctuation.
         if matches!(event, Event::SoftBreak | Event::HardBreak) || matches!(&event, Event::End(end) if is_block(end)) {
@@ -191,6 +210,9 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
                         });
                     }
                     last_level = n;
+                    if let Some(message) = heading_id_problem(&events[start], &text, &headings) {
+                        outline_problems.push(OutlineProblem { line, message });
+                    }
                     let id = set_heading_id(&mut events[start], &text, &mut used_ids);
                     headings.push(Heading { level: n, id, text: text.trim().to_string(), line });
                 }
@@ -217,15 +239,29 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
                 event
             }
 
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 has_raw_html = true;
-                event
+                let first_line = lines.line_of(range.start);
+                let rewritten = html_links.rewrite(html, |offset, written, target| {
+                    let line = first_line + html[..offset].matches('\n').count();
+                    links.push(BodyLink { line, written: written.to_string(), target });
+                });
+                match (rewritten, event) {
+                    (None, event) => event,
+                    (Some(html), Event::InlineHtml(_)) => Event::InlineHtml(html.into()),
+                    (Some(html), _) => Event::Html(html.into()),
+                }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let line = lines.line_of(range.start);
                 let (target, href) = classify(link_type, &dest_url, wiki_count);
-                if matches!(target, LinkTarget::Wiki { .. }) {
+                if let LinkTarget::Wiki { name, anchor, .. } = &target {
                     wiki_count += 1;
+                    // `[[Low back pain#treatment]]` shows "Low back pain"; `[[Name#section|text]]`
+                    // shows whatever else the writer wants.
+                    if anchor.is_some() && link_type == (LinkType::WikiLink { has_pothole: false }) {
+                        wiki_text = Some((name.clone(), false));
+                    }
                 }
                 links.push(BodyLink { line, written: dest_url.to_string(), target });
                 Event::Start(Tag::Link { link_type, dest_url: href, title, id })
@@ -244,6 +280,17 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
                 Event::Start(Tag::Image { link_type, dest_url: href, title, id })
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
+            Event::Start(Tag::BlockQuote(None)) => {
+                if let Some(written) = unknown_callout(&body[range.start..]) {
+                    outline_problems.push(OutlineProblem {
+                        line: lines.line_of(range.start),
+                        message: format!(
+                            "unknown callout `{written}`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]"
+                        ),
+                    });
+                }
+                Event::Start(Tag::BlockQuote(None))
+            }
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
             other => other,
         };
@@ -258,6 +305,166 @@ pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainTex
         BodyHtml { html, wiki_slots, has_raw_html },
         PlainText { all: plain, intro },
     )
+}
+
+/// Finds the links (`href`, `src`) in an article's raw HTML, which may come in pieces (an HTML
+/// block arrives line by line, so a tag or comment can span events), and rewrites those to
+/// articles as Markdown links are (`sciatica.md#treatment` → `sciatica.html#treatment`).
+///
+/// Not a full HTML parser: it only needs to find attribute values inside tags and skip
+/// comments, and it must keep every byte it does not rewrite, which html5ever's tokenizer
+/// (under ammonia) does not offer. ammonia still sanitises the result; a value this scanner
+/// misreads only leads to a link check error, never to an unsafe link.
+#[derive(Debug, Default)]
+struct HtmlLinks {
+    state: HtmlState,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum HtmlState {
+    #[default]
+    Text,
+    /// Inside a start tag, among its attributes.
+    Tag,
+    /// Inside `<!-- … -->`: commented-out links are not links.
+    Comment,
+}
+
+impl HtmlLinks {
+    /// Calls `found(offset, value, target)` for each link in `html` and returns the rewritten
+    /// HTML, or `None` when nothing needed rewriting.
+    fn rewrite(&mut self, html: &str, mut found: impl FnMut(usize, &str, LinkTarget)) -> Option<String> {
+        let bytes = html.as_bytes();
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match self.state {
+                HtmlState::Comment => match html[i..].find("-->") {
+                    Some(end) => {
+                        i += end + 3;
+                        self.state = HtmlState::Text;
+                    }
+                    None => i = bytes.len(),
+                },
+                HtmlState::Text => match html[i..].find('<') {
+                    Some(at) => {
+                        i += at + 1;
+                        if html[i..].starts_with("!--") {
+                            i += 3;
+                            self.state = HtmlState::Comment;
+                        } else if bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                            while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-') {
+                                i += 1;
+                            }
+                            self.state = HtmlState::Tag;
+                        }
+                    }
+                    None => i = bytes.len(),
+                },
+                HtmlState::Tag => {
+                    let b = bytes[i];
+                    if b == b'>' {
+                        self.state = HtmlState::Text;
+                        i += 1;
+                        continue;
+                    }
+                    if b.is_ascii_whitespace() || b == b'/' {
+                        i += 1;
+                        continue;
+                    }
+                    let name_start = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"/>=".contains(&bytes[i]) {
+                        i += 1;
+                    }
+                    let name = &html[name_start..i];
+                    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                        i += 1;
+                    }
+                    if bytes.get(i) != Some(&b'=') {
+                        continue;
+                    }
+                    i += 1;
+                    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                        i += 1;
+                    }
+                    // The value: quoted, or up to the next space or `>`.
+                    let (value_start, value_end, next) = match bytes.get(i) {
+                        Some(&q @ (b'"' | b'\'')) => match html[i + 1..].find(q as char) {
+                            Some(len) => (i + 1, i + 1 + len, i + len + 2),
+                            None => (i + 1, bytes.len(), bytes.len()),
+                        },
+                        _ => {
+                            let len = html[i..].find(|c: char| c.is_ascii_whitespace() || c == '>');
+                            let end = len.map_or(bytes.len(), |l| i + l);
+                            (i, end, end)
+                        }
+                    };
+                    let is_href = name.eq_ignore_ascii_case("href");
+                    if is_href || name.eq_ignore_ascii_case("src") {
+                        let value = &html[value_start..value_end];
+                        let (target, href) = classify(LinkType::Inline, &CowStr::from(value), usize::MAX);
+                        let target = match target {
+                            LinkTarget::Article { .. } | LinkTarget::SamePage { .. } if !is_href => {
+                                LinkTarget::Unpublished
+                            }
+                            other => other,
+                        };
+                        let replace = matches!(
+                            target,
+                            LinkTarget::Article { .. } | LinkTarget::Unsafe | LinkTarget::ProtocolRelative
+                        );
+                        if replace {
+                            let out = out.get_or_insert_with(|| String::with_capacity(html.len() + 16));
+                            out.push_str(&html[copied..i]);
+                            out.push('"');
+                            pulldown_cmark_escape::escape_href(&mut *out, &href)
+                                .expect("writing to a String cannot fail");
+                            out.push('"');
+                            copied = next;
+                        }
+                        found(value_start, value, target);
+                    }
+                    i = next;
+                }
+            }
+        }
+        out.map(|mut out| {
+            out.push_str(&html[copied..]);
+            out
+        })
+    }
+}
+
+/// What is wrong with the id the heading at `start` asks for, if anything: an explicit
+/// `{#id}` that an earlier section or the page itself already has, or a section the page
+/// writes itself. (Ids made from text are made unique instead: two sections may share a
+/// name.)
+fn heading_id_problem(start: &Event<'_>, text: &str, earlier: &[Heading]) -> Option<String> {
+    let Event::Start(Tag::Heading { id, .. }) = start else { return None };
+    if heading_id(text) == "see-also" {
+        return Some(
+            "a section called `See also`: encyc writes that section itself from `see_also:` in the front matter; \
+list the articles' slugs there"
+                .to_string(),
+        );
+    }
+    let written = id.as_deref().filter(|w| !w.is_empty())?;
+    if let Some(first) = earlier.iter().find(|h| h.id == written) {
+        return Some(format!("the id `{written}` is already used by the section on line {}", first.line));
+    }
+    if RESERVED_IDS.contains(&written) || written.starts_with(RESERVED_ID_PREFIX) {
+        return Some(format!("the id `{written}` is used by the page itself; choose another"));
+    }
+    None
+}
+
+/// The marker of a callout kind that pulldown-cmark does not know (`[!DANGER]`), if the block
+/// quote starting `quote` opens with one: it would be published as literal text.
+fn unknown_callout(quote: &str) -> Option<&str> {
+    let first = quote.lines().next()?.trim_start().strip_prefix('>')?.trim();
+    let kind = first.strip_prefix("[!")?.strip_suffix(']')?;
+    (!kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphabetic())).then_some(first)
 }
 
 /// Gives the heading at `start` its id: the one written with `{#id}`, or one made from its
@@ -339,8 +546,8 @@ fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTar
             (LinkTarget::Unsafe, "".into())
         };
     }
-    if trimmed.starts_with("//") {
-        return (LinkTarget::External, dest.clone());
+    if is_protocol_relative(trimmed) {
+        return (LinkTarget::ProtocolRelative, "".into());
     }
     let (path, anchor) = split_fragment(trimmed);
     let path = path.split('?').next().unwrap_or(path);
@@ -352,6 +559,12 @@ fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTar
         return (LinkTarget::Article { slug, anchor: anchor.map(str::to_string) }, href.as_str().to_string().into());
     }
     (LinkTarget::Unpublished, dest.clone())
+}
+
+/// Whether browsers read `dest` as an address on another host (`//host`); they take a
+/// backslash for a slash there (`/\\host`, `\\\\host`).
+fn is_protocol_relative(dest: &str) -> bool {
+    dest.len() >= 2 && dest.as_bytes()[..2].iter().all(|&b| b == b'/' || b == b'\\')
 }
 
 fn split_fragment(dest: &str) -> (&str, Option<&str>) {
@@ -492,6 +705,30 @@ mod tests {
         assert!(html.contains("<b>bold</b>"), "{html}");
         assert!(html.contains("<h2 id=\"symptoms\">"), "{html}");
         assert!(html.contains("class=\"callout callout-warning\" role=\"note\""), "{html}");
+    }
+
+    #[test]
+    fn links_in_raw_html_are_found_and_rewritten_wherever_they_are() {
+        let body = "<div>\n<a\n  HREF='low-back-pain.md#treatment' class=x>a</a>\n<!-- <a href=\"old.md\"> -->\n\
+<img src=photo.png alt=\"a > b\"></div>\n\nText <a title=\"href=x.md\" href=\"#top\">up</a>.\n";
+        let (o, b, _) = parse_body(body, 1);
+        let got: Vec<(usize, &str, &LinkTarget)> =
+            o.links.iter().map(|l| (l.line, l.written.as_str(), &l.target)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    3,
+                    "low-back-pain.md#treatment",
+                    &LinkTarget::Article { slug: Slug::new("low-back-pain"), anchor: Some("treatment".into()) }
+                ),
+                (5, "photo.png", &LinkTarget::Unpublished),
+                (7, "#top", &LinkTarget::SamePage { anchor: "top".into() }),
+            ]
+        );
+        let html = b.finish(&[]);
+        assert!(html.contains("href=\"low-back-pain.html#treatment\""), "{html}");
+        assert!(!html.contains("old.md") && html.contains("title=\"href=x.md\""), "{html}");
     }
 
     #[test]

@@ -188,6 +188,7 @@ impl Builder {
         let found = article::discover(&config.articles_dir)?;
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let mut problems = loaded.diagnostics;
+        problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
         match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count) {
             Ok(linker) => self.linker = Some(linker),
@@ -220,7 +221,7 @@ impl Builder {
                 ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, build_id()), self.mode);
         }
         let found = match &self.files {
-            Some(files) => article::Found { files: files.clone(), diagnostics: Vec::new() },
+            Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
             None => article::discover(&config.articles_dir)?,
         };
         if self.mode == Mode::Watch && found.diagnostics.is_empty() {
@@ -241,6 +242,7 @@ impl Builder {
 
         // Stage 2: link.
         let mut problems = loaded.diagnostics;
+        problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
         let linked = match self.linker.as_mut() {
             Some(linker) => linker.relink(articles, &loaded.failed_slugs, config.site.recent_count),

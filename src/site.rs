@@ -201,7 +201,8 @@ fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Titles and alternative names, for wiki links, keyed by their lower-cased form.
+/// Titles and alternative names, for wiki links, keyed as readers compare them (ignoring case
+/// and accents, [`crate::letters::name_key`]).
 #[derive(Debug, Clone, Default)]
 struct NameIndex {
     /// Titles are unique (checked).
@@ -215,7 +216,7 @@ impl NameIndex {
         let mut index = NameIndex::default();
         index.titles.reserve(articles.len());
         for (i, a) in articles.iter().enumerate() {
-            if let Some(&first) = index.titles.get(a.title_key().lower.as_str()) {
+            if let Some(&first) = index.titles.get(a.title_key().lookup.as_str()) {
                 // Report the clash in both files: either may be the one to change.
                 for (this, other) in [(a, &articles[first]), (&articles[first], a)] {
                     problems.push(Diagnostic::new(
@@ -230,12 +231,12 @@ impl NameIndex {
                     ));
                 }
             } else {
-                index.titles.insert(a.title_key().lower.clone(), i);
+                index.titles.insert(a.title_key().lookup.clone(), i);
             }
         }
         for (i, a) in articles.iter().enumerate() {
             for (name, key, _) in a.names().filter(|(_, _, alt)| *alt) {
-                match index.titles.get(key.lower.as_str()) {
+                match index.titles.get(key.lookup.as_str()) {
                     Some(&owner) if owner != i => problems.push(Diagnostic::new(
                         a.source.display_path(),
                         Some(a.meta.alternative_names_line),
@@ -248,7 +249,7 @@ impl NameIndex {
                     )),
                     Some(_) => {}
                     None => {
-                        let list = index.alternatives.entry(key.lower.clone()).or_default();
+                        let list = index.alternatives.entry(key.lookup.clone()).or_default();
                         if !list.contains(&i) {
                             list.push(i);
                         }
@@ -260,7 +261,7 @@ impl NameIndex {
     }
 
     fn lookup(&self, name: &str) -> Lookup<'_> {
-        let key = name.to_lowercase();
+        let key = crate::letters::name_key(name);
         if let Some(&i) = self.titles.get(key.as_str()) {
             return Lookup::Found(i);
         }
@@ -357,6 +358,13 @@ impl Resolver<'_> {
                 LinkTarget::External => {}
                 LinkTarget::Unsafe => report(link.line, Problem::UnsafeLink(link.written.clone())),
                 LinkTarget::Unpublished => report(link.line, Problem::UnpublishedFile(link.written.clone())),
+                LinkTarget::ProtocolRelative => report(
+                    link.line,
+                    Problem::ProtocolRelativeLink {
+                        written: link.written.clone(),
+                        host_and_path: link.written.trim().trim_start_matches(['/', '\\']).to_string(),
+                    },
+                ),
             }
         }
         for problem in &article.outline.problems {

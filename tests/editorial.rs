@@ -17,6 +17,14 @@ fn run_with_stdout(site: &TestSite, args: &[&str]) -> (Run, String) {
     (out.into(), stdout)
 }
 
+/// Moves Tinnitus's `last_revised` (the newest of the fixture, 2026-10-01) back to `date`, so
+/// that earlier days can be taken as today: a `last_revised` after today is an error.
+fn revise_tinnitus_on(site: &TestSite, date: &str) {
+    let text = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
+    assert!(text.contains("last_revised: 2026-10-01\n"));
+    site.write("articles/tinnitus.md", text.replace("last_revised: 2026-10-01\n", &format!("last_revised: {date}\n")));
+}
+
 fn warnings(run: &Run) -> Vec<&str> {
     run.stderr.lines().filter(|l| l.starts_with("warning: ")).collect()
 }
@@ -47,6 +55,7 @@ fn check_lists_overdue_reviews_oldest_first_then_unsigned_articles_then_orphans(
 fn a_review_is_overdue_only_after_the_review_period() {
     let site = TestSite::fixture("editorial");
     // The day Vertigo's review falls due, it is not yet overdue.
+    revise_tinnitus_on(&site, "2026-06-01");
     let run = site.run(&["check", "--today", "2026-06-30"]);
     let otitis = OTITIS_OVERDUE.replace("5 years 8 months", "5 years 3 months");
     assert_eq!(warnings(&run)[..2], [otitis.as_str(), VERTIGO_UNSIGNED]);
@@ -155,7 +164,9 @@ fn new_writes_a_complete_article_that_builds_and_check_flags_until_it_is_finishe
         assert!(text.contains(field), "{field} missing:\n{text}");
     }
 
-    site.run(&["build", "--today", TODAY]).assert_ok();
+    // Built on the day it was written: a `last_revised` after "today" is an error.
+    let today = after.to_string();
+    site.run(&["build", "--today", &today]).assert_ok();
     let page = site.page("meniere-disease.html");
     assert_eq!(page.text("h1"), "Ménière disease");
     assert_eq!(page.text(".alternative-names"), "Alternative names: Meniere's disease; Endolymphatic hydrops");
@@ -165,7 +176,7 @@ fn new_writes_a_complete_article_that_builds_and_check_flags_until_it_is_finishe
     assert!(!html.contains("<!--") && !html.contains("What causes it"), "{html}");
     assert!(page.text(".article-body").split_whitespace().all(|w| !w.contains("TODO")));
 
-    let run = site.run(&["check", "--today", TODAY]);
+    let run = site.run(&["check", "--today", &today]);
     run.assert_ok();
     let warnings = warnings(&run);
     assert!(
@@ -457,10 +468,12 @@ fn a_build_counts_overdue_reviews_without_failing() {
     site.run(&["build", "--today", TODAY])
         .assert_ok()
         .assert_stderr_has("warning: 2 articles are overdue for review (run `encyc check` for the list)");
+    revise_tinnitus_on(&site, "2026-06-01");
     site.run(&["build", "--today", "2026-06-30"])
         .assert_ok()
         .assert_stderr_has("warning: 1 article is overdue for review (run `encyc check` for the list)");
-    assert!(!site.run(&["build", "--today", "2020-01-01"]).assert_ok().stderr.contains("overdue"));
+    site.write("encyc.yaml", "review_period: 120\n");
+    assert!(!site.run(&["build", "--today", TODAY]).assert_ok().stderr.contains("overdue"));
     assert_eq!(site.run(&["build", "--quiet", "--today", TODAY]).assert_ok().stderr, "");
 }
 
@@ -487,7 +500,8 @@ fn article_pages_show_when_the_next_review_is_due() {
 fn pages_do_not_depend_on_the_day_they_are_built() {
     let early = TestSite::fixture("editorial");
     let late = TestSite::fixture("editorial");
-    early.run(&["build", "--today", "2020-01-01"]).assert_ok();
+    // The earliest day allowed: the newest `last_revised`.
+    early.run(&["build", "--today", "2026-10-01"]).assert_ok();
     late.run(&["build", "--today", "2031-12-31"]).assert_ok();
     assert!(snapshot(&early.output()) == snapshot(&late.output()), "the output depends on today");
 }
@@ -535,4 +549,40 @@ fn check_finds_the_template_errors_a_build_finds() {
         run.assert_failed().assert_stderr_has(template).assert_stderr_has("nosuch");
         assert!(snapshot(&site.root) == before, "check of a broken {template} changed the site folder");
     }
+}
+
+#[test]
+fn new_refuses_any_name_another_article_has_compared_as_a_build_compares() {
+    let site = TestSite::fixture("editorial");
+    // An alternative name of another article: a wiki link to it would become ambiguous.
+    site.run(&["new", "Ear thing", "--alt", "glue EAR", "--today", TODAY])
+        .assert_failed()
+        .assert_stderr_has("\"glue EAR\" is already an alternative name of articles/otitis-media.md");
+    // Names that differ only in accents and case are one name to a reader.
+    site.run(&["new", "Ringing in the ears", "--alt", "TÍNNITUS", "--today", TODAY])
+        .assert_failed()
+        .assert_stderr_has("\"TÍNNITUS\" is already the title of articles/tinnitus.md");
+    site.run(&["new", "Ear thing", "--alt", "MÍDDLE ear infection", "--today", TODAY])
+        .assert_failed()
+        .assert_stderr_has("\"MÍDDLE ear infection\" is already an alternative name of articles/otitis-media.md");
+    let written: Vec<String> = snapshot(&site.path("articles")).into_keys().collect();
+    assert_eq!(written, ["ear-wax.md", "otitis-media.md", "tinnitus.md", "vertigo.md"]);
+    // What new accepts, a build accepts.
+    site.run(&["new", "Ear thing", "--alt", "Ear trouble", "--today", TODAY]).assert_ok();
+    site.run(&["build", "--today", TODAY]).assert_ok();
+}
+
+#[test]
+fn new_run_inside_the_articles_folder_does_not_write_articles_articles() {
+    let site = TestSite::fixture("editorial");
+    let run: Run = encyc()
+        .args(["new", "Ear thing", "--today", TODAY])
+        .current_dir(site.path("articles"))
+        .output()
+        .expect("run encyc")
+        .into();
+    run.assert_failed().assert_stderr_has(
+        "is an articles folder, not a site folder: run encyc new from the folder that holds articles/, or pass --root",
+    );
+    assert!(!site.path("articles/articles").exists());
 }

@@ -231,3 +231,151 @@ fn paths_in_messages_follow_the_root_the_user_gave() {
     run.assert_failed();
     run.assert_stderr_has("error: site/articles/bad.md:1:");
 }
+
+/// Builds the basic fixture, adds `file` with `content`, and checks that the build fails with
+/// `expected` on stderr and leaves the output as it was.
+fn assert_refused(file: &str, content: &[u8], expected: &[&str]) {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    site.write(file, content);
+    let run = site.build();
+    run.assert_failed();
+    for needle in expected {
+        run.assert_stderr_has(needle);
+    }
+    assert!(snapshot(&site.output()) == before, "the output changed");
+}
+
+#[test]
+fn a_protocol_relative_link_is_an_error_with_a_hint_to_write_https() {
+    // Browsers read `/\host` and `\\host` as `//host` too.
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\nSee [the site](//evil.example/x).\n\nAnd [here](/\\evil.example/y).\n").as_bytes(),
+        &[
+            "articles/bad.md:6: link to `//evil.example/x`: a link that starts with `//` leaves the site; write the whole address: https://evil.example/x",
+            "articles/bad.md:8: link to `/\\evil.example/y`: a link that starts with `//` leaves the site",
+        ],
+    );
+}
+
+#[test]
+fn markdown_files_with_another_extension_are_named_not_skipped() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    site.write("articles/upper.MD", format!("{OK_HEAD}\nText.\n"));
+    site.write("articles/spine/notes.markdown", format!("{OK_HEAD}\nText.\n"));
+    // Files that are not Markdown stay none of encyc's business.
+    site.write("articles/photo.png", b"\x89PNG");
+    // Links to the misnamed article are not reported twice.
+    site.write("articles/linker.md", format!("{OK_HEAD}\nSee [upper](upper.md).\n"));
+    site.write("articles/notes.txt", "to do");
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has(
+        "error: articles/spine/notes.markdown: encyc reads articles only from `.md` files: rename it to notes.md",
+    );
+    run.assert_stderr_has(
+        "error: articles/upper.MD: encyc reads articles only from `.md` files: rename it to upper.md",
+    );
+    assert!(!run.stderr.contains("photo.png") && !run.stderr.contains("notes.txt"), "{}", run.stderr);
+    assert!(!run.stderr.contains("linker.md"), "{}", run.stderr);
+    assert!(snapshot(&site.output()) == before, "the output changed");
+}
+
+#[test]
+fn a_utf16_file_is_recognised_as_utf16() {
+    let text = format!("{OK_HEAD}\nText.\n");
+    let le_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let be_bom: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    let le_bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for (what, bytes) in [("LE with BOM", le_bom), ("BE with BOM", be_bom), ("LE without BOM", le_bare)] {
+        let site = TestSite::fixture("basic");
+        site.write("articles/wide.md", &bytes);
+        let run = site.build();
+        run.assert_failed();
+        assert!(
+            run.stderr.contains("error: articles/wide.md: the file looks like UTF-16 text; save it as UTF-8"),
+            "{what}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_last_revised_date_in_the_future_is_an_error() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/bad.md", "---\ntitle: Bad\nlast_revised: 2026-11-26\n---\n");
+    let expected = "articles/bad.md:3: `last_revised: 2026-11-26` is in the future (today is 2026-11-25)";
+    site.run(&["build", "--today", "2026-11-25"]).assert_failed().assert_stderr_has(expected);
+    site.run(&["check", "--today", "2026-11-25"]).assert_failed().assert_stderr_has(expected);
+    // Today itself is fine.
+    site.run(&["build", "--today", "2026-11-26"]).assert_ok();
+}
+
+#[test]
+fn titles_and_names_differing_only_in_accents_clash() {
+    for (file, content, expected) in [
+        (
+            "articles/copy.md",
+            "---\ntitle: Meniere Disease\nlast_revised: 2020-01-01\n---\n",
+            "articles/copy.md:2: the title `Meniere Disease` is also the title of articles/meniere-disease.md",
+        ),
+        (
+            "articles/alt.md",
+            "---\ntitle: Inner ear\nalternative_names: [MENIERE disease]\nlast_revised: 2020-01-01\n---\n",
+            "articles/alt.md:3: the alternative name `MENIERE disease` is also the title of articles/meniere-disease.md",
+        ),
+    ] {
+        assert_refused(file, content.as_bytes(), &[expected]);
+    }
+}
+
+#[test]
+fn a_repeated_explicit_heading_id_is_an_error() {
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\n## Treatment {{#care}}\n\n## Home care {{#care}}\n").as_bytes(),
+        &["articles/bad.md:8: the id `care` is already used by the section on line 6"],
+    );
+}
+
+#[test]
+fn an_own_see_also_section_is_an_error() {
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\n## Symptoms\n\n## See also\n\n- [x](sciatica.md)\n").as_bytes(),
+        &["articles/bad.md:8: a section called `See also`: encyc writes that section itself from `see_also:`"],
+    );
+}
+
+#[test]
+fn an_unknown_callout_is_an_error() {
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\nText.\n\n> [!DANGER]\n> Call 911.\n").as_bytes(),
+        &[
+            "articles/bad.md:8: unknown callout `[!DANGER]`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]",
+        ],
+    );
+}
+
+#[test]
+fn links_in_raw_html_are_checked_like_markdown_links() {
+    let body = "\n<a href=\"nope.md\">gone</a>\n\nText <a href=\"sciatica.md#nowhere\">x</a>.\n\n\
+<p>Run <a href=\"javascript:alert(1)\">this</a></p>\n\n<img src=\"xray.png\" alt=\"x-ray\">\n\n\
+<a href=\"//evil.example/z\">away</a>\n";
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}{body}").as_bytes(),
+        &[
+            "articles/bad.md:6: link to `nope.md`: there is no article with the slug `nope`",
+            "articles/bad.md:8: link to `sciatica.md#nowhere`: articles/spine/sciatica.md has no section with the id `nowhere`",
+            "articles/bad.md:10: link to `javascript:alert(1)`: only http, https, mailto and tel links are allowed",
+            "articles/bad.md:12: link to `xray.png`: encyc only links to other articles",
+            "articles/bad.md:14: link to `//evil.example/z`: a link that starts with `//` leaves the site",
+        ],
+    );
+}

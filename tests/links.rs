@@ -25,7 +25,7 @@ fn all_link_forms_resolve() {
     // A wiki link to a title with an anchor, and an article in a subfolder linking back.
     assert_eq!(
         site.page("herniated-disk.html").links(".article-body a"),
-        [pair("Ménière disease#causes", "meniere-disease.html#causes")]
+        [pair("Ménière disease", "meniere-disease.html#causes")]
     );
     assert_eq!(site.page("sciatica.html").links(".article-body a"), [pair("Back pain", "back-pain.html")]);
 }
@@ -76,4 +76,47 @@ fn every_link_on_every_page_leads_to_a_file_inside_the_output() {
         }
         assert!(checked > 100, "only {checked} links checked");
     }
+}
+
+#[test]
+fn wiki_links_match_names_ignoring_accents() {
+    let site = TestSite::fixture("basic");
+    site.write("articles/extra.md", "---\ntitle: Extra\nlast_revised: 2020-01-01\n---\n\nSee [[meniere DISEASE]].\n");
+    site.build().assert_ok();
+    assert_eq!(site.page("extra.html").links(".article-body a"), [pair("meniere DISEASE", "meniere-disease.html")]);
+}
+
+#[test]
+fn a_wiki_link_to_a_section_shows_the_name_not_the_anchor() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "articles/extra.md",
+        "---\ntitle: Extra\nlast_revised: 2020-01-01\n---\n\nSee [[Sciatica#treatment]] and [[Sciatica#treatment|how to treat it]].\n",
+    );
+    site.build().assert_ok();
+    assert_eq!(
+        site.page("extra.html").links(".article-body a"),
+        [pair("Sciatica", "sciatica.html#treatment"), pair("how to treat it", "sciatica.html#treatment")]
+    );
+}
+
+#[test]
+fn links_in_raw_html_lead_to_the_article_page() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "articles/extra.md",
+        "---\ntitle: Extra\nlast_revised: 2020-01-01\n---\n\n<p>See <a href=\"sciatica.md\">sciatica</a>, \
+<a href='sciatica.md#treatment' title=\"t\">its treatment</a>,\n<a href=https://example.org/>the web</a> and \
+<a href=\"#more\">more</a>.</p>\n\n## More\n\nText.\n",
+    );
+    site.build().assert_ok();
+    assert_eq!(
+        site.page("extra.html").links(".article-body a"),
+        [
+            pair("sciatica", "sciatica.html"),
+            pair("its treatment", "sciatica.html#treatment"),
+            pair("the web", "https://example.org/"),
+            pair("more", "#more"),
+        ]
+    );
 }

@@ -1,5 +1,10 @@
 //! Finding article files: every `*.md` under `articles/`, at any depth, in a stable order.
 //! Hidden files and folders (editor swap files, `.git`) are skipped.
+//!
+//! Markdown saved under another extension (`upper.MD`, `notes.markdown`) is reported, not
+//! skipped: an editor who wrote it expects it published. encyc does not load it as it is,
+//! because the slug is the file name less `.md`, and links (`upper.md`) and the page names
+//! must not depend on how a disk treats letter case.
 
 use std::path::Path;
 
@@ -7,13 +12,16 @@ use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::paths::SourcePath;
+use crate::paths::{Slug, SourcePath};
 
 /// The article files found, sorted, and the problems met while looking.
 #[derive(Debug, Default)]
 pub struct Found {
     pub files: Vec<SourcePath>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Slugs of Markdown files under another extension (reported in `diagnostics`): links to
+    /// them are not reported as well.
+    pub misnamed: Vec<Slug>,
 }
 
 /// Lists the article files under `dir`. A missing folder is an error; an unreadable entry or
@@ -35,9 +43,21 @@ pub fn discover(dir: &Path) -> Result<Found> {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                if entry.file_type().is_file() && is_article(entry.file_name()) {
+                if entry.file_type().is_file() && is_markdown(entry.file_name()) {
                     let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
-                    found.files.push(SourcePath::new(relative));
+                    let source = SourcePath::new(relative);
+                    if is_article(entry.file_name()) {
+                        found.files.push(source);
+                    } else {
+                        let stem = Path::new(source.as_str()).file_stem().unwrap_or_default().to_string_lossy();
+                        found.misnamed.push(Slug::new(stem.to_string()));
+                        let rename_to = format!("{stem}.md");
+                        found.diagnostics.push(Diagnostic::new(
+                            source.display_path(),
+                            None,
+                            Problem::NotDotMd { rename_to },
+                        ));
+                    }
                 }
             }
             Err(err) => {
@@ -65,4 +85,16 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 fn is_article(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.ends_with(".md") && n.len() > 3)
+}
+
+/// Extensions editors give Markdown files, compared ignoring case.
+const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd", "mkdn", "mdwn", "mdtxt", "mdtext"];
+
+/// Whether `name` is a Markdown file: an article (`*.md`), or one saved under another
+/// Markdown extension, which a build reports. `encyc watch` rebuilds on both.
+pub fn is_markdown(name: &std::ffi::OsStr) -> bool {
+    let path = Path::new(name);
+    let has_stem = path.file_stem().is_some_and(|s| !s.is_empty());
+    let extension = path.extension().and_then(|e| e.to_str());
+    has_stem && extension.is_some_and(|e| MARKDOWN_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
 }

@@ -24,6 +24,8 @@ pub struct FrontMatter {
     /// The line `alternative_names:` is on (or the opening fence when there are none).
     pub alternative_names_line: usize,
     pub last_revised: Date,
+    /// The line `last_revised:` is on.
+    pub last_revised_line: usize,
     pub revised_by: Option<String>,
     pub source: Option<String>,
     pub see_also: Vec<Located<Slug>>,
@@ -139,6 +141,7 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Problem)>> {
         alternative_names,
         alternative_names_line: line_of("alternative_names"),
         last_revised: last_revised.expect("a missing date was reported above"),
+        last_revised_line: line_of("last_revised"),
         revised_by: non_blank(raw.revised_by),
         source: non_blank(raw.source),
         see_also,

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-pub use discover::{Found, discover};
+pub use discover::{Found, discover, is_markdown};
 pub use front_matter::{FrontMatter, Located};
 
 use crate::config::Mode;
@@ -56,15 +56,15 @@ pub struct Article {
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameKey {
-    /// Lower-cased, for case-insensitive lookup.
-    pub lower: String,
+    /// See [`crate::letters::name_key`]: names with equal keys are one name to a reader.
+    pub lookup: String,
     /// See [`crate::letters::sort_key`].
     pub sort: String,
 }
 
 impl NameKey {
     pub fn of(name: &str) -> NameKey {
-        NameKey { lower: name.to_lowercase(), sort: crate::letters::sort_key(name) }
+        NameKey { lookup: crate::letters::name_key(name), sort: crate::letters::sort_key(name) }
     }
 }
 
@@ -88,6 +88,11 @@ impl Article {
 pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
     let file = source.display_path();
     let diag = |line: usize, problem: Problem| Diagnostic::new(file.clone(), Some(line), problem);
+    // ASCII saved as UTF-16 without a byte-order mark is valid UTF-8 (NULs between the
+    // letters), so this comes first.
+    if looks_like_utf16(bytes) {
+        return Err(vec![Diagnostic::new(file.clone(), None, Problem::Utf16)]);
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -124,6 +129,35 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
         text,
     };
     Ok((article, body))
+}
+
+/// Articles revised after `today`: an error, since a date in the future would top "Recently
+/// revised" and put off the article's review. `today` comes from the command line (read once,
+/// in `cli`), like every other use of the date.
+pub fn revised_after(articles: &[Loaded], today: jiff::civil::Date) -> Vec<Diagnostic> {
+    articles
+        .iter()
+        .map(|l| &l.article)
+        .filter(|a| a.meta.last_revised > today)
+        .map(|a| {
+            Diagnostic::new(
+                a.source.display_path(),
+                Some(a.meta.last_revised_line),
+                Problem::FutureDate { date: a.meta.last_revised.to_string(), today: today.to_string() },
+            )
+        })
+        .collect()
+}
+
+/// Whether `bytes` look like UTF-16, as some Windows editors save: a
+/// UTF-16 byte-order mark, or text whose every other byte is NUL at the start.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let start = &bytes[..bytes.len().min(64) & !1];
+    let nul_at = |parity: usize| start.iter().skip(parity).step_by(2).all(|&b| b == 0);
+    start.len() >= 4 && (nul_at(0) || nul_at(1))
 }
 
 fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
@@ -245,7 +279,8 @@ pub(crate) fn load(
         })
         .collect();
 
-    let mut report = LoadReport { diagnostics: found.diagnostics, ..LoadReport::default() };
+    let mut report =
+        LoadReport { diagnostics: found.diagnostics, failed_slugs: found.misnamed, ..LoadReport::default() };
     let mut entries = HashMap::with_capacity(results.len());
     for (source, result) in results {
         match result {

@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::article::{self, cache::ArticleCache};
 use crate::config::ARTICLES_DIR;
 use crate::config::Mode;
+use crate::letters::name_key;
 use crate::paths::Slug;
 use crate::progress::Progress;
 use crate::site::is_reserved_slug;
@@ -64,7 +65,8 @@ impl NewArticle {
         let mut names: Vec<String> = Vec::new();
         for name in alternative_names {
             let name = one_line(name, "an alternative name")?;
-            if name != title && !names.contains(&name) {
+            let key = name_key(&name);
+            if key != name_key(&title) && !names.iter().any(|n| name_key(n) == key) {
                 names.push(name);
             }
         }
@@ -120,8 +122,9 @@ pub(super) fn run(root: &Path, root_shown: &Path, article: &NewArticle) -> Resul
 
 /// Writes `article` into `<root>/articles/<slug>.md` and returns that path relative to the
 /// root. Refuses, before writing anything, a slug that is reserved or that an article already
-/// has (in any folder, ignoring letter case), and names another article already has as its
-/// title (a build would refuse the clash). Never overwrites a file.
+/// has (in any folder, ignoring letter case), names another article already has (ignoring case
+/// and accents, as a build compares them), and a root that is itself an articles folder.
+/// Never overwrites a file.
 pub(crate) fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
     let slug = article.slug()?;
     let relative = Path::new(ARTICLES_DIR).join(format!("{slug}.md"));
@@ -132,6 +135,15 @@ pub(crate) fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
         );
     }
     let articles_dir = root.join(ARTICLES_DIR);
+    // Like `build` and `check`, `new` takes the current folder as the site folder. Run from
+    // inside `articles/` it would start a second site there (`articles/articles/…`).
+    if !articles_dir.exists() && looks_like_articles_folder(root) {
+        bail!(
+            "{} is an articles folder, not a site folder: run encyc new from the folder that holds \
+articles/, or pass --root",
+            root.display()
+        );
+    }
     if articles_dir.exists() {
         check_clashes(&articles_dir, article, &slug, &relative)?;
     } else {
@@ -150,6 +162,16 @@ pub(crate) fn create(root: &Path, article: &NewArticle) -> Result<PathBuf> {
     })?;
     file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(relative)
+}
+
+/// Whether `dir` (which has no `articles/`) is itself an articles folder: named so, or
+/// holding Markdown files.
+fn looks_like_articles_folder(dir: &Path) -> bool {
+    let named = dir.file_name().is_some_and(|n| n == ARTICLES_DIR);
+    let has_markdown = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().any(|e| article::is_markdown(&e.file_name())))
+        .unwrap_or(false);
+    named || has_markdown
 }
 
 /// Refuses a slug or names that the articles already in `articles_dir` have.
@@ -175,20 +197,22 @@ in any folder)",
         &mut ArticleCache::from_summaries(Vec::new(), Mode::OneOff),
         &Progress::none(),
     )?;
-    let title = article.title.to_lowercase();
+    // Names are compared as a build compares them (`name_key`: ignoring case and accents).
+    // A build allows one alternative name in two articles until a wiki link uses it; a new
+    // article is refused it anyway, since the next `[[name]]` would be ambiguous.
+    let mine: Vec<(&str, String)> =
+        std::iter::once(&article.title).chain(&article.alternative_names).map(|n| (n.as_str(), name_key(n))).collect();
     for other in &loaded.articles {
         let other = &other.article;
-        let clash = other.names().find_map(|(name, key, is_alternative)| {
-            let with_title = key.lower == title;
-            let with_alternative =
-                !is_alternative && article.alternative_names.iter().any(|a| a.to_lowercase() == key.lower);
-            (with_title || with_alternative).then(|| {
+        for (_, key, is_alternative) in other.names() {
+            if let Some((name, _)) = mine.iter().find(|(_, k)| *k == key.lookup) {
                 let what = if is_alternative { "an alternative name" } else { "the title" };
-                format!("\"{name}\" is already {what} of {}", other.source.display_path().display())
-            })
-        });
-        if let Some(clash) = clash {
-            bail!("cannot create {}: {clash}", relative.display());
+                bail!(
+                    "cannot create {}: \"{name}\" is already {what} of {}",
+                    relative.display(),
+                    other.source.display_path().display()
+                );
+            }
         }
     }
     Ok(())

@@ -74,7 +74,7 @@ pub fn classify(kind: &EventKind, path: &Path, output: Option<&Path>) -> Option<
         ARTICLES_DIR if rest.is_empty() => Some(Change::ArticlesTree(PathBuf::new())),
         ARTICLES_DIR => {
             let name = rest.last()?;
-            if name.ends_with(".md") {
+            if crate::article::is_markdown(name.as_ref()) {
                 Some(Change::Article(rest_path))
             } else if is_folder_event(kind) || !name.contains('.') {
                 // A folder appeared, vanished or moved (articles inside it with it).
@@ -158,6 +158,9 @@ mod tests {
             ("articles", Some(Change::ArticlesTree(PathBuf::new()))),
             ("articles/photo.png", None),
             ("articles/notes.txt", None),
+            // Markdown under another extension is reported by the build, so it must rebuild.
+            ("articles/upper.MD", Some(Change::Article("upper.MD".into()))),
+            ("articles/notes.markdown", Some(Change::Article("notes.markdown".into()))),
             ("articles/.a.md.swp", None),
             ("articles/.#a.md", None),
             ("articles/a.md~", None),
