@@ -109,6 +109,8 @@ pub struct Builder {
     /// file on disk. Otherwise (`encyc watch`) the cache is saved only when asked, and files
     /// are trusted to be as this process left them unless file events say otherwise.
     one_off: bool,
+    /// Told of changes by polling (see [`Builder::polled`]).
+    polled: bool,
 }
 
 impl Builder {
@@ -124,6 +126,7 @@ impl Builder {
 
             unsaved: false,
             one_off: true,
+            polled: false,
         }
     }
 
@@ -134,6 +137,14 @@ impl Builder {
         let mut builder = Builder { one_off: false, ..Builder::new(config) };
         builder.articles.set_trust_events(true);
         builder
+    }
+
+    /// A builder for repeated builds in one process, told of changes by polling. Polling
+    /// compares the files with its own last look, not with what a build read: a file changed
+    /// after that look, read by a build, and changed back before the next look is never
+    /// reported. So every build lists the files again and checks each one's time stamp.
+    pub fn polled(config: Config) -> Builder {
+        Builder { polled: true, ..Builder::long_lived(config) }
     }
 
     /// Saves the summaries of parsed articles for the next process, if any are new. The cache
@@ -210,13 +221,13 @@ impl Builder {
         if !self.seeded {
             self.seeded = true;
             self.articles = ArticleCache::from_summaries(output::read_summaries(&config.output_dir, build_id()));
-            self.articles.set_trust_events(!self.one_off);
+            self.articles.set_trust_events(!self.one_off && !self.polled);
         }
         let found = match &self.files {
             Some(files) => article::Found { files: files.clone(), diagnostics: Vec::new() },
             None => article::discover(&config.articles_dir)?,
         };
-        if !self.one_off && found.diagnostics.is_empty() {
+        if !self.one_off && !self.polled && found.diagnostics.is_empty() {
             self.files = Some(found.files.clone());
         }
         // A first build creates its files while the articles are parsed (see `Staging`).
