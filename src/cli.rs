@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
@@ -112,10 +112,11 @@ pub struct WatchArgs {
     /// The port to serve the preview on (0 picks a free one).
     #[arg(long, default_value_t = 4280)]
     pub port: u16,
-    /// The address to serve on. The default serves this machine only; use 0.0.0.0 to let
-    /// others (or a container's host) see the preview.
+    /// The address to serve on: an IP address, or a name for this machine's loopback such as
+    /// `localhost`. The default serves this machine only; use 0.0.0.0 to let others (or a
+    /// container's host) see the preview.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
-    pub bind: std::net::IpAddr,
+    pub bind: String,
     /// Only rebuild; do not serve.
     #[arg(long)]
     pub no_serve: bool,
@@ -138,7 +139,10 @@ impl Cli {
             CliCommand::Watch(args) => Ok(Command::Watch {
                 config: Config::new(&args.site.root, args.site.output.as_deref(), args.today.resolve())?,
                 options: WatchOptions {
-                    serve: (!args.no_serve).then_some(std::net::SocketAddr::new(args.bind, args.port)),
+                    serve: match args.no_serve {
+                        true => None,
+                        false => Some(bind_address(&args.bind, args.port)?),
+                    },
                     poll: args.poll,
                 },
             }),
@@ -160,6 +164,30 @@ impl Cli {
                 Ok(Command::New { root, root_shown: args.root, article })
             }
         }
+    }
+}
+
+/// Where `--bind ADDRESS --port N` serves. An IP address is taken as given (0.0.0.0 shares
+/// the preview on purpose); a name must resolve to loopback, since a name for another
+/// interface (or several) would be a guess at what to share.
+fn bind_address(bind: &str, port: u16) -> Result<std::net::SocketAddr> {
+    use std::net::ToSocketAddrs;
+    if let Ok(ip) = bind.parse::<std::net::IpAddr>() {
+        return Ok(std::net::SocketAddr::new(ip, port));
+    }
+    let resolved: Vec<_> = (bind, port)
+        .to_socket_addrs()
+        .with_context(|| format!("--bind {bind}: not an IP address, and the name does not resolve"))?
+        .collect();
+    // IPv4 first: `localhost` then works for browsers and tools that try 127.0.0.1 only.
+    let loopback = resolved.iter().filter(|a| a.ip().is_loopback()).min_by_key(|a| a.is_ipv6());
+    match loopback {
+        Some(address) => Ok(*address),
+        None => bail!(
+            "--bind {bind}: the name resolves to {}, not to this machine's loopback; give an IP address \
+             (0.0.0.0 serves every interface)",
+            resolved.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 

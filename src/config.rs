@@ -208,7 +208,14 @@ impl SiteConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     OneOff,
+    /// `encyc watch`, told of changes by file events.
     Watch,
+    /// `encyc watch --poll`, told of changes by polling. Polling compares the files with its
+    /// own last look, not with what a build read: a file changed after that look, read by a
+    /// build, and changed back before the next look is never reported. So every build lists
+    /// the files again and checks each one's time stamp; only the output folder, which encyc
+    /// alone writes, is trusted.
+    Poll,
 }
 
 /// Everything a build needs to know, checked: paths are absolute and safe to use.

@@ -92,7 +92,7 @@ pub struct OutputState {
     written_at: Option<SystemTime>,
     /// Whether this process already removed temporary files a killed build left behind.
     swept: bool,
-    /// [`Mode::Watch`]: take the recorded state as the truth without looking at each file
+    /// [`Mode::Watch`] or [`Mode::Poll`]: take the recorded state as the truth without looking at each file
     /// (our own writes made it); see [`OutputState::for_mode`].
     trusted: bool,
     /// The folder has files but no manifest (it was deleted): a file there is adopted only if
@@ -157,13 +157,13 @@ impl OutputState {
         (recorded.fingerprint == fingerprint && self.intact(path)).then_some(recorded.hash)
     }
 
-    /// This state as the next build of `mode` uses it. A long-lived builder ([`Mode::Watch`])
+    /// This state as the next build of `mode` uses it. A long-lived builder ([`Mode::Watch`], [`Mode::Poll`])
     /// trusts it from now on to describe the folder without checking each file, since its own
     /// writes keep it up to date. As long as the manifest is the one we wrote
     /// ([`OutputState::still_ours`]), nobody rebuilt the folder behind our back; a page edited
     /// by hand in the output is then only rewritten when it changes.
     pub(crate) fn for_mode(mut self, mode: Mode) -> Self {
-        self.trusted = mode == Mode::Watch;
+        self.trusted = mode != Mode::OneOff;
         self
     }
 

@@ -11,7 +11,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::article::cache::{self, ArticleCache};
-use crate::article::{self, Bodies};
+use crate::article::{self, Bodies, SourceChanged};
 use crate::config::{Config, Mode};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::{self, OutputState, PageState, WriteError, WriteReport};
@@ -31,6 +31,9 @@ pub(crate) enum BuildError {
     /// Ctrl-C stopped the build before it changed anything.
     #[error("interrupted; the output folder was left as it was")]
     Interrupted,
+    /// An article's file changed while the build read it (`encyc watch` reads it again).
+    #[error(transparent)]
+    SourceChanged(SourceChanged),
     /// The build could not run: an unreadable file, a broken theme, a full disk.
     #[error(transparent)]
     CouldNotRun(#[from] anyhow::Error),
@@ -278,7 +281,13 @@ impl Builder {
                     }
                     writer.write(planned.path.clone(), planned.fingerprint, &plan.render(planned)?)
                 })
-                .collect::<Result<_>>()?;
+                .collect::<Result<_>>()
+                // Rendering fails on a template or a file; only one of these is worth telling
+                // apart (a body read again from a file that changed meanwhile).
+                .map_err(|err| match err.downcast::<SourceChanged>() {
+                    Ok(changed) => BuildError::SourceChanged(changed),
+                    Err(err) => BuildError::CouldNotRun(err),
+                })?;
             let render_done = started.elapsed();
             interrupted(cancel)?;
             let (write, state) = writer.finish(&pages, cancel)?;

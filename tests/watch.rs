@@ -241,6 +241,9 @@ fn the_browser_is_told_to_reload_after_each_rebuild_and_shown_errors() {
         "{error}"
     );
     edit(&site, "articles/ph-imbalance.md", "title: ''", "title: pH imbalance");
+    // Back to the last good build: the error goes, and no page changed, so none reloads.
+    assert_eq!(rx.recv_timeout(WAIT).unwrap(), r#"{"generation":2,"error":null}"#);
+    edit(&site, "articles/ph-imbalance.md", "off balance", "out of balance");
     assert_eq!(rx.recv_timeout(WAIT).unwrap(), r#"{"generation":3,"error":null}"#);
 }
 
@@ -427,4 +430,326 @@ fn a_slow_client_does_not_block_others() {
     }
     assert!(started.elapsed() < Duration::from_secs(5), "others waited {:?}", started.elapsed());
     drop(stalled);
+}
+
+/// Fails unless the output folder equals a fresh `encyc build` of the same sources into another
+/// folder, byte for byte (encyc's own dot-files aside).
+#[track_caller]
+fn assert_output_equals_a_fresh_build(site: &TestSite) {
+    let fresh = TestSite::empty();
+    crate::support::copy_tree(&site.path("articles"), &fresh.path("articles"));
+    for extra in ["encyc.yaml", "themes"] {
+        let from = site.path(extra);
+        if from.is_dir() {
+            crate::support::copy_tree(&from, &fresh.path(extra));
+        } else if from.is_file() {
+            std::fs::copy(&from, fresh.path(extra)).unwrap();
+        }
+    }
+    fresh.build().assert_ok();
+    let without_dot_files = |dir: &std::path::Path| {
+        let mut files = snapshot(dir);
+        files.retain(|path, _| !path.split('/').any(|part| part.starts_with('.')));
+        files
+    };
+    let watched = without_dot_files(&site.output());
+    let built = without_dot_files(&fresh.output());
+    assert_eq!(watched.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>());
+    for (path, bytes) in &built {
+        assert!(
+            watched[path] == *bytes,
+            "{path} differs from a fresh build:\n{}\n----\n{}",
+            String::from_utf8_lossy(&watched[path]).chars().take(3000).collect::<String>(),
+            String::from_utf8_lossy(bytes).chars().take(3000).collect::<String>()
+        );
+    }
+}
+
+/// Waits until `done` holds, printing what encyc said if it never does.
+#[track_caller]
+fn wait_until(watch: &mut Watch, what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !done() {
+        while let Ok(line) = watch.lines.try_recv() {
+            watch.seen.push(line);
+        }
+        assert!(Instant::now() < deadline, "{what} never happened; encyc watch printed:\n{}", watch.seen.join("\n"));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Rebuilds encyc announced since `from` (one line each, built or not).
+fn rebuilds_since(watch: &Watch, from: usize) -> Vec<&String> {
+    watch.seen[from..].iter().filter(|l| l.contains(" changed: ") || l.contains(" changed: the site was not")).collect()
+}
+
+#[test]
+fn with_poll_edits_in_place_to_an_article_a_theme_file_and_the_config_are_rebuilt() {
+    let site = TestSite::fixture("basic");
+    site.write("themes/default/style.css", "body { color: black; }\n");
+    site.write("encyc.yaml", "title: Spine\n");
+    let mut watch = Watch::start(&site, &["--no-serve", "--poll"]);
+    // `sed -i`, or an editor that writes in place: the same file, new bytes, maybe the same size.
+    edit(&site, "articles/back-pain.md", "Rest briefly.", "Rest a while.");
+    watch.wait_for("articles/back-pain.md changed: ");
+    assert!(site.read_output("back-pain.html").contains("Rest a while."));
+    edit(&site, "themes/default/style.css", "black", "green");
+    watch.wait_for("themes/default/style.css changed: ");
+    assert!(site.read_output("assets/style.css").contains("green"));
+    edit(&site, "encyc.yaml", "Spine", "Backs");
+    watch.wait_for("encyc.yaml changed: ");
+    assert!(site.read_output("index.html").contains("Backs"));
+    // A new article afterwards builds: nothing stale is left to trip over.
+    site.write("articles/zoster.md", "---\ntitle: Zoster\nlast_revised: 2021-04-04\n---\n\nSee [[Back pain]].\n");
+    let line = watch.wait_for("articles/zoster.md");
+    assert!(line.contains("written"), "{line}");
+    watch.settle();
+    assert_eq!(watch.stop(), Some(0));
+    assert_output_equals_a_fresh_build(&site);
+}
+
+/// Runs git in the site folder.
+#[track_caller]
+fn git(site: &TestSite, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(&site.root)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A site in git with `count` articles linking to each other on branch `main`, and a branch
+/// `other` where every article says something else and a tenth of them are gone.
+fn site_with_two_branches(count: usize) -> TestSite {
+    let site = TestSite::empty();
+    let article = |i: usize, words: &str| {
+        let next = (i + 1) % count;
+        format!(
+            "---\ntitle: Topic {i}\nlast_revised: 2024-01-{:02}\n---\n\n{words} See [[Topic {next}]].\n\n## Care\n\nRest {i}.\n",
+            i % 28 + 1
+        )
+    };
+    for i in 0..count {
+        site.write(&format!("articles/part-{}/topic-{i}.md", i % 7), article(i, "First version."));
+    }
+    git(&site, &["init", "-q"]);
+    git(&site, &["add", "articles"]);
+    git(&site, &["commit", "-q", "-m", "main"]);
+    git(&site, &["checkout", "-q", "-b", "other"]);
+    for i in 0..count {
+        let rel = format!("articles/part-{}/topic-{i}.md", i % 7);
+        if i % 10 == 9 {
+            // Gone on this branch, and so are the links to it.
+            site.remove(&rel);
+            let before = (i + count - 1) % count;
+            site.write(
+                &format!("articles/part-{}/topic-{before}.md", before % 7),
+                article(before, "Other version.").replace(&format!("See [[Topic {i}]]."), "See nothing."),
+            );
+        } else if i % 10 != 8 {
+            site.write(&rel, article(i, "Other version."));
+        }
+    }
+    git(&site, &["add", "-A", "articles"]);
+    git(&site, &["commit", "-q", "-m", "other"]);
+    git(&site, &["checkout", "-q", "main"]);
+    site
+}
+
+fn branch_switches_end_with_the_output_of_a_fresh_build(extra: &[&str]) {
+    let site = site_with_two_branches(300);
+    let mut watch = Watch::start(&site, extra);
+    let from = watch.seen.len();
+    git(&site, &["checkout", "-q", "other"]);
+    wait_until(&mut watch, "the switch to `other`", || site.read_output("topic-1.html").contains("Other version."));
+    watch.settle();
+    assert_output_equals_a_fresh_build(&site);
+    let one_switch = rebuilds_since(&watch, from).len();
+    assert!(one_switch <= 3, "one branch switch caused {one_switch} rebuilds:\n{}", watch.seen[from..].join("\n"));
+
+    let from = watch.seen.len();
+    for branch in ["main", "other", "main", "other", "main"] {
+        git(&site, &["checkout", "-q", branch]);
+    }
+    std::fs::remove_dir_all(site.path("articles")).unwrap();
+    git(&site, &["checkout", "-q", "--", "articles"]);
+    wait_until(&mut watch, "the switch back to `main`", || site.read_output("topic-1.html").contains("First version."));
+    watch.settle();
+    assert_output_equals_a_fresh_build(&site);
+    let switches = rebuilds_since(&watch, from);
+    assert!(
+        switches.len() <= 6,
+        "six quick switches caused {} rebuilds:\n{}",
+        switches.len(),
+        watch.seen[from..].join("\n")
+    );
+    // Whatever happened in between, the last word is the state on disk now: it builds.
+    assert!(switches.last().is_some_and(|l| l.contains("written")), "{}", watch.seen[from..].join("\n"));
+    assert_eq!(watch.stop(), Some(0));
+}
+
+#[test]
+fn git_branch_switches_end_with_the_output_of_a_fresh_build() {
+    branch_switches_end_with_the_output_of_a_fresh_build(&["--no-serve"]);
+}
+
+#[test]
+fn with_poll_git_branch_switches_end_with_the_output_of_a_fresh_build() {
+    branch_switches_end_with_the_output_of_a_fresh_build(&["--no-serve", "--poll"]);
+}
+
+fn moving_a_folder_away_and_back_keeps_later_edits_coming(extra: &[&str]) {
+    let site = TestSite::fixture("basic");
+    site.write("themes/default/style.css", "body { color: black; }\n");
+    let mut watch = Watch::start(&site, extra);
+    for folder in ["articles", "themes"] {
+        let away = site.path(&format!("{folder}.bak"));
+        std::fs::rename(site.path(folder), &away).unwrap();
+        std::fs::rename(&away, site.path(folder)).unwrap();
+    }
+    // Whatever the moves themselves caused, edits after them must be seen.
+    watch.settle();
+    edit(&site, "articles/back-pain.md", "Rest briefly.", "Rest a while.");
+    wait_until(&mut watch, "the article edit", || site.read_output("back-pain.html").contains("Rest a while."));
+    edit(&site, "themes/default/style.css", "black", "green");
+    wait_until(&mut watch, "the theme edit", || site.read_output("assets/style.css").contains("green"));
+    watch.settle();
+    assert_eq!(watch.stop(), Some(0));
+    assert_output_equals_a_fresh_build(&site);
+}
+
+#[test]
+fn moving_articles_and_themes_away_and_back_keeps_later_edits_coming() {
+    moving_a_folder_away_and_back_keeps_later_edits_coming(&["--no-serve"]);
+}
+
+#[test]
+fn with_poll_moving_articles_and_themes_away_and_back_keeps_later_edits_coming() {
+    moving_a_folder_away_and_back_keeps_later_edits_coming(&["--no-serve", "--poll"]);
+}
+
+#[test]
+fn a_folder_with_a_dot_in_its_name_moved_in_and_out_of_articles_comes_and_goes() {
+    let site = TestSite::fixture("basic");
+    site.write("drafts/v2.0/zoster.md", "---\ntitle: Zoster\nlast_revised: 2021-04-04\n---\n\nA rash.\n");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    std::fs::rename(site.path("drafts/v2.0"), site.path("articles/v2.0")).unwrap();
+    wait_until(&mut watch, "zoster.html appearing", || site.output().join("zoster.html").exists());
+    std::fs::rename(site.path("articles/v2.0"), site.path("drafts/v2.0")).unwrap();
+    wait_until(&mut watch, "zoster.html going", || !site.output().join("zoster.html").exists());
+    watch.settle();
+    assert_eq!(watch.stop(), Some(0));
+    assert_output_equals_a_fresh_build(&site);
+}
+
+/// The statuses open pages are sent, as they arrive.
+fn subscribe(watch: &Watch) -> mpsc::Receiver<String> {
+    let url = format!("{}/__encyc/events", watch.url.as_ref().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut response = ureq::get(&url).call().unwrap();
+        let reader = BufReader::new(response.body_mut().as_reader());
+        for line in reader.lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data: ") {
+                let _ = tx.send(data.to_string());
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn saving_an_article_with_the_same_bytes_does_not_reload_open_pages() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &[]);
+    let statuses = subscribe(&watch);
+    assert_eq!(statuses.recv_timeout(WAIT).unwrap(), r#"{"generation":1,"error":null}"#);
+    let same = std::fs::read(site.path("articles/back-pain.md")).unwrap();
+    save_atomically(&site, "articles/back-pain.md", std::str::from_utf8(&same).unwrap());
+    let line = watch.wait_for("articles/back-pain.md changed: ");
+    assert!(line.contains("0 pages written"), "{line}");
+    edit(&site, "articles/ph-imbalance.md", "out of balance", "off balance");
+    watch.wait_for("articles/ph-imbalance.md changed: ");
+    edit(&site, "articles/ph-imbalance.md", "title: pH imbalance", "title: ''");
+    watch.wait_for("`title` is empty");
+    // Open pages heard of the edit that changed a page (one reload), then of the error.
+    let mut heard = Vec::new();
+    while !heard.last().is_some_and(|s: &String| s.contains("is empty")) {
+        heard.push(statuses.recv_timeout(WAIT).unwrap());
+    }
+    assert_eq!(heard.len(), 2, "{heard:?}");
+    assert_eq!(heard[0], r#"{"generation":2,"error":null}"#);
+    assert!(heard[1].starts_with(r#"{"generation":2,"error":"#), "{heard:?}");
+}
+
+#[test]
+fn a_site_that_never_built_shows_its_errors_in_the_preview_and_reloads_when_it_first_builds() {
+    let site = TestSite::fixture("basic");
+    edit(&site, "articles/ph-imbalance.md", "title: pH imbalance", "title: ''");
+    let mut watch = Watch::start(&site, &[]);
+    let said = watch.seen.join("\n");
+    assert!(!said.contains("last good build"), "there is no last good build:\n{said}");
+    assert!(said.contains("articles/ph-imbalance.md:2: `title` is empty"), "{said}");
+    let statuses = subscribe(&watch);
+    assert!(statuses.recv_timeout(WAIT).unwrap().contains("`title` is empty"));
+    for path in ["/", "/back-pain.html"] {
+        let (_, content_type, body) = watch.get(path);
+        assert_eq!(content_type, "text/html; charset=utf-8", "{path}");
+        assert!(body.contains("`title` is empty"), "{path}: the errors: {body}");
+        assert!(body.contains("/__encyc/live.js"), "{path}: the page must reload when the site builds");
+    }
+    edit(&site, "articles/ph-imbalance.md", "title: ''", "title: pH imbalance");
+    watch.wait_for("articles/ph-imbalance.md changed: ");
+    assert_eq!(statuses.recv_timeout(WAIT).unwrap(), r#"{"generation":1,"error":null}"#);
+    let (status, _, body) = watch.get("/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Recently revised"));
+}
+
+#[test]
+fn with_poll_removing_the_themes_folder_is_a_change_not_a_warning() {
+    let site = TestSite::fixture("basic");
+    site.write("themes/default/style.css", "body { color: green; }\n");
+    let mut watch = Watch::start(&site, &["--no-serve", "--poll"]);
+    std::fs::remove_dir_all(site.path("themes")).unwrap();
+    wait_until(&mut watch, "the default style coming back", || !site.read_output("assets/style.css").contains("green"));
+    watch.settle();
+    let said = watch.seen.join("\n");
+    assert!(!said.contains("warning") && !said.contains("missed"), "{said}");
+    assert_eq!(watch.stop(), Some(0));
+    assert_output_equals_a_fresh_build(&site);
+}
+
+#[test]
+fn head_answers_the_length_a_get_would_send() {
+    use std::io::Write;
+    let site = TestSite::fixture("basic");
+    let watch = Watch::start(&site, &[]);
+    let address = watch.url.as_ref().unwrap().trim_start_matches("http://").to_string();
+    for path in ["/back-pain.html", "/assets/style.css", "/no-such-page.html"] {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(stream, "HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let length = response
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_string))
+            .unwrap_or_else(|| panic!("{path}: no content-length in {response}"));
+        let (_, _, body) = watch.get(path);
+        assert_eq!(length.trim().parse::<usize>().unwrap(), body.len(), "{path}");
+    }
+}
+
+#[test]
+fn bind_accepts_localhost() {
+    let site = TestSite::fixture("basic");
+    let watch = Watch::start(&site, &["--bind", "localhost"]);
+    let url = watch.url.clone().unwrap();
+    let host = url.trim_start_matches("http://").rsplit_once(':').unwrap().0.to_string();
+    assert!(host == "127.0.0.1" || host == "[::1]", "{url}");
+    assert_eq!(watch.get("/back-pain.html").0, 200);
+    let refused = site.run(&["watch", "--bind", "example.invalid", "--port", "0"]);
+    refused.assert_failed().assert_stderr_has("example.invalid");
 }

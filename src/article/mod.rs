@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -179,16 +179,27 @@ fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
     h.digest128()
 }
 
+/// An article's file no longer holds what the build parsed: it changed while the site was
+/// being built (or, for `encyc watch`, without an event saying so). `encyc watch` reads it
+/// again and builds once more.
+#[derive(Debug, thiserror::Error)]
+#[error("{} changed while the site was being built; build again", .path.display())]
+pub struct SourceChanged {
+    pub file: SourcePath,
+    pub path: PathBuf,
+}
+
 /// Reads an article's file again to render its body, when only its summary was cached.
 pub fn reparse_body(articles_dir: &Path, article: &Article) -> Result<BodyHtml> {
     let path = articles_dir.join(article.source.as_str());
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let changed = || SourceChanged { file: article.source.clone(), path: path.clone() };
     if content_hash(&bytes) != article.hash {
-        bail!("{} changed while the site was being built; build again", path.display());
+        return Err(changed().into());
     }
     match parse_article(&article.source, &bytes) {
         Ok((_, body)) => Ok(body),
-        Err(_) => bail!("{} changed while the site was being built; build again", path.display()),
+        Err(_) => Err(changed().into()),
     }
 }
 

@@ -59,6 +59,7 @@ pub(super) fn run(config: &Config, quiet: bool, today: Date, cancel: &'static At
             }
             Err(err.into())
         }
+        Err(err @ BuildError::SourceChanged(_)) => Err(err.into()),
         Err(BuildError::CouldNotRun(err)) => Err(err),
     }
 }

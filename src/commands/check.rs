@@ -136,7 +136,7 @@ pub fn check(config: &Config, today: Date, progress: &Progress) -> Result<CheckR
             root_shown,
         }),
         Err(BuildError::Failed(errors)) => Ok(CheckReport { errors, warnings: Vec::new(), articles: 0, root_shown }),
-        Err(err @ BuildError::Interrupted) => Err(err.into()),
+        Err(err @ (BuildError::Interrupted | BuildError::SourceChanged(_))) => Err(err.into()),
         Err(BuildError::CouldNotRun(err)) => Err(err),
     }
 }

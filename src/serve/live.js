@@ -15,7 +15,8 @@
       "background:rgba(20,20,24,.94);color:#fff;font:14px/1.5 ui-monospace,monospace";
     var h = document.createElement("p");
     h.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ffb3b3";
-    h.textContent = "encyc: the last change did not build. The page shows the last good build.";
+    h.textContent = generation ? "encyc: the last change did not build. The page shows the last good build."
+      : "encyc: the site does not build yet. This page reloads when it does.";
     var pre = document.createElement("pre");
     pre.style.cssText = "margin:0;white-space:pre-wrap";
     el.appendChild(h);

@@ -131,7 +131,10 @@ async fn serve_file(State(state): State<Arc<AppState>>, method: Method, uri: Uri
         "/" => request,
         base => request.strip_prefix(base.trim_end_matches('/')).unwrap_or(request),
     };
-    let generation = state.status.borrow().generation;
+    let (generation, error) = {
+        let status = state.status.borrow();
+        (status.generation, status.error.clone())
+    };
     let found = path::segments(request).and_then(|segments| path::locate(&state.root, &segments));
     let (status, file) = match found {
         Some(file) => (StatusCode::OK, Some(file)),
@@ -141,6 +144,12 @@ async fn serve_file(State(state): State<Arc<AppState>>, method: Method, uri: Uri
         }
     };
     let Some(file) = file else {
+        // Nothing was ever built: the errors are the only thing to show, until the first
+        // build, which the page then reloads to.
+        if let (0, Some(error)) = (generation, error) {
+            let page = inject_script(errors_page(&error).into_bytes(), generation);
+            return respond(&method, StatusCode::SERVICE_UNAVAILABLE, "text/html; charset=utf-8", page);
+        }
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     // Whole-file reads: the writer replaces files by renaming, so a read sees either the
@@ -156,15 +165,34 @@ async fn serve_file(State(state): State<Arc<AppState>>, method: Method, uri: Uri
         mime_guess::mime::TEXT => format!("{}; charset=utf-8", mime.essence_str()),
         _ => mime.essence_str().to_string(),
     };
+    respond(&method, status, &content_type, body)
+}
+
+/// A response with `body`, or for HEAD its headers only, with the length a GET would send.
+fn respond(method: &Method, status: StatusCode, content_type: &str, body: Vec<u8>) -> Response {
+    let length = HeaderValue::from(body.len());
     let mut response = Response::new(if method == Method::HEAD { Body::empty() } else { Body::from(body) });
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&content_type) {
+    if let Ok(value) = HeaderValue::from_str(content_type) {
         headers.insert(header::CONTENT_TYPE, value);
     }
+    headers.insert(header::CONTENT_LENGTH, length);
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+/// The page served in place of every page while the site has never built.
+fn errors_page(error: &str) -> String {
+    let mut escaped = String::new();
+    pulldown_cmark_escape::escape_html(&mut escaped, error).expect("writing to a String cannot fail");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>encyc: the site does not build yet</title>\n</head>\n<body>\n\
+         <h1>The site does not build yet</h1>\n<p>This page reloads when it does.</p>\n\
+         <pre>{escaped}</pre>\n</body>\n</html>\n"
+    )
 }
 
 /// Adds the live-reload script just before `</body>` (or at the end).

@@ -3,8 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind};
+use notify::{EventKind, WatcherKind};
 
 use crate::config::{ARTICLES_DIR, CONFIG_FILE, THEMES_DIR};
 use crate::paths::is_editor_temp;
@@ -34,24 +34,27 @@ impl Change {
     }
 }
 
-/// Whether an event of this kind can change a file's contents or existence. Reads and
-/// metadata-only changes (permissions, access times) cannot.
-fn kind_matters(kind: &EventKind) -> bool {
+/// Whether an event of this kind, from this kind of watcher, can change a file's contents or
+/// existence. Reads cannot; nor can metadata-only changes (permissions, access times) that
+/// the operating system reports. A polling watcher has no such events: it compares time
+/// stamps, and reports a file written in place (`sed -i`, `git checkout`) as
+/// `Modify(Metadata(WriteTime))`.
+fn kind_matters(kind: &EventKind, watcher: WatcherKind) -> bool {
     match kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(_) => false,
-        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => watcher == WatcherKind::PollWatcher,
         EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
         // Unknown kinds (some platforms, polling) may hide a real change: rebuild.
         EventKind::Any | EventKind::Other => true,
     }
 }
 
-/// What an event of `kind` on `path` (relative to the site root) means. `output` is the
-/// output folder relative to the site root, when it lies inside it: encyc's own writes there
-/// never trigger a build.
-pub fn classify(kind: &EventKind, path: &Path, output: Option<&Path>) -> Option<Change> {
-    if !kind_matters(kind) {
+/// What an event of `kind` on `path` (relative to the site root), reported by a `watcher` of
+/// this kind, means. `output` is the output folder relative to the site root, when it lies
+/// inside it: encyc's own writes there never trigger a build.
+pub(crate) fn classify(kind: &EventKind, path: &Path, output: Option<&Path>, watcher: WatcherKind) -> Option<Change> {
+    if !kind_matters(kind, watcher) {
         return None;
     }
     if output.is_some_and(|out| path.starts_with(out)) {
@@ -71,17 +74,22 @@ pub fn classify(kind: &EventKind, path: &Path, output: Option<&Path>) -> Option<
     }
     let rest_path: PathBuf = rest.iter().collect();
     match *first {
+        // The folder's own time stamp or size (polling sees them change when an entry comes
+        // or goes): the entries' own events say what changed.
+        ARTICLES_DIR | THEMES_DIR if rest.is_empty() && is_file_event(kind) => None,
         ARTICLES_DIR if rest.is_empty() => Some(Change::ArticlesTree(PathBuf::new())),
         ARTICLES_DIR => {
             let name = rest.last()?;
             if crate::article::is_markdown(name.as_ref()) {
                 Some(Change::Article(rest_path))
-            } else if is_folder_event(kind) || !name.contains('.') {
-                // A folder appeared, vanished or moved (articles inside it with it).
-                Some(Change::ArticlesTree(rest_path))
-            } else {
+            } else if is_file_event(kind) {
                 // Other files (images, notes) are not published.
                 None
+            } else {
+                // A folder appeared, vanished or moved (articles inside it with it), or an
+                // event that does not say whether it was a folder: a rename, or any event from
+                // polling. Names say nothing either (`v2.0/` is a folder), so look again.
+                Some(Change::ArticlesTree(rest_path))
             }
         }
         THEMES_DIR => Some(Change::Theme(rest_path)),
@@ -90,8 +98,16 @@ pub fn classify(kind: &EventKind, path: &Path, output: Option<&Path>) -> Option<
     }
 }
 
-fn is_folder_event(kind: &EventKind) -> bool {
-    matches!(kind, EventKind::Create(CreateKind::Folder) | EventKind::Remove(RemoveKind::Folder))
+/// Whether the event is known to be about a file, not a folder: a folder's contents change
+/// only through events on the files in it.
+fn is_file_event(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(CreateKind::File)
+            | EventKind::Remove(RemoveKind::File)
+            | EventKind::Access(_)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_))
+    )
 }
 
 #[cfg(test)]
@@ -135,16 +151,38 @@ mod tests {
     fn every_event_kind_on_an_article() {
         let path = Path::new("articles/spine/sciatica.md");
         for kind in all_kinds() {
-            let got = classify(&kind, path, Some(Path::new("output")));
-            let expected = match kind {
-                EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-                EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => false,
-                _ => true,
-            };
-            assert_eq!(got.is_some(), expected, "{kind:?}");
-            if let Some(change) = got {
-                assert_eq!(change, Change::Article(PathBuf::from("spine/sciatica.md")), "{kind:?}");
+            for watcher in [WatcherKind::Inotify, WatcherKind::PollWatcher] {
+                let got = classify(&kind, path, Some(Path::new("output")), watcher);
+                let expected = match kind {
+                    EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+                    EventKind::Access(_) => false,
+                    // Polling reports a file written in place this way; the system does not.
+                    EventKind::Modify(ModifyKind::Metadata(_)) => watcher == WatcherKind::PollWatcher,
+                    _ => true,
+                };
+                assert_eq!(got.is_some(), expected, "{kind:?} from {watcher:?}");
+                if let Some(change) = got {
+                    assert_eq!(change, Change::Article(PathBuf::from("spine/sciatica.md")), "{kind:?}");
+                }
             }
+        }
+    }
+
+    #[test]
+    fn what_the_poll_watcher_emits_for_an_edit_in_place_is_a_change() {
+        // notify's PollWatcher: a newer time stamp is `Metadata(WriteTime)`, new bytes with the
+        // same time stamp `Data(Any)`.
+        for kind in [
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+        ] {
+            let poll = WatcherKind::PollWatcher;
+            assert_eq!(classify(&kind, Path::new("articles/a.md"), None, poll), Some(Change::Article("a.md".into())));
+            assert_eq!(
+                classify(&kind, Path::new("themes/t/a.html"), None, poll),
+                Some(Change::Theme("t/a.html".into()))
+            );
+            assert_eq!(classify(&kind, Path::new("encyc.yaml"), None, poll), Some(Change::Config));
         }
     }
 
@@ -154,8 +192,9 @@ mod tests {
         let out = Some(Path::new("output"));
         let cases: &[(&str, Option<Change>)] = &[
             ("articles/a.md", Some(Change::Article("a.md".into()))),
-            ("articles/new-folder", Some(Change::ArticlesTree("new-folder".into()))),
-            ("articles", Some(Change::ArticlesTree(PathBuf::new()))),
+            // A file written, with or without a dot in its name; folders are not written to.
+            ("articles/README", None),
+            ("articles", None),
             ("articles/photo.png", None),
             ("articles/notes.txt", None),
             // Markdown under another extension is reported by the build, so it must rebuild.
@@ -179,13 +218,38 @@ mod tests {
             (".git/index", None),
         ];
         for (path, expected) in cases {
-            assert_eq!(&classify(&write, Path::new(path), out), expected, "{path}");
+            assert_eq!(&classify(&write, Path::new(path), out, WatcherKind::Inotify), expected, "{path}");
         }
     }
 
     #[test]
-    fn a_folder_created_with_a_dot_in_its_name_still_counts() {
-        let kind = EventKind::Create(CreateKind::Folder);
-        assert_eq!(classify(&kind, Path::new("articles/v1.2"), None), Some(Change::ArticlesTree("v1.2".into())));
+    fn a_folder_with_a_dot_in_its_name_moved_or_created_still_counts() {
+        for kind in [
+            EventKind::Create(CreateKind::Folder),
+            EventKind::Remove(RemoveKind::Folder),
+            EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::Any)),
+            EventKind::Create(CreateKind::Any),
+            EventKind::Remove(RemoveKind::Any),
+        ] {
+            for watcher in [WatcherKind::Inotify, WatcherKind::PollWatcher] {
+                let got = classify(&kind, Path::new("articles/v2.0"), None, watcher);
+                assert_eq!(got, Some(Change::ArticlesTree("v2.0".into())), "{kind:?} from {watcher:?}");
+            }
+        }
+        // `articles/` and `themes/` moved or removed as a whole; not their time stamps changing.
+        let moved = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        let touched = EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime));
+        for watcher in [WatcherKind::Inotify, WatcherKind::PollWatcher] {
+            assert_eq!(classify(&moved, Path::new("articles"), None, watcher), Some(Change::ArticlesTree("".into())));
+            assert_eq!(classify(&moved, Path::new("themes"), None, watcher), Some(Change::Theme("".into())));
+            assert_eq!(classify(&touched, Path::new("articles"), None, watcher), None);
+            assert_eq!(classify(&touched, Path::new("themes"), None, watcher), None);
+        }
+        // A file that is known to be one is not a folder, whatever its name.
+        let png =
+            classify(&EventKind::Create(CreateKind::File), Path::new("articles/photo.png"), None, WatcherKind::Inotify);
+        assert_eq!(png, None);
     }
 }

@@ -12,14 +12,14 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, WatcherKind};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache};
 
 use crate::config::{ARTICLES_DIR, Config, Mode, SiteConfig, THEMES_DIR};
-use crate::pipeline::{BuildError, Builder};
+use crate::pipeline::{BuildError, BuildReport, Builder};
 use crate::serve::{self, Status};
 use crate::text::plural;
 use classify::{Change, classify};
@@ -30,6 +30,14 @@ use classify::{Change, classify};
 const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// The longest a rebuild waits for the files to settle (a long `git checkout`): past it, a
+/// tree that never stops changing is built as it is.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
+/// How long the events must pause before a rebuild once many files changed at once (`git
+/// checkout`, copying a folder): such changes arrive over a while, with gaps longer than
+/// [`DEBOUNCE`] on a busy machine, and each intermediate state built means diagnostics about
+/// files that are not like that any more.
+const BULK_QUIET: Duration = Duration::from_millis(250);
 
 /// How to watch.
 #[derive(Debug, Clone)]
@@ -43,6 +51,98 @@ pub(crate) struct WatchOptions {
 enum Message {
     Files(DebounceEventResult),
     Stop,
+}
+
+/// What is needed to tell what an event means.
+struct Events<'a> {
+    root: &'a Path,
+    /// The output folder relative to the root, when it is inside it.
+    output: Option<&'a Path>,
+    watcher: WatcherKind,
+}
+
+/// Changes that came in and are not built yet.
+#[derive(Default)]
+struct Pending {
+    changes: BTreeSet<Change>,
+    /// Events were lost: look at every file again.
+    missed: bool,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.changes.is_empty() && !self.missed
+    }
+
+    /// Adds what a message says changed; false for Ctrl-C.
+    fn take(&mut self, message: Message, events: &Events) -> bool {
+        let batch = match message {
+            Message::Stop => return false,
+            Message::Files(Ok(batch)) => batch,
+            Message::Files(Err(errors)) => {
+                // Polling a watched folder that was removed fails at every poll until it is back;
+                // the removal itself comes as events, for the folder and every file in it.
+                for e in errors.iter().filter(|e| !vanished(e)) {
+                    // Events may have been lost (an overflowing queue).
+                    eprintln!("warning: watching files: {e}");
+                    self.missed = true;
+                }
+                return true;
+            }
+        };
+        for event in &batch {
+            for path in &event.paths {
+                self.add(&event.kind, path, events);
+            }
+        }
+        true
+    }
+
+    fn add(&mut self, kind: &notify::EventKind, path: &Path, events: &Events) {
+        let Ok(relative) = path.strip_prefix(events.root) else { return };
+        if let Some(change) = classify(kind, relative, events.output, events.watcher) {
+            self.changes.insert(change);
+        }
+    }
+
+    /// Takes every message already queued and, once something matters, waits until no
+    /// message came for a while: `quiet` at least, longer for many changes, at most
+    /// [`SETTLE_AT_MOST`] in all. False for Ctrl-C.
+    fn settle(&mut self, rx: &mpsc::Receiver<Message>, events: &Events, quiet: Duration) -> bool {
+        let deadline = Instant::now() + SETTLE_AT_MOST;
+        let mut wait = Duration::ZERO;
+        loop {
+            let message = match rx.recv_timeout(wait) {
+                Ok(message) => message,
+                Err(mpsc::RecvTimeoutError::Timeout) => return true,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+            };
+            if !self.take(message, events) {
+                return false;
+            }
+            let wait_for = match (self.is_empty(), self.changes.len() > 1 || self.missed) {
+                (true, _) => Duration::ZERO,
+                (false, true) => quiet.max(BULK_QUIET),
+                (false, false) => quiet.max(DEBOUNCE * 2),
+            };
+            wait = wait_for.min(deadline.saturating_duration_since(Instant::now()));
+        }
+    }
+
+    /// "articles/a.md changed", "articles/a.md and 2 more changed".
+    fn describe(&self) -> String {
+        let first = self.changes.iter().next().map(Change::shown).unwrap_or_default();
+        match self.changes.len() {
+            0 => "after missed file events".to_string(),
+            1 => format!("{first} changed"),
+            n => format!("{first} and {} more changed", n - 1),
+        }
+    }
+}
+
+/// Whether an error only says that a watched path is not there (polling a removed folder).
+fn vanished(error: &notify::Error) -> bool {
+    matches!(&error.kind, notify::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// Runs until Ctrl-C. `cancel` is set by Ctrl-C so that a rebuild in progress stops before
@@ -61,12 +161,14 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
     }
 
     let mut session = Session {
-        builder: Builder::new(config.clone(), Mode::Watch),
+        builder: Builder::new(config.clone(), if options.poll { Mode::Poll } else { Mode::Watch }),
+        built: config.output_dir.join("index.html").is_file(),
         progress: crate::progress::Progress::new(true),
         status: Status::default(),
         preview: None,
     };
-    session.rebuild("initial build", cancel);
+    let initial = session.build(cancel);
+    session.report("initial build", initial);
     session.progress = crate::progress::Progress::none();
     if let Some(address) = options.serve {
         let preview =
@@ -78,37 +180,64 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
     println!("Watching {ARTICLES_DIR}/, {THEMES_DIR}/ and encyc.yaml for changes");
 
     let output_inside = config.output_dir.strip_prefix(&config.root).ok().map(Path::to_path_buf);
-    while let Ok(message) = rx.recv() {
-        let events = match message {
-            Message::Stop => break,
-            Message::Files(Err(errors)) => {
-                // Events may have been lost (an overflowing queue): look at every file again.
-                for e in errors {
-                    eprintln!("warning: watching files: {e}");
+    let watcher_kind = if options.poll { WatcherKind::PollWatcher } else { WatcherKind::Inotify };
+    let events = Events { root: &config.root, output: output_inside.as_deref(), watcher: watcher_kind };
+    let mut pending = Pending::default();
+    // Polling may miss a change made after its last look and read by a build (see
+    // `Builder::polled`): once the files are quiet, one more build checks every file.
+    let mut unchecked = false;
+    'watching: loop {
+        let message = match rx.recv_timeout(if unchecked { POLL_INTERVAL * 4 } else { Duration::MAX }) {
+            Ok(message) => message,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                unchecked = false;
+                let result = session.build(cancel);
+                let nothing_new = match &result {
+                    Ok(report) => report.write.written + report.write.removed == 0,
+                    // Already shown; the next event builds again.
+                    Err(_) => session.status.error.is_some(),
+                };
+                if nothing_new {
+                    continue;
                 }
-                session.builder.invalidate(Path::new(""));
-                session.builder.forget_output();
-                session.rebuild("after missed file events", cancel);
+                session.report("files changed since the last look", result);
                 continue;
             }
-            Message::Files(Ok(events)) => events,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let mut changes = BTreeSet::new();
-        for event in &events {
-            for path in &event.paths {
-                let Ok(relative) = path.strip_prefix(&config.root) else { continue };
-                if let Some(change) = classify(&event.kind, relative, output_inside.as_deref()) {
-                    changes.insert(change);
+        let mut stop = !pending.take(message, &events);
+        // One rebuild for everything queued meanwhile (a branch switch is hundreds of events,
+        // arriving over a while), and again for what came during the build, until quiet.
+        loop {
+            stop = stop || !pending.settle(&rx, &events, Duration::ZERO);
+            if stop || pending.is_empty() {
+                break;
+            }
+            let what = pending.describe();
+            watcher.refresh(&config.root, &pending.changes);
+            session.apply(&pending);
+            pending = Pending::default();
+            let result = session.build(cancel);
+            if let Err(err) = &result {
+                if let BuildError::Interrupted = err {
+                    break 'watching;
+                }
+                // A file changed while the build read it: read it again rather than fail.
+                if let BuildError::SourceChanged(changed) = err {
+                    pending.changes.insert(Change::Article(changed.file.as_str().into()));
+                    continue;
+                }
+                // Diagnostics of a state that is already gone from disk help no one: wait for
+                // the rest of a bulk change before showing them.
+                stop = !pending.settle(&rx, &events, BULK_QUIET);
+                if !pending.is_empty() {
+                    continue;
                 }
             }
+            session.report(&what, result);
+            unchecked = options.poll;
         }
-        if changes.is_empty() {
-            continue;
-        }
-        watcher.watch_new_folders(&config.root);
-        session.apply(&changes);
-        session.rebuild(&describe(&changes), cancel);
-        if cancel.load(Ordering::SeqCst) {
+        if stop || cancel.load(Ordering::SeqCst) {
             break;
         }
     }
@@ -123,6 +252,8 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
 
 struct Session {
     builder: Builder,
+    /// Whether the output folder holds a good build to serve.
+    built: bool,
     /// Shown for a long initial build only; rebuilds are quick.
     progress: crate::progress::Progress,
     status: Status,
@@ -131,8 +262,12 @@ struct Session {
 
 impl Session {
     /// Tells the builder what the events say changed.
-    fn apply(&mut self, changes: &BTreeSet<Change>) {
-        for change in changes {
+    fn apply(&mut self, pending: &Pending) {
+        if pending.missed {
+            self.builder.invalidate(Path::new(""));
+            self.builder.forget_output();
+        }
+        for change in &pending.changes {
             match change {
                 Change::Article(path) | Change::ArticlesTree(path) => self.builder.invalidate(path),
                 Change::Theme(_) => {}
@@ -141,14 +276,18 @@ impl Session {
         }
     }
 
-    fn rebuild(&mut self, what: &str, cancel: &AtomicBool) {
-        let result = SiteConfig::load(&self.builder.config().root).map_err(BuildError::from).and_then(|site| {
+    fn build(&mut self, cancel: &AtomicBool) -> Result<BuildReport, BuildError> {
+        SiteConfig::load(&self.builder.config().root).map_err(BuildError::from).and_then(|site| {
             self.builder.set_site_config(site);
             self.builder.build(cancel, &self.progress)
-        });
-        match result {
+        })
+    }
+
+    /// Prints how a build went, and tells open pages: to reload only when a page changed.
+    fn report(&mut self, what: &str, result: Result<BuildReport, BuildError>) {
+        let status = match result {
             Ok(report) => {
-                self.status = Status { generation: self.status.generation + 1, error: None };
+                self.built = true;
                 println!(
                     "{what}: {} written, {} removed, in {} ms",
                     plural(report.write.written, "page", "pages"),
@@ -158,33 +297,34 @@ impl Session {
                 if std::env::var_os("ENCYC_TIMINGS").is_some() {
                     println!("  {:?}", report.timings);
                 }
+                let changed = report.write.written + report.write.removed > 0 || self.status.generation == 0;
+                Status { generation: self.status.generation + u64::from(changed), error: None }
             }
             Err(BuildError::Interrupted) => return,
             Err(err) => {
                 let message = match &err {
                     BuildError::Failed(diagnostics) => format!("{diagnostics}error: {err}"),
                     BuildError::CouldNotRun(cause) => format!("error: {cause:#}"),
+                    BuildError::SourceChanged(_) => format!("error: {err}"),
                     BuildError::Interrupted => unreachable!("handled above"),
                 };
-                eprintln!("{what}: the site was not rebuilt; still serving the last good build\n{message}");
-                self.status = Status { generation: self.status.generation, error: Some(message) };
+                let serving = match self.built {
+                    true => "still serving the last good build",
+                    false => "there is no earlier build, so the preview shows these errors until it builds",
+                };
+                eprintln!("{what}: the site was not rebuilt; {serving}\n{message}");
                 // The output folder may have been changed by someone else; look again next time.
                 self.builder.forget_output();
+                Status { generation: self.status.generation, error: Some(message) }
             }
+        };
+        if status == self.status {
+            return;
         }
+        self.status = status;
         if let Some(preview) = &self.preview {
             preview.publish(self.status.clone());
         }
-    }
-}
-
-/// "articles/a.md changed", "articles/a.md and 2 more changed".
-fn describe(changes: &BTreeSet<Change>) -> String {
-    let mut shown = changes.iter().map(Change::shown);
-    let first = shown.next().unwrap_or_default();
-    match changes.len() {
-        1 => format!("{first} changed"),
-        n => format!("{first} and {} more changed", n - 1),
     }
 }
 
@@ -205,7 +345,9 @@ impl FileWatcher {
             let _ = tx.send(Message::Files(result));
         };
         let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // Time stamps are compared in whole seconds: without comparing contents too, a
+            // second save within a second of the first would never be seen.
+            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL).with_compare_contents(true);
             Inner::Poll(
                 notify_debouncer_full::new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)
                     .context("cannot start watching files")?,
@@ -233,12 +375,35 @@ impl FileWatcher {
         Ok(())
     }
 
+    /// Watches `articles/` and `themes/` anew after an event on the folder itself: notify drops
+    /// the native watch of a folder moved away, and does not take it up when the folder comes
+    /// back (`mv articles a; mv a articles`), even under the same name. Polling watches a path,
+    /// whatever is there: it sees a folder go and come back by itself.
+    fn refresh(&mut self, root: &Path, changes: &BTreeSet<Change>) {
+        let native = matches!(self.inner, Inner::Native(_));
+        for change in changes.iter().filter(|_| native) {
+            let name = match change {
+                Change::ArticlesTree(p) if p.as_os_str().is_empty() => ARTICLES_DIR,
+                Change::Theme(p) if p.as_os_str().is_empty() => THEMES_DIR,
+                _ => continue,
+            };
+            let dir = root.join(name);
+            if self.watched.remove(&dir) {
+                let _ = match &mut self.inner {
+                    Inner::Native(d) => d.unwatch(&dir),
+                    Inner::Poll(d) => d.unwatch(&dir),
+                };
+            }
+        }
+        self.watch_new_folders(root);
+    }
+
     /// Starts watching `articles/` and `themes/` once they exist (again: a folder that was
     /// removed and created anew needs a new watch).
     fn watch_new_folders(&mut self, root: &Path) {
         for name in [ARTICLES_DIR, THEMES_DIR] {
             let dir = root.join(name);
-            if !dir.is_dir() && self.watched.remove(&dir) {
+            if !dir.is_dir() && matches!(self.inner, Inner::Native(_)) && self.watched.remove(&dir) {
                 let _ = match &mut self.inner {
                     Inner::Native(d) => d.unwatch(&dir),
                     Inner::Poll(d) => d.unwatch(&dir),
