@@ -1,5 +1,8 @@
 //! The command line: clap types, converted once into validated settings with absolute paths.
 //! Nothing past [`Cli::into_command`] sees clap.
+// The doc comments of the clap types are the `--help` text, where `<slug>` means a
+// placeholder, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

@@ -9,16 +9,16 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-pub use crate::paths::{ARTICLES_DIR, CONFIG_FILE, THEMES_DIR};
+pub(crate) use crate::paths::{ARTICLES_DIR, CONFIG_FILE, THEMES_DIR};
 
-pub const DEFAULT_DISCLAIMER: &str = "All material on this site is provided for information only \
+pub(crate) const DEFAULT_DISCLAIMER: &str = "All material on this site is provided for information only \
 and is neither advice nor a substitute for proper medical care. Consult a qualified healthcare \
 professional who understands your particular history for individual concerns.";
 
 /// The contents of `encyc.yaml`, with defaults for everything.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct SiteConfig {
+pub(crate) struct SiteConfig {
     /// Shown in every page's header and `<title>`.
     pub title: String,
     /// The `lang` of every page (a BCP 47 tag such as `en` or `en-GB`).
@@ -55,7 +55,7 @@ pub struct SiteConfig {
 /// for relative hrefs needs.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
-pub struct BaseUrl(url::Url);
+pub(crate) struct BaseUrl(url::Url);
 
 impl TryFrom<String> for BaseUrl {
     type Error = anyhow::Error;
@@ -67,7 +67,7 @@ impl TryFrom<String> for BaseUrl {
 
 impl BaseUrl {
     /// Checks and normalises an address written in the config.
-    pub fn parse(text: &str) -> Result<BaseUrl> {
+    pub(crate) fn parse(text: &str) -> Result<BaseUrl> {
         let text = text.trim();
         let bad = || {
             anyhow::anyhow!(
@@ -102,17 +102,17 @@ impl BaseUrl {
         Ok(BaseUrl(url))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         self.0.as_str()
     }
 
     /// The path part, e.g. `/encyclopedia/`.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.0.path()
     }
 
     /// The absolute address of a page, from its relative href (already percent-encoded).
-    pub fn join(&self, href: &crate::paths::Href) -> String {
+    pub(crate) fn join(&self, href: &crate::paths::Href) -> String {
         format!("{}{}", self.0, href.as_str())
     }
 }
@@ -140,7 +140,7 @@ provider. Browse by the first letter of a condition or any of its other names."
 
 impl SiteConfig {
     /// Reads `encyc.yaml` from the site root, or the defaults when there is none.
-    pub fn load(root: &Path) -> Result<SiteConfig> {
+    pub(crate) fn load(root: &Path) -> Result<SiteConfig> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -153,7 +153,7 @@ impl SiteConfig {
     }
 
     /// Parses and validates the text of a config file.
-    pub fn parse(text: &str) -> Result<SiteConfig> {
+    pub(crate) fn parse(text: &str) -> Result<SiteConfig> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut config: SiteConfig = crate::yaml::parse(text, 1).map_err(|e| match e.line {
             Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
@@ -220,7 +220,7 @@ pub(crate) enum Mode {
 
 /// Everything a build needs to know, checked: paths are absolute and safe to use.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// The site root, absolute.
     pub root: PathBuf,
     /// The site root as the user wrote it, for messages.
@@ -237,7 +237,7 @@ impl Config {
     /// The settings of the site in `root`, written to `output` (default: `<root>/output`):
     /// paths made absolute, an output folder that could destroy sources refused, and
     /// `encyc.yaml` read.
-    pub fn new(root_shown: &Path, output: Option<&Path>, today: jiff::civil::Date) -> Result<Config> {
+    pub(crate) fn new(root_shown: &Path, output: Option<&Path>, today: jiff::civil::Date) -> Result<Config> {
         let root = std::fs::canonicalize(root_shown)
             .with_context(|| format!("the site folder {} does not exist", root_shown.display()))?;
         if !root.is_dir() {

@@ -104,7 +104,7 @@ impl Problem {
 
 /// `file` (relative to the site root) as the user knows it: under the site root as they named
 /// it on the command line (`site/articles/foo.md`), or as it is when that is the current folder.
-pub fn shown_path(root: &Path, file: &Path) -> PathBuf {
+pub(crate) fn shown_path(root: &Path, file: &Path) -> PathBuf {
     if root.as_os_str().is_empty() || root == Path::new(".") { file.to_path_buf() } else { root.join(file) }
 }
 
@@ -151,24 +151,24 @@ impl fmt::Display for Diagnostic {
 
 /// Every problem of one build, sorted by file and line so that output is stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     items: Vec<Diagnostic>,
     /// How paths are shown: the site root as the user named it.
     root: PathBuf,
 }
 
 impl Diagnostics {
-    pub fn new(mut items: Vec<Diagnostic>, root: &Path) -> Self {
+    pub(crate) fn new(mut items: Vec<Diagnostic>, root: &Path) -> Self {
         items.sort_by(|a, b| (&a.file, a.line, a.problem.to_string()).cmp(&(&b.file, b.line, b.problem.to_string())));
         items.dedup();
         Diagnostics { items, root: root.to_path_buf() }
     }
 
-    pub fn items(&self) -> &[Diagnostic] {
+    pub(crate) fn items(&self) -> &[Diagnostic] {
         &self.items
     }
 
-    pub fn file_count(&self) -> usize {
+    pub(crate) fn file_count(&self) -> usize {
         let mut files: Vec<&PathBuf> = self.items.iter().map(|d| &d.file).collect();
         files.dedup();
         files.len()
@@ -177,7 +177,7 @@ impl Diagnostics {
 
 impl Diagnostics {
     /// One line: how many problems in how many files.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let n = self.items.len();
         let files = self.file_count();
         format!("{} in {}", plural(n, "problem", "problems"), plural(files, "file", "files"))

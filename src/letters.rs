@@ -79,7 +79,7 @@ pub fn sort_key(name: &str) -> String {
 /// letters lose their accents; other scripts, punctuation and symbols are kept, so that
 /// "C++" and "C", or two names in Greek, stay apart. Titles must differ by this key, and wiki
 /// links find names by it.
-pub fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for ch in name.chars().flat_map(char::to_uppercase).flat_map(char::to_lowercase) {
         if ch.is_whitespace() {

@@ -16,16 +16,28 @@
 //! Every problem an editor must fix is a [`diagnostic::Diagnostic`]; a build collects them
 //! all and fails once, before anything is written ([`pipeline::BuildError`]).
 //!
-//! Each module imports only the modules listed before it here (a test, `tests/layers.rs`,
-//! keeps it so): leaves first, then the settings, the four stages, the pipeline, and the
-//! commands on top.
+//! Each module imports only the modules below it: leaves first (paths, hashes, wording,
+//! diagnostics, letter filing, search terms, the review-date rule), then the settings
+//! ([`config`]), the four stages, the [`pipeline`], and on top the commands ([`commands`]: one
+//! module each for `build`, `check`, `new` and `watch`, with the preview server [`serve`])
+//! and the command line ([`cli`]). `tests/layers.rs` holds the order and fails on any import
+//! that goes up.
+//!
+//! Where the next kinds of input go: media files beside the articles (illustrations) are read
+//! and checked in the load stage, beside [`article`], published by the render stage as files
+//! of their own; a site with editions in several languages runs load and link once per edition
+//! and renders them together, so that pages can link their translations.
+//!
+//! These docs are for encyc's developers: `cargo doc --document-private-items` (as CI runs it)
+//! shows every module.
+#![allow(rustdoc::private_intra_doc_links)]
 
 // Leaves: no knowledge of the stages.
 mod diagnostic;
 mod hash;
-pub mod letters;
+mod letters;
 mod lock;
-pub mod paths;
+mod paths;
 mod progress;
 mod review;
 mod terms;
@@ -34,23 +46,34 @@ mod yaml;
 // Settings: `encyc.yaml` and the build's paths.
 mod config;
 // Stage 1, load.
-pub mod article;
-pub mod markdown;
+mod article;
+mod markdown;
 // Stage 2, link.
-pub mod site;
+mod site;
 // Stage 3, render; stage 4, write.
 mod output;
 mod render;
 // The stages in order, with what they keep between builds.
 mod pipeline;
 // The commands on top, and the preview server `encyc watch` uses.
-pub mod cli;
+mod cli;
 mod commands;
 mod serve;
 
+pub use cli::Cli;
 pub use commands::Outcome;
 
+/// The pure parsers, for the fuzz targets (`fuzz/`) and the regression tests that replay what
+/// they found (`tests/robustness.rs`): bytes in, values or diagnostics out, no file system.
+pub mod fuzzing {
+    pub use crate::article::parse_article;
+    pub use crate::letters::{Letter, letter_of, letter_of_key, sort_key};
+    pub use crate::markdown::parse_body;
+    pub use crate::paths::SourcePath;
+    pub use crate::site::link;
+}
+
 /// Runs a command line.
-pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     commands::run(cli.into_command()?)
 }

@@ -23,12 +23,12 @@ use anyhow::{Context, Result, bail};
 
 /// Held while encyc builds or watches a site; released on drop.
 #[derive(Debug)]
-pub struct SiteLock {
+pub(crate) struct SiteLock {
     _file: File,
 }
 
 /// Takes the site's lock or explains who has it.
-pub fn lock_site(root: &Path) -> Result<SiteLock> {
+pub(crate) fn lock_site(root: &Path) -> Result<SiteLock> {
     let file = File::open(root).with_context(|| format!("cannot open the site folder {}", root.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(SiteLock { _file: file }),
@@ -44,13 +44,13 @@ pub fn lock_site(root: &Path) -> Result<SiteLock> {
 
 /// Held while encyc writes an output folder; released on drop.
 #[derive(Debug)]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     _file: File,
 }
 
 /// Takes the lock of the output folder `output` (creating its parent folder if needed), or
 /// explains who has it.
-pub fn lock_output(output: &Path) -> Result<OutputLock> {
+pub(crate) fn lock_output(output: &Path) -> Result<OutputLock> {
     // The same folder reached by another path (a symbolic link, `..`) must get the same lock.
     let output = output.canonicalize().unwrap_or_else(|_| output.to_path_buf());
     let name = output.file_name().context("the output path has no folder name")?.to_string_lossy();

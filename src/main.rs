@@ -11,7 +11,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = encyc::cli::Cli::parse();
+    let cli = encyc::Cli::parse();
     match encyc::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {

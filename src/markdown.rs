@@ -17,7 +17,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use crate::paths::{Href, Slug};
 
 /// Ids the page templates use; headings never take them.
-pub const RESERVED_IDS: &[&str] =
+pub(crate) const RESERVED_IDS: &[&str] =
     &["main-content", "site-search", "site-search-results", "az-nav", "see-also", "top", "recent"];
 
 /// Ids the search box gives its result options (`site-search-results-0`, …).
@@ -489,7 +489,7 @@ fn set_heading_id<'a>(start: &mut Event<'a>, text: &str, used: &mut HashSet<Stri
 }
 
 /// The id a heading gets from its text: `Expectations (prognosis)` → `expectations-prognosis`.
-pub fn heading_id(text: &str) -> String {
+pub(crate) fn heading_id(text: &str) -> String {
     let ascii = deunicode::deunicode(text);
     let mut id = String::with_capacity(ascii.len());
     for c in ascii.chars() {

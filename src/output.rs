@@ -32,7 +32,7 @@ const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the 
 
 /// What a write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteReport {
+pub(crate) struct WriteReport {
     pub written: usize,
     pub removed: usize,
     pub unchanged: usize,
@@ -84,7 +84,7 @@ struct Recorded {
 
 /// What is in the output folder: whether it exists, and what encyc recorded writing there.
 #[derive(Debug, Clone)]
-pub struct OutputState {
+pub(crate) struct OutputState {
     dir: PathBuf,
     exists: bool,
     files: HashMap<String, Recorded>,
@@ -102,13 +102,13 @@ pub struct OutputState {
 
 impl OutputState {
     /// Whether the output folder exists (when not, the next write is a first build).
-    pub fn exists(&self) -> bool {
+    pub(crate) fn exists(&self) -> bool {
         self.exists
     }
 
     /// Reads the manifest of `output`. A non-empty folder without one can only be adopted
     /// (see [`PageWriter::finish`]).
-    pub fn read(output: &Path) -> Result<OutputState> {
+    pub(crate) fn read(output: &Path) -> Result<OutputState> {
         let mut state = OutputState {
             dir: output.to_path_buf(),
             exists: false,
@@ -152,7 +152,7 @@ impl OutputState {
 
     /// The hash of the file at `path` if encyc wrote it from `fingerprint` and nobody has
     /// touched it since.
-    pub fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
+    pub(crate) fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
         let recorded = self.files.get(path.as_str())?;
         (recorded.fingerprint == fingerprint && self.intact(path)).then_some(recorded.hash)
     }
@@ -168,7 +168,7 @@ impl OutputState {
     }
 
     /// Whether the manifest on disk is still the one this state was made from.
-    pub fn still_ours(&self) -> bool {
+    pub(crate) fn still_ours(&self) -> bool {
         let modified = fs::metadata(self.dir.join(MANIFEST)).and_then(|m| m.modified()).ok();
         modified.is_some() && modified == self.written_at
     }
@@ -312,7 +312,7 @@ fn parse_manifest(text: &str) -> HashMap<String, Recorded> {
 /// beside its final place. Nothing is visible until [`PageWriter::finish`]; dropping the writer
 /// instead (an error, Ctrl-C) deletes what it wrote.
 #[derive(Debug)]
-pub struct PageWriter<'a> {
+pub(crate) struct PageWriter<'a> {
     state: &'a OutputState,
     /// The staging folder of a first build.
     staging: Option<Staging>,
@@ -326,7 +326,7 @@ pub struct PageWriter<'a> {
 impl<'a> PageWriter<'a> {
     /// A writer into the output folder described by `state`; a first build writes through
     /// `staging` when one was started.
-    pub fn new(state: &'a OutputState, staging: Option<Staging>) -> Result<PageWriter<'a>> {
+    pub(crate) fn new(state: &'a OutputState, staging: Option<Staging>) -> Result<PageWriter<'a>> {
         let staging = match (state.exists, staging) {
             (true, _) => None,
             (false, Some(staging)) => Some(staging),
@@ -413,7 +413,7 @@ impl<'a> PageWriter<'a> {
 /// written into their files as soon as both exist. Dropping the staging folder removes it, so
 /// a build that fails leaves nothing behind.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     /// Where each planned page is in the order the files are created.
     planned: HashMap<String, usize>,
@@ -432,7 +432,7 @@ struct Progress {
 
 impl Staging {
     /// Starts preparing the staging folder beside `output` for `paths`.
-    pub fn start(output: &Path, paths: Vec<OutputPath>) -> Result<Staging> {
+    pub(crate) fn start(output: &Path, paths: Vec<OutputPath>) -> Result<Staging> {
         let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         let name = output.file_name().context("the output path has no folder name")?.to_string_lossy();

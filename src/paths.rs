@@ -9,19 +9,19 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
 /// The folder inside the site root that holds the articles.
-pub const ARTICLES_DIR: &str = "articles";
+pub(crate) const ARTICLES_DIR: &str = "articles";
 /// The site configuration file inside the site root.
-pub const CONFIG_FILE: &str = "encyc.yaml";
+pub(crate) const CONFIG_FILE: &str = "encyc.yaml";
 /// The folder inside the site root that holds site themes.
-pub const THEMES_DIR: &str = "themes";
+pub(crate) const THEMES_DIR: &str = "themes";
 
 /// The file in the output folder that lists what encyc wrote there.
-pub const MANIFEST: &str = ".encyc-manifest";
+pub(crate) const MANIFEST: &str = ".encyc-manifest";
 /// The load stage's cache of article summaries, in the output folder.
-pub const CACHE: &str = ".encyc-cache";
+pub(crate) const CACHE: &str = ".encyc-cache";
 /// encyc's temporary files in the output folder start with this; leftovers from a killed
 /// build are removed.
-pub const TEMP_PREFIX: &str = ".encyc-tmp";
+pub(crate) const TEMP_PREFIX: &str = ".encyc-tmp";
 
 /// Characters that must be escaped inside one path segment of a URL.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -170,7 +170,7 @@ impl fmt::Display for Href {
 
 /// Files editors write beside the real one while saving: never articles, never published
 /// from a theme. Here, below both `watch` and `render`, so that both use this one list.
-pub fn is_editor_temp(name: &str) -> bool {
+pub(crate) fn is_editor_temp(name: &str) -> bool {
     name.starts_with('.')                        // .foo.md.swp, .#foo.md (Emacs lock), .DS_Store
         || name.ends_with('~')                   // foo.md~ (backups)
         || (name.starts_with('#') && name.ends_with('#')) // #foo.md# (Emacs auto-save)

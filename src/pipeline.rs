@@ -1,6 +1,11 @@
 //! The build pipeline, kept alive between builds: `encyc build` runs it once, `encyc watch`
-//! after every change. What a build can reuse — parsed articles, the state of the output
-//! folder — is kept here, and every build's result equals that of a fresh build.
+//! after every change. [`Builder::build`] runs the stages in order — load ([`crate::article`]),
+//! link ([`crate::site`]), render ([`crate::render`]) and write ([`crate::output`]) — and is the
+//! only place that knows them all: it asks the writer which planned pages are on disk
+//! already, renders the others in parallel and hands each to the writer as soon as it is made.
+//! What a build can reuse — parsed articles, the last link, the state of the output folder —
+//! is kept here, according to the [`Mode`] builds run in, and every build's result equals that
+//! of a fresh build. A build that does not finish says why with a [`BuildError`].
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,7 +55,7 @@ impl From<WriteError> for BuildError {
 
 /// What a successful build did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildReport {
+pub(crate) struct BuildReport {
     pub articles: usize,
     pub pages: usize,
     /// Articles parsed in this build (the others came from the cache).
@@ -64,7 +69,7 @@ pub struct BuildReport {
 
 /// Where a build's time went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Timings {
+pub(crate) struct Timings {
     pub load: Duration,
     pub link: Duration,
     pub render: Duration,

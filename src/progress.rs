@@ -12,7 +12,7 @@ const QUIET_FOR: Duration = Duration::from_secs(2);
 
 /// A progress display shared by the stages of one build (cheap to call from many threads).
 #[derive(Debug)]
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     started: Instant,
     shown: AtomicBool,
@@ -20,7 +20,7 @@ pub struct Progress {
 
 impl Progress {
     /// Progress shown on stderr when it is a terminal and `wanted`.
-    pub fn new(wanted: bool) -> Progress {
+    pub(crate) fn new(wanted: bool) -> Progress {
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
             let style = ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len}")
@@ -33,12 +33,12 @@ impl Progress {
     }
 
     /// No progress at all.
-    pub fn none() -> Progress {
+    pub(crate) fn none() -> Progress {
         Progress::new(false)
     }
 
     /// A new stage of `total` steps.
-    pub fn stage(&self, name: &'static str, total: usize) {
+    pub(crate) fn stage(&self, name: &'static str, total: usize) {
         if let Some(bar) = &self.bar {
             bar.set_message(name);
             bar.set_length(total as u64);
@@ -47,7 +47,7 @@ impl Progress {
     }
 
     /// One step done.
-    pub fn step(&self) {
+    pub(crate) fn step(&self) {
         let Some(bar) = &self.bar else { return };
         if !self.shown.load(Ordering::Relaxed)
             && self.started.elapsed() > QUIET_FOR
@@ -59,7 +59,7 @@ impl Progress {
     }
 
     /// Removes the bar, before the summary line is printed.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -48,7 +48,7 @@ pub struct Site {
 
 /// Slugs that would collide with pages encyc writes itself (`index`, `404`, `search`, `letter-a` …
 /// `letter-z`, `letter-0-9`), compared ignoring case as case-insensitive disks would.
-pub fn is_reserved_slug(slug: &str) -> bool {
+pub(crate) fn is_reserved_slug(slug: &str) -> bool {
     let lower = slug.to_ascii_lowercase();
     match lower.strip_prefix("letter-") {
         Some(rest) => rest == "0-9" || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_lowercase()),
@@ -67,7 +67,7 @@ pub fn link(articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -
 /// rebuild after edits that leave every name, slug and section id as it was (the common case:
 /// an editor changing a body) re-links only the edited articles.
 #[derive(Debug, Clone)]
-pub struct Linker {
+pub(crate) struct Linker {
     site: Site,
     index: Index,
     /// Where each source path sits in `site.articles`.
@@ -83,7 +83,7 @@ struct Index {
 
 impl Linker {
     /// Links everything from scratch.
-    pub fn link(
+    pub(crate) fn link(
         mut articles: Vec<Arc<Article>>,
         failed: &[Slug],
         recent_count: usize,
@@ -111,7 +111,7 @@ impl Linker {
     /// one kept its [`Article::surface`], only the edited articles are resolved again (their
     /// problems are reported as a full link would); otherwise everything is linked anew. On
     /// failure `self` is left as it was.
-    pub fn relink(
+    pub(crate) fn relink(
         &mut self,
         articles: Vec<Arc<Article>>,
         failed: &[Slug],
@@ -167,7 +167,7 @@ impl Linker {
         Some(edited)
     }
 
-    pub fn site(&self) -> &Site {
+    pub(crate) fn site(&self) -> &Site {
         &self.site
     }
 }

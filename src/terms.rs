@@ -1,6 +1,7 @@
 //! The words search matches on, worked out the same way for articles (here) and for what a
 //! reader types (in `search.js`): accents and case dropped, split at anything that is not a
-//! letter or digit, very common words left out.
+//! letter or digit, very common words left out. A leaf: the load stage extracts each article's
+//! terms once, when it parses it, and the render stage writes them into the index.
 
 /// Words too common to search for. Kept short, sorted (for binary search) and in step with
 /// `STOPWORDS` in search.js.

@@ -1,13 +1,13 @@
 //! The one place that knows about serde_yaml. Front matter and `encyc.yaml` both go through
 //! [`parse`], which turns YAML's errors into a message and a line number; `encyc new` writes
-//! front matter through [`write`], so that quoting is serde_yaml's job, not string pasting.
+//! front matter through [`write()`], so that quoting is serde_yaml's job, not string pasting.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A YAML problem: what is wrong and on which line of the YAML text (1-based) it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub line: Option<usize>,
     pub message: String,
 }
@@ -16,7 +16,7 @@ pub struct YamlError {
 /// lines in errors are lines of the file. An empty document is read as an empty mapping, so
 /// that a file or front matter with no keys gets the "missing field" error for its first
 /// required key.
-pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, YamlError> {
+pub(crate) fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(text).map_err(|err| {
         let line = err.location().map(|l| l.line() + first_line - 1);
@@ -26,7 +26,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, Ya
 
 /// `value` as a YAML document (a mapping's keys in field order), every string quoted as YAML
 /// needs it to read back as the same string.
-pub fn write<T: Serialize>(value: &T) -> anyhow::Result<String> {
+pub(crate) fn write<T: Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(serde_yaml::to_string(value)?)
 }
 

@@ -10,6 +10,7 @@ mod editorial;
 mod escaping;
 mod failures;
 mod filing;
+mod layers;
 mod links;
 mod output;
 mod robustness;

@@ -247,7 +247,7 @@ fn ctrl_c_in_the_middle_of_a_build_leaves_the_previous_site_whole() {
 /// in fuzz/regressions/<target>/ and replayed here through the same checks.
 #[test]
 fn inputs_the_fuzzers_found_stay_fixed() {
-    use encyc::letters::{letter_of, letter_of_key, sort_key};
+    use encyc::fuzzing::{letter_of, letter_of_key, sort_key};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     let mut replayed = 0;
     for target in ["front_matter", "markdown_links", "letters"] {
@@ -257,12 +257,12 @@ fn inputs_the_fuzzers_found_stay_fixed() {
             replayed += 1;
             match target {
                 "front_matter" => {
-                    let source = encyc::paths::SourcePath::new(std::path::Path::new("fuzz.md"));
-                    let _ = encyc::article::parse_article(&source, &bytes);
+                    let source = encyc::fuzzing::SourcePath::new(std::path::Path::new("fuzz.md"));
+                    let _ = encyc::fuzzing::parse_article(&source, &bytes);
                 }
                 "markdown_links" => {
                     let text = String::from_utf8_lossy(&bytes);
-                    let _ = encyc::markdown::parse_body(&text, 1);
+                    let _ = encyc::fuzzing::parse_body(&text, 1);
                 }
                 _ => {
                     let name = String::from_utf8_lossy(&bytes);

@@ -2,8 +2,8 @@
 //! panic; a file that parses must give an article whose lines and names are consistent.
 #![no_main]
 
-use encyc::article::parse_article;
-use encyc::paths::SourcePath;
+use encyc::fuzzing::parse_article;
+use encyc::fuzzing::SourcePath;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -2,7 +2,7 @@
 //! letter follows from the sort key.
 #![no_main]
 
-use encyc::letters::{Letter, letter_of, letter_of_key, sort_key};
+use encyc::fuzzing::{Letter, letter_of, letter_of_key, sort_key};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|name: &str| {

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use encyc::article::parse_article;
-use encyc::paths::SourcePath;
+use encyc::fuzzing::parse_article;
+use encyc::fuzzing::SourcePath;
 use libfuzzer_sys::fuzz_target;
 
 const NAMES: [&str; 4] = ["alpha", "beta", "gamma", "delta"];
@@ -26,7 +26,7 @@ fuzz_target!(|text: &str| {
         }
     }
     let parsed = articles.clone();
-    if let Ok(site) = encyc::site::link(articles, &[], 10) {
+    if let Ok(site) = encyc::fuzzing::link(articles, &[], 10) {
         for linked in &site.articles {
             let at = parsed.iter().position(|a| Arc::ptr_eq(a, &linked.article)).expect("same articles");
             let html = bodies[at].finish(&linked.wiki_hrefs);

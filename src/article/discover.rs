@@ -16,7 +16,7 @@ use crate::paths::{Slug, SourcePath};
 
 /// The article files found, sorted, and the problems met while looking.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     pub files: Vec<SourcePath>,
     pub diagnostics: Vec<Diagnostic>,
     /// Slugs of Markdown files under another extension (reported in `diagnostics`): links to
@@ -26,7 +26,7 @@ pub struct Found {
 
 /// Lists the article files under `dir`. A missing folder is an error; an unreadable entry or
 /// a symlink loop is a diagnostic about that entry.
-pub fn discover(dir: &Path) -> Result<Found> {
+pub(crate) fn discover(dir: &Path) -> Result<Found> {
     match std::fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => bail!("{} is not a folder", dir.display()),
@@ -92,7 +92,7 @@ const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd", "mkdn",
 
 /// Whether `name` is a Markdown file: an article (`*.md`), or one saved under another
 /// Markdown extension, which a build reports. `encyc watch` rebuilds on both.
-pub fn is_markdown(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_markdown(name: &std::ffi::OsStr) -> bool {
     let path = Path::new(name);
     let has_stem = path.file_stem().is_some_and(|s| !s.is_empty());
     let extension = path.extension().and_then(|e| e.to_str());

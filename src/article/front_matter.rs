@@ -49,7 +49,7 @@ struct RawFrontMatter {
 
 /// A file cut in two: the YAML between the `---` lines and the Markdown after them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub yaml: &'a str,
     /// The line of the file on which the YAML text starts (always 2).
     pub yaml_first_line: usize,
@@ -59,7 +59,7 @@ pub struct Split<'a> {
 }
 
 /// Splits `text` (without BOM, `\n` line endings) at its front matter fences.
-pub fn split(text: &str) -> Result<Split<'_>, (usize, Problem)> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, (usize, Problem)> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
@@ -85,7 +85,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, Problem)> {
 }
 
 /// Reads the YAML of a split file. Every problem found is returned, each with its file line.
-pub fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Problem)>> {
+pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Problem)>> {
     let fence_line = split.yaml_first_line - 1;
     let raw: RawFrontMatter = crate::yaml::parse(split.yaml, split.yaml_first_line)
         .map_err(|e| vec![(e.line.unwrap_or(fence_line), Problem::BadFrontMatter(e.message))])?;

@@ -1,14 +1,14 @@
 //! Stage 1, load: find the article files, read them, and parse each one on its own into an
 //! [`Article`]. Nothing here looks at other articles; that is the link stage's job.
 //!
-//! Parsing is the most expensive part of a build, so its results are cached: in memory for
-//! `encyc watch` (keyed by path, checked by file stamp and content hash), and on disk between
-//! builds (the [`Article`] summaries, keyed by content hash). A cached article may come without
-//! its rendered body; [`reparse_body`] fills that in for the few pages that must be rendered.
+//! Parsing is the most expensive part of a build, so its results are cached ([`cache`]): in
+//! memory for `encyc watch`, and on disk between builds. An article from the on-disk cache
+//! comes without its rendered body; [`Bodies`] reads and parses its file again for the few
+//! pages that must be rendered.
 
 pub(crate) mod cache;
 mod discover;
-pub mod front_matter;
+pub(crate) mod front_matter;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,8 +19,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-pub use discover::{Found, discover, is_markdown};
-pub use front_matter::{FrontMatter, Located};
+pub(crate) use discover::{Found, discover, is_markdown};
+pub(crate) use front_matter::FrontMatter;
 
 use crate::config::Mode;
 use crate::diagnostic::{Diagnostic, Problem};
@@ -134,7 +134,7 @@ pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, Body
 /// Articles revised after `today`: an error, since a date in the future would top "Recently
 /// revised" and put off the article's review. `today` comes from the command line (read once,
 /// in `cli`), like every other use of the date.
-pub fn revised_after(articles: &[Loaded], today: jiff::civil::Date) -> Vec<Diagnostic> {
+pub(crate) fn revised_after(articles: &[Loaded], today: jiff::civil::Date) -> Vec<Diagnostic> {
     articles
         .iter()
         .map(|l| &l.article)
@@ -184,13 +184,13 @@ fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
 /// again and builds once more.
 #[derive(Debug, thiserror::Error)]
 #[error("{} changed while the site was being built; build again", .path.display())]
-pub struct SourceChanged {
+pub(crate) struct SourceChanged {
     pub file: SourcePath,
     pub path: PathBuf,
 }
 
 /// Reads an article's file again to render its body, when only its summary was cached.
-pub fn reparse_body(articles_dir: &Path, article: &Article) -> Result<BodyHtml> {
+pub(crate) fn reparse_body(articles_dir: &Path, article: &Article) -> Result<BodyHtml> {
     let path = articles_dir.join(article.source.as_str());
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let changed = || SourceChanged { file: article.source.clone(), path: path.clone() };
@@ -205,7 +205,7 @@ pub fn reparse_body(articles_dir: &Path, article: &Article) -> Result<BodyHtml> 
 
 /// A parsed article as the cache keeps it.
 #[derive(Debug, Clone)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub article: Arc<Article>,
     /// The rendered body, unless the article came from the on-disk cache.
     pub body: Option<Arc<BodyHtml>>,
@@ -238,7 +238,7 @@ type Fresh = (Loaded, Option<FileStamp>, bool);
 
 /// What loading found: the articles that parsed, and the problems of those that did not.
 #[derive(Debug, Default)]
-pub struct LoadReport {
+pub(crate) struct LoadReport {
     /// Sorted by source path.
     pub articles: Vec<Loaded>,
     pub diagnostics: Vec<Diagnostic>,

@@ -3,8 +3,8 @@
 //!
 //! The articles are loaded, linked and rendered by the build's own stages
 //! ([`Builder::check`]), so a check finds exactly the errors a build would, in the same
-//! `error: file:line: message` form; the pages are thrown away and nothing is written. When there are none, three lists follow, each a `warning:`
-//! line per article: reviews that are overdue (oldest first, with how overdue), articles
+//! `error: file:line: message` form; the pages are thrown away and nothing is written. When
+//! there are none, three lists follow, each a `warning:` line per article: reviews that are overdue (oldest first, with how overdue), articles
 //! without a `revised_by`, and articles that no other article links to (the A–Z pages list
 //! every article, so they do not count). Warnings do not fail the check unless `--strict`.
 //! `--format json` gives the same report as one JSON object on stdout, for tools.
@@ -37,7 +37,7 @@ pub(super) fn overdue_articles(site: &Site, period_months: u32, today: Date) -> 
 
 /// How `encyc check` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     /// `error:` and `warning:` lines on stderr, as a build prints its errors.
     Text,
     /// One JSON object on stdout.
@@ -46,7 +46,7 @@ pub enum ReportFormat {
 
 /// How to check, from the command line.
 #[derive(Debug, Clone)]
-pub struct CheckOptions {
+pub(crate) struct CheckOptions {
     /// Warnings fail the check too.
     pub strict: bool,
     pub format: ReportFormat,
@@ -56,7 +56,7 @@ pub struct CheckOptions {
 
 /// Something an editor should look at, though a build succeeds with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Concern {
+pub(crate) enum Concern {
     /// The article's review is overdue.
     OverdueReview { last_revised: Date, overdue: Overdue },
     /// Nobody is named as having revised the article.
@@ -67,7 +67,7 @@ pub enum Concern {
 
 impl Concern {
     /// A stable name, for tools.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Concern::OverdueReview { .. } => "overdue_review",
             Concern::NoReviser => "no_reviser",
@@ -92,7 +92,7 @@ impl std::fmt::Display for Concern {
 
 /// One concern about one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
+pub(crate) struct Warning {
     /// Relative to the site root: `articles/foo.md`.
     pub file: PathBuf,
     pub concern: Concern,
@@ -100,7 +100,7 @@ pub struct Warning {
 
 /// What a check found.
 #[derive(Debug, Clone)]
-pub struct CheckReport {
+pub(crate) struct CheckReport {
     /// What a build would fail on.
     pub errors: Diagnostics,
     /// Listed only when there are no errors: a site that does not link cannot say what is
@@ -113,7 +113,7 @@ pub struct CheckReport {
 }
 
 /// Runs `encyc check` and prints its report.
-pub fn run(config: &Config, options: &CheckOptions) -> Result<Outcome> {
+pub(crate) fn run(config: &Config, options: &CheckOptions) -> Result<Outcome> {
     let report = check(config, options.today, &Progress::new(options.format == ReportFormat::Text))?;
     match options.format {
         ReportFormat::Text => eprint!("{}", report.text(options.strict)),
@@ -123,7 +123,7 @@ pub fn run(config: &Config, options: &CheckOptions) -> Result<Outcome> {
 }
 
 /// Checks the site described by `config`, counting reviews to `today`. Writes nothing.
-pub fn check(config: &Config, today: Date, progress: &Progress) -> Result<CheckReport> {
+pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result<CheckReport> {
     let mut builder = Builder::new(config.clone(), Mode::OneOff);
     let checked = builder.check(progress);
     progress.finish();
@@ -143,7 +143,7 @@ pub fn check(config: &Config, today: Date, progress: &Progress) -> Result<CheckR
 
 /// Every concern about the articles of `site`: overdue reviews, oldest first; then articles
 /// without a reviser; then orphans, each list in file order.
-pub fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warning> {
+pub(crate) fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warning> {
     let file = |i: usize| site.articles[i].article.source.display_path();
     let mut overdue: Vec<(Date, PathBuf, Overdue)> = site
         .articles
@@ -199,7 +199,7 @@ fn orphans(site: &Site) -> Vec<usize> {
 
 impl CheckReport {
     /// Whether the check passed: no errors, and no warnings either when `strict`.
-    pub fn outcome(&self, strict: bool) -> Outcome {
+    pub(crate) fn outcome(&self, strict: bool) -> Outcome {
         if !self.errors.items().is_empty() || (strict && !self.warnings.is_empty()) {
             Outcome::Failure
         } else {
@@ -209,7 +209,7 @@ impl CheckReport {
 
     /// The report as lines: the errors as a build prints them, a `warning:` line per concern,
     /// and a summary.
-    pub fn text(&self, strict: bool) -> String {
+    pub(crate) fn text(&self, strict: bool) -> String {
         use std::fmt::Write as _;
         let mut text = self.errors.to_string();
         for w in &self.warnings {
@@ -252,7 +252,7 @@ impl CheckReport {
     /// The report as one JSON object: `{"articles": N, "errors": [...], "warnings": [...]}`,
     /// each item with `file`, `line`, `kind` and `message`, and overdue reviews with their
     /// dates and how overdue they are.
-    pub fn json(&self) -> Result<String> {
+    pub(crate) fn json(&self) -> Result<String> {
         let path = |file: &Path| shown_path(&self.root_shown, file).display().to_string();
         let report = JsonReport {
             articles: self.articles,

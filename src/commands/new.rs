@@ -26,7 +26,7 @@ use crate::site::is_reserved_slug;
 
 /// An article to start.
 #[derive(Debug, Clone)]
-pub struct NewArticle {
+pub(crate) struct NewArticle {
     pub title: String,
     pub alternative_names: Vec<String>,
     /// Written as `last_revised`.
@@ -34,7 +34,7 @@ pub struct NewArticle {
 }
 
 /// The sections every article of the encyclopedia has, in order, with what goes in each.
-pub const SECTIONS: &[(&str, &str)] = &[
+pub(crate) const SECTIONS: &[(&str, &str)] = &[
     ("Causes, incidence, and risk factors", "What causes it, how common it is, and who is more likely to get it."),
     ("Symptoms", "What a person with it notices."),
     ("Signs and tests", "What a health care provider looks for, and the tests that confirm it."),
@@ -60,7 +60,7 @@ struct NewFrontMatter<'a> {
 impl NewArticle {
     /// Checks the names and tidies them: trimmed, alternative names without repeats or the
     /// title itself.
-    pub fn new(title: &str, alternative_names: &[String], today: Date) -> Result<NewArticle> {
+    pub(crate) fn new(title: &str, alternative_names: &[String], today: Date) -> Result<NewArticle> {
         let title = one_line(title, "the title")?;
         let mut names: Vec<String> = Vec::new();
         for name in alternative_names {
@@ -74,7 +74,7 @@ impl NewArticle {
     }
 
     /// The file name's slug, from the title.
-    pub fn slug(&self) -> Result<Slug> {
+    pub(crate) fn slug(&self) -> Result<Slug> {
         if !deunicode::deunicode(&self.title).chars().any(|c| c.is_ascii_alphanumeric()) {
             bail!("cannot make a file name from the title \"{}\": it has no letters or digits", self.title);
         }
@@ -82,7 +82,7 @@ impl NewArticle {
     }
 
     /// The whole file: front matter, then a placeholder for the introduction and each section.
-    pub fn text(&self) -> Result<String> {
+    pub(crate) fn text(&self) -> Result<String> {
         let front_matter = crate::yaml::write(&NewFrontMatter {
             title: &self.title,
             alternative_names: &self.alternative_names,

@@ -23,9 +23,9 @@ use crate::paths::{Href, OutputPath};
 use crate::site::Site;
 
 /// The sitemap's file (and template) name.
-pub const SITEMAP: &str = "sitemap.xml";
+pub(super) const SITEMAP: &str = "sitemap.xml";
 /// The Atom feed's file (and template) name.
-pub const FEED: &str = "atom.xml";
+pub(super) const FEED: &str = "atom.xml";
 
 #[derive(Serialize)]
 struct Sitemap {

@@ -1,4 +1,4 @@
-//! The search index, written as JavaScript files so that search works with no server, even
+//! The search index, part of the render stage, written as JavaScript files so that search works with no server, even
 //! from `file://` (scripts load where `fetch` of a local file is refused):
 //!
 //! * `assets/search-names.js`: every title and alternative name with its article, for fuzzy

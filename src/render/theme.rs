@@ -33,7 +33,7 @@ const ASSETS: &[(&str, &[u8])] = &[
 
 /// The templates, parsed once, and the assets to publish.
 #[derive(Debug)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub(crate) tera: Tera,
     pub assets: Vec<(OutputPath, Vec<u8>)>,
     /// Changes whenever any template or asset changes.
@@ -42,7 +42,7 @@ pub struct Theme {
 
 impl Theme {
     /// The default theme with the overrides found in `<root>/themes/<name>/`.
-    pub fn load(root: &Path, name: &str) -> Result<Theme> {
+    pub(crate) fn load(root: &Path, name: &str) -> Result<Theme> {
         let dir = root.join(THEMES_DIR).join(name);
         let mut templates: Vec<(String, String)> =
             TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();

@@ -28,14 +28,14 @@ const LIVE_JS: &str = include_str!("live.js");
 /// What open pages are told: the number of the last successful build, and the error of the
 /// last build if it failed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Status {
+pub(crate) struct Status {
     pub generation: u64,
     pub error: Option<String>,
 }
 
 /// A running preview server.
 #[derive(Debug)]
-pub struct Preview {
+pub(crate) struct Preview {
     pub address: SocketAddr,
     status: watch::Sender<Status>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -44,12 +44,12 @@ pub struct Preview {
 
 impl Preview {
     /// Tells every open page about a build.
-    pub fn publish(&self, status: Status) {
+    pub(crate) fn publish(&self, status: Status) {
         self.status.send_replace(status);
     }
 
     /// Stops serving and waits for the server to finish.
-    pub fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -68,7 +68,7 @@ struct AppState {
 }
 
 /// Starts serving `root` at `address` on a thread of its own.
-pub fn start(root: PathBuf, base_path: String, address: SocketAddr, initial: Status) -> Result<Preview> {
+pub(crate) fn start(root: PathBuf, base_path: String, address: SocketAddr, initial: Status) -> Result<Preview> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("encyc-serve")

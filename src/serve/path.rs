@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The path segments of a request, decoded, or `None` when the path could leave the folder
 /// or name something we never serve (hidden files, `..`, backslashes, NUL).
-pub fn segments(request_path: &str) -> Option<Vec<String>> {
+pub(super) fn segments(request_path: &str) -> Option<Vec<String>> {
     let path = request_path.split(['?', '#']).next().unwrap_or("");
     let mut out = Vec::new();
     for raw in path.split('/') {
@@ -25,7 +25,7 @@ pub fn segments(request_path: &str) -> Option<Vec<String>> {
 
 /// The file to serve for `segments` under `root`: a regular file reached without passing
 /// through any symbolic link; a folder serves its `index.html`.
-pub fn locate(root: &Path, segments: &[String]) -> Option<PathBuf> {
+pub(super) fn locate(root: &Path, segments: &[String]) -> Option<PathBuf> {
     let mut path = root.to_path_buf();
     for segment in segments {
         path.push(segment);

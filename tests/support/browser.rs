@@ -9,17 +9,17 @@ use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-pub fn harness_dir() -> PathBuf {
+pub(crate) fn harness_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
-pub fn runs(program: &str, arg: &str) -> bool {
+pub(crate) fn runs(program: &str, arg: &str) -> bool {
     Command::new(program).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 /// What a harness needs and this machine lacks: node, Chromium, and the given files under
 /// `tests/browser/node_modules/`.
-pub fn missing_tools(node_modules: &[&str]) -> Vec<String> {
+pub(crate) fn missing_tools(node_modules: &[&str]) -> Vec<String> {
     let mut missing = Vec::new();
     if !runs("node", "--version") {
         missing.push("node".to_string());
@@ -39,7 +39,7 @@ pub fn missing_tools(node_modules: &[&str]) -> Vec<String> {
 /// Stops the test when a tool is missing. Where tools are missing, `build.rs` compiles the
 /// browser checks as ignored, so a missing tool here means the check was asked to run anyway
 /// (in CI, or with `--include-ignored`): that is a failure, never a silent pass.
-pub fn require(what: &str, missing: &[String]) {
+pub(crate) fn require(what: &str, missing: &[String]) {
     if !missing.is_empty() {
         panic!("the {what} cannot run; missing: {}", missing.join("; "));
     }
@@ -47,7 +47,7 @@ pub fn require(what: &str, missing: &[String]) {
 
 /// Runs `node tests/browser/<script> <args>`, stopping it after `limit`; returns whether it
 /// succeeded and everything it printed.
-pub fn run_node(script: &str, args: &[PathBuf], limit: Duration) -> (bool, String) {
+pub(crate) fn run_node(script: &str, args: &[PathBuf], limit: Duration) -> (bool, String) {
     let logs = tempfile::tempdir().unwrap();
     let stdout = logs.path().join("stdout.txt");
     let stderr = logs.path().join("stderr.txt");

@@ -7,11 +7,11 @@ use std::process::{Command, Output};
 
 use scraper::{Html, Selector};
 
-pub mod browser;
+pub(crate) mod browser;
 
 /// The sections of an encyclopedia article, in order, as the shipped articles and `encyc new`
 /// write them.
-pub const STANDARD_SECTIONS: [&str; 8] = [
+pub(crate) const STANDARD_SECTIONS: [&str; 8] = [
     "Causes, incidence, and risk factors",
     "Symptoms",
     "Signs and tests",
@@ -22,31 +22,31 @@ pub const STANDARD_SECTIONS: [&str; 8] = [
     "Prevention",
 ];
 
-pub struct TestSite {
+pub(crate) struct TestSite {
     _dir: tempfile::TempDir,
     pub root: PathBuf,
 }
 
 /// What a run of `encyc` did.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: Option<i32>,
     pub stderr: String,
 }
 
 impl Run {
-    pub fn success(&self) -> bool {
+    pub(crate) fn success(&self) -> bool {
         self.code == Some(0)
     }
 
     #[track_caller]
-    pub fn assert_ok(&self) -> &Self {
+    pub(crate) fn assert_ok(&self) -> &Self {
         assert!(self.success(), "encyc failed ({:?}):\n{}", self.code, self.stderr);
         self
     }
 
     #[track_caller]
-    pub fn assert_failed(&self) -> &Self {
+    pub(crate) fn assert_failed(&self) -> &Self {
         assert!(!self.success(), "encyc should have failed but exited {:?}:\n{}", self.code, self.stderr);
         assert_eq!(self.code, Some(1), "a failure exits with 1, not a crash:\n{}", self.stderr);
         assert!(!self.stderr.contains("panicked"), "encyc panicked:\n{}", self.stderr);
@@ -54,7 +54,7 @@ impl Run {
     }
 
     #[track_caller]
-    pub fn assert_stderr_has(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stderr_has(&self, needle: &str) -> &Self {
         assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
         self
     }
@@ -66,13 +66,13 @@ impl From<Output> for Run {
     }
 }
 
-pub fn encyc() -> Command {
+pub(crate) fn encyc() -> Command {
     Command::new(env!("CARGO_BIN_EXE_encyc"))
 }
 
 impl TestSite {
     /// A copy of `tests/fixtures/<name>/`.
-    pub fn fixture(name: &str) -> TestSite {
+    pub(crate) fn fixture(name: &str) -> TestSite {
         let site = TestSite::empty();
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
         copy_tree(&from, &site.root);
@@ -80,7 +80,7 @@ impl TestSite {
     }
 
     /// A site folder with nothing in it.
-    pub fn empty() -> TestSite {
+    pub(crate) fn empty() -> TestSite {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
         std::fs::create_dir(&root).unwrap();
@@ -88,53 +88,53 @@ impl TestSite {
     }
 
     /// The shipped site: the repository's own articles.
-    pub fn shipped() -> TestSite {
+    pub(crate) fn shipped() -> TestSite {
         let site = TestSite::empty();
         copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("articles"), &site.root.join("articles"));
         site
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
 
-    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+    pub(crate) fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, content).unwrap();
         self
     }
 
-    pub fn remove(&self, rel: &str) -> &Self {
+    pub(crate) fn remove(&self, rel: &str) -> &Self {
         std::fs::remove_file(self.path(rel)).unwrap();
         self
     }
 
     /// Runs `encyc <args>` in the site folder.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         encyc().args(args).current_dir(&self.root).output().expect("run encyc").into()
     }
 
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.run(&["build"])
     }
 
-    pub fn output(&self) -> PathBuf {
+    pub(crate) fn output(&self) -> PathBuf {
         self.path("output")
     }
 
-    pub fn read_output(&self, rel: &str) -> String {
+    pub(crate) fn read_output(&self, rel: &str) -> String {
         let path = self.output().join(rel);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
-    pub fn page(&self, rel: &str) -> Page {
+    pub(crate) fn page(&self, rel: &str) -> Page {
         Page::new(&self.read_output(rel))
     }
 }
 
 /// Every file under `dir` with its bytes (empty map if there is no folder).
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     if !dir.exists() {
         return files;
@@ -149,7 +149,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -162,17 +162,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A parsed page.
-pub struct Page {
+pub(crate) struct Page {
     pub html: Html,
 }
 
 impl Page {
-    pub fn new(source: &str) -> Page {
+    pub(crate) fn new(source: &str) -> Page {
         Page { html: Html::parse_document(source) }
     }
 
     /// The text of every element matching `css`, whitespace collapsed.
-    pub fn texts(&self, css: &str) -> Vec<String> {
+    pub(crate) fn texts(&self, css: &str) -> Vec<String> {
         let sel = Selector::parse(css).unwrap();
         self.html
             .select(&sel)
@@ -180,20 +180,20 @@ impl Page {
             .collect()
     }
 
-    pub fn text(&self, css: &str) -> String {
+    pub(crate) fn text(&self, css: &str) -> String {
         let all = self.texts(css);
         assert!(!all.is_empty(), "no element matches {css:?}");
         all.join(" | ")
     }
 
     /// `attr` of every element matching `css`.
-    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+    pub(crate) fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         let sel = Selector::parse(css).unwrap();
         self.html.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
     }
 
     /// (text, href) of every link matching `css`.
-    pub fn links(&self, css: &str) -> Vec<(String, String)> {
+    pub(crate) fn links(&self, css: &str) -> Vec<(String, String)> {
         let sel = Selector::parse(css).unwrap();
         self.html
             .select(&sel)
@@ -204,7 +204,7 @@ impl Page {
             .collect()
     }
 
-    pub fn count(&self, css: &str) -> usize {
+    pub(crate) fn count(&self, css: &str) -> usize {
         self.html.select(&Selector::parse(css).unwrap()).count()
     }
 }

@@ -11,7 +11,7 @@ use crate::paths::is_editor_temp;
 
 /// A change that matters for the build.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Change {
+pub(super) enum Change {
     /// An article file (path relative to `articles/`) was written, created, removed or renamed.
     Article(PathBuf),
     /// Something else under `articles/` changed shape (a folder moved in or out): look again.
@@ -24,7 +24,7 @@ pub enum Change {
 
 impl Change {
     /// The path as shown to the editor, relative to the site root.
-    pub fn shown(&self) -> String {
+    pub(super) fn shown(&self) -> String {
         let path = match self {
             Change::Article(p) | Change::ArticlesTree(p) => Path::new(ARTICLES_DIR).join(p),
             Change::Theme(p) => Path::new(THEMES_DIR).join(p),

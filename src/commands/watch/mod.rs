@@ -1,7 +1,7 @@
 //! `encyc watch`: build, serve a live preview, and rebuild on every change.
 //!
 //! File events are debounced (notify-debouncer-full), classified by a pure function
-//! ([`classify`]), and turned into one rebuild through the same [`Builder`] that `encyc build`
+//! ([`classify()`]), and turned into one rebuild through the same [`Builder`] that `encyc build`
 //! uses, with its caches kept warm. A failed rebuild keeps the last good site on disk and in
 //! the browser, and shows its diagnostics in the terminal and over the page.
 
