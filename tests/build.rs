@@ -67,6 +67,16 @@ fn every_page_has_the_labelled_az_bar_and_the_disclaimer() {
     assert_eq!(pages, 7 + 27 + 3);
 }
 
+/// Every file a site of seven articles publishes, named: a page per article, a page per letter,
+/// home, 404 and search, the theme's assets and the search index.
+#[test]
+fn the_basic_fixture_publishes_exactly_these_files() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let files: Vec<String> = crate::support::snapshot(&site.output()).into_keys().collect();
+    insta::assert_snapshot!("basic_fixture_files", files.join("\n"));
+}
+
 #[test]
 fn home_page_lists_recently_revised_articles_newest_first() {
     let site = TestSite::fixture("basic");
