@@ -20,11 +20,11 @@ use crate::config::Config;
 #[command(name = "encyc", version, about = "Build a medical encyclopedia website from Markdown articles")]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: CliCommand,
+    pub(crate) command: CliCommand,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum CliCommand {
+pub(crate) enum CliCommand {
     /// Build the site from articles/ into the output folder.
     Build(BuildArgs),
     /// Build, serve a live preview, and rebuild whenever an article, theme or encyc.yaml changes.
@@ -39,67 +39,67 @@ pub enum CliCommand {
 
 /// Where the site is and where it goes.
 #[derive(Debug, Args)]
-pub struct SiteArgs {
+pub(crate) struct SiteArgs {
     /// The site folder, holding articles/ (and optionally themes/ and encyc.yaml).
     #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Where to write the site [default: <root>/output].
     #[arg(long, value_name = "DIR")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
-    pub site: SiteArgs,
+    pub(crate) site: SiteArgs,
     /// Print nothing but errors.
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     #[command(flatten)]
-    pub today: TodayArg,
+    pub(crate) today: TodayArg,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The site folder, holding articles/ (and optionally themes/ and encyc.yaml).
     #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Fail (exit 1) on warnings too, not only on errors.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// How to report: lines on stderr, or one JSON object on stdout.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    pub(crate) format: FormatArg,
     #[command(flatten)]
-    pub today: TodayArg,
+    pub(crate) today: TodayArg,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Text,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The article's title; the file name is made from it.
-    pub title: String,
+    pub(crate) title: String,
     /// An alternative name of the condition (repeat for more).
     #[arg(long = "alt", value_name = "NAME")]
-    pub alternative_names: Vec<String>,
+    pub(crate) alternative_names: Vec<String>,
     /// The site folder, holding articles/.
     #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     #[command(flatten)]
-    pub today: TodayArg,
+    pub(crate) today: TodayArg,
 }
 
 /// The day to take as today. Only tests set it, so it is left out of `--help`; otherwise it
 /// is the local date, read once, here, and passed down.
 #[derive(Debug, Args)]
-pub struct TodayArg {
+pub(crate) struct TodayArg {
     #[arg(long = "today", hide = true, value_name = "YYYY-MM-DD")]
-    pub date: Option<Date>,
+    pub(crate) date: Option<Date>,
 }
 
 impl TodayArg {
@@ -109,26 +109,26 @@ impl TodayArg {
 }
 
 #[derive(Debug, Args)]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     #[command(flatten)]
-    pub site: SiteArgs,
+    pub(crate) site: SiteArgs,
     /// The port to serve the preview on (0 picks a free one).
     #[arg(long, default_value_t = 4280)]
-    pub port: u16,
+    pub(crate) port: u16,
     /// The address to serve on: an IP address, or a name for this machine's loopback such as
     /// `localhost`. The default serves this machine only; use 0.0.0.0 to let others (or a
     /// container's host) see the preview.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
-    pub bind: String,
+    pub(crate) bind: String,
     /// Only rebuild; do not serve.
     #[arg(long)]
-    pub no_serve: bool,
+    pub(crate) no_serve: bool,
     /// Look for changes by polling, for file systems without change events (network or
     /// container mounts).
     #[arg(long)]
-    pub poll: bool,
+    pub(crate) poll: bool,
     #[command(flatten)]
-    pub today: TodayArg,
+    pub(crate) today: TodayArg,
 }
 
 impl Cli {

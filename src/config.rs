@@ -20,33 +20,33 @@ professional who understands your particular history for individual concerns.";
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct SiteConfig {
     /// Shown in every page's header and `<title>`.
-    pub title: String,
+    pub(crate) title: String,
     /// The `lang` of every page (a BCP 47 tag such as `en` or `en-GB`).
-    pub language: String,
+    pub(crate) language: String,
     /// Which folder under `themes/` overrides the built-in templates.
-    pub theme: String,
+    pub(crate) theme: String,
     /// Shown at the foot of every page.
-    pub disclaimer: String,
+    pub(crate) disclaimer: String,
     /// The home page's introduction (plain text; blank lines separate paragraphs).
-    pub introduction: String,
+    pub(crate) introduction: String,
     /// How many recently revised articles the home page lists.
-    pub recent_count: usize,
+    pub(crate) recent_count: usize,
     /// The path under which the site is hosted, e.g. `/encyclopedia/`. Only the 404 page needs
     /// it: static hosts serve that page at any depth, so its links cannot be relative. Left
     /// out (read as empty), it is the path of `base_url`, or `/`.
     #[serde(default)]
-    pub base_path: String,
+    pub(crate) base_path: String,
     /// Where the site is published, e.g. `https://example.org/encyclopedia/`. Pages link
     /// relatively and need no address; the sitemap, the feed and the pages' structured data
     /// do, and are only complete when it is set.
-    pub base_url: Option<BaseUrl>,
+    pub(crate) base_url: Option<BaseUrl>,
     /// The review cycle in months: an article is due for review this long after it was last
     /// revised. 0 means the site has no review cycle.
-    pub review_period: u32,
+    pub(crate) review_period: u32,
     /// Whether article pages show the date the next review is due (with a review cycle).
-    pub show_next_review: bool,
+    pub(crate) show_next_review: bool,
     /// How many recently revised articles the Atom feed carries.
-    pub feed_count: usize,
+    pub(crate) feed_count: usize,
 }
 
 /// The absolute address the site is published at: `http(s)://host[:port]/path/`, always
@@ -222,15 +222,15 @@ pub(crate) enum Mode {
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
     /// The site root, absolute.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// The site root as the user wrote it, for messages.
-    pub root_shown: PathBuf,
-    pub articles_dir: PathBuf,
-    pub output_dir: PathBuf,
-    pub site: SiteConfig,
+    pub(crate) root_shown: PathBuf,
+    pub(crate) articles_dir: PathBuf,
+    pub(crate) output_dir: PathBuf,
+    pub(crate) site: SiteConfig,
     /// The day taken as today, read once from the clock (or `--today`): a `last_revised` after
     /// it is an error, and reviews are counted to it.
-    pub today: jiff::civil::Date,
+    pub(crate) today: jiff::civil::Date,
 }
 
 impl Config {

@@ -10,7 +10,7 @@ use crate::text::plural;
 
 /// What is wrong. Messages are written for editors, not programmers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Problem {
+pub(crate) enum Problem {
     #[error("cannot read the file: {0}")]
     Unreadable(String),
     #[error("the file is not valid UTF-8 text (first bad byte at offset {offset})")]
@@ -71,7 +71,7 @@ pub enum Problem {
 
 impl Problem {
     /// A stable name for the kind of problem, for tools reading `encyc check --format json`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Problem::Unreadable(_) => "unreadable",
             Problem::NotUtf8 { .. } => "not_utf8",
@@ -110,20 +110,20 @@ pub(crate) fn shown_path(root: &Path, file: &Path) -> PathBuf {
 
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     /// Relative to the site root, as the editor knows it: `articles/foo.md`, `encyc.yaml`.
-    pub file: PathBuf,
-    pub line: Option<usize>,
-    pub problem: Problem,
+    pub(crate) file: PathBuf,
+    pub(crate) line: Option<usize>,
+    pub(crate) problem: Problem,
 }
 
 impl Diagnostic {
-    pub fn new(file: impl Into<PathBuf>, line: Option<usize>, problem: Problem) -> Self {
+    pub(crate) fn new(file: impl Into<PathBuf>, line: Option<usize>, problem: Problem) -> Self {
         Diagnostic { file: file.into(), line, problem }
     }
 
     /// Shows the file relative to `root` as the user named it (`site/articles/foo.md:3`).
-    pub fn display_under<'a>(&'a self, root: &'a Path) -> impl fmt::Display + 'a {
+    pub(crate) fn display_under<'a>(&'a self, root: &'a Path) -> impl fmt::Display + 'a {
         DisplayUnder { diag: self, root }
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// One of the 27 sections of the A–Z bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Letter {
+pub(crate) enum Letter {
     /// An ASCII upper-case letter `A`..=`Z`.
     Alpha(u8),
     /// Digits and everything that does not file under a letter.
@@ -22,12 +22,12 @@ pub enum Letter {
 
 impl Letter {
     /// All sections in the order of the bar: A … Z, then 0-9.
-    pub fn all() -> impl Iterator<Item = Letter> {
+    pub(crate) fn all() -> impl Iterator<Item = Letter> {
         (b'A'..=b'Z').map(Letter::Alpha).chain(std::iter::once(Letter::Other))
     }
 
     /// The label shown in the bar.
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         match self {
             Letter::Alpha(c) => (c as char).to_string(),
             Letter::Other => "0-9".to_string(),
@@ -35,7 +35,7 @@ impl Letter {
     }
 
     /// The file name of this letter's page.
-    pub fn file_name(self) -> String {
+    pub(crate) fn file_name(self) -> String {
         match self {
             Letter::Alpha(c) => format!("letter-{}.html", (c as char).to_ascii_lowercase()),
             Letter::Other => "letter-0-9.html".to_string(),
@@ -56,12 +56,12 @@ impl Serialize for Letter {
 }
 
 /// The letter a name files under.
-pub fn letter_of(name: &str) -> Letter {
+pub(crate) fn letter_of(name: &str) -> Letter {
     letter_of_key(&sort_key(name))
 }
 
 /// The letter of a name, given its [`sort_key`] (which starts at the letter that counts).
-pub fn letter_of_key(key: &str) -> Letter {
+pub(crate) fn letter_of_key(key: &str) -> Letter {
     match key.bytes().next() {
         Some(c) if c.is_ascii_alphabetic() => Letter::Alpha(c.to_ascii_uppercase()),
         _ => Letter::Other,
@@ -70,7 +70,7 @@ pub fn letter_of_key(key: &str) -> Letter {
 
 /// The key names are sorted by on a letter page: transliterated, lower-case, without leading
 /// punctuation. Callers add the name itself as a tie-breaker so the order is total.
-pub fn sort_key(name: &str) -> String {
+pub(crate) fn sort_key(name: &str) -> String {
     folded(name)
 }
 

@@ -59,19 +59,11 @@ mod pipeline;
 mod cli;
 mod commands;
 mod serve;
+// What the fuzz targets check.
+pub mod fuzzing;
 
 pub use cli::Cli;
 pub use commands::Outcome;
-
-/// The pure parsers, for the fuzz targets (`fuzz/`) and the regression tests that replay what
-/// they found (`tests/robustness.rs`): bytes in, values or diagnostics out, no file system.
-pub mod fuzzing {
-    pub use crate::article::parse_article;
-    pub use crate::letters::{Letter, letter_of, letter_of_key, sort_key};
-    pub use crate::markdown::parse_body;
-    pub use crate::paths::SourcePath;
-    pub use crate::site::link;
-}
 
 /// Runs a command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {

@@ -28,16 +28,16 @@ const WIKI_PLACEHOLDER: &str = "encyc-wiki:";
 
 /// A heading of the body, with the id that anchors link to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub text: String,
-    pub line: usize,
+pub(crate) struct Heading {
+    pub(crate) level: u8,
+    pub(crate) id: String,
+    pub(crate) text: String,
+    pub(crate) line: usize,
 }
 
 /// Where a link in the body points, as far as the body alone can tell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum LinkTarget {
+pub(crate) enum LinkTarget {
     /// `[text](slug.md)` or `[text](slug.md#anchor)`.
     Article { slug: Slug, anchor: Option<String> },
     /// `[[Name]]`, `[[Name#anchor]]` or `[[Name|text]]`; `slot` numbers the wiki links.
@@ -57,34 +57,34 @@ pub enum LinkTarget {
 
 /// One link of the body: what was written, where, and what it means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BodyLink {
-    pub line: usize,
-    pub written: String,
-    pub target: LinkTarget,
+pub(crate) struct BodyLink {
+    pub(crate) line: usize,
+    pub(crate) written: String,
+    pub(crate) target: LinkTarget,
 }
 
 /// A heading whose level does not fit the page outline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutlineProblem {
-    pub line: usize,
-    pub message: String,
+pub(crate) struct OutlineProblem {
+    pub(crate) line: usize,
+    pub(crate) message: String,
 }
 
 /// What the link stage needs to know about a body: its sections and its links. Small, and
 /// kept between builds so that unchanged articles need not be parsed again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outline {
-    pub headings: Vec<Heading>,
-    pub links: Vec<BodyLink>,
-    pub problems: Vec<OutlineProblem>,
+pub(crate) struct Outline {
+    pub(crate) headings: Vec<Heading>,
+    pub(crate) links: Vec<BodyLink>,
+    pub(crate) problems: Vec<OutlineProblem>,
 }
 
 /// The words of a body, for the search index: the text of paragraphs, lists and headings
 /// (code left out), with a space wherever a block ends; and the text of its first paragraphs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlainText {
-    pub all: String,
-    pub intro: String,
+pub(crate) struct PlainText {
+    pub(crate) all: String,
+    pub(crate) intro: String,
 }
 
 /// How much text of the first paragraphs is kept for a snippet.
@@ -105,7 +105,7 @@ fn is_block(end: &TagEnd) -> bool {
 
 /// A body rendered to HTML, waiting for its wiki links' hrefs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BodyHtml {
+pub(crate) struct BodyHtml {
     html: String,
     /// Byte ranges of the wiki placeholders in `html`, in slot order.
     wiki_slots: Vec<Range<usize>>,
@@ -140,7 +140,7 @@ impl Lines {
 }
 
 /// Parses and renders a body. `first_line` is the file line the body starts on.
-pub fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainText) {
+pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainText) {
     let mut plain = String::with_capacity(body.len());
     // The text of the first paragraphs, for a snippet when the article has no summary.
     let mut intro = String::new();
@@ -603,7 +603,7 @@ fn find_wiki_slots(html: &str, count: usize) -> Vec<Range<usize>> {
 
 impl BodyHtml {
     /// The final HTML, given the href of each wiki link in slot order.
-    pub fn finish(&self, wiki_hrefs: &[Href]) -> String {
+    pub(crate) fn finish(&self, wiki_hrefs: &[Href]) -> String {
         let mut out = String::with_capacity(self.html.len() + 64 * wiki_hrefs.len());
         let mut from = 0;
         for (slot, href) in self.wiki_slots.iter().zip(wiki_hrefs) {
@@ -616,7 +616,8 @@ impl BodyHtml {
     }
 
     /// The HTML before wiki links are filled in.
-    pub fn html(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn html(&self) -> &str {
         &self.html
     }
 }

@@ -33,9 +33,9 @@ const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the 
 /// What a write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct WriteReport {
-    pub written: usize,
-    pub removed: usize,
-    pub unchanged: usize,
+    pub(crate) written: usize,
+    pub(crate) removed: usize,
+    pub(crate) unchanged: usize,
 }
 
 /// Why the write stage did not make a build visible.

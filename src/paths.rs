@@ -46,24 +46,24 @@ const SEGMENT: &AsciiSet = &CONTROLS
 /// An article's identity: its file name without `.md`. Unique across all subfolders.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Slug(String);
+pub(crate) struct Slug(String);
 
 impl Slug {
-    pub fn new(slug: impl Into<String>) -> Self {
+    pub(crate) fn new(slug: impl Into<String>) -> Self {
         Slug(slug.into())
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// Where this article's page is written.
-    pub fn output_path(&self) -> OutputPath {
+    pub(crate) fn output_path(&self) -> OutputPath {
         OutputPath(format!("{}.html", self.0))
     }
 
     /// The relative link to this article's page from any page at the top of the site.
-    pub fn href(&self) -> Href {
+    pub(crate) fn href(&self) -> Href {
         Href(format!("{}.html", utf8_percent_encode(&self.0, SEGMENT)))
     }
 }
@@ -77,11 +77,11 @@ impl fmt::Display for Slug {
 /// A source file's path relative to the `articles/` folder, with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct SourcePath(String);
+pub(crate) struct SourcePath(String);
 
 impl SourcePath {
     /// `relative` must be relative to the articles folder.
-    pub fn new(relative: &Path) -> Self {
+    pub(crate) fn new(relative: &Path) -> Self {
         let text = relative.to_string_lossy();
         if std::path::MAIN_SEPARATOR == '/' {
             SourcePath(text.into_owned())
@@ -90,18 +90,18 @@ impl SourcePath {
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The slug: the file name without its `.md` extension.
-    pub fn slug(&self) -> Slug {
+    pub(crate) fn slug(&self) -> Slug {
         let name = self.0.rsplit('/').next().unwrap_or(&self.0);
         Slug(name.strip_suffix(".md").unwrap_or(name).to_string())
     }
 
     /// The path as shown to editors: relative to the site root (`articles/foo.md`).
-    pub fn display_path(&self) -> PathBuf {
+    pub(crate) fn display_path(&self) -> PathBuf {
         Path::new(ARTICLES_DIR).join(&self.0)
     }
 }
@@ -115,19 +115,19 @@ impl fmt::Display for SourcePath {
 /// A page's path relative to the output folder, with `/` separators (`assets/style.css`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct OutputPath(String);
+pub(crate) struct OutputPath(String);
 
 impl OutputPath {
-    pub fn new(path: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>) -> Self {
         OutputPath(path.into())
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The file system path under `root`.
-    pub fn under(&self, root: &Path) -> PathBuf {
+    pub(crate) fn under(&self, root: &Path) -> PathBuf {
         self.0.split('/').fold(root.to_path_buf(), |p, part| p.join(part))
     }
 }
@@ -141,20 +141,20 @@ impl fmt::Display for OutputPath {
 /// A URL as written into an `href`: already percent-encoded, relative unless stated.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct Href(String);
+pub(crate) struct Href(String);
 
 impl Href {
-    pub fn new(href: impl Into<String>) -> Self {
+    pub(crate) fn new(href: impl Into<String>) -> Self {
         Href(href.into())
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// This href with `#fragment` appended (the fragment is an id we generated, so it needs
     /// no escaping beyond what ids allow).
-    pub fn with_fragment(&self, fragment: Option<&str>) -> Href {
+    pub(crate) fn with_fragment(&self, fragment: Option<&str>) -> Href {
         match fragment {
             Some(f) => Href(format!("{}#{}", self.0, utf8_percent_encode(f, SEGMENT))),
             None => self.clone(),

@@ -56,24 +56,24 @@ impl From<WriteError> for BuildError {
 /// What a successful build did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuildReport {
-    pub articles: usize,
-    pub pages: usize,
+    pub(crate) articles: usize,
+    pub(crate) pages: usize,
     /// Articles parsed in this build (the others came from the cache).
-    pub parsed: Vec<SourcePath>,
+    pub(crate) parsed: Vec<SourcePath>,
     /// Pages rendered in this build (the others were already on disk).
-    pub rendered: usize,
-    pub write: WriteReport,
-    pub elapsed: Duration,
-    pub timings: Timings,
+    pub(crate) rendered: usize,
+    pub(crate) write: WriteReport,
+    pub(crate) elapsed: Duration,
+    pub(crate) timings: Timings,
 }
 
 /// Where a build's time went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Timings {
-    pub load: Duration,
-    pub link: Duration,
-    pub render: Duration,
-    pub write: Duration,
+    pub(crate) load: Duration,
+    pub(crate) link: Duration,
+    pub(crate) render: Duration,
+    pub(crate) write: Duration,
 }
 
 impl std::fmt::Display for BuildReport {

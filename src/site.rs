@@ -15,35 +15,35 @@ use crate::paths::{Href, Slug, SourcePath};
 
 /// An article with everything that depends on the other articles worked out.
 #[derive(Debug, Clone)]
-pub struct LinkedArticle {
-    pub article: Arc<Article>,
+pub(crate) struct LinkedArticle {
+    pub(crate) article: Arc<Article>,
     /// The href of each wiki link in the body, in slot order.
-    pub wiki_hrefs: Vec<Href>,
+    pub(crate) wiki_hrefs: Vec<Href>,
     /// Indexes (into [`Site::articles`]) of the see-also articles, in the order written.
-    pub see_also: Vec<usize>,
+    pub(crate) see_also: Vec<usize>,
 }
 
 /// A name listed on a letter page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub name: String,
+pub(crate) struct Entry {
+    pub(crate) name: String,
     /// Index into [`Site::articles`].
-    pub article: usize,
+    pub(crate) article: usize,
     /// An alternative name, listed as "name, see Title".
-    pub is_alternative: bool,
+    pub(crate) is_alternative: bool,
 }
 
 /// The whole site, linked and checked.
 #[derive(Debug, Clone)]
-pub struct Site {
+pub(crate) struct Site {
     /// Sorted by slug.
-    pub articles: Vec<LinkedArticle>,
+    pub(crate) articles: Vec<LinkedArticle>,
     /// All 27 sections of the A–Z bar, in bar order, each sorted for display.
-    pub letters: Vec<(Letter, Vec<Entry>)>,
+    pub(crate) letters: Vec<(Letter, Vec<Entry>)>,
     /// Indexes of the most recently revised articles, newest first.
-    pub recent: Vec<usize>,
+    pub(crate) recent: Vec<usize>,
     /// How many recent articles were asked for.
-    pub recent_count: usize,
+    pub(crate) recent_count: usize,
 }
 
 /// Slugs that would collide with pages encyc writes itself (`index`, `404`, `search`, `letter-a` …
@@ -59,7 +59,7 @@ pub(crate) fn is_reserved_slug(slug: &str) -> bool {
 /// Links the loaded articles. `failed` are slugs of files that exist but could not be parsed:
 /// links to them, and wiki links to names nobody has (a failed file may have it), are not
 /// reported (the file's own problem already is).
-pub fn link(articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
+pub(crate) fn link(articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
     Linker::link(articles, failed, recent_count).map(|linker| linker.site)
 }
 

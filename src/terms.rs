@@ -83,10 +83,10 @@ fn stopword_keys() -> &'static [u64] {
 /// The terms of one article that start with `key`, space-separated and sorted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ShardTerms {
-    pub key: u8,
-    pub terms: String,
+    pub(crate) key: u8,
+    pub(crate) terms: String,
     /// A hash of `terms`, so that a shard's fingerprint need not read every term.
-    pub hash: u64,
+    pub(crate) hash: u64,
 }
 
 /// A snippet for search results: `summary` if the article has one, otherwise the start of

@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 /// A YAML problem: what is wrong and on which line of the YAML text (1-based) it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct YamlError {
-    pub line: Option<usize>,
-    pub message: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) message: String,
 }
 
 /// Parses `text` into `T`. `first_line` is the line of the file the text starts on, so that

@@ -35,6 +35,8 @@ const LAYERS: &[&str] = &[
     "serve",
     "commands",
     "cli",
+    // The checks the fuzz targets run.
+    "fuzzing",
 ];
 
 /// `crate::name` references in `text`, outside comments, with their line numbers.

@@ -17,11 +17,11 @@ use crate::paths::{Slug, SourcePath};
 /// The article files found, sorted, and the problems met while looking.
 #[derive(Debug, Default)]
 pub(crate) struct Found {
-    pub files: Vec<SourcePath>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) files: Vec<SourcePath>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Slugs of Markdown files under another extension (reported in `diagnostics`): links to
     /// them are not reported as well.
-    pub misnamed: Vec<Slug>,
+    pub(crate) misnamed: Vec<Slug>,
 }
 
 /// Lists the article files under `dir`. A missing folder is an error; an unreadable entry or

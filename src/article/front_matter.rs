@@ -9,27 +9,27 @@ use crate::paths::Slug;
 
 /// A value from the front matter and the line of the file it was written on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Located<T> {
-    pub value: T,
-    pub line: usize,
+pub(crate) struct Located<T> {
+    pub(crate) value: T,
+    pub(crate) line: usize,
 }
 
 /// The front matter of one article, checked and typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FrontMatter {
-    pub title: String,
+pub(crate) struct FrontMatter {
+    pub(crate) title: String,
     /// The line `title:` is on.
-    pub title_line: usize,
-    pub alternative_names: Vec<String>,
+    pub(crate) title_line: usize,
+    pub(crate) alternative_names: Vec<String>,
     /// The line `alternative_names:` is on (or the opening fence when there are none).
-    pub alternative_names_line: usize,
-    pub last_revised: Date,
+    pub(crate) alternative_names_line: usize,
+    pub(crate) last_revised: Date,
     /// The line `last_revised:` is on.
-    pub last_revised_line: usize,
-    pub revised_by: Option<String>,
-    pub source: Option<String>,
-    pub see_also: Vec<Located<Slug>>,
-    pub summary: Option<String>,
+    pub(crate) last_revised_line: usize,
+    pub(crate) revised_by: Option<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) see_also: Vec<Located<Slug>>,
+    pub(crate) summary: Option<String>,
 }
 
 /// The front matter exactly as written; `deny_unknown_fields` turns typos into errors.
@@ -50,12 +50,12 @@ struct RawFrontMatter {
 /// A file cut in two: the YAML between the `---` lines and the Markdown after them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Split<'a> {
-    pub yaml: &'a str,
+    pub(crate) yaml: &'a str,
     /// The line of the file on which the YAML text starts (always 2).
-    pub yaml_first_line: usize,
-    pub body: &'a str,
+    pub(crate) yaml_first_line: usize,
+    pub(crate) body: &'a str,
     /// The line of the file on which the body starts.
-    pub body_first_line: usize,
+    pub(crate) body_first_line: usize,
 }
 
 /// Splits `text` (without BOM, `\n` line endings) at its front matter fences.

@@ -31,46 +31,46 @@ use cache::{ArticleCache, Entry, FileStamp};
 
 /// One article, parsed on its own: everything but the body's HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Article {
-    pub source: SourcePath,
-    pub slug: Slug,
-    pub meta: FrontMatter,
-    pub outline: Outline,
+pub(crate) struct Article {
+    pub(crate) source: SourcePath,
+    pub(crate) slug: Slug,
+    pub(crate) meta: FrontMatter,
+    pub(crate) outline: Outline,
     /// The hash of the file's bytes.
-    pub hash: ContentHash,
+    pub(crate) hash: ContentHash,
     /// Lookup and sort keys of the title and each alternative name, in that order: worked out
     /// once per article, not once per build.
-    pub name_keys: Vec<NameKey>,
+    pub(crate) name_keys: Vec<NameKey>,
     /// A hash of what other articles and pages can see of this one: its slug, names, section
     /// ids and revision date. An edit that keeps it (a body edit) cannot change how any other
     /// article links or lists.
-    pub surface: u128,
+    pub(crate) surface: u128,
     /// What the search index needs: the article's distinct words (grouped by the index shard
     /// they belong to), a snippet to show in results, and its text (whitespace collapsed), from
     /// which a full-text result shows the passage where the words were found.
     pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
-    pub snippet: String,
-    pub text: String,
+    pub(crate) snippet: String,
+    pub(crate) text: String,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NameKey {
+pub(crate) struct NameKey {
     /// See [`crate::letters::name_key`]: names with equal keys are one name to a reader.
-    pub lookup: String,
+    pub(crate) lookup: String,
     /// See [`crate::letters::sort_key`].
-    pub sort: String,
+    pub(crate) sort: String,
 }
 
 impl NameKey {
-    pub fn of(name: &str) -> NameKey {
+    pub(crate) fn of(name: &str) -> NameKey {
         NameKey { lookup: crate::letters::name_key(name), sort: crate::letters::sort_key(name) }
     }
 }
 
 impl Article {
     /// The title, then each alternative name, with its keys and whether it is an alternative.
-    pub fn names(&self) -> impl Iterator<Item = (&str, &NameKey, bool)> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = (&str, &NameKey, bool)> {
         std::iter::once(self.meta.title.as_str())
             .chain(self.meta.alternative_names.iter().map(String::as_str))
             .zip(&self.name_keys)
@@ -78,14 +78,14 @@ impl Article {
             .map(|(i, (name, key))| (name, key, i > 0))
     }
 
-    pub fn title_key(&self) -> &NameKey {
+    pub(crate) fn title_key(&self) -> &NameKey {
         &self.name_keys[0]
     }
 }
 
 /// Parses one article file. Pure: the bytes of the file in, the article and its rendered
 /// body, or its problems, out.
-pub fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
+pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
     let file = source.display_path();
     let diag = |line: usize, problem: Problem| Diagnostic::new(file.clone(), Some(line), problem);
     // ASCII saved as UTF-16 without a byte-order mark is valid UTF-8 (NULs between the
@@ -185,8 +185,8 @@ fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
 #[derive(Debug, thiserror::Error)]
 #[error("{} changed while the site was being built; build again", .path.display())]
 pub(crate) struct SourceChanged {
-    pub file: SourcePath,
-    pub path: PathBuf,
+    pub(crate) file: SourcePath,
+    pub(crate) path: PathBuf,
 }
 
 /// Reads an article's file again to render its body, when only its summary was cached.
@@ -206,9 +206,9 @@ pub(crate) fn reparse_body(articles_dir: &Path, article: &Article) -> Result<Bod
 /// A parsed article as the cache keeps it.
 #[derive(Debug, Clone)]
 pub(crate) struct Loaded {
-    pub article: Arc<Article>,
+    pub(crate) article: Arc<Article>,
     /// The rendered body, unless the article came from the on-disk cache.
-    pub body: Option<Arc<BodyHtml>>,
+    pub(crate) body: Option<Arc<BodyHtml>>,
 }
 
 /// The rendered bodies of a build's articles: in memory for those parsed in this process,
@@ -240,12 +240,12 @@ type Fresh = (Loaded, Option<FileStamp>, bool);
 #[derive(Debug, Default)]
 pub(crate) struct LoadReport {
     /// Sorted by source path.
-    pub articles: Vec<Loaded>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) articles: Vec<Loaded>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Slugs of files that exist but could not be parsed (links to them are not reported).
-    pub failed_slugs: Vec<Slug>,
+    pub(crate) failed_slugs: Vec<Slug>,
     /// Articles parsed anew in this build.
-    pub parsed: Vec<SourcePath>,
+    pub(crate) parsed: Vec<SourcePath>,
 }
 
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about

@@ -48,10 +48,10 @@ pub(crate) enum ReportFormat {
 #[derive(Debug, Clone)]
 pub(crate) struct CheckOptions {
     /// Warnings fail the check too.
-    pub strict: bool,
-    pub format: ReportFormat,
+    pub(crate) strict: bool,
+    pub(crate) format: ReportFormat,
     /// The day reviews are counted to.
-    pub today: Date,
+    pub(crate) today: Date,
 }
 
 /// Something an editor should look at, though a build succeeds with it.
@@ -94,20 +94,20 @@ impl std::fmt::Display for Concern {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Warning {
     /// Relative to the site root: `articles/foo.md`.
-    pub file: PathBuf,
-    pub concern: Concern,
+    pub(crate) file: PathBuf,
+    pub(crate) concern: Concern,
 }
 
 /// What a check found.
 #[derive(Debug, Clone)]
 pub(crate) struct CheckReport {
     /// What a build would fail on.
-    pub errors: Diagnostics,
+    pub(crate) errors: Diagnostics,
     /// Listed only when there are no errors: a site that does not link cannot say what is
     /// an orphan.
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
     /// How many articles were checked (0 when there are errors).
-    pub articles: usize,
+    pub(crate) articles: usize,
     /// The site root as the user named it, to show paths as they know them.
     root_shown: PathBuf,
 }

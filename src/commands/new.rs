@@ -27,10 +27,10 @@ use crate::site::is_reserved_slug;
 /// An article to start.
 #[derive(Debug, Clone)]
 pub(crate) struct NewArticle {
-    pub title: String,
-    pub alternative_names: Vec<String>,
+    pub(crate) title: String,
+    pub(crate) alternative_names: Vec<String>,
     /// Written as `last_revised`.
-    pub today: Date,
+    pub(crate) today: Date,
 }
 
 /// The sections every article of the encyclopedia has, in order, with what goes in each.

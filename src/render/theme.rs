@@ -35,9 +35,9 @@ const ASSETS: &[(&str, &[u8])] = &[
 #[derive(Debug)]
 pub(crate) struct Theme {
     pub(crate) tera: Tera,
-    pub assets: Vec<(OutputPath, Vec<u8>)>,
+    pub(crate) assets: Vec<(OutputPath, Vec<u8>)>,
     /// Changes whenever any template or asset changes.
-    pub fingerprint: ContentHash,
+    pub(crate) fingerprint: ContentHash,
 }
 
 impl Theme {

@@ -29,14 +29,14 @@ const LIVE_JS: &str = include_str!("live.js");
 /// last build if it failed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub(crate) struct Status {
-    pub generation: u64,
-    pub error: Option<String>,
+    pub(crate) generation: u64,
+    pub(crate) error: Option<String>,
 }
 
 /// A running preview server.
 #[derive(Debug)]
 pub(crate) struct Preview {
-    pub address: SocketAddr,
+    pub(crate) address: SocketAddr,
     status: watch::Sender<Status>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,

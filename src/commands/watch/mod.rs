@@ -43,9 +43,9 @@ const BULK_QUIET: Duration = Duration::from_millis(250);
 #[derive(Debug, Clone)]
 pub(crate) struct WatchOptions {
     /// Where to serve the preview; `None` with `--no-serve`.
-    pub serve: Option<SocketAddr>,
+    pub(crate) serve: Option<SocketAddr>,
     /// Poll the files instead of relying on change events.
-    pub poll: bool,
+    pub(crate) poll: bool,
 }
 
 enum Message {
