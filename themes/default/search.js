@@ -390,6 +390,12 @@
     });
   }
 
+  // For the ranking suite (tests/browser/ranking.mjs), which runs this script in node.
+  window.encycSearch.search = search;
+  window.encycSearch.fold = fold;
+  window.encycSearch.title = function (article) { return data.articles[article][1]; };
+  window.encycSearch.ordered = function (results) { return results.names.concat(results.text); };
+
   function start() {
     document.documentElement.classList.add("search-ready");
     var form = document.querySelector("form.site-search");
