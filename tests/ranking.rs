@@ -61,7 +61,32 @@ fn the_plain_name_a_reader_types_comes_first_among_real_condition_names() {
     site.build().assert_ok();
     let queries: Vec<_> =
         QUERIES.iter().map(|(q, first)| serde_json::json!({ "type": q, "first": first, "within": 1 })).collect();
-    let cases = serde_json::json!({ "output": site.output(), "queries": queries });
+    run_ranking(&site, serde_json::json!({ "output": site.output(), "queries": queries }));
+}
+
+/// What the reader types folds as the index was folded: the shared test vectors (also run
+/// against `terms::fold` in Rust) through search.js, and full-text queries with ø and ß.
+#[test]
+#[cfg_attr(browser_checks_skipped, ignore = "needs node and npm ci --prefix tests/browser; see the README")]
+fn queries_with_letters_beyond_ascii_fold_as_the_index_did() {
+    browser::require("search folding checks", &browser::missing_tools(&[]));
+    let site = TestSite::empty();
+    site.write(
+        "articles/spelling.md",
+        "---\ntitle: Spelling\nlast_revised: 2026-04-01\n---\n\nThe name Sjøgren is spelt with ø; the word Straße with ß; Ærø with Æ.\n",
+    );
+    site.write("articles/other.md", "---\ntitle: Other\nlast_revised: 2026-04-01\n---\n\nNothing to see.\n");
+    site.build().assert_ok();
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/folding.json")).expect("tests/fixtures/folding.json");
+    let queries: Vec<_> = ["Sjøgren", "sjogren", "straße", "strasse", "ærø"]
+        .iter()
+        .map(|q| serde_json::json!({ "type": q, "first": "Spelling", "within": 1 }))
+        .collect();
+    run_ranking(&site, serde_json::json!({ "output": site.output(), "queries": queries, "folding": vectors }));
+}
+
+fn run_ranking(site: &TestSite, cases: serde_json::Value) {
     let file = site.root.join("ranking-cases.json");
     std::fs::write(&file, cases.to_string()).unwrap();
     let (ok, output) = browser::run_node("ranking.mjs", &[file], Duration::from_secs(120));
@@ -83,7 +108,10 @@ fn condition_names_site() -> TestSite {
         }
         let slug = code.to_ascii_lowercase().replace('.', "-");
         let title = serde_json::to_string(name).unwrap();
-        site.write(&format!("articles/{slug}.md"), format!("---\ntitle: {title}\nlast_revised: 2026-04-01\n---\n\n{text}"));
+        site.write(
+            &format!("articles/{slug}.md"),
+            format!("---\ntitle: {title}\nlast_revised: 2026-04-01\n---\n\n{text}"),
+        );
     }
     site
 }

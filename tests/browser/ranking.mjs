@@ -59,6 +59,8 @@ function shown(article, result) {
   return result.alt ? `${result.name} — see ${title}` : title;
 }
 
+// Folding comes with the index: load it first (by a search).
+await api.search('loading');
 for (const v of cases.folding || []) {
   const got = api.fold(v.text);
   if (got !== v.folded) fail(`fold(${JSON.stringify(v.text)}) is ${JSON.stringify(got)}, not ${JSON.stringify(v.folded)}`);
