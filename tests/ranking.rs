@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::support::{TestSite, browser};
 
 /// (what the reader types, what must come first, as shown)
-const QUERIES: &[(&str, &str)] = &[
+pub(crate) const QUERIES: &[(&str, &str)] = &[
     // Exact names, each the head of a family of longer variants.
     ("Sciatica", "Sciatica"),
     ("Low back pain", "Low back pain"),
@@ -96,7 +96,7 @@ fn run_ranking(site: &TestSite, cases: serde_json::Value) {
 
 /// One article per ICD-10-CM name: the name as title; as text, the code and the inclusion
 /// terms, as the list gives them.
-fn condition_names_site() -> TestSite {
+pub(crate) fn condition_names_site() -> TestSite {
     let site = TestSite::empty();
     let list = include_str!("fixtures/condition-names/names.tsv");
     for line in list.lines() {
