@@ -21,6 +21,9 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("Trigeminal neuralgia", "Trigeminal neuralgia"),
     ("Scoliosis", "Scoliosis"),
     ("Sleep apnea", "Sleep apnea"),
+    ("Spondylosis", "Spondylosis"),
+    ("Hypersomnia", "Hypersomnia"),
+    ("osteoarthritis of knee", "Osteoarthritis of knee"),
     // Misspelled.
     ("sciatia", "Sciatica"),
     ("spinal stenossis", "Spinal stenosis"),
@@ -30,11 +33,13 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("carpal tunel syndrome", "Carpal tunnel syndrome"),
     ("insomina", "Insomnia"),
     ("torticolis", "Torticollis"),
+    ("low back pian", "Low back pain"),
     // Unfinished, as the reader types.
     ("sciat", "Sciatica"),
     ("spinal sten", "Spinal stenosis"),
     ("radiculo", "Radiculopathy"),
     ("migr", "Migraine"),
+    ("migrain", "Migraine"),
     ("low back", "Low back pain"),
     ("narcol", "Narcolepsy"),
     // Word order.
@@ -51,6 +56,9 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("loin pain", "Low back pain, unspecified"),
     ("caudal stenosis", "Spinal stenosis"),
     ("backache", "Dorsalgia, unspecified"),
+    ("brachial neuritis", "Radiculopathy"),
+    ("lumbar neuritis", "Radiculopathy"),
+    ("vertebral endplate pain", "Vertebrogenic low back pain"),
 ];
 
 #[test]

@@ -128,10 +128,10 @@
   // How well a name matches the query's words: how many of them it has (each query word
   // counts once, however many of the name's words it resembles), the weakest of those
   // matches (whole word, prefix, typo; EXACT for the name itself), and its words that match
-  // none of the query's (fewer is better: "Sciatica" before "Sciatica, left side"); then
+  // none of the query's, small words like "other" included (fewer is better: "Sciatica" before "Sciatica, left side"); then
   // whether it starts with the query's words, in order.
-  function nameMatch(name, terms) {
-    var nameWords = queryWords(name);
+  function nameMatch(name, terms, typed) {
+    var nameWords = words(name);
     var used = new Set();
     var matched = 0;
     var weakest = WHOLE;
@@ -149,7 +149,7 @@
       }
     });
     var all = matched === terms.length;
-    if (all && nameWords.join(" ") === terms.join(" ")) weakest = EXACT;
+    if (all && nameWords.join(" ") === typed) weakest = EXACT;
     var starts = all && (nameWords.join(" ") + " ").indexOf(terms.join(" ") + " ") === 0;
     return { all: all, matched: matched, level: matched ? weakest : 0, extra: nameWords.length - used.size, starts: starts };
   }
@@ -163,13 +163,14 @@
   // of the query, `some` those with only some of them.
   function nameResults(query) {
     var terms = queryWords(query);
+    var typed = words(query).join(" ");
     var options = { prefix: true, fuzzy: typos, combineWith: "AND" };
     var text = terms.join(" ");
     var hits = data.names.search(text, options);
     if (!hits.length) hits = data.names.search(text, { prefix: true, fuzzy: typos, combineWith: "OR" });
     var best = new Map();
     hits.forEach(function (hit) {
-      var m = nameMatch(hit.name, terms);
+      var m = nameMatch(hit.name, terms, typed);
       if (!m.matched) return;
       var result = { article: hit.article, name: hit.name, alt: hit.alt, score: hit.score,
         all: m.all, level: m.level, matched: m.matched, extra: m.extra, starts: m.starts };
