@@ -375,11 +375,12 @@
       var names = results.names.slice(0, MAX_NAME_RESULTS);
       var text = results.text.slice(0, MAX_TEXT_RESULTS);
       var some = results.some.slice(0, Math.max(0, MAX_NAME_RESULTS - names.length));
-      // Each group after the first under a heading of its own.
-      var headings = new Map([[names.length, "Found in the text of"], [names.length + text.length, "Names with some of the words"]]);
+      // Each group under a heading of its own, but for names with every word, or a group alone.
+      var headings = new Map([[names.length + text.length, "Names with some of the words"]]);
+      if (text.length && (names.length || some.length)) headings.set(names.length, "Found in the text of");
       var all = names.concat(text, some);
       all.forEach(function (result, i) {
-        if (i > 0 && headings.has(i)) {
+        if (headings.has(i) && (i > 0 || result.terms)) {
           var sep = document.createElement("li");
           sep.setAttribute("role", "presentation");
           sep.className = "search-separator";
