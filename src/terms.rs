@@ -3,8 +3,8 @@
 //! letter or digit, very common words left out. A leaf: the load stage extracts each article's
 //! terms once, when it parses it, and the render stage writes them into the index.
 
-/// Words too common to search for. Kept short, sorted (for binary search) and in step with
-/// `STOPWORDS` in search.js.
+/// Words too common to search for. Kept short and sorted (for binary search). search.js gets
+/// this very list from the index ([`stopwords`]), so the two sides cannot drift apart.
 const STOPWORDS: &[&str] = &[
     "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being",
     "but", "by", "can", "could", "do", "does", "for", "from", "had", "has", "have", "how", "if", "in", "into", "is",
@@ -13,11 +13,36 @@ const STOPWORDS: &[&str] = &[
     "up", "very", "was", "were", "what", "when", "which", "while", "who", "will", "with", "you", "your",
 ];
 
+/// The words left out of the index, as the index hands them to search.js. The seam for
+/// other languages: an edition in another language passes its own list here and to
+/// [`terms_of`]'s filter.
+pub(crate) fn stopwords() -> &'static [&'static str] {
+    STOPWORDS
+}
+
+/// `text` as search compares it: transliterated to ASCII (é → e, ø → o, æ → ae, ß → ss) and in
+/// lower case. search.js folds what the reader types with [`fold_table`], made from this.
+pub(crate) fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_ascii_lowercase()
+}
+
+/// What [`fold`] makes of each Latin letter beyond ASCII (Latin-1, Latin Extended-A and -B,
+/// Latin Extended Additional), for search.js to fold queries exactly as the index was folded;
+/// it strips any other accent itself. Letters that fold to nothing are left out.
+pub(crate) fn fold_table() -> Vec<(char, String)> {
+    ('\u{c0}'..='\u{24f}')
+        .chain('\u{1e00}'..='\u{1eff}')
+        .filter(|c| c.is_alphabetic())
+        .map(|c| (c, fold(c.encode_utf8(&mut [0; 4]))))
+        .filter(|(_, folded)| !folded.is_empty() && folded.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .collect()
+}
+
 /// The distinct search terms of `text`, sorted, grouped by their first character (the shard
 /// of the index they belong to), each group joined by single spaces: compact to cache, and
 /// each shard of the index can be built from its own group alone.
 pub(crate) fn terms_of(text: &str) -> Vec<ShardTerms> {
-    let folded = deunicode::deunicode(text).to_ascii_lowercase();
+    let folded = fold(text);
     // Words are compared by an integer of their first eight bytes first: most comparisons end
     // there, without a call to compare the strings (this is the hot loop of parsing).
     let mut terms: Vec<(u64, &str)> = words(&folded)
@@ -156,6 +181,28 @@ mod tests {
             [('d', "days".into()), ('l', "l4 l5".into()), ('r', "rays".into())]
         );
         assert!(terms_of("").is_empty());
+    }
+
+    /// One table of test vectors for folding, run here and against search.js (by
+    /// `tests/ranking.rs`): the two sides fold alike.
+    #[test]
+    fn folding_follows_the_shared_test_vectors() {
+        let vectors: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../tests/fixtures/folding.json")).unwrap();
+        assert!(vectors.len() >= 10);
+        for v in vectors {
+            let (text, folded) = (v["text"].as_str().unwrap(), v["folded"].as_str().unwrap());
+            assert_eq!(fold(text), folded, "fold({text:?})");
+        }
+    }
+
+    #[test]
+    fn the_fold_table_covers_the_letters_readers_type_beyond_ascii() {
+        let table: std::collections::HashMap<char, String> = fold_table().into_iter().collect();
+        for (c, folded) in [('ø', "o"), ('Ø', "o"), ('æ', "ae"), ('ß', "ss"), ('é', "e"), ('ł', "l"), ('ő', "o")]
+        {
+            assert_eq!(table.get(&c).map(String::as_str), Some(folded), "{c}");
+        }
     }
 
     #[test]

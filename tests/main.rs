@@ -13,6 +13,7 @@ mod filing;
 mod layers;
 mod links;
 mod output;
+mod ranking;
 mod robustness;
 mod search;
 mod watch;

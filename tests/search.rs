@@ -57,6 +57,11 @@ fn misspelled_lay_and_accentless_queries_find_the_right_article_in_a_real_browse
     shipped.build().assert_ok();
     let fixture = TestSite::fixture("basic");
     fixture.build().assert_ok();
+    // A sample of the ranking suite (tests/ranking.rs), end to end: every third query.
+    let names = crate::ranking::condition_names_site();
+    names.build().assert_ok();
+    let ranking_sample: Vec<(&str, &str, usize)> =
+        crate::ranking::QUERIES.iter().step_by(3).map(|&(q, first)| (q, first, 1)).collect();
     let cases = serde_json::json!({ "sites": [
         {
             "output": shipped.output(),
@@ -65,6 +70,7 @@ fn misspelled_lay_and_accentless_queries_find_the_right_article_in_a_real_browse
             "resultsPage": { "type": "herniated", "first": "Herniated disk" },
         },
         { "output": fixture.output(), "queries": queries(FIXTURE_QUERIES, MARKED_QUERIES) },
+        { "output": names.output(), "queries": queries(&ranking_sample, &[]) },
     ]});
     let file = shipped.root.join("search-cases.json");
     std::fs::write(&file, cases.to_string()).unwrap();

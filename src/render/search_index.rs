@@ -50,6 +50,11 @@ struct Names<'a> {
     articles: Vec<(&'a str, &'a str)>,
     /// Per alternative name: [article number, name].
     alternatives: Vec<(u32, &'a str)>,
+    /// The words the index leaves out, for search.js to leave out of queries.
+    stopwords: &'static [&'static str],
+    /// Letters beyond ASCII with what the index folds them to, for search.js to fold queries
+    /// the same way.
+    fold: std::collections::BTreeMap<String, String>,
 }
 
 /// The search files for `site`, each fingerprinted with exactly what it is made from.
@@ -88,6 +93,8 @@ pub(super) fn plan(site: &Site, build_id: u128) -> Vec<Planned<'_>> {
                 .enumerate()
                 .flat_map(|(i, l)| l.article.meta.alternative_names.iter().map(move |n| (i as u32, n.as_str())))
                 .collect(),
+            stopwords: crate::terms::stopwords(),
+            fold: crate::terms::fold_table().into_iter().map(|(c, f)| (c.to_string(), f)).collect(),
         };
         script("names", "", &names)
     });

@@ -15,15 +15,19 @@
   var PASSAGES = 16;
   var SNIPPET_LENGTH = 180;
 
-  // In step with STOPWORDS in src/search/terms.rs.
-  var STOPWORDS = new Set(("a about after all also an and any are as at be been before being but by can could do " +
-    "does for from had has have how if in into is it its may more most much no not of often on one or other out " +
-    "over some such than that the their them then there these they this those to up very was were what when " +
-    "which while who will with you your").split(" "));
+  // Both come with the index (search-names.js), from src/terms.rs: the words it leaves out,
+  // and what it folds each letter beyond ASCII to (ø → o, æ → ae, ß → ss).
+  var STOPWORDS = new Set();
+  var FOLD = {};
 
-  // Lower case, accents dropped: the way the index was written.
+  // Lower case, letters transliterated as the index was written, any other accent dropped.
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    if (/[^\x00-\x7f]/.test(text)) {
+      var out = "";
+      for (var ch of text) out += Object.prototype.hasOwnProperty.call(FOLD, ch) ? FOLD[ch] : ch;
+      text = out.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    }
+    return text.toLowerCase();
   }
 
   function words(text) {
@@ -49,6 +53,8 @@
   var data = { articles: null, names: null, snippets: null, shards: {}, passages: {} };
   window.encycSearch = {
     names: function (_key, names) {
+      STOPWORDS = new Set(names.stopwords);
+      FOLD = names.fold;
       data.articles = names.articles;
       var docs = [];
       names.articles.forEach(function (a, i) { docs.push({ id: docs.length, article: i, name: a[1], alt: false }); });
@@ -90,31 +96,99 @@
     return term.length <= 3 ? 0 : term.length <= 6 ? 1 : 2;
   }
 
-  // Titles and alternative names: best match per article first.
-  function nameResults(query) {
-    var options = { prefix: true, fuzzy: typos, combineWith: "AND" };
-    var hits = data.names.search(query, options);
-    if (!hits.length) {
-      hits = data.names.search(query, { prefix: true, fuzzy: typos, combineWith: "OR" });
+  // The words of a query that count: its words less the stopwords (unless that leaves none).
+  function queryWords(query) {
+    var all = words(query);
+    var kept = all.filter(function (w) { return !STOPWORDS.has(w); });
+    return kept.length ? kept : all;
+  }
+
+  // Whether `a` and `b` are at most `max` edits apart (Levenshtein, as MiniSearch's fuzzy).
+  function near(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return false;
+    var row = [];
+    for (var j = 0; j <= b.length; j++) row.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var diagonal = row[0];
+      row[0] = i;
+      var least = row[0];
+      for (j = 1; j <= b.length; j++) {
+        var above = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+        if (row[j] < least) least = row[j];
+      }
+      if (least > max) return false;
     }
-    var folded = fold(query.trim());
+    return row[b.length] <= max;
+  }
+
+  var EXACT = 4, WHOLE = 3, PREFIX = 2, TYPO = 1;
+
+  // How well a name matches the query's words: how many of them it has (each query word
+  // counts once, however many of the name's words it resembles), the weakest of those
+  // matches (whole word, prefix, typo; EXACT for the name itself), and its words that match
+  // none of the query's, small words like "other" included (fewer is better: "Sciatica" before "Sciatica, left side"); then
+  // whether it starts with the query's words, in order.
+  function nameMatch(name, terms, typed) {
+    var nameWords = words(name);
+    var used = new Set();
+    var matched = 0;
+    var weakest = WHOLE;
+    terms.forEach(function (t) {
+      var best = 0;
+      var at = -1;
+      nameWords.forEach(function (w, i) {
+        var q = w === t ? WHOLE : w.indexOf(t) === 0 ? PREFIX : near(t, w, typos(t)) ? TYPO : 0;
+        if (q > best || (q === best && q > 0 && used.has(at) && !used.has(i))) { best = q; at = i; }
+      });
+      if (best) {
+        matched++;
+        used.add(at);
+        weakest = Math.min(weakest, best);
+      }
+    });
+    var all = matched === terms.length;
+    if (all && nameWords.join(" ") === typed) weakest = EXACT;
+    var starts = all && (nameWords.join(" ") + " ").indexOf(terms.join(" ") + " ") === 0;
+    return { all: all, matched: matched, level: matched ? weakest : 0, extra: nameWords.length - used.size, starts: starts };
+  }
+
+  function byNameMatch(a, b) {
+    return (b.all - a.all) || (b.level - a.level) || (b.matched - a.matched) || (a.extra - b.extra) ||
+      (b.starts - a.starts) || (a.alt - b.alt) || (b.score - a.score) || (a.article - b.article);
+  }
+
+  // Titles and alternative names, best match per article first: `all` those with every word
+  // of the query, `some` those with only some of them.
+  function nameResults(query) {
+    var terms = queryWords(query);
+    var typed = words(query).join(" ");
+    var options = { prefix: true, fuzzy: typos, combineWith: "AND" };
+    var text = terms.join(" ");
+    var hits = data.names.search(text, options);
+    if (!hits.length) hits = data.names.search(text, { prefix: true, fuzzy: typos, combineWith: "OR" });
     var best = new Map();
     hits.forEach(function (hit) {
-      var score = hit.score;
-      var name = fold(hit.name);
-      if (name === folded) score *= 4;
-      else if (name.indexOf(folded) === 0) score *= 2;
-      if (!hit.alt) score *= 1.2;
+      var m = nameMatch(hit.name, terms, typed);
+      if (!m.matched) return;
+      var result = { article: hit.article, name: hit.name, alt: hit.alt, score: hit.score,
+        all: m.all, level: m.level, matched: m.matched, extra: m.extra, starts: m.starts };
       var seen = best.get(hit.article);
-      if (!seen || seen.score < score) best.set(hit.article, { article: hit.article, name: hit.name, alt: hit.alt, score: score });
+      if (!seen || byNameMatch(result, seen) < 0) best.set(hit.article, result);
     });
-    return Array.from(best.values()).sort(function (a, b) { return b.score - a.score; });
+    var ranked = Array.from(best.values()).sort(byNameMatch);
+    return {
+      all: ranked.filter(function (r) { return r.all; }),
+      some: ranked.filter(function (r) { return !r.all; })
+    };
   }
 
   // Words in article text: every query word must match (the last one may be unfinished).
   function textResults(query) {
     var terms = words(query).filter(function (w) { return !STOPWORDS.has(w); });
     if (!terms.length) return Promise.resolve([]);
+    var phrase = " " + terms.join(" ");
     var keys = Array.from(new Set(terms.map(function (t) { return t[0]; })));
     var needed = keys.map(function (k) { return load("assets/search-text/" + k + ".js"); });
     needed.push(load("assets/search-snippets.js"));
@@ -131,7 +205,8 @@
         });
         found.forEach(function (a) { counts.set(a, (counts.get(a) || 0) + 1); });
       });
-      // Articles whose title or snippet has the words come first; then in A–Z order.
+      // Articles whose title or snippet has the words come first, above all as a phrase;
+      // then in site order.
       var results = [];
       counts.forEach(function (n, a) {
         if (n < terms.length) return;
@@ -140,6 +215,7 @@
         terms.forEach(function (t) {
           if (shown.some(function (w) { return w.indexOf(t) === 0; })) score += 1;
         });
+        if (terms.length > 1 && (" " + shown.join(" ")).indexOf(phrase) >= 0) score += terms.length;
         results.push({ article: a, terms: terms, score: score });
       });
       results.sort(function (x, y) { return y.score - x.score || x.article - y.article; });
@@ -192,12 +268,16 @@
 
   function search(query) {
     return ready().then(function () {
+      // Names with every word of the query, then text with every word, then names with
+      // only some of the words.
       var names = nameResults(query);
+      var shown = new Set(names.all.map(function (r) { return r.article; }));
       return textResults(query).then(function (text) {
-        var shown = new Set(names.map(function (r) { return r.article; }));
         text = text.filter(function (r) { return !shown.has(r.article); });
-        return withPassages(text).then(function (text) { return { names: names, text: text }; });
-      }, function () { return { names: names, text: [] }; });
+        text.forEach(function (r) { shown.add(r.article); });
+        var some = names.some.filter(function (r) { return !shown.has(r.article); });
+        return withPassages(text).then(function (text) { return { names: names.all, text: text, some: some }; });
+      }, function () { return { names: names.all, text: [], some: names.some }; });
     });
   }
 
@@ -292,13 +372,20 @@
       list.setAttribute("data-query", query);
       options = [];
       active = -1;
-      var all = results.names.slice(0, MAX_NAME_RESULTS).concat(results.text.slice(0, MAX_TEXT_RESULTS));
+      var names = results.names.slice(0, MAX_NAME_RESULTS);
+      var text = results.text.slice(0, MAX_TEXT_RESULTS);
+      var some = results.some.slice(0, Math.max(0, MAX_NAME_RESULTS - names.length));
+      // Each group under a heading of its own, but for names with every word, or a group alone.
+      var headings = new Map([[names.length + text.length, "Names with some of the words"]]);
+      if (text.length && (names.length || some.length)) headings.set(names.length, "Found in the text of");
+      var all = names.concat(text, some);
       all.forEach(function (result, i) {
-        if (i === Math.min(results.names.length, MAX_NAME_RESULTS) && i > 0) {
+        if (headings.has(i) && (i > 0 || result.terms)) {
           var sep = document.createElement("li");
           sep.setAttribute("role", "presentation");
           sep.className = "search-separator";
-          sep.textContent = "Found in the text of";
+          sep.textContent = headings.get(i);
+          headings.delete(i);
           list.appendChild(sep);
         }
         var li = document.createElement("li");
@@ -312,7 +399,7 @@
         list.appendChild(li);
         options.push(li);
       });
-      var total = results.names.length + results.text.length;
+      var total = results.names.length + results.text.length + results.some.length;
       status.textContent = countText(total);
       list.hidden = options.length === 0;
       input.setAttribute("aria-expanded", options.length ? "true" : "false");
@@ -375,7 +462,7 @@
     heading.textContent = "Search results for \u201c" + query + "\u201d";
     document.title = heading.textContent + " \u2013 " + document.title;
     search(query).then(function (results) {
-      var all = results.names.concat(results.text);
+      var all = results.names.concat(results.text, results.some);
       count.textContent = countText(all.length) + ".";
       all.forEach(function (result) {
         var li = document.createElement("li");
@@ -389,6 +476,12 @@
       count.textContent = "Search is not available right now; browse the articles by letter instead.";
     });
   }
+
+  // For the ranking suite (tests/browser/ranking.mjs), which runs this script in node.
+  window.encycSearch.search = search;
+  window.encycSearch.fold = fold;
+  window.encycSearch.title = function (article) { return data.articles[article][1]; };
+  window.encycSearch.ordered = function (results) { return results.names.concat(results.text, results.some); };
 
   function start() {
     document.documentElement.classList.add("search-ready");
