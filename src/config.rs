@@ -188,7 +188,22 @@ impl SiteConfig {
             Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
             None => anyhow::anyhow!("{}", e.message),
         })?;
-        config.validate()?;
+        config.validate().map_err(|err| {
+            // Name the line of an edition's language that is wrong.
+            let line = config.editions.iter().find_map(|e| {
+                let message = err.to_string();
+                let named = message.contains(&format!("language: {}`", e.language));
+                let at = text.lines().position(|l| {
+                    let l = l.trim_start_matches([' ', '-']);
+                    l.starts_with("language:") && l.trim_end().ends_with(e.language.as_str())
+                });
+                named.then_some(at).flatten()
+            });
+            match line {
+                Some(i) => anyhow::anyhow!("line {}: {err}", i + 1),
+                None => err,
+            }
+        })?;
         Ok(config)
     }
 

@@ -246,18 +246,25 @@ impl Builder {
         Ok((reports, problems))
     }
 
-    /// Checks the translations across the linked editions, and works out each edition's
-    /// settings, strings and links to the others.
-    fn views(&self, main: &Site) -> Result<Views, BuildError> {
+    /// The strings of every edition's language, main edition first: read before the
+    /// articles, so that a language without strings is told before anything else.
+    fn strings(&self) -> Result<Vec<Strings>> {
         let config = &self.config;
-        let mut strings =
-            vec![Strings::load(&config.root, &config.site.theme, &config.site.language, Some(&config.site.title))?];
-        let mut configs = vec![config.site.clone()];
+        let site = &config.site;
+        let mut strings = vec![Strings::load(&config.root, &site.theme, &site.language, Some(&site.title))?];
         for e in &self.editions {
-            let edition_strings =
-                Strings::load(&config.root, &config.site.theme, &e.config.language, e.config.title.as_deref())?;
-            configs.push(editions::site_config(&config.site, &e.config, &edition_strings)?);
-            strings.push(edition_strings);
+            strings.push(Strings::load(&config.root, &site.theme, &e.config.language, e.config.title.as_deref())?);
+        }
+        Ok(strings)
+    }
+
+    /// Checks the translations across the linked editions, and works out each edition's
+    /// settings and links to the others.
+    fn views(&self, main: &Site, mut strings: Vec<Strings>) -> Result<Views, BuildError> {
+        let config = &self.config;
+        let mut configs = vec![config.site.clone()];
+        for (e, edition_strings) in self.editions.iter().zip(&strings[1..]) {
+            configs.push(editions::site_config(&config.site, &e.config, edition_strings)?);
         }
         if self.editions.is_empty() {
             let edition = render::Edition::single(strings.pop().expect("the main edition's"), main.articles.len());
@@ -317,6 +324,8 @@ impl Builder {
     pub(crate) fn check(&mut self, progress: &Progress) -> Result<&Site, BuildError> {
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
+        let strings = self.strings()?;
+        let config = &self.config;
         let found = article::discover(&config.articles_dir)?;
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let mut problems = loaded.diagnostics;
@@ -334,7 +343,7 @@ impl Builder {
             return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
         }
         let site = self.linker.as_ref().expect("linked above").site();
-        let (configs, views) = self.views(site)?;
+        let (configs, views) = self.views(site, strings)?;
         // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
         // value), so only rendering every page finds every error a build would.
         let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
@@ -352,6 +361,8 @@ impl Builder {
         let started = Instant::now();
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
+        let strings = self.strings()?;
+        let config = &self.config;
         let state = match self.output.take() {
             Some(state) if state.still_ours() => state,
             _ => OutputState::read(&config.output_dir)?,
@@ -411,7 +422,7 @@ impl Builder {
         }
         interrupted(cancel)?;
         let site = self.linker.as_ref().expect("linked above").site();
-        let (configs, views) = match self.views(site) {
+        let (configs, views) = match self.views(site, strings) {
             Ok(views) => views,
             Err(err) => {
                 self.output = Some(state);
