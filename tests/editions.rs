@@ -64,6 +64,14 @@ fn translations_link_each_other_and_credit_the_translator_and_the_original_revie
     assert_eq!(only.links(".language-switch a"), [("English".to_string(), "../index.html".to_string())]);
     assert_eq!(only.count("link[hreflang]"), 0);
     assert_eq!(site.page("english-only.html").links(".language-switch a")[0].1, "es/index.html");
+    // The sitemaps carry the alternates, each page's in every language it exists in.
+    let sitemap = site.read_output("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/enc/back-pain.html</loc><lastmod>2024-03-14</lastmod><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/enc/back-pain.html\"/><xhtml:link rel=\"alternate\" hreflang=\"es\" href=\"https://example.org/enc/es/dolor-de-espalda.html\"/></url>"), "{sitemap}");
+    let spanish_sitemap = site.read_output("es/sitemap.xml");
+    assert!(
+        spanish_sitemap.contains("hreflang=\"en\" href=\"https://example.org/enc/back-pain.html\""),
+        "{spanish_sitemap}"
+    );
     // Wiki links and see_also resolve within the article's own edition.
     assert_eq!(spanish.links(".see-also a"), [("Dolor de cuello".to_string(), "dolor-de-cuello.html".to_string())]);
 }

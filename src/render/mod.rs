@@ -391,7 +391,7 @@ pub(crate) fn plan<'a>(
         SearchPage { layout: layout(&az_bar, None, Some(Href::new("search.html"))), letters: az_letters(site, None) };
     pages.push(small_page(theme, "search.html", search, OutputPath::new("search.html"), base)?);
     if let Some(base_url) = &config.base_url {
-        pages.extend(feeds::plan_feeds(site, theme, config, base_url, base)?);
+        pages.extend(feeds::plan_feeds(site, theme, config, base_url, base, edition)?);
     }
 
     for (path, bytes) in &theme.assets {
