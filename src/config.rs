@@ -47,6 +47,34 @@ pub(crate) struct SiteConfig {
     pub(crate) show_next_review: bool,
     /// How many recently revised articles the Atom feed carries.
     pub(crate) feed_count: usize,
+    /// Further editions of the site in other languages, each with its articles in
+    /// `articles.<language>/` and published under `<language>/` (see [`EditionConfig`]).
+    /// Empty for a site in one language.
+    pub(crate) editions: Vec<EditionConfig>,
+}
+
+/// One further edition, as written under `editions:` in `encyc.yaml`: its language, and
+/// the site's title, disclaimer and introduction in that language (each defaults to the
+/// language's built-in strings).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EditionConfig {
+    pub(crate) language: String,
+    pub(crate) title: Option<String>,
+    pub(crate) disclaimer: Option<String>,
+    pub(crate) introduction: Option<String>,
+}
+
+impl EditionConfig {
+    /// The folder of this edition's articles, beside `articles/`.
+    pub(crate) fn articles_dir_name(&self) -> String {
+        format!("{ARTICLES_DIR}.{}", self.language)
+    }
+
+    /// The folder of the output this edition is published in.
+    pub(crate) fn output_prefix(&self) -> String {
+        format!("{}/", self.language)
+    }
 }
 
 /// The absolute address the site is published at: `http(s)://host[:port]/path/`, always
@@ -134,6 +162,7 @@ provider. Browse by the first letter of a condition or any of its other names."
             review_period: 24,
             show_next_review: true,
             feed_count: 20,
+            editions: Vec::new(),
         }
     }
 }
@@ -159,18 +188,43 @@ impl SiteConfig {
             Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
             None => anyhow::anyhow!("{}", e.message),
         })?;
-        config.validate()?;
+        config.validate().map_err(|err| {
+            // Name the line of an edition's language that is wrong.
+            let line = config.editions.iter().find_map(|e| {
+                let message = err.to_string();
+                let named = message.contains(&format!("language: {}`", e.language));
+                let at = text.lines().position(|l| {
+                    let l = l.trim_start_matches([' ', '-']);
+                    l.starts_with("language:") && l.trim_end().ends_with(e.language.as_str())
+                });
+                named.then_some(at).flatten()
+            });
+            match line {
+                Some(i) => anyhow::anyhow!("line {}: {err}", i + 1),
+                None => err,
+            }
+        })?;
         Ok(config)
     }
 
     fn validate(&mut self) -> Result<()> {
-        let lang_ok = !self.language.is_empty()
-            && self
-                .language
-                .split('-')
-                .all(|part| !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric()));
-        if !lang_ok {
+        if !is_language_tag(&self.language) {
             bail!("`language: {}` is not a language tag such as `en` or `en-GB`", self.language);
+        }
+        let mut seen = vec![self.language.to_ascii_lowercase()];
+        for edition in &self.editions {
+            // Lower case only: the code names a folder and a URL path, which some disks and
+            // hosts compare ignoring case and others do not.
+            if !is_language_tag(&edition.language) || edition.language.chars().any(|c| c.is_ascii_uppercase()) {
+                bail!(
+                    "`editions: language: {}` is not a lower-case language tag such as `es` or `pt-br`",
+                    edition.language
+                );
+            }
+            if seen.contains(&edition.language) {
+                bail!("`editions: language: {}` is listed twice (or is the site's own `language`)", edition.language);
+            }
+            seen.push(edition.language.clone());
         }
         if self.title.trim().is_empty() {
             bail!("`title` must not be empty");
@@ -200,6 +254,16 @@ impl SiteConfig {
         self.base_path = if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") };
         Ok(())
     }
+}
+
+/// Whether `tag` is shaped like a BCP 47 language tag: `en`, `en-GB`, `zh-Hant-TW`. The first
+/// part is a language code of two or three letters.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|part| !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// How builds are run: once (`encyc build`), or again and again in one process (`encyc

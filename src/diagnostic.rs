@@ -67,6 +67,18 @@ pub(crate) enum Problem {
         "link to `{0}`: encyc only links to other articles (`slug.md`) and to web addresses; other files are not published"
     )]
     UnpublishedFile(String),
+    #[error(
+        "`{0}` needs the other translation fields: a translation names `translation_of` (the original's slug) and `original_revised` (the original's `last_revised` it follows)"
+    )]
+    TranslationFieldAlone(&'static str),
+    #[error("`translation_of: {slug}`: the {language} edition has no article with this slug")]
+    TranslationOfMissing { slug: String, language: String },
+    #[error("`translation_of: {slug}`: {other} translates the same article")]
+    TranslatedTwice { slug: String, other: PathBuf },
+    #[error("`translation_of` belongs in the articles of a further edition, not in the main edition's {0}/")]
+    TranslationInMainEdition(&'static str),
+    #[error("`original_revised: {given}` is after the original's `last_revised: {actual}`")]
+    TranslationAhead { given: String, actual: String },
 }
 
 impl Problem {
@@ -88,6 +100,11 @@ impl Problem {
             Problem::SlugCaseCollision { .. } => "slug_case_collision",
             Problem::ReservedSlug(_) => "reserved_slug",
             Problem::DuplicateName { .. } => "duplicate_name",
+            Problem::TranslationFieldAlone(_) => "translation_field_alone",
+            Problem::TranslationOfMissing { .. } => "translation_of_missing",
+            Problem::TranslatedTwice { .. } => "translated_twice",
+            Problem::TranslationInMainEdition(_) => "translation_in_main_edition",
+            Problem::TranslationAhead { .. } => "translation_ahead",
             Problem::BrokenLink { .. } => "broken_link",
             Problem::BrokenAnchor { .. } => "broken_anchor",
             Problem::UnknownWikiName(_) => "unknown_wiki_name",

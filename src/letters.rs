@@ -6,18 +6,84 @@
 //! start with no letter or digit at all (only punctuation or emoji) also file under 0-9, the
 //! page for everything that is not A–Z. Letters of other scripts are transliterated first
 //! (deunicode), so "Æ" files under A.
+//!
+//! An edition files by its language's [`Alphabet`]: Spanish has Ñ as a letter of its own,
+//! after N ("ñame" files under Ñ, "niño" under N); accents are ignored as in English.
 
 use std::fmt;
 
 use serde::Serialize;
 
-/// One of the 27 sections of the A–Z bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One of the sections of the A–Z bar: 27 in English, 28 in Spanish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Letter {
     /// An ASCII upper-case letter `A`..=`Z`.
     Alpha(u8),
+    /// Spanish Ñ, a letter of its own after N.
+    Enye,
     /// Digits and everything that does not file under a letter.
     Other,
+}
+
+impl Ord for Letter {
+    /// Bar order: A … N, Ñ, O … Z, then 0-9.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |l: &Letter| match *l {
+            Letter::Alpha(c) => u16::from(c) * 2,
+            Letter::Enye => u16::from(b'N') * 2 + 1,
+            Letter::Other => u16::MAX,
+        };
+        rank(self).cmp(&rank(other))
+    }
+}
+
+impl PartialOrd for Letter {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// How an edition's language files names under letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) enum Alphabet {
+    /// A–Z, accents ignored: English and every language without rules of its own here.
+    #[default]
+    Latin,
+    /// A–Z with Ñ after N.
+    Spanish,
+}
+
+impl Alphabet {
+    /// The alphabet of a language tag (`es`, `es-MX` …).
+    pub(crate) fn of_language(tag: &str) -> Alphabet {
+        match tag.split('-').next().map(str::to_ascii_lowercase).as_deref() {
+            Some("es") => Alphabet::Spanish,
+            _ => Alphabet::Latin,
+        }
+    }
+
+    /// The sections of this alphabet's bar, in order.
+    pub(crate) fn letters(self) -> impl Iterator<Item = Letter> {
+        let enye = (self == Alphabet::Spanish).then_some(Letter::Enye);
+        let mut all: Vec<Letter> = Letter::all().chain(enye).collect();
+        all.sort();
+        all.into_iter()
+    }
+
+    /// The letter `name`, whose [`sort_key`] is `key`, files under.
+    pub(crate) fn letter_of(self, name: &str, key: &str) -> Letter {
+        let letter = letter_of_key(key);
+        if self == Alphabet::Spanish && letter == Letter::Alpha(b'N') {
+            // The first letter or digit of the name as written, in composed or decomposed form.
+            let mut chars = name.chars().skip_while(|c| !c.is_alphanumeric());
+            let first = chars.next();
+            if matches!(first, Some('ñ' | 'Ñ')) || (matches!(first, Some('n' | 'N')) && chars.next() == Some('\u{303}'))
+            {
+                return Letter::Enye;
+            }
+        }
+        letter
+    }
 }
 
 impl Letter {
@@ -30,6 +96,7 @@ impl Letter {
     pub(crate) fn label(self) -> String {
         match self {
             Letter::Alpha(c) => (c as char).to_string(),
+            Letter::Enye => "Ñ".to_string(),
             Letter::Other => "0-9".to_string(),
         }
     }
@@ -38,6 +105,8 @@ impl Letter {
     pub(crate) fn file_name(self) -> String {
         match self {
             Letter::Alpha(c) => format!("letter-{}.html", (c as char).to_ascii_lowercase()),
+            // ASCII, like every other file name encyc makes.
+            Letter::Enye => "letter-enye.html".to_string(),
             Letter::Other => "letter-0-9.html".to_string(),
         }
     }
@@ -192,6 +261,25 @@ mod tests {
         for (a, b) in [("C++", "C"), ("Back-pain", "Back pain"), ("αβ", "ab"), ("😀", "😃")] {
             assert_ne!(name_key(a), name_key(b), "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn spanish_files_enye_after_n_and_ignores_other_accents() {
+        let spanish = Alphabet::Spanish;
+        let file = |name: &str| spanish.letter_of(name, &sort_key(name)).label();
+        assert_eq!(file("ñame"), "Ñ");
+        assert_eq!(file("Ñandú"), "Ñ");
+        assert_eq!(file("n\u{303}ame"), "Ñ");
+        assert_eq!(file("¿Ñu?"), "Ñ");
+        assert_eq!(file("niño"), "N");
+        assert_eq!(file("Úlcera"), "U");
+        assert_eq!(Alphabet::Latin.letter_of("ñame", &sort_key("ñame")).label(), "N");
+        let bar: Vec<String> = spanish.letters().map(Letter::label).collect();
+        assert_eq!(bar.len(), 28);
+        assert_eq!(&bar[13..16], ["N", "Ñ", "O"]);
+        assert_eq!(bar[27], "0-9");
+        assert_eq!(Letter::Enye.file_name(), "letter-enye.html");
+        assert_eq!(Alphabet::Latin.letters().count(), 27);
     }
 
     #[test]

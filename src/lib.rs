@@ -53,6 +53,8 @@ mod site;
 // Stage 3, render; stage 4, write.
 mod output;
 mod render;
+// The editions of a site side by side, once each is linked.
+mod editions;
 // The stages in order, with what they keep between builds.
 mod pipeline;
 // The commands on top, and the preview server `encyc watch` uses.

@@ -7,7 +7,7 @@
 //! is kept here, according to the [`Mode`] builds run in, and every build's result equals that
 //! of a fresh build. A build that does not finish says why with a [`BuildError`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -17,12 +17,14 @@ use rayon::prelude::*;
 
 use crate::article::cache::{self, ArticleCache};
 use crate::article::{self, Bodies, SourceChanged};
-use crate::config::{Config, Mode};
+use crate::config::{Config, EditionConfig, Mode, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::editions;
+use crate::letters::Alphabet;
 use crate::output::{self, OutputState, PageState, WriteError, WriteReport};
-use crate::paths::{CACHE, SourcePath};
+use crate::paths::{CACHE, OutputPath, SourcePath};
 use crate::progress::Progress;
-use crate::render::{self, Theme};
+use crate::render::{self, Strings, Theme};
 use crate::site::{Linker, Site};
 use crate::text::plural;
 
@@ -124,7 +126,43 @@ pub(crate) struct Builder {
     files: Option<Vec<SourcePath>>,
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
+    /// The site's further editions, in the order `encyc.yaml` lists them.
+    editions: Vec<EditionState>,
 }
+
+/// A further edition and what is kept of it between builds (its articles are parsed again by
+/// every one-off build: only the main edition's summaries are cached on disk).
+#[derive(Debug)]
+struct EditionState {
+    config: EditionConfig,
+    /// `articles.<language>`, and its absolute path.
+    dir_name: String,
+    dir: PathBuf,
+    /// `<language>/`.
+    prefix: String,
+    articles: ArticleCache,
+    linker: Option<Linker>,
+}
+
+impl EditionState {
+    fn all(config: &Config, mode: Mode) -> Vec<EditionState> {
+        let editions = &config.site.editions;
+        editions
+            .iter()
+            .map(|e| EditionState {
+                config: e.clone(),
+                dir_name: e.articles_dir_name(),
+                dir: config.root.join(e.articles_dir_name()),
+                prefix: e.output_prefix(),
+                articles: ArticleCache::from_summaries(Vec::new(), mode),
+                linker: None,
+            })
+            .collect()
+    }
+}
+
+/// Every edition's settings and what its pages show of the others, main edition first.
+type Views = (Vec<SiteConfig>, Vec<render::Edition>);
 
 impl Builder {
     /// A pipeline for builds of `mode`. A one-off build saves its cache of article summaries
@@ -132,6 +170,7 @@ impl Builder {
     /// read or wrote are unchanged unless [`Builder::invalidate`] says otherwise, and saves its
     /// cache only when [`Builder::save_cache`] is called.
     pub(crate) fn new(config: Config, mode: Mode) -> Builder {
+        let editions = EditionState::all(&config, mode);
         Builder {
             config,
             mode,
@@ -141,6 +180,7 @@ impl Builder {
             linker: None,
             files: None,
             unsaved: false,
+            editions,
         }
     }
 
@@ -159,7 +199,98 @@ impl Builder {
 
     /// Replaces the site configuration (after `encyc.yaml` changed).
     pub(crate) fn set_site_config(&mut self, site: crate::config::SiteConfig) {
+        let editions_changed = site.editions != self.config.site.editions;
         self.config.site = site;
+        if editions_changed {
+            self.editions = EditionState::all(&self.config, self.mode);
+        }
+    }
+
+    /// The further editions as the last successful build or check linked them: each one's
+    /// articles folder name, language and site.
+    pub(crate) fn edition_sites(&self) -> Vec<(&str, &str, &Site)> {
+        self.editions
+            .iter()
+            .filter_map(|e| Some((e.dir_name.as_str(), e.config.language.as_str(), e.linker.as_ref()?.site())))
+            .collect()
+    }
+
+    /// Loads and links every further edition, each on its own, with problems named by its
+    /// folder.
+    fn load_editions(
+        &mut self,
+        progress: &Progress,
+    ) -> Result<(Vec<article::LoadReport>, Vec<Diagnostic>), BuildError> {
+        let (today, recent_count) = (self.config.today, self.config.site.recent_count);
+        let mut reports = Vec::with_capacity(self.editions.len());
+        let mut problems = Vec::new();
+        for e in &mut self.editions {
+            let found = article::discover(&e.dir)?;
+            let mut loaded = article::load(&e.dir, found, &mut e.articles, progress)?;
+            let mut found_here = std::mem::take(&mut loaded.diagnostics);
+            found_here.extend(article::revised_after(&loaded.articles, today));
+            let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+            let alphabet = Alphabet::of_language(&e.config.language);
+            let linked = match e.linker.as_mut() {
+                Some(linker) => linker.relink(articles, &loaded.failed_slugs, recent_count),
+                None => Linker::link(articles, &loaded.failed_slugs, recent_count, alphabet).map(|l| {
+                    e.linker = Some(l);
+                }),
+            };
+            if let Err(more) = linked {
+                found_here.extend(more);
+            }
+            problems.extend(editions::in_folder(found_here, &e.dir_name));
+            reports.push(loaded);
+        }
+        Ok((reports, problems))
+    }
+
+    /// The strings of every edition's language, main edition first: read before the
+    /// articles, so that a language without strings is told before anything else.
+    fn strings(&self) -> Result<Vec<Strings>> {
+        let config = &self.config;
+        let site = &config.site;
+        let mut strings = vec![Strings::load(&config.root, &site.theme, &site.language, Some(&site.title))?];
+        for e in &self.editions {
+            strings.push(Strings::load(&config.root, &site.theme, &e.config.language, e.config.title.as_deref())?);
+        }
+        Ok(strings)
+    }
+
+    /// Checks the translations across the linked editions, and works out each edition's
+    /// settings and links to the others.
+    fn views(&self, main: &Site, mut strings: Vec<Strings>) -> Result<Views, BuildError> {
+        let config = &self.config;
+        let mut configs = vec![config.site.clone()];
+        for (e, edition_strings) in self.editions.iter().zip(&strings[1..]) {
+            configs.push(editions::site_config(&config.site, &e.config, edition_strings)?);
+        }
+        if self.editions.is_empty() {
+            let edition = render::Edition::single(strings.pop().expect("the main edition's"), main.articles.len());
+            return Ok((configs, vec![edition]));
+        }
+        let main_dir = crate::config::ARTICLES_DIR;
+        let linked: Vec<editions::Linked<'_>> = std::iter::once((main, "", main_dir))
+            .chain(self.editions.iter().map(|e| {
+                let site = e.linker.as_ref().expect("linked before the views").site();
+                (site, e.prefix.as_str(), e.dir_name.as_str())
+            }))
+            .zip(&strings)
+            .map(|((site, prefix, dir_name), s)| editions::Linked {
+                site,
+                prefix,
+                dir_name,
+                language: s.language.clone(),
+                endonym: s.get("language-name").to_string(),
+            })
+            .collect();
+        let problems = editions::cross_check(&linked[0], &linked[1..]);
+        if !problems.is_empty() {
+            return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
+        }
+        let views = editions::views(&linked, strings, &config.site.base_path);
+        Ok((configs, views))
     }
 
     /// Forgets what is known about a file or folder under `articles/`, so the next build
@@ -193,24 +324,35 @@ impl Builder {
     pub(crate) fn check(&mut self, progress: &Progress) -> Result<&Site, BuildError> {
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
+        let strings = self.strings()?;
+        let config = &self.config;
         let found = article::discover(&config.articles_dir)?;
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
-        match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count) {
+        let alphabet = Alphabet::of_language(&config.site.language);
+        match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count, alphabet) {
             Ok(linker) => self.linker = Some(linker),
             Err(more) => problems.extend(more),
         }
+        let (edition_loads, more) = self.load_editions(progress)?;
+        problems.extend(more);
+        let config = &self.config;
         if !problems.is_empty() {
             return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
         }
         let site = self.linker.as_ref().expect("linked above").site();
+        let (configs, views) = self.views(site, strings)?;
         // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
         // value), so only rendering every page finds every error a build would.
-        let bodies = Bodies::new(&loaded.articles, &config.articles_dir);
-        let plan = render::plan(site, &theme, &config.site, build_id(), &bodies)?;
-        plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
+        let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
+        bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
+        let sites = std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
+        for (((site, config), bodies), view) in sites.zip(&configs).zip(&bodies).zip(&views) {
+            let plan = render::plan(site, &theme, config, build_id(), bodies, view)?;
+            plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
+        }
         Ok(site)
     }
 
@@ -219,6 +361,8 @@ impl Builder {
         let started = Instant::now();
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
+        let strings = self.strings()?;
+        let config = &self.config;
         let state = match self.output.take() {
             Some(state) if state.still_ours() => state,
             _ => OutputState::read(&config.output_dir)?,
@@ -235,12 +379,22 @@ impl Builder {
         if self.mode == Mode::Watch && found.diagnostics.is_empty() {
             self.files = Some(found.files.clone());
         }
+        let alphabet = Alphabet::of_language(&config.site.language);
         // A first build creates its files while the articles are parsed (see `Staging`).
         let staging = match state.exists() {
-            false => Some(output::Staging::start(
-                &config.output_dir,
-                render::planned_paths(found.files.iter().map(|f| f.slug()), &theme),
-            )?),
+            false => {
+                let mut paths = render::planned_paths(found.files.iter().map(|f| f.slug()), &theme, alphabet);
+                for e in &self.editions {
+                    // Listed once more by the load below; a folder of a few thousand files
+                    // lists in milliseconds.
+                    let files = article::discover(&e.dir).map(|f| f.files).unwrap_or_default();
+                    let alphabet = Alphabet::of_language(&e.config.language);
+                    let edition = render::planned_paths(files.iter().map(|f| f.slug()), &theme, alphabet);
+                    paths.extend(edition.into_iter().map(|p| OutputPath::new(format!("{}{}", e.prefix, p.as_str()))));
+                }
+                paths.sort();
+                Some(output::Staging::start(&config.output_dir, paths)?)
+            }
             true => None,
         };
         // Stage 1: load.
@@ -254,32 +408,60 @@ impl Builder {
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
         let linked = match self.linker.as_mut() {
             Some(linker) => linker.relink(articles, &loaded.failed_slugs, config.site.recent_count),
-            None => Linker::link(articles, &loaded.failed_slugs, config.site.recent_count).map(|l| {
+            None => Linker::link(articles, &loaded.failed_slugs, config.site.recent_count, alphabet).map(|l| {
                 self.linker = Some(l);
             }),
         };
         if let Err(more) = linked {
             problems.extend(more);
         }
+        let (edition_loads, more) = self.load_editions(progress)?;
+        problems.extend(more);
         if !problems.is_empty() {
             return Err(self.failed(problems, state));
         }
         interrupted(cancel)?;
         let site = self.linker.as_ref().expect("linked above").site();
+        let (configs, views) = match self.views(site, strings) {
+            Ok(views) => views,
+            Err(err) => {
+                self.output = Some(state);
+                return Err(err);
+            }
+        };
+        let site = self.linker.as_ref().expect("linked above").site();
+        let config = &self.config;
         let link_done = started.elapsed();
 
         // Stages 3 and 4: render what is not on disk already, handing each page to the writer
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
         let (pages, render_done, write, state) = {
-            let bodies = Bodies::new(&loaded.articles, &config.articles_dir);
-            let plan = render::plan(site, &theme, &config.site, build_id(), &bodies)?;
+            let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
+            bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
+            let sites =
+                std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
+            let prefixes = std::iter::once("").chain(self.editions.iter().map(|e| e.prefix.as_str()));
+            let mut plans = Vec::with_capacity(configs.len());
+            for ((((site, config), bodies), view), prefix) in sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes)
+            {
+                let mut plan = render::plan(site, &theme, config, build_id(), bodies, view)?;
+                if !prefix.is_empty() {
+                    for page in &mut plan.pages {
+                        page.path = OutputPath::new(format!("{prefix}{}", page.path.as_str()));
+                    }
+                }
+                plans.push(plan);
+            }
+            // Every edition's pages in one list, in path order, as the writer expects them.
+            let mut jobs: Vec<(&render::Plan<'_>, &render::Planned<'_>)> =
+                plans.iter().flat_map(|plan| plan.pages.iter().map(move |page| (plan, page))).collect();
+            jobs.sort_by(|a, b| a.1.path.cmp(&b.1.path));
             let writer = output::PageWriter::new(&state, staging)?;
-            progress.stage("rendering", plan.pages.len());
-            let pages: Vec<output::Page> = plan
-                .pages
+            progress.stage("rendering", jobs.len());
+            let pages: Vec<output::Page> = jobs
                 .par_iter()
-                .map(|planned| {
+                .map(|&(plan, planned)| {
                     progress.step();
                     if let Some(page) = planned.fingerprint.and_then(|f| writer.kept(&planned.path, f)) {
                         return Ok(page);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::letters::{Letter, letter_of_key};
+use crate::letters::{Alphabet, Letter};
 use crate::markdown::LinkTarget;
 use crate::paths::{Href, Slug, SourcePath};
 
@@ -51,7 +51,7 @@ pub(crate) struct Site {
 pub(crate) fn is_reserved_slug(slug: &str) -> bool {
     let lower = slug.to_ascii_lowercase();
     match lower.strip_prefix("letter-") {
-        Some(rest) => rest == "0-9" || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_lowercase()),
+        Some(rest) => rest == "0-9" || rest == "enye" || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_lowercase()),
         None => lower == "index" || lower == "404" || lower == "search",
     }
 }
@@ -60,7 +60,7 @@ pub(crate) fn is_reserved_slug(slug: &str) -> bool {
 /// links to them, and wiki links to names nobody has (a failed file may have it), are not
 /// reported (the file's own problem already is).
 pub(crate) fn link(articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
-    Linker::link(articles, failed, recent_count).map(|linker| linker.site)
+    Linker::link(articles, failed, recent_count, Alphabet::Latin).map(|linker| linker.site)
 }
 
 /// A linked site and the indexes it was linked with, kept by a long-lived builder so that a
@@ -72,6 +72,8 @@ pub(crate) struct Linker {
     index: Index,
     /// Where each source path sits in `site.articles`.
     by_source: HashMap<SourcePath, usize>,
+    /// How names are filed under letters.
+    alphabet: Alphabet,
 }
 
 /// What resolving a link needs to look up: articles by slug, and by title or alternative name.
@@ -87,6 +89,7 @@ impl Linker {
         mut articles: Vec<Arc<Article>>,
         failed: &[Slug],
         recent_count: usize,
+        alphabet: Alphabet,
     ) -> Result<Linker, Vec<Diagnostic>> {
         articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
         let mut problems = Vec::new();
@@ -101,10 +104,10 @@ impl Linker {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let letters = file_letters(&articles);
+        let letters = file_letters(&articles, alphabet);
         let recent = recent(&articles, recent_count);
         let by_source = articles.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
-        Ok(Linker { site: Site { articles: linked, letters, recent, recent_count }, index, by_source })
+        Ok(Linker { site: Site { articles: linked, letters, recent, recent_count }, index, by_source, alphabet })
     }
 
     /// Links `articles` again, after edits. When the same files are there and every edited
@@ -136,7 +139,7 @@ impl Linker {
                 Ok(())
             }
             None => {
-                *self = Linker::link(articles, failed, recent_count)?;
+                *self = Linker::link(articles, failed, recent_count, self.alphabet)?;
                 Ok(())
             }
         }
@@ -422,12 +425,17 @@ fn anchor_hint(article: &Article) -> String {
 }
 
 /// Every title and alternative name under its letter, sorted ignoring case and accents.
-fn file_letters(articles: &[Arc<Article>]) -> Vec<(Letter, Vec<Entry>)> {
+fn file_letters(articles: &[Arc<Article>], alphabet: Alphabet) -> Vec<(Letter, Vec<Entry>)> {
     let mut by_letter: BTreeMap<Letter, Vec<(&str, &str, usize, bool)>> =
-        Letter::all().map(|l| (l, Vec::new())).collect();
+        alphabet.letters().map(|l| (l, Vec::new())).collect();
     for (i, a) in articles.iter().enumerate() {
         for (name, key, is_alternative) in a.names() {
-            by_letter.entry(letter_of_key(&key.sort)).or_default().push((&key.sort, name, i, is_alternative));
+            by_letter.entry(alphabet.letter_of(name, &key.sort)).or_default().push((
+                &key.sort,
+                name,
+                i,
+                is_alternative,
+            ));
         }
     }
     by_letter
@@ -479,7 +487,7 @@ mod tests {
         let a =
             "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\nSee [[Beta]].\n";
         let b = "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nSee [[First]] and [x](a.md#one).\n";
-        let mut linker = Linker::link(vec![article("a.md", a), article("b.md", b)], &[], 10).unwrap();
+        let mut linker = Linker::link(vec![article("a.md", a), article("b.md", b)], &[], 10, Alphabet::Latin).unwrap();
         let edits: [(&str, &str); 4] = [
             // Body only: re-linked alone.
             (
@@ -500,7 +508,7 @@ mod tests {
             let mut next = current.clone();
             next.iter_mut().find(|(p, _)| *p == path).unwrap().1 = text.to_string();
             let articles: Vec<_> = next.iter().map(|(p, t)| article(p, t)).collect();
-            let fresh = Linker::link(articles.clone(), &[], 10);
+            let fresh = Linker::link(articles.clone(), &[], 10, Alphabet::Latin);
             let relinked = linker.relink(articles, &[], 10);
             match (fresh, relinked) {
                 (Ok(fresh), Ok(())) => {

@@ -100,11 +100,22 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     fixture.build().assert_ok();
     let shipped = TestSite::shipped();
     shipped.build().assert_ok();
+    // The Spanish edition, checked as a site of its own (its pages link only within es/,
+    // except the language switch).
+    let spanish = TestSite::shipped_with_editions();
+    spanish.build().assert_ok();
 
     // What to type in each site's search box: it must find articles both by name and in their
     // text, so that the open list shows both kinds of result.
-    let args =
-        [PathBuf::from("--search=pain"), fixture.output(), PathBuf::from("--search=back pain"), shipped.output()];
+    let args = [
+        PathBuf::from("--search=pain"),
+        fixture.output(),
+        PathBuf::from("--search=back pain"),
+        shipped.output(),
+        PathBuf::from("--search=espalda"),
+        PathBuf::from("--results=espalda"),
+        spanish.output().join("es"),
+    ];
     let (ok, output) = browser::run_node("check.mjs", &args, TIME_LIMIT);
     assert!(ok, "browser accessibility checks failed:\n{output}");
     // Shown with `cargo test -- --nocapture`: the summary of what was checked.
@@ -131,6 +142,16 @@ fn the_print_only_page_address_appears_only_with_a_page_url() {
                 .collect::<std::collections::BTreeMap<_, _>>(),
         );
         context.insert("root", "");
+        // The theme's words, as the build passes them: the one-line strings of en.ftl.
+        let strings = std::fs::read_to_string(theme.join("strings/en.ftl")).unwrap();
+        let t: std::collections::BTreeMap<String, String> = strings
+            .lines()
+            .filter_map(|line| line.split_once(" = "))
+            .map(|(key, value)| (key.replace('-', "_"), value.to_string()))
+            .collect();
+        context.insert("t", &t);
+        context.insert("languages", &Vec::<String>::new());
+        context.insert("empty", "");
         context.insert("az_bar", "");
         context.insert("description", &None::<&str>);
         context.insert("letter", "A");

@@ -29,6 +29,8 @@ const LAYERS: &[&str] = &[
     // Stage 3, render; stage 4, write.
     "render",
     "output",
+    // The editions side by side, between the stages and the pipeline that runs them.
+    "editions",
     // The stages run in order, with what they keep between builds.
     "pipeline",
     // On top: the preview server, the commands, the command line.

@@ -6,6 +6,7 @@ mod support;
 mod a11y;
 mod build;
 mod config_and_themes;
+mod editions;
 mod editorial;
 mod escaping;
 mod failures;

@@ -30,6 +30,20 @@ pub(crate) struct FrontMatter {
     pub(crate) source: Option<String>,
     pub(crate) see_also: Vec<Located<Slug>>,
     pub(crate) summary: Option<String>,
+    /// What this article is a translation of, in an edition in another language.
+    pub(crate) translation: Option<Translation>,
+}
+
+/// `translation_of`, `original_revised` and `translated_by`: an article in a further edition
+/// that translates an article of the site's main edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Translation {
+    /// The slug of the original in the main edition.
+    pub(crate) of: Located<Slug>,
+    /// The original's `last_revised` when it was translated.
+    pub(crate) original_revised: Date,
+    /// Who translated it.
+    pub(crate) translated_by: Option<String>,
 }
 
 /// The front matter exactly as written; `deny_unknown_fields` turns typos into errors.
@@ -45,6 +59,9 @@ struct RawFrontMatter {
     #[serde(default)]
     see_also: Vec<String>,
     summary: Option<String>,
+    translation_of: Option<String>,
+    original_revised: Option<String>,
+    translated_by: Option<String>,
 }
 
 /// A file cut in two: the YAML between the `---` lines and the Markdown after them.
@@ -132,6 +149,8 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
             see_also.push(Located { value: Slug::new(slug), line });
         }
     }
+    let translation =
+        translation(&raw.translation_of, &raw.original_revised, &raw.translated_by, &line_of, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -146,7 +165,48 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
         source: non_blank(raw.source),
         see_also,
         summary: non_blank(raw.summary),
+        translation,
     })
+}
+
+/// Reads the three translation fields, which go together: a translation names its original
+/// and the revision of it that it follows.
+fn translation(
+    of: &Option<String>,
+    original_revised: &Option<String>,
+    translated_by: &Option<String>,
+    line_of: &dyn Fn(&str) -> usize,
+    problems: &mut Vec<(usize, Problem)>,
+) -> Option<Translation> {
+    let of = non_blank(of.clone()).map(|slug| slug.trim_end_matches(".md").to_string());
+    let revised = non_blank(original_revised.clone());
+    match (of, revised) {
+        (None, None) => {
+            if translated_by.is_some() {
+                problems.push((line_of("translated_by"), Problem::TranslationFieldAlone("translated_by")));
+            }
+            None
+        }
+        (Some(_), None) => {
+            problems.push((line_of("translation_of"), Problem::TranslationFieldAlone("translation_of")));
+            None
+        }
+        (None, Some(_)) => {
+            problems.push((line_of("original_revised"), Problem::TranslationFieldAlone("original_revised")));
+            None
+        }
+        (Some(slug), Some(value)) => match parse_date(&value) {
+            Ok(date) => Some(Translation {
+                of: Located { value: Slug::new(slug), line: line_of("translation_of") },
+                original_revised: date,
+                translated_by: non_blank(translated_by.clone()),
+            }),
+            Err(reason) => {
+                problems.push((line_of("original_revised"), Problem::BadDate { value, reason }));
+                None
+            }
+        },
+    }
 }
 
 fn non_blank(value: Option<String>) -> Option<String> {

@@ -63,6 +63,10 @@ pub(crate) enum Concern {
     NoReviser,
     /// No other article links to this one.
     Orphan,
+    /// A translation follows an older revision of its original than the current one.
+    TranslationOutOfDate { language: String, revised: Date, follows: Date },
+    /// The article has no counterpart in the edition in `language`.
+    OnlyInOneEdition { language: String, folder: String },
 }
 
 impl Concern {
@@ -72,6 +76,8 @@ impl Concern {
             Concern::OverdueReview { .. } => "overdue_review",
             Concern::NoReviser => "no_reviser",
             Concern::Orphan => "orphan",
+            Concern::TranslationOutOfDate { .. } => "translation_out_of_date",
+            Concern::OnlyInOneEdition { .. } => "only_in_one_edition",
         }
     }
 }
@@ -86,6 +92,13 @@ impl std::fmt::Display for Concern {
             Concern::Orphan => f.write_str(
                 "no other article links here (only the A–Z pages list it): link to it, or add it to a `see_also`",
             ),
+            Concern::TranslationOutOfDate { language, revised, follows } => write!(
+                f,
+                "translation out of date: the {language} article was revised on {revised}, the translation follows the revision of {follows}"
+            ),
+            Concern::OnlyInOneEdition { language, folder } => {
+                write!(f, "not in the {language} edition: no article in {folder}/ translates or is translated by it")
+            }
         }
     }
 }
@@ -128,13 +141,21 @@ pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result
     let checked = builder.check(progress);
     progress.finish();
     let root_shown = config.root_shown.clone();
-    match checked {
-        Ok(site) => Ok(CheckReport {
-            errors: Diagnostics::new(Vec::new(), &root_shown),
-            warnings: warnings(site, config.site.review_period, today),
-            articles: site.articles.len(),
-            root_shown,
-        }),
+    match checked.map(drop) {
+        Ok(()) => {
+            let site = builder.site().expect("checked");
+            let mut found = warnings(site, config.site.review_period, today);
+            let mut articles = site.articles.len();
+            let editions = builder.edition_sites();
+            for &(folder, _, edition) in &editions {
+                let theirs = warnings(edition, config.site.review_period, today);
+                found
+                    .extend(theirs.into_iter().map(|w| Warning { file: crate::editions::moved(&w.file, folder), ..w }));
+                articles += edition.articles.len();
+            }
+            found.extend(translation_warnings(site, &config.site.language, &editions));
+            Ok(CheckReport { errors: Diagnostics::new(Vec::new(), &root_shown), warnings: found, articles, root_shown })
+        }
         Err(BuildError::Failed(errors)) => Ok(CheckReport { errors, warnings: Vec::new(), articles: 0, root_shown }),
         Err(err @ (BuildError::Interrupted | BuildError::SourceChanged(_))) => Err(err.into()),
         Err(BuildError::CouldNotRun(err)) => Err(err),
@@ -167,6 +188,47 @@ pub(crate) fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warn
     let no_reviser = no_reviser.into_iter().map(|file| Warning { file, concern: Concern::NoReviser });
     let orphans = orphans.into_iter().map(|file| Warning { file, concern: Concern::Orphan });
     overdue.chain(no_reviser).chain(orphans).collect()
+}
+
+/// What the further editions' translations need: those that follow an older revision of
+/// their original, oldest first; then the articles of each edition that the other lacks.
+fn translation_warnings(main: &Site, main_language: &str, editions: &[(&str, &str, &Site)]) -> Vec<Warning> {
+    use crate::editions::{language_name, moved};
+    let original = |slug: &crate::paths::Slug| {
+        main.articles.binary_search_by(|l| l.article.slug.cmp(slug)).ok().map(|i| &main.articles[i].article)
+    };
+    let mut out_of_date = Vec::new();
+    let mut only_here = Vec::new();
+    for &(folder, language, edition) in editions {
+        let mut translated = rustc_hash::FxHashSet::default();
+        for l in &edition.articles {
+            let file = moved(&l.article.source.display_path(), folder);
+            let Some(t) = &l.article.meta.translation else {
+                let concern = Concern::OnlyInOneEdition {
+                    language: language_name(main_language),
+                    folder: "articles".to_string(),
+                };
+                only_here.push(Warning { file, concern });
+                continue;
+            };
+            translated.insert(&t.of.value);
+            if let Some(o) = original(&t.of.value).filter(|o| o.meta.last_revised > t.original_revised) {
+                let revised = o.meta.last_revised;
+                let concern = Concern::TranslationOutOfDate {
+                    language: language_name(main_language),
+                    revised,
+                    follows: t.original_revised,
+                };
+                out_of_date.push((t.original_revised, Warning { file, concern }));
+            }
+        }
+        for l in main.articles.iter().filter(|l| !translated.contains(&l.article.slug)) {
+            let concern = Concern::OnlyInOneEdition { language: language_name(language), folder: folder.to_string() };
+            only_here.push(Warning { file: l.article.source.display_path(), concern });
+        }
+    }
+    out_of_date.sort_by(|a, b| (a.0, &a.1.file).cmp(&(b.0, &b.1.file)));
+    out_of_date.into_iter().map(|(_, w)| w).chain(only_here).collect()
 }
 
 /// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
@@ -234,6 +296,8 @@ impl CheckReport {
             ("overdue_review", "review overdue", "reviews overdue"),
             ("no_reviser", "without revised_by", "without revised_by"),
             ("orphan", "orphan", "orphans"),
+            ("translation_out_of_date", "translation out of date", "translations out of date"),
+            ("only_in_one_edition", "only in one edition", "only in one edition"),
         ] {
             let n = count(kind);
             if n > 0 {

@@ -30,6 +30,8 @@ pub(super) const FEED: &str = "atom.xml";
 #[derive(Serialize)]
 struct Sitemap {
     urls: Vec<SitemapUrl>,
+    /// Whether any page has translations (the `xhtml` namespace is declared only then).
+    alternates: bool,
 }
 
 #[derive(Serialize)]
@@ -37,6 +39,14 @@ struct SitemapUrl {
     loc: String,
     /// Articles only: a letter page or the home page changes with other articles' names.
     lastmod: Option<Date>,
+    /// The page in every language it exists in, itself included (none without translations).
+    alternates: Vec<Alternate>,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    lang: String,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -69,18 +79,37 @@ pub(super) fn plan_feeds<'a>(
     config: &'a SiteConfig,
     base_url: &'a BaseUrl,
     base_fingerprint: u128,
+    edition: &super::Edition,
 ) -> Result<Vec<Planned<'a>>> {
-    let home = std::iter::once(SitemapUrl { loc: base_url.as_str().to_string(), lastmod: None });
-    let articles = site
-        .articles
-        .iter()
-        .map(|l| SitemapUrl { loc: base_url.join(&l.article.slug.href()), lastmod: Some(l.article.meta.last_revised) });
-    let letters = site
-        .letters
-        .iter()
-        .filter(|(_, entries)| !entries.is_empty())
-        .map(|(letter, _)| SitemapUrl { loc: base_url.join(&Href::new(letter.file_name())), lastmod: None });
-    let sitemap = Sitemap { urls: home.chain(articles).chain(letters).collect() };
+    // Hrefs to the other editions are relative to this edition's folder, as the pages use them.
+    let alternates = |own: &str, others: &[super::LanguageLink]| -> Vec<Alternate> {
+        if others.is_empty() {
+            return Vec::new();
+        }
+        let mut all = vec![Alternate { lang: config.language.clone(), url: base_url.join(&Href::new(own)) }];
+        all.extend(others.iter().map(|l| Alternate { lang: l.lang.clone(), url: resolve(base_url.as_str(), &l.href) }));
+        all
+    };
+    let home = std::iter::once(SitemapUrl {
+        loc: base_url.as_str().to_string(),
+        lastmod: None,
+        alternates: alternates("", &edition.homes),
+    });
+    let articles = site.articles.iter().enumerate().map(|(i, l)| {
+        let href = l.article.slug.href();
+        SitemapUrl {
+            loc: base_url.join(&href),
+            lastmod: Some(l.article.meta.last_revised),
+            alternates: alternates(href.as_str(), &edition.translations[i]),
+        }
+    });
+    let letters = site.letters.iter().filter(|(_, entries)| !entries.is_empty()).map(|(letter, _)| SitemapUrl {
+        loc: base_url.join(&Href::new(letter.file_name())),
+        lastmod: None,
+        alternates: Vec::new(),
+    });
+    let urls: Vec<SitemapUrl> = home.chain(articles).chain(letters).collect();
+    let sitemap = Sitemap { alternates: urls.iter().any(|u| !u.alternates.is_empty()), urls };
 
     // Newest first, in the home page's order: ties by title, then slug.
     let mut newest: Vec<usize> = (0..site.articles.len()).collect();
@@ -116,6 +145,19 @@ pub(super) fn plan_feeds<'a>(
     ])
 }
 
+/// `href`, relative to the folder at `base` (which ends with `/`), as an absolute address:
+/// only leading `../` need resolving, which is all the links between editions have.
+fn resolve(base: &str, href: &str) -> String {
+    let mut base = base.to_string();
+    let mut rest = href;
+    while let Some(after) = rest.strip_prefix("../") {
+        base.pop();
+        base.truncate(base.rfind('/').map_or(base.len(), |i| i + 1));
+        rest = after;
+    }
+    format!("{base}{rest}")
+}
+
 fn at_midnight_utc(date: Date) -> String {
     format!("{date}T00:00:00Z")
 }
@@ -140,5 +182,15 @@ mod tests {
         assert_eq!(xml_text("Plain & <simple>"), "Plain & <simple>");
         assert_eq!(xml_text("Bell\u{7}\u{0} tab\there\u{fffe}"), "Bell tab\there");
         assert_eq!(xml_text("Ménière \u{85}"), "Ménière \u{85}");
+    }
+
+    #[test]
+    fn links_between_editions_resolve_to_addresses() {
+        assert_eq!(
+            resolve("https://example.org/enc/es/", "../back-pain.html"),
+            "https://example.org/enc/back-pain.html"
+        );
+        assert_eq!(resolve("https://example.org/enc/", "es/a.html"), "https://example.org/enc/es/a.html");
+        assert_eq!(resolve("https://example.org/enc/es/", "../fr/a.html"), "https://example.org/enc/fr/a.html");
     }
 }

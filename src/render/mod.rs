@@ -14,6 +14,7 @@
 mod feeds;
 mod json_ld;
 pub(crate) mod search_index;
+pub(crate) mod strings;
 mod theme;
 
 use std::borrow::Cow;
@@ -22,12 +23,13 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
+pub(crate) use strings::Strings;
 pub(crate) use theme::Theme;
 
 use crate::article::Bodies;
 use crate::config::SiteConfig;
 use crate::hash::HashWriter;
-use crate::letters::Letter;
+use crate::letters::{Alphabet, Letter};
 use crate::markdown::BodyHtml;
 use crate::paths::{Href, OutputPath, Slug};
 use crate::site::{LinkedArticle, Site};
@@ -62,7 +64,77 @@ pub(crate) struct Plan<'a> {
     theme: &'a Theme,
     config: &'a SiteConfig,
     bodies: &'a Bodies<'a>,
+    edition: &'a Edition,
     az_bar: String,
+}
+
+/// What a page needs to know of the site's other editions, and the words of its own.
+#[derive(Debug)]
+pub(crate) struct Edition {
+    pub(crate) strings: Strings,
+    /// The other editions' home pages, from this edition's pages (empty for a site in one
+    /// language).
+    pub(crate) homes: Vec<LanguageLink>,
+    /// Per article of this edition (by index into [`Site::articles`]): the same article in
+    /// the other editions that have it.
+    pub(crate) translations: Vec<Vec<LanguageLink>>,
+    /// Per article: what it translates, for its credit.
+    pub(crate) originals: Vec<Option<Original>>,
+    /// The other editions' home pages, as absolute paths for the 404 page.
+    pub(crate) homes_from_root: Vec<LanguageLink>,
+}
+
+/// A page in another edition's language.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub(crate) struct LanguageLink {
+    /// Its language tag, for `hreflang` and `lang`.
+    pub(crate) lang: String,
+    /// The language's name in itself ("English", "Español").
+    pub(crate) name: String,
+    /// From the page that links to it.
+    pub(crate) href: String,
+    /// The same article in that language, rather than that edition's home page.
+    pub(crate) same_page: bool,
+}
+
+/// The original of a translated article, as its credit names it.
+#[derive(Debug, Clone, Hash)]
+pub(crate) struct Original {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) lang: String,
+    pub(crate) revised_by: Option<String>,
+    /// The revision of the original the translation follows.
+    pub(crate) followed: jiff::civil::Date,
+    pub(crate) translated_by: Option<String>,
+}
+
+impl Edition {
+    /// The edition of a site in one language.
+    pub(crate) fn single(strings: Strings, articles: usize) -> Edition {
+        Edition {
+            strings,
+            homes: Vec::new(),
+            translations: vec![Vec::new(); articles],
+            originals: vec![None; articles],
+            homes_from_root: Vec::new(),
+        }
+    }
+
+    /// The other editions for a page: the same article where there is one, else the home.
+    fn languages(&self, article: Option<usize>) -> Vec<LanguageLink> {
+        let same = article.map_or(&[][..], |i| &self.translations[i][..]);
+        self.homes.iter().map(|home| same.iter().find(|l| l.lang == home.lang).unwrap_or(home).clone()).collect()
+    }
+
+    /// A fingerprint of what an article's page shows of the other editions.
+    fn article_fingerprint(&self, article: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.translations[article].hash(&mut h);
+        self.originals[article].hash(&mut h);
+        h.finish()
+    }
 }
 
 /// What every page template sees.
@@ -79,6 +151,10 @@ struct Layout<'a> {
     /// The page's absolute address (printed at the foot of a printed page), when the site has
     /// a `base_url`.
     page_url: Option<String>,
+    /// The words the theme prints, in the edition's language.
+    t: &'a std::collections::BTreeMap<String, String>,
+    /// The site's other editions (see [`Edition::languages`]); empty in a site in one language.
+    languages: Vec<LanguageLink>,
 }
 
 #[derive(Serialize)]
@@ -94,6 +170,7 @@ struct SiteView<'a> {
 struct AzBar<'a> {
     root: &'a str,
     letters: Vec<AzLetter>,
+    t: &'a std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -132,6 +209,18 @@ struct ArticleView<'a> {
     next_review: Option<DateView>,
     /// The page's structured data (see [`json_ld`]), escaped for its `<script>` element.
     json_ld: String,
+    /// What the article translates, when it is a translation.
+    original: Option<OriginalView<'a>>,
+}
+
+#[derive(Serialize)]
+struct OriginalView<'a> {
+    title: &'a str,
+    href: &'a str,
+    lang: &'a str,
+    revised_by: Option<&'a str>,
+    followed: DateView,
+    translated_by: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -149,8 +238,8 @@ struct DateView {
 }
 
 impl DateView {
-    fn new(date: jiff::civil::Date) -> Self {
-        DateView { iso: date.to_string(), display: date.strftime("%B %-d, %Y").to_string() }
+    fn new(date: jiff::civil::Date, strings: &Strings) -> Self {
+        DateView { iso: date.to_string(), display: strings.date(date) }
     }
 }
 
@@ -160,6 +249,8 @@ struct LetterPage<'a> {
     layout: Layout<'a>,
     letter: String,
     entries: Vec<EntryView<'a>>,
+    /// "There are no articles under X yet."
+    empty: String,
 }
 
 #[derive(Serialize)]
@@ -176,6 +267,8 @@ struct HomePage<'a> {
     layout: Layout<'a>,
     introduction: Vec<&'a str>,
     article_count: usize,
+    /// "N articles: choose a letter above to browse them."
+    count_text: String,
     recent: Vec<RecentView<'a>>,
 }
 
@@ -188,9 +281,9 @@ struct RecentView<'a> {
 }
 
 /// The paths of the pages a site with these slugs will have, for preparing files early.
-pub(crate) fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme) -> Vec<OutputPath> {
+pub(crate) fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme, alphabet: Alphabet) -> Vec<OutputPath> {
     let mut paths: Vec<OutputPath> = slugs.map(|s| s.output_path()).collect();
-    paths.extend(Letter::all().map(|l| OutputPath::new(l.file_name())));
+    paths.extend(alphabet.letters().map(|l| OutputPath::new(l.file_name())));
     paths.push(OutputPath::new("index.html"));
     paths.push(OutputPath::new("404.html"));
     paths.push(OutputPath::new("search.html"));
@@ -210,10 +303,18 @@ pub(crate) fn plan<'a>(
     config: &'a SiteConfig,
     build_id: u128,
     bodies: &'a Bodies<'a>,
+    edition: &'a Edition,
 ) -> Result<Plan<'a>> {
     use rayon::prelude::*;
-    let az_bar = render_az(site, theme, "", None)?;
-    let base = base_fingerprint(build_id, theme, config);
+    let t = &edition.strings.table;
+    let az_bar = render_az(site, theme, "", None, t)?;
+    let base = {
+        let mut h = Xxh3::new();
+        h.update(&base_fingerprint(build_id, theme, config).to_le_bytes());
+        h.update(&edition.strings.fingerprint.to_le_bytes());
+        h.update(format!("{:?}", edition.homes).as_bytes());
+        h.digest128()
+    };
     let shared = article_base_fingerprint(base, &az_bar);
     let mut pages: Vec<Planned<'a>> = site
         .articles
@@ -221,7 +322,7 @@ pub(crate) fn plan<'a>(
         .enumerate()
         .map(|(index, linked)| Planned {
             path: linked.article.slug.output_path(),
-            fingerprint: Some(article_fingerprint(shared, site, linked)),
+            fingerprint: Some(article_fingerprint(shared, site, linked, edition.article_fingerprint(index))),
             job: Job::Article(index),
         })
         .collect();
@@ -231,7 +332,7 @@ pub(crate) fn plan<'a>(
         .par_iter()
         .enumerate()
         .map(|(index, (letter, entries))| {
-            let bar = render_az(site, theme, "", Some(*letter))?;
+            let bar = render_az(site, theme, "", Some(*letter), t)?;
             // Fingerprinted from the entries themselves: building the page's context (an
             // href per entry) costs more than the check that usually makes it unnecessary.
             let mut h = Xxh3::new();
@@ -257,11 +358,14 @@ pub(crate) fn plan<'a>(
         az_bar: Cow::Owned(az_bar.to_string()),
         description,
         page_url: href.and_then(|href| config.base_url.as_ref().map(|base| base.join(&href))),
+        t,
+        languages: edition.languages(None),
     };
     let home = HomePage {
         layout: layout(&az_bar, None, Some(Href::new("index.html"))),
         introduction: config.introduction.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
         article_count: site.articles.len(),
+        count_text: edition.strings.count("article-count", site.articles.len())?,
         recent: site
             .recent
             .iter()
@@ -271,22 +375,23 @@ pub(crate) fn plan<'a>(
                     title: &a.meta.title,
                     href: a.slug.href(),
                     summary: a.meta.summary.as_deref(),
-                    last_revised: DateView::new(a.meta.last_revised),
+                    last_revised: DateView::new(a.meta.last_revised, &edition.strings),
                 }
             })
             .collect(),
     };
     pages.push(small_page(theme, "home.html", home, OutputPath::new("index.html"), base)?);
 
-    let bar_404 = render_az(site, theme, &config.base_path, None)?;
-    let not_found = Layout { root: &config.base_path, ..layout(&bar_404, None, None) };
+    let bar_404 = render_az(site, theme, &config.base_path, None, t)?;
+    let not_found =
+        Layout { root: &config.base_path, languages: edition.homes_from_root.clone(), ..layout(&bar_404, None, None) };
     pages.push(small_page(theme, "404.html", not_found, OutputPath::new("404.html"), base)?);
     // The search results page; without JavaScript it points to the letter pages instead.
     let search =
         SearchPage { layout: layout(&az_bar, None, Some(Href::new("search.html"))), letters: az_letters(site, None) };
     pages.push(small_page(theme, "search.html", search, OutputPath::new("search.html"), base)?);
     if let Some(base_url) = &config.base_url {
-        pages.extend(feeds::plan_feeds(site, theme, config, base_url, base)?);
+        pages.extend(feeds::plan_feeds(site, theme, config, base_url, base, edition)?);
     }
 
     for (path, bytes) in &theme.assets {
@@ -294,7 +399,7 @@ pub(crate) fn plan<'a>(
     }
     pages.extend(search_index::plan(site, build_id));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan { pages, site, theme, config, bodies, az_bar })
+    Ok(Plan { pages, site, theme, config, bodies, edition, az_bar })
 }
 
 impl Plan<'_> {
@@ -304,7 +409,8 @@ impl Plan<'_> {
             Job::Article(index) => {
                 let linked = &self.site.articles[*index];
                 let body = self.bodies.body(&linked.article)?;
-                render_article(self.site, linked, &body, self.theme, self.config, self.layout(linked))
+                let layout = self.layout(linked, *index);
+                render_article(self, *index, &body, layout)
             }
             Job::Letter { index, bar } => {
                 let (letter, entries) = &self.site.letters[*index];
@@ -315,8 +421,11 @@ impl Plan<'_> {
                         az_bar: Cow::Borrowed(bar),
                         description: None,
                         page_url: self.config.base_url.as_ref().map(|base| base.join(&Href::new(letter.file_name()))),
+                        t: &self.edition.strings.table,
+                        languages: self.edition.languages(None),
                     },
                     letter: letter.label(),
+                    empty: self.edition.strings.with_letter("letter-empty", &letter.label())?,
                     entries: entries
                         .iter()
                         .map(|e| {
@@ -337,7 +446,7 @@ impl Plan<'_> {
     }
 
     /// The frame of an article's page.
-    fn layout<'s>(&'s self, linked: &'s LinkedArticle) -> Layout<'s> {
+    fn layout<'s>(&'s self, linked: &'s LinkedArticle, index: usize) -> Layout<'s> {
         let a = &linked.article;
         Layout {
             site: SiteView::of(self.config),
@@ -345,6 +454,8 @@ impl Plan<'_> {
             az_bar: Cow::Borrowed(&self.az_bar),
             description: a.meta.summary.as_deref(),
             page_url: self.config.base_url.as_ref().map(|base| base.join(&a.slug.href())),
+            t: &self.edition.strings.table,
+            languages: self.edition.languages(Some(index)),
         }
     }
 }
@@ -378,9 +489,10 @@ fn article_base_fingerprint(base: u128, az_bar: &str) -> u128 {
 }
 
 /// Everything one article page is made from, beyond what all pages share.
-fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle) -> u128 {
+fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, editions: u64) -> u128 {
     let mut h = Xxh3::new();
     h.update(&shared.to_le_bytes());
+    h.update(&editions.to_le_bytes());
     h.update(&linked.article.hash.to_le_bytes());
     for href in &linked.wiki_hrefs {
         h.update(href.as_str().as_bytes());
@@ -396,15 +508,11 @@ fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle) -> u12
     h.digest128()
 }
 
-fn render_article(
-    site: &Site,
-    linked: &LinkedArticle,
-    body: &BodyHtml,
-    theme: &Theme,
-    config: &SiteConfig,
-    layout: Layout<'_>,
-) -> Result<Vec<u8>> {
+fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout<'_>) -> Result<Vec<u8>> {
+    let (site, theme, config, edition) = (plan.site, plan.theme, plan.config, plan.edition);
+    let linked = &site.articles[index];
     let a = &linked.article;
+    let strings = &edition.strings;
     let next_review = config
         .show_next_review
         .then(|| crate::review::next_review_due(a.meta.last_revised, config.review_period))
@@ -423,12 +531,20 @@ fn render_article(
                     LinkView { title: &target.meta.title, href: target.slug.href() }
                 })
                 .collect(),
-            last_revised: DateView::new(a.meta.last_revised),
+            last_revised: DateView::new(a.meta.last_revised, strings),
             revised_by: a.meta.revised_by.as_deref(),
             source: a.meta.source.as_deref(),
             summary: a.meta.summary.as_deref(),
-            next_review: next_review.map(DateView::new),
+            next_review: next_review.map(|d| DateView::new(d, strings)),
             json_ld: json_ld::for_article(a, config)?,
+            original: edition.originals[index].as_ref().map(|o| OriginalView {
+                title: &o.title,
+                href: &o.href,
+                lang: &o.lang,
+                revised_by: o.revised_by.as_deref(),
+                followed: DateView::new(o.followed, strings),
+                translated_by: o.translated_by.as_deref(),
+            }),
         },
     };
     let html = theme
@@ -439,8 +555,14 @@ fn render_article(
 
 /// The A–Z bar: letters with entries link to their page; `current` is marked for the
 /// letter page being rendered.
-fn render_az(site: &Site, theme: &Theme, root: &str, current: Option<Letter>) -> Result<String> {
-    theme.render("az.html", &AzBar { root, letters: az_letters(site, current) })
+fn render_az(
+    site: &Site,
+    theme: &Theme,
+    root: &str,
+    current: Option<Letter>,
+    t: &std::collections::BTreeMap<String, String>,
+) -> Result<String> {
+    theme.render("az.html", &AzBar { root, letters: az_letters(site, current), t })
 }
 
 /// The sections of the A–Z bar: letters with entries link to their page.

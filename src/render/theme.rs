@@ -63,6 +63,10 @@ impl Theme {
                         continue;
                     }
                     let relative = path.strip_prefix(&dir).expect("walked from the theme folder");
+                    // The strings files are read per language by `Strings`, not published.
+                    if relative.starts_with(super::strings::STRINGS_DIR) {
+                        continue;
+                    }
                     let name = relative.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
                     // Every top-level `.html` file is meant as a template (a misspelt one is
                     // an error); other files are assets, unless named like a template.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Accessibility and validity checks of built encyc sites, in a real browser.
 //
-//   node check.mjs [--search=QUERY] OUTPUT_DIR [[--search=QUERY] OUTPUT_DIR ...]
+//   node check.mjs [--search=QUERY] [--results=QUERY] OUTPUT_DIR [[--search=QUERY] OUTPUT_DIR ...]
 //
 // --search=QUERY is what to type in the search box of the next site (default "back pain"): it
 // must find articles both by name and in their text, so that the open list shows both kinds.
@@ -91,11 +91,15 @@ const started = Date.now();
 const outputs = [];
 {
   let query = DEFAULT_QUERY;
+  let results = RESULTS_QUERY;
   for (const arg of process.argv.slice(2)) {
     if (arg.startsWith('--search=')) query = arg.slice('--search='.length);
+    // The search page's results query for the next site (a site in another language).
+    else if (arg.startsWith('--results=')) results = arg.slice('--results='.length);
     else {
-      outputs.push({ dir: path.resolve(arg), query });
+      outputs.push({ dir: path.resolve(arg), query, results });
       query = DEFAULT_QUERY;
+      results = RESULTS_QUERY;
     }
   }
 }
@@ -194,7 +198,7 @@ function scriptProblems(html) {
   return problems;
 }
 
-const sites = outputs.map(({ dir, query }, i) => {
+const sites = outputs.map(({ dir, query, results }, i) => {
   const files = htmlFiles(dir);
   const label = `site${i + 1}`;
   const pages = files.map((file) => {
@@ -207,7 +211,7 @@ const sites = outputs.map(({ dir, query }, i) => {
   });
   // Page states that are not files of their own (the search page with results, the open search
   // list, the site without JavaScript), reported after the pages.
-  return { label, dir, query, pages, states: [] };
+  return { label, dir, query, results, pages, states: [] };
 });
 
 /** What the browser checks, and how much. Each page kind (the home page, the letter page with
@@ -242,7 +246,7 @@ function browserJobs(site, index) {
       state({ ...p, task: 'combobox', query: site.query, key: `${p.key} with the search list open ("${site.query}")` }),
     ),
     ...kinds.filter(Boolean).map((p) => ({ ...p, level })),
-    ...(search ? [state({ ...search, level, qs: `?q=${encodeURIComponent(RESULTS_QUERY)}`, key: `${search.key}?q=${RESULTS_QUERY}` })] : []),
+    ...(search ? [state({ ...search, level, qs: `?q=${encodeURIComponent(site.results)}`, key: `${search.key}?q=${site.results}` })] : []),
     state({ site: site.label, dir: site.dir, task: 'nojs', query: site.query, home, article, key: `${site.label} without JavaScript` }),
     ...by('article')
       .filter((p) => !kindKeys.has(p.key))
@@ -415,7 +419,8 @@ function structureProblemsInPage() {
     const link = li.querySelector('a');
     if (link) continue;
     const text = li.textContent.replace(/\s+/g, ' ').trim();
-    if (!/no articles/i.test(text)) p('az-empty', `nav.az li "${text}"`, 'an empty letter must say it has no articles');
+    const empty = document.documentElement.lang.startsWith('es') ? /sin artículos/i : /no articles/i;
+    if (!empty.test(text)) p('az-empty', `nav.az li "${text}"`, 'an empty letter must say it has no articles');
     if (li.querySelector('[href], [tabindex]')) p('az-empty', `nav.az li "${text}"`, 'an empty letter must not be focusable');
   }
   return problems;
@@ -578,6 +583,16 @@ async function checkLayout(tab, page, label) {
   note(page.key, `layout ${label}`);
 }
 
+/** The theme's words the checks look for, by the page's language (an edition's `lang`). */
+const WORDS = {
+  en: { skip: 'Skip to content', empty: 'no articles' },
+  es: { skip: 'Saltar al contenido', empty: 'sin artículos' },
+};
+async function wordsOf(tab) {
+  const lang = await tab.evaluate(() => document.documentElement.lang);
+  return WORDS[lang.split('-')[0]] || WORDS.en;
+}
+
 /** After the first Tab on a freshly opened page: it must show the "Skip to content" link. */
 async function checkSkipLinkShown(tab, page) {
   const skip = await tab.evaluate(focusIndicatorInPage);
@@ -585,7 +600,7 @@ async function checkSkipLinkShown(tab, page) {
     fail(page.key, 'keyboard', 'skip-link', skip ? skip.target : 'body', 'the first Tab must focus the "Skip to content" link');
     return false;
   }
-  if (skip.text !== 'Skip to content') fail(page.key, 'keyboard', 'skip-link', skip.target, `the skip link says "${skip.text}"`);
+  if (skip.text !== (await wordsOf(tab)).skip) fail(page.key, 'keyboard', 'skip-link', skip.target, `the skip link says "${skip.text}"`);
   if (!skip.visible) fail(page.key, 'keyboard', 'skip-link', skip.target, 'the focused skip link is not on screen');
   if (skip.textContrast < 4.5) fail(page.key, 'keyboard', 'skip-link', skip.target, `text contrast ${skip.textContrast.toFixed(2)} < 4.5`);
   return true;
@@ -678,8 +693,9 @@ async function checkStructure(tab, page) {
   }
   if (!/^ {2}- navigation "[^"]+":/m.test(tree)) fail(page.key, 'structure', 'landmark-nav-label', 'nav.az', 'no named navigation landmark in the banner');
   const empties = await tab.$$eval('nav.az li:not(:has(a))', (lis) => lis.map((li) => li.firstElementChild.firstChild.textContent.trim()));
+  const emptyWords = (await wordsOf(tab)).empty;
   for (const letter of empties) {
-    if (!tree.includes(`listitem: ${letter} (no articles)`)) fail(page.key, 'structure', 'az-empty', `nav.az "${letter}"`, 'not announced as "(no articles)"');
+    if (!tree.includes(`listitem: ${letter} (${emptyWords})`)) fail(page.key, 'structure', 'az-empty', `nav.az "${letter}"`, 'not announced as "(no articles)"');
   }
   note(page.key, 'structure');
 }

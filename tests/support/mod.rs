@@ -94,6 +94,15 @@ impl TestSite {
         site
     }
 
+    /// The shipped site with its Spanish edition (`articles.es/`, `encyc.yaml`).
+    pub(crate) fn shipped_with_editions() -> TestSite {
+        let site = TestSite::shipped();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_tree(&repo.join("articles.es"), &site.root.join("articles.es"));
+        std::fs::copy(repo.join("encyc.yaml"), site.root.join("encyc.yaml")).unwrap();
+        site
+    }
+
     pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }

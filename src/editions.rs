@@ -1,0 +1,228 @@
+//! Editions in more than one language: a site's main edition (`articles/`, published at the
+//! root of the output) and the further editions `encyc.yaml` lists under `editions:` (each in
+//! `articles.<language>/`, published under `<language>/`). Each edition is loaded and linked
+//! on its own, as a complete site; this module puts them side by side once they are linked:
+//! it checks what translations claim ([`cross_check`]), and works out what each page shows of
+//! the other editions ([`views`]): its `hreflang` alternates, the language switch, and a
+//! translation's credit.
+//!
+//! Translations are of the main edition's articles: a medical publisher revises its originals
+//! and has them translated, and `encyc check` tells when a translation follows an older
+//! revision than the original's current one.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::config::{ARTICLES_DIR, BaseUrl, EditionConfig, SiteConfig};
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::paths::Slug;
+use crate::render::{Edition, LanguageLink, Original, Strings};
+use crate::site::Site;
+
+/// One linked edition, as the pipeline hands it over.
+pub(crate) struct Linked<'a> {
+    pub(crate) site: &'a Site,
+    /// The output folder it is published in: empty for the main edition, `es/` …
+    pub(crate) prefix: &'a str,
+    /// Its articles folder: `articles`, `articles.es` …
+    pub(crate) dir_name: &'a str,
+    /// Its language tag.
+    pub(crate) language: String,
+    /// Its language's name in itself ("English", "Español").
+    pub(crate) endonym: String,
+}
+
+/// The settings of a further edition: the main edition's, in its language, published under
+/// its folder.
+pub(crate) fn site_config(main: &SiteConfig, edition: &EditionConfig, strings: &Strings) -> Result<SiteConfig> {
+    let prefix = edition.output_prefix();
+    let base_url = match &main.base_url {
+        Some(url) => Some(BaseUrl::parse(&format!("{}{prefix}", url.as_str()))?),
+        None => None,
+    };
+    Ok(SiteConfig {
+        title: edition.title.clone().unwrap_or_else(|| strings.get("site-title").to_string()),
+        language: edition.language.clone(),
+        disclaimer: edition.disclaimer.clone().unwrap_or_else(|| strings.get("disclaimer").to_string()),
+        introduction: edition.introduction.clone().unwrap_or_else(|| strings.get("introduction").to_string()),
+        base_path: format!("{}{prefix}", main.base_path),
+        base_url,
+        editions: Vec::new(),
+        ..main.clone()
+    })
+}
+
+/// Diagnostics of a further edition name its own folder: the load and link stages know only
+/// paths relative to the articles folder they read.
+pub(crate) fn in_folder(mut problems: Vec<Diagnostic>, dir_name: &str) -> Vec<Diagnostic> {
+    for d in &mut problems {
+        d.file = moved(&d.file, dir_name);
+    }
+    problems
+}
+
+/// `articles/x.md` as `<dir_name>/x.md`.
+pub(crate) fn moved(file: &Path, dir_name: &str) -> PathBuf {
+    match file.strip_prefix(ARTICLES_DIR) {
+        Ok(rest) => Path::new(dir_name).join(rest),
+        Err(_) => file.to_path_buf(),
+    }
+}
+
+/// The index of the article with `slug` in `site` (sorted by slug).
+fn find(site: &Site, slug: &Slug) -> Option<usize> {
+    site.articles.binary_search_by(|l| l.article.slug.cmp(slug)).ok()
+}
+
+/// For each further edition: which of its articles translates each original, by slug.
+fn translations<'a>(editions: &[Linked<'a>]) -> Vec<HashMap<&'a Slug, usize>> {
+    editions
+        .iter()
+        .map(|e| {
+            let mut by_original = HashMap::default();
+            for (i, l) in e.site.articles.iter().enumerate() {
+                if let Some(t) = &l.article.meta.translation {
+                    by_original.entry(&t.of.value).or_insert(i);
+                }
+            }
+            by_original
+        })
+        .collect()
+}
+
+/// What translations claim, checked against the main edition: the original exists, no two
+/// articles of one edition translate it, it was not revised after the date the translation
+/// says, and the main edition holds no translations.
+pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for l in &main.site.articles {
+        if let Some(t) = &l.article.meta.translation {
+            let file = l.article.source.display_path();
+            problems.push(Diagnostic::new(file, Some(t.of.line), Problem::TranslationInMainEdition(ARTICLES_DIR)));
+        }
+    }
+    for e in editions {
+        let mut first: HashMap<&Slug, PathBuf> = HashMap::default();
+        for l in &e.site.articles {
+            let Some(t) = &l.article.meta.translation else { continue };
+            let file = moved(&l.article.source.display_path(), e.dir_name);
+            let line = Some(t.of.line);
+            match find(main.site, &t.of.value) {
+                None => problems.push(Diagnostic::new(
+                    file.clone(),
+                    line,
+                    Problem::TranslationOfMissing {
+                        slug: t.of.value.to_string(),
+                        language: language_name(&main.language),
+                    },
+                )),
+                Some(i) => {
+                    let actual = main.site.articles[i].article.meta.last_revised;
+                    if t.original_revised > actual {
+                        problems.push(Diagnostic::new(
+                            file.clone(),
+                            line,
+                            Problem::TranslationAhead {
+                                given: t.original_revised.to_string(),
+                                actual: actual.to_string(),
+                            },
+                        ));
+                    }
+                }
+            }
+            if let Some(other) = first.get(&t.of.value) {
+                let slug = t.of.value.to_string();
+                problems.push(Diagnostic::new(
+                    file.clone(),
+                    line,
+                    Problem::TranslatedTwice { slug: slug.clone(), other: other.clone() },
+                ));
+                problems.push(Diagnostic::new(other.clone(), None, Problem::TranslatedTwice { slug, other: file }));
+            } else {
+                first.insert(&t.of.value, file);
+            }
+        }
+    }
+    problems
+}
+
+/// The English name of a language, for encyc's own messages (which are in English).
+pub(crate) fn language_name(tag: &str) -> String {
+    match tag.split('-').next().unwrap_or(tag) {
+        "en" => "English".to_string(),
+        "es" => "Spanish".to_string(),
+        "fr" => "French".to_string(),
+        "cy" => "Welsh".to_string(),
+        "pt" => "Portuguese".to_string(),
+        _ => format!("`{tag}`"),
+    }
+}
+
+/// What each edition's pages show of the others; `all[0]` is the main edition. `strings`
+/// are moved into the views, in the same order.
+pub(crate) fn views(all: &[Linked<'_>], strings: Vec<Strings>, base_path: &str) -> Vec<Edition> {
+    let by_original = translations(&all[1..]);
+    let main = all[0].site;
+    let up = |k: usize| if k == 0 { "" } else { "../" };
+    strings
+        .into_iter()
+        .enumerate()
+        .map(|(k, strings)| {
+            let others: Vec<usize> = (0..all.len()).filter(|&j| j != k).collect();
+            let link = |j: usize, page: &str, same_page: bool| LanguageLink {
+                lang: all[j].language.clone(),
+                name: all[j].endonym.clone(),
+                href: format!("{}{}{page}", up(k), all[j].prefix),
+                same_page,
+            };
+            let homes: Vec<LanguageLink> = others.iter().map(|&j| link(j, "index.html", false)).collect();
+            let homes_from_root = others
+                .iter()
+                .map(|&j| LanguageLink {
+                    href: format!("{base_path}{}index.html", all[j].prefix),
+                    ..link(j, "index.html", false)
+                })
+                .collect();
+            let site = all[k].site;
+            let mut translations = Vec::with_capacity(site.articles.len());
+            let mut originals = Vec::with_capacity(site.articles.len());
+            for l in &site.articles {
+                let a = &l.article;
+                let original_slug = match k {
+                    0 => Some(&a.slug),
+                    _ => a.meta.translation.as_ref().map(|t| &t.of.value),
+                };
+                let same: Vec<LanguageLink> = match original_slug {
+                    None => Vec::new(),
+                    Some(slug) => others
+                        .iter()
+                        .filter_map(|&j| {
+                            let target = match j {
+                                0 => find(main, slug)?,
+                                _ => *by_original[j - 1].get(slug)?,
+                            };
+                            let href = all[j].site.articles[target].article.slug.href();
+                            Some(link(j, href.as_str(), true))
+                        })
+                        .collect(),
+                };
+                translations.push(same);
+                let original = a.meta.translation.as_ref().filter(|_| k > 0).and_then(|t| {
+                    let o = &main.articles[find(main, &t.of.value)?].article;
+                    Some(Original {
+                        title: o.meta.title.clone(),
+                        href: format!("{}{}", up(k), o.slug.href().as_str()),
+                        lang: all[0].language.clone(),
+                        revised_by: o.meta.revised_by.clone(),
+                        followed: t.original_revised,
+                        translated_by: t.translated_by.clone(),
+                    })
+                });
+                originals.push(original);
+            }
+            Edition { strings, homes, translations, originals, homes_from_root }
+        })
+        .collect()
+}
