@@ -1,15 +1,23 @@
-//! The scale benchmark: encyc against Hugo and against the `cp -r` floor, on generated
-//! corpora of 1,000, 10,000 and 100,000 articles, plus the watch-mode latency.
+//! The scale benchmark: encyc against Zola and Hugo and against the `cp -r` floor, on
+//! generated corpora of 1,000, 10,000 and 100,000 articles, plus the watch-mode latency.
 //!
 //!     cargo bench --bench scale                         # 1k, 10k, 100k; 5 runs each
 //!     cargo bench --bench scale -- --sizes 1000,10000 --runs 3
 //!     cargo bench --bench scale -- --sizes 10000 --watch-only     # just the watch latency
 //!
-//! Needs python3 (for ../shared/bench/gen_corpus.py), hugo and /usr/bin/time
-//! (`apt-get install hugo time`). Writes benches/results.md (the tables the README shows)
-//! and benches/scale.svg (build time against article count). All times are medians of wall
-//! time; every tool is timed in the same run so the ratios are fair.
+//! Needs python3 (for shared/bench/gen_corpus.py, next to the repository or a parent), hugo, zola and /usr/bin/time
+//! (`apt-get install hugo time`; Zola is built from source, found through the `ZOLA`
+//! environment variable or on the PATH). A peer that is not installed is left out of the
+//! table. Writes benches/results.md (the tables the README shows) and benches/scale.svg
+//! (build time against article count). Times are wall times, reported as the median with the
+//! spread (min–max); every tool is timed in the same run so the ratios are fair.
+//!
+//! The peers' sites do the work encyc's does: article pages print the same fields, and 27
+//! letter pages list every title and alternative name filed under that letter. After each
+//! build the bench checks that every tool's letter pages hold the same number of entries per
+//! letter as encyc's, so a lighter peer site cannot pass unnoticed.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -72,17 +80,31 @@ fn time(cmd: &mut Command) -> Duration {
     start.elapsed()
 }
 
-fn median(mut xs: Vec<Duration>) -> Duration {
+/// The median of a set of timings with its spread.
+#[derive(Clone, Copy)]
+struct Spread {
+    min: Duration,
+    median: Duration,
+    max: Duration,
+}
+
+fn spread(mut xs: Vec<Duration>) -> Spread {
     xs.sort();
-    xs[xs.len() / 2]
+    Spread { min: xs[0], median: xs[xs.len() / 2], max: xs[xs.len() - 1] }
 }
 
 /// Peak resident memory of a command, in MiB, from `/usr/bin/time -v`.
-fn peak_mib(program: &str, args: &[&str], prepare: impl Fn()) -> f64 {
+fn peak_mib(cmd: &Command, prepare: impl Fn()) -> f64 {
     prepare();
-    let out = Command::new("/usr/bin/time").arg("-v").arg(program).args(args).output().expect("/usr/bin/time");
-    assert!(out.status.success(), "{program} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdout(Stdio::null())
+        .output()
+        .expect("/usr/bin/time");
     let text = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{cmd:?} failed: {text}");
     let kb: f64 = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
@@ -97,67 +119,349 @@ fn rm(path: &Path) {
         std::fs::remove_dir_all(path).unwrap();
     }
 }
+/// The generators encyc is compared with. Each builds its own copy of the corpus: the same
+/// articles, with the front matter laid out the way that tool reads it.
+#[derive(Clone, Copy, PartialEq)]
+enum Peer {
+    Zola,
+    Hugo,
+}
 
-/// Corpora are deterministic, so they are generated once and kept under target/.
-fn corpus(work: &Path, n: usize, style: &str) -> PathBuf {
-    let dir = work.join(format!("corpus-{style}-{n}"));
-    let articles = if style == "plain" { dir.join("content") } else { dir.join("articles") };
+const PEERS: [Peer; 2] = [Peer::Zola, Peer::Hugo];
+
+impl Peer {
+    fn name(self) -> &'static str {
+        match self {
+            Peer::Zola => "Zola",
+            Peer::Hugo => "Hugo",
+        }
+    }
+
+    /// The program to run: `$ZOLA` or `$HUGO` when set, else the name on the PATH; `None`
+    /// when it does not run.
+    fn program(self) -> Option<String> {
+        let (var, default) = match self {
+            Peer::Zola => ("ZOLA", "zola"),
+            Peer::Hugo => ("HUGO", "hugo"),
+        };
+        let program = std::env::var(var).unwrap_or_else(|_| default.to_string());
+        let works = Command::new(&program).arg(self.version_arg()).output().is_ok_and(|o| o.status.success());
+        works.then_some(program)
+    }
+
+    fn version_arg(self) -> &'static str {
+        match self {
+            Peer::Zola => "--version",
+            Peer::Hugo => "version",
+        }
+    }
+
+    fn version(self, program: &str) -> String {
+        let out = Command::new(program).arg(self.version_arg()).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// How `gen_corpus.py` writes cross-references for this tool.
+    fn link_style(self) -> &'static str {
+        match self {
+            Peer::Zola => "zola",
+            Peer::Hugo => "plain",
+        }
+    }
+
+    fn build(self, program: &str, site: &Path, out: &Path) -> Command {
+        let mut c = Command::new(program);
+        match self {
+            Peer::Zola => {
+                c.arg("--root").arg(site).arg("build").arg("--output-dir").arg(out);
+            }
+            Peer::Hugo => {
+                c.arg("--quiet").arg("--source").arg(site).arg("--destination").arg(out);
+            }
+        }
+        c
+    }
+
+    /// The page listing the names filed under `letter` ("a" … "z", "0-9").
+    fn letter_page(self, out: &Path, letter: &str) -> PathBuf {
+        match self {
+            Peer::Zola | Peer::Hugo => out.join(format!("letters/{letter}/index.html")),
+        }
+    }
+
+    /// The site around the articles: configuration and templates that print what encyc's
+    /// pages print (title, alternative names, body, see also with the linked titles, last
+    /// revised with reviewer, next review due, source, summary as description and JSON-LD,
+    /// the A–Z bar, header and footer) and letter pages listing every title and alternative
+    /// name, an alternative name as "name, see title".
+    fn write_site(self, dir: &Path) {
+        let files: &[(&str, &str)] = match self {
+            Peer::Zola => &ZOLA_SITE,
+            Peer::Hugo => &HUGO_SITE,
+        };
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+    }
+}
+
+const AZ_HUGO: &str = r#"<nav class="az" aria-label="Articles A to Z"><ul>{{ range (slice "a" "b" "c" "d" "e" "f" "g" "h" "i" "j" "k" "l" "m" "n" "o" "p" "q" "r" "s" "t" "u" "v" "w" "x" "y" "z" "0-9") }}<li><a href="/letters/{{ . }}/">{{ upper . }}</a></li>{{ end }}</ul></nav>"#;
+
+const HUGO_SITE: [(&str, &str); 5] = [
+    (
+        "hugo.toml",
+        "baseURL = 'https://example.org/'\ntitle = 'Medical Encyclopedia'\ndisableKinds = ['taxonomy', 'RSS', 'sitemap']\nignoreErrors = ['error-disable-taxonomy']\n[taxonomies]\nletter = 'letters'\n[markup.goldmark.renderer]\nunsafe = false\n",
+    ),
+    (
+        "layouts/_default/baseof.html",
+        concat!(
+            r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ .Title }} – {{ site.Title }}</title>{{ with .Params.summary }}<meta name="description" content="{{ . }}">{{ end }}{{ if .IsPage }}<script type="application/ld+json">{{ dict "@context" "https://schema.org" "@type" "MedicalWebPage" "name" .Title "description" .Params.summary "dateModified" .Params.last_revised "reviewedBy" .Params.revised_by | jsonify | safeJS }}</script>{{ end }}</head><body><header class="site-header"><p class="site-title"><a href="/">{{ site.Title }}</a></p>"#,
+            r#"{{ partial "az.html" . }}</header><main id="main-content">{{ block "main" . }}{{ end }}</main><footer class="site-footer"><p class="disclaimer">All material on this site is provided for information only and is neither advice nor a substitute for proper medical care. Consult a qualified healthcare professional who understands your particular history for individual concerns.</p></footer></body></html>"#,
+            "\n"
+        ),
+    ),
+    ("layouts/partials/az.html", AZ_HUGO),
+    (
+        "layouts/_default/single.html",
+        r#"{{ define "main" }}<article class="article"><h1>{{ .Title }}</h1>{{ with .Params.alternative_names }}<p class="alternative-names">Alternative names: {{ delimit . ", " }}</p>{{ end }}<div class="article-body">{{ .Content }}</div>{{ with .Params.see_also }}<nav class="see-also"><h2>See also</h2><ul>{{ range . }}{{ with site.GetPage (printf "/%s" .) }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul></nav>{{ end }}{{ $d := time .Params.last_revised }}{{ $next := $d.AddDate 2 0 0 }}<footer class="article-meta"><p class="last-revised">Last revised: <time datetime="{{ $d.Format "2006-01-02" }}">{{ $d.Format "January 2, 2006" }}</time> by {{ .Params.revised_by }}</p><p class="next-review">Next review due: <time datetime="{{ $next.Format "2006-01-02" }}">{{ $next.Format "January 2, 2006" }}</time></p><p class="source">Source: {{ .Params.source }}</p></footer></article>{{ end }}
+"#,
+    ),
+    (
+        "layouts/_default/list.html",
+        r#"{{ define "main" }}{{ if eq .Kind "term" }}{{ $l := .Data.Term }}<h1>Articles: {{ upper $l }}</h1><ul class="letter-index">{{ range .Pages.ByTitle }}{{ $p := . }}{{ if eq .Params.title_letter $l }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ range .Params.alternative_entries }}{{ if eq .letter $l }}<li><a href="{{ $p.RelPermalink }}">{{ .name }}<span class="see">, see {{ $p.Title }}</span></a></li>{{ end }}{{ end }}{{ end }}</ul>{{ else }}<h1>{{ site.Title }}</h1><p>Browse the articles from A to Z.</p>{{ end }}{{ end }}
+"#,
+    ),
+];
+
+const ZOLA_SITE: [(&str, &str); 6] = [
+    (
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"Medical Encyclopedia\"\ncompile_sass = false\nbuild_search_index = false\ngenerate_feeds = false\ntaxonomies = [{ name = \"letters\", render = true, feed = false }]\n",
+    ),
+    (
+        "templates/base.html",
+        concat!(
+            r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{% block title %}{% endblock %} – {{ config.title }}</title>{% block head %}{% endblock %}</head><body><header class="site-header"><p class="site-title"><a href="/">{{ config.title }}</a></p>"#,
+            r#"<nav class="az" aria-label="Articles A to Z"><ul>{% for l in ["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q","r","s","t","u","v","w","x","y","z","0-9"] %}<li><a href="/letters/{{ l }}/">{{ l | upper }}</a></li>{% endfor %}</ul></nav></header><main id="main-content">{% block main %}{% endblock %}</main><footer class="site-footer"><p class="disclaimer">All material on this site is provided for information only and is neither advice nor a substitute for proper medical care. Consult a qualified healthcare professional who understands your particular history for individual concerns.</p></footer></body></html>"#,
+            "\n"
+        ),
+    ),
+    (
+        "templates/page.html",
+        r#"{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block head %}<meta name="description" content="{{ page.description }}"><script type="application/ld+json">{"@context":"https://schema.org","@type":"MedicalWebPage","name":{{ page.title | json_encode | safe }},"description":{{ page.description | json_encode | safe }},"dateModified":{{ page.extra.last_revised | json_encode | safe }},"reviewedBy":{{ page.extra.revised_by | json_encode | safe }}}</script>{% endblock %}{% block main %}<article class="article"><h1>{{ page.title }}</h1>{% if page.extra.alternative_names %}<p class="alternative-names">Alternative names: {{ page.extra.alternative_names | join(sep=", ") }}</p>{% endif %}<div class="article-body">{{ page.content | safe }}</div>{% if page.extra.see_also %}<nav class="see-also"><h2>See also</h2><ul>{% for s in page.extra.see_also %}{% set p = get_page(path=s ~ ".md") %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a></li>{% endfor %}</ul></nav>{% endif %}{% set d = page.extra.last_revised | split(pat="-") %}{% set y = d.0 | int %}{% set y = y + 2 %}{% set next = y ~ "-" ~ d.1 ~ "-" ~ d.2 %}<footer class="article-meta"><p class="last-revised">Last revised: <time datetime="{{ page.extra.last_revised }}">{{ page.extra.last_revised | date(format="%B %-d, %Y") }}</time> by {{ page.extra.revised_by }}</p><p class="next-review">Next review due: <time datetime="{{ next }}">{{ next | date(format="%B %-d, %Y") }}</time></p><p class="source">Source: {{ page.extra.source }}</p></footer></article>{% endblock %}
+"#,
+    ),
+    (
+        "templates/index.html",
+        r#"{% extends "base.html" %}{% block title %}Home{% endblock %}{% block main %}<h1>{{ config.title }}</h1><p>Browse the articles from A to Z.</p>{% endblock %}
+"#,
+    ),
+    (
+        "templates/letters/list.html",
+        r#"{% extends "base.html" %}{% block title %}Articles A to Z{% endblock %}{% block main %}<h1>Articles A to Z</h1><ul>{% for t in terms %}<li><a href="{{ t.path | safe }}">{{ t.name | upper }}</a></li>{% endfor %}</ul>{% endblock %}
+"#,
+    ),
+    (
+        "templates/letters/single.html",
+        r#"{% extends "base.html" %}{% block title %}{{ term.name | upper }}{% endblock %}{% block main %}{% set l = term.name %}<h1>Articles: {{ l | upper }}</h1><ul class="letter-index">{% for p in term.pages | sort(attribute="title") %}{% if p.extra.title_letter == l %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a></li>{% endif %}{% if p.extra.alternative_entries %}{% for a in p.extra.alternative_entries %}{% if a.letter == l %}<li><a href="{{ p.path | safe }}">{{ a.name }}<span class="see">, see {{ p.title }}</span></a></li>{% endif %}{% endfor %}{% endif %}{% endfor %}</ul>{% endblock %}
+"#,
+    ),
+];
+
+/// The letter a name files under, the way encyc files it: transliterated, leading
+/// punctuation skipped, a digit or nothing at all under "0-9".
+fn letter_of(name: &str) -> String {
+    match deunicode::deunicode(name).chars().find(char::is_ascii_alphanumeric) {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_lowercase().to_string(),
+        _ => "0-9".to_string(),
+    }
+}
+
+/// The text of a YAML scalar as `gen_corpus.py` writes it (plain or double-quoted).
+fn unquote(raw: &str) -> String {
+    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) => inner.replace("\\\"", "\"").replace("\\\\", "\\"),
+        None => raw.to_string(),
+    }
+}
+
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// One article as a peer reads it. Both get the letters each name files under (as a
+/// taxonomy, which is how these tools group pages, and per name, so that a letter page can
+/// print exactly the names filed there); for Zola, encyc's own fields move under `extra:`,
+/// the summary becomes the description, and the date is quoted (Zola keeps it as text).
+fn peer_article(text: &str, peer: Peer) -> String {
+    let rest = text.strip_prefix("---\n").expect("front matter");
+    let (front, body) = rest.split_once("\n---\n").expect("end of front matter");
+    // (key, scalar or list items), raw YAML as written.
+    let mut fields: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
+    for line in front.lines() {
+        if let Some(item) = line.strip_prefix("  - ") {
+            fields.last_mut().unwrap().2.push(item.to_string());
+        } else {
+            let (key, value) = line.split_once(':').unwrap();
+            let value = value.trim();
+            fields.push((key.to_string(), (!value.is_empty()).then(|| value.to_string()), Vec::new()));
+        }
+    }
+    let get = |k: &str| fields.iter().find(|f| f.0 == k);
+    let title = unquote(get("title").unwrap().1.as_deref().unwrap());
+    let title_letter = letter_of(&title);
+    let mut letters = vec![title_letter.clone()];
+    let mut entries = String::new();
+    let indent = if peer == Peer::Zola { "  " } else { "" };
+    for raw in get("alternative_names").map(|f| f.2.clone()).unwrap_or_default() {
+        let letter = letter_of(&unquote(&raw));
+        writeln!(entries, "{indent}  - name: {raw}\n{indent}    letter: {}", quote(&letter)).unwrap();
+        if !letters.contains(&letter) {
+            letters.push(letter);
+        }
+    }
+    let mut out = String::from("---\n");
+    let mut own = String::new();
+    for (key, value, items) in &fields {
+        if peer == Peer::Zola && key == "title" {
+            continue;
+        }
+        let value = match (peer, key.as_str(), value) {
+            (Peer::Zola, "last_revised", Some(v)) => Some(quote(v)),
+            (_, _, v) => v.clone(),
+        };
+        match value {
+            Some(v) => writeln!(own, "{indent}{key}: {v}").unwrap(),
+            None => writeln!(own, "{indent}{key}:").unwrap(),
+        }
+        for item in items {
+            writeln!(own, "{indent}  - {item}").unwrap();
+        }
+    }
+    writeln!(own, "{indent}title_letter: {}", quote(&title_letter)).unwrap();
+    if !entries.is_empty() {
+        writeln!(own, "{indent}alternative_entries:\n{entries}").unwrap();
+        own.pop();
+    }
+    let letter_list: String = letters.iter().map(|l| format!("{indent}  - {}\n", quote(l))).collect();
+    match peer {
+        Peer::Hugo => write!(out, "{own}letters:\n{letter_list}").unwrap(),
+        Peer::Zola => {
+            let summary = get("summary").and_then(|f| f.1.clone()).unwrap_or_default();
+            write!(
+                out,
+                "title: {}\ndescription: {summary}\ntaxonomies:\n  letters:\n{letter_list}extra:\n{own}",
+                get("title").unwrap().1.as_deref().unwrap()
+            )
+            .unwrap();
+        }
+    }
+    out.push_str("---\n");
+    out.push_str(body);
+    out
+}
+
+/// `shared/bench/gen_corpus.py` beside the repository, or beside one of its parent folders
+/// (a worktree may sit deeper than the main checkout).
+fn gen_corpus() -> PathBuf {
+    repo()
+        .ancestors()
+        .skip(1)
+        .map(|dir| dir.join("shared/bench/gen_corpus.py"))
+        .find(|path| path.exists())
+        .expect("shared/bench/gen_corpus.py next to the repository or one of its parents")
+}
+
+/// Corpora are deterministic, so they are generated once and kept under target/. encyc's
+/// has its articles in `articles/`; a peer's is a whole site with them in `content/`.
+fn corpus(work: &Path, n: usize, peer: Option<Peer>) -> PathBuf {
+    let (dir, style) = match peer {
+        None => (work.join(format!("corpus-md-{n}")), "md"),
+        Some(p) => (work.join(format!("corpus-{}-{n}", p.name().to_lowercase())), p.link_style()),
+    };
+    let articles = if peer.is_some() { dir.join("content") } else { dir.join("articles") };
     if !articles.exists() {
         let tmp = work.join("tmp-corpus");
         rm(&tmp);
         run(Command::new("python3")
-            .arg(repo().join("../shared/bench/gen_corpus.py"))
+            .arg(gen_corpus())
             .args(["--count", &n.to_string(), "--link-style", style, "--out"])
             .arg(&tmp));
+        if let Some(peer) = peer {
+            for entry in std::fs::read_dir(&tmp).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, peer_article(&text, peer)).unwrap();
+            }
+        }
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::rename(&tmp, &articles).unwrap();
     }
-    if style == "plain" {
-        write_hugo_site(&dir);
+    if let Some(peer) = peer {
+        peer.write_site(&dir);
     }
     dir
 }
 
-/// A minimal Hugo site whose article template prints the same fields encyc's does.
-fn write_hugo_site(dir: &Path) {
-    let files = [
-        (
-            "hugo.toml",
-            "baseURL = 'https://example.org/'\ntitle = 'Medical Encyclopedia'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n[markup.goldmark.renderer]\nunsafe = false\n",
-        ),
-        (
-            "layouts/_default/baseof.html",
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body><nav>{{ range (slice \"A\" \"B\" \"C\" \"D\" \"E\" \"F\" \"G\" \"H\" \"I\" \"J\" \"K\" \"L\" \"M\" \"N\" \"O\" \"P\" \"Q\" \"R\" \"S\" \"T\" \"U\" \"V\" \"W\" \"X\" \"Y\" \"Z\" \"0-9\") }}<a href=\"/letter-{{ . }}/\">{{ . }}</a> {{ end }}</nav><main>{{ block \"main\" . }}{{ end }}</main><footer>All material on this site is provided for information only.</footer></body></html>\n",
-        ),
-        (
-            "layouts/_default/single.html",
-            "{{ define \"main\" }}<article><h1>{{ .Title }}</h1>{{ with .Params.alternative_names }}<p>Alternative names: {{ delimit . \", \" }}</p>{{ end }}{{ .Content }}{{ with .Params.see_also }}<h2>See also</h2><ul>{{ range . }}<li><a href=\"/{{ . }}/\">{{ . }}</a></li>{{ end }}</ul>{{ end }}<p>Last revised: {{ .Params.last_revised }} by {{ .Params.revised_by }}</p><p>Source: {{ .Params.source }}</p></article>{{ end }}\n",
-        ),
-        (
-            "layouts/_default/list.html",
-            "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range first 10 .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
-        ),
-    ];
-    for (name, text) in files {
-        let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+const LETTERS: [&str; 27] = [
+    "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w",
+    "x", "y", "z", "0-9",
+];
+
+/// How many names each letter page lists (a letter with no page lists none).
+fn letter_counts(page: impl Fn(&str) -> PathBuf) -> BTreeMap<&'static str, usize> {
+    LETTERS
+        .iter()
+        .map(|&l| {
+            let text = std::fs::read_to_string(page(l)).unwrap_or_default();
+            let list = text.split_once("class=\"letter-index\"").map_or("", |(_, rest)| rest);
+            let list = list.split_once("</ul>").map_or(list, |(list, _)| list);
+            (l, list.matches("<li").count())
+        })
+        .collect()
+}
+
+/// A peer's letter pages must list as many names under each letter as encyc's do, or the
+/// comparison is not like with like.
+fn assert_same_letters(
+    peer: Peer,
+    n: usize,
+    encyc: &BTreeMap<&'static str, usize>,
+    theirs: &BTreeMap<&'static str, usize>,
+) {
+    let differ: Vec<String> = LETTERS
+        .iter()
+        .filter(|l| encyc[*l] != theirs[*l])
+        .map(|l| format!("{l}: encyc {}, {} {}", encyc[l], peer.name(), theirs[l]))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "at {n} articles {}'s letter pages do not list the names encyc's list:\n{}",
+        peer.name(),
+        differ.join("\n")
+    );
+}
+
+struct PeerRow {
+    cold: Spread,
+    peak: f64,
 }
 
 struct Row {
     n: usize,
-    cold: Duration,
-    one_changed: Duration,
-    unchanged: Duration,
+    cold: Spread,
+    one_changed: Spread,
+    unchanged: Spread,
     peak: f64,
-    hugo: Option<Duration>,
-    hugo_peak: Option<f64>,
-    floor: Duration,
+    /// One entry per installed peer, in the order of [`PEERS`].
+    peers: Vec<(Peer, PeerRow)>,
+    floor: Spread,
 }
 
-fn measure(work: &Path, n: usize, runs: usize, have_hugo: bool) -> Row {
-    let site = corpus(work, n, "md");
+fn measure(work: &Path, n: usize, runs: usize, peers: &[(Peer, String)]) -> Row {
+    let site = corpus(work, n, None);
     let out = work.join(format!("out-{n}"));
     let build = || {
         let mut c = Command::new(encyc());
@@ -179,12 +483,13 @@ fn measure(work: &Path, n: usize, runs: usize, have_hugo: bool) -> Row {
         })
         .unzip();
     rm(&copy);
-    let (cold, floor) = (median(cold), median(floor));
+    let (cold, floor) = (spread(cold), spread(floor));
+    let encyc_letters = letter_counts(|l| out.join(format!("letter-{l}.html")));
     eprintln!("{n} articles: encyc rebuilds");
-    let unchanged = median((0..runs).map(|_| time(&mut build())).collect());
+    let unchanged = spread((0..runs).map(|_| time(&mut build())).collect());
     let first = std::fs::read_dir(site.join("articles")).unwrap().next().unwrap().unwrap().path();
     let original = std::fs::read_to_string(&first).unwrap();
-    let one_changed = median(
+    let one_changed = spread(
         (0..runs)
             .map(|i| {
                 std::fs::write(&first, format!("{original}\nEdited for run {i}.\n")).unwrap();
@@ -193,48 +498,42 @@ fn measure(work: &Path, n: usize, runs: usize, have_hugo: bool) -> Row {
             .collect(),
     );
     std::fs::write(&first, &original).unwrap();
-    let out_s = out.to_str().unwrap().to_string();
-    let site_s = site.to_str().unwrap().to_string();
-    let peak = peak_mib(
-        encyc(),
-        &["build", "--quiet", "--today", CORPUS_TODAY, "--root", &site_s, "--output", &out_s],
-        || rm(&out),
-    );
-
-    let (hugo, hugo_peak) = if have_hugo {
-        eprintln!("{n} articles: hugo");
-        let hsite = corpus(work, n, "plain");
-        let hout = work.join(format!("hugo-out-{n}"));
-        let hugo_cmd = || {
-            let mut c = Command::new("hugo");
-            c.arg("--quiet").arg("--source").arg(&hsite).arg("--destination").arg(&hout);
-            c
-        };
-        let t = median(
-            (0..runs)
-                .map(|_| {
-                    rm(&hout);
-                    time(&mut hugo_cmd())
-                })
-                .collect(),
-        );
-        let hsite_s = hsite.to_str().unwrap().to_string();
-        let hout_s = hout.to_str().unwrap().to_string();
-        let p = peak_mib("hugo", &["--quiet", "--source", &hsite_s, "--destination", &hout_s], || rm(&hout));
-        rm(&hout);
-        (Some(t), Some(p))
-    } else {
-        (None, None)
-    };
-
+    let peak = peak_mib(&build(), || rm(&out));
     rm(&out);
-    Row { n, cold, one_changed, unchanged, peak, hugo, hugo_peak, floor }
+
+    let peers = peers
+        .iter()
+        .map(|(peer, program)| {
+            eprintln!("{n} articles: {}", peer.name());
+            let psite = corpus(work, n, Some(*peer));
+            let pout = work.join(format!("{}-out-{n}", peer.name().to_lowercase()));
+            let cold = spread(
+                (0..runs)
+                    .map(|_| {
+                        rm(&pout);
+                        time(&mut peer.build(program, &psite, &pout))
+                    })
+                    .collect(),
+            );
+            let theirs = letter_counts(|l| peer.letter_page(&pout, l));
+            assert_same_letters(*peer, n, &encyc_letters, &theirs);
+            eprintln!(
+                "{n} articles: {}'s letter pages list {} names, as encyc's do",
+                peer.name(),
+                theirs.values().sum::<usize>()
+            );
+            let peak = peak_mib(&peer.build(program, &psite, &pout), || rm(&pout));
+            rm(&pout);
+            (*peer, PeerRow { cold, peak })
+        })
+        .collect();
+    Row { n, cold, one_changed, unchanged, peak, peers, floor }
 }
 
 /// Milliseconds from an editor's save to the new page being served by `encyc watch`.
-fn watch_latency(work: &Path, n: usize) -> (Duration, Duration) {
+fn watch_latency(work: &Path, n: usize) -> (Spread, Spread) {
     use std::io::BufRead;
-    let site = corpus(work, n, "md");
+    let site = corpus(work, n, None);
     let out = work.join(format!("watch-out-{n}"));
     rm(&out);
     let mut child = Command::new(encyc())
@@ -305,14 +604,26 @@ fn watch_latency(work: &Path, n: usize) -> (Duration, Duration) {
     let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
     let _ = child.wait();
     rm(&out);
-    (median(body), median(title))
+    (spread(body), spread(title))
 }
 
 fn secs(d: Duration) -> String {
     if d < Duration::from_secs(1) { format!("{} ms", d.as_millis()) } else { format!("{:.2} s", d.as_secs_f64()) }
 }
 
-fn machine() -> String {
+/// "1.12 s (1.05–1.20)": the median, then the fastest and slowest run.
+fn with_spread(s: Spread) -> String {
+    let bare = |d: Duration| secs(d).trim_end_matches(" ms").trim_end_matches(" s").to_string();
+    let unit = |d: Duration| d < Duration::from_secs(1);
+    if unit(s.min) == unit(s.max) {
+        let u = if unit(s.max) { "ms" } else { "s" };
+        format!("{} ({}–{} {u})", secs(s.median), bare(s.min), bare(s.max))
+    } else {
+        format!("{} ({}–{})", secs(s.median), secs(s.min), secs(s.max))
+    }
+}
+
+fn machine(peers: &[(Peer, String)]) -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {
@@ -326,16 +637,25 @@ fn machine() -> String {
             t.lines().next().map(|l| l.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1048576.0)
         })
         .unwrap_or(0.0);
-    let hugo =
-        Command::new("hugo").arg("version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    format!("{cpu}, {cores} cores, {mem:.0} GiB; {}", hugo.unwrap_or_else(|_| "hugo not installed".into()))
+    let mut tools: Vec<String> = peers.iter().map(|(peer, program)| peer.version(program)).collect();
+    for peer in PEERS {
+        if !peers.iter().any(|(p, _)| *p == peer) {
+            tools.push(format!("{} not installed", peer.name()));
+        }
+    }
+    format!("{cpu}, {cores} cores, {mem:.0} GiB; {}", tools.join("; "))
 }
 
 fn chart(rows: &[Row], path: &Path) {
     let root = SVGBackend::new(path, (760, 460)).into_drawing_area();
     root.fill(&WHITE).unwrap();
     let max_n = rows.iter().map(|r| r.n).max().unwrap() as f64;
-    let max_t = rows.iter().flat_map(|r| [r.cold, r.floor, r.hugo.unwrap_or_default()]).max().unwrap().as_secs_f64();
+    let max_t = rows
+        .iter()
+        .flat_map(|r| [r.cold.max, r.floor.max].into_iter().chain(r.peers.iter().map(|(_, p)| p.cold.max)))
+        .max()
+        .unwrap()
+        .as_secs_f64();
     let mut chart = ChartBuilder::on(&root)
         .caption("Cold build time against article count", ("sans-serif", 20))
         .margin(16)
@@ -346,29 +666,39 @@ fn chart(rows: &[Row], path: &Path) {
     chart
         .configure_mesh()
         .x_desc("articles")
-        .y_desc("seconds (wall, median)")
+        .y_desc("seconds (wall; median, bar from min to max)")
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format!("{y}"))
         .draw()
         .unwrap();
-    type Value = Box<dyn Fn(&Row) -> Option<Duration>>;
-    let series: [(&str, RGBColor, Value); 3] = [
+    type Value = Box<dyn Fn(&Row) -> Option<Spread>>;
+    let peer_series =
+        |peer: Peer| -> Value { Box::new(move |r| r.peers.iter().find(|p| p.0 == peer).map(|p| p.1.cold)) };
+    let series: [(&str, RGBColor, Value); 4] = [
         ("encyc", RGBColor(11, 87, 164), Box::new(|r| Some(r.cold))),
-        ("Hugo", RGBColor(181, 71, 8), Box::new(|r| r.hugo)),
+        ("Zola", RGBColor(26, 127, 55), peer_series(Peer::Zola)),
+        ("Hugo", RGBColor(181, 71, 8), peer_series(Peer::Hugo)),
         ("cp -r (floor)", RGBColor(90, 90, 90), Box::new(|r| Some(r.floor))),
     ];
+    let y = |d: Duration| d.as_secs_f64().max(0.011);
     for (label, color, value) in series {
-        let points: Vec<(f64, f64)> =
-            rows.iter().filter_map(|r| value(r).map(|t| (r.n as f64, t.as_secs_f64().max(0.011)))).collect();
+        let points: Vec<(f64, Spread)> = rows.iter().filter_map(|r| value(r).map(|s| (r.n as f64, s))).collect();
         if points.is_empty() {
             continue;
         }
         chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+            .draw_series(LineSeries::new(points.iter().map(|(n, s)| (*n, y(s.median))), color.stroke_width(2)))
             .unwrap()
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, color.filled()))).unwrap();
+        chart.draw_series(points.iter().map(|(n, s)| Circle::new((*n, y(s.median)), 4, color.filled()))).unwrap();
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|(n, s)| PathElement::new(vec![(*n, y(s.min)), (*n, y(s.max))], color.stroke_width(1))),
+            )
+            .unwrap();
     }
     chart.configure_series_labels().border_style(BLACK).background_style(WHITE).draw().unwrap();
     root.present().unwrap();
@@ -381,35 +711,66 @@ fn main() {
     if o.watch_only {
         let n = *o.sizes.iter().max().unwrap();
         let (body, title) = watch_latency(&work, n);
-        println!("encyc watch, {n} articles: body edit {}, title change {}", secs(body), secs(title));
+        println!("encyc watch, {n} articles: body edit {}, title change {}", with_spread(body), with_spread(title));
         return;
     }
-    let have_hugo = Command::new("hugo").arg("version").output().is_ok();
+    let peers: Vec<(Peer, String)> = PEERS
+        .into_iter()
+        .filter_map(|peer| {
+            let program = peer.program();
+            if program.is_none() {
+                eprintln!("{} is not installed: left out of the table", peer.name());
+            }
+            program.map(|p| (peer, p))
+        })
+        .collect();
     let mut rows = Vec::new();
     for &n in &o.sizes {
-        rows.push(measure(&work, n, o.runs, have_hugo));
+        rows.push(measure(&work, n, o.runs, &peers));
     }
     let mut md = String::new();
-    writeln!(md, "Machine: {}. Medians of {} runs (3 at 100,000 articles).\n", machine(), o.runs).unwrap();
-    writeln!(md, "| articles | encyc cold | encyc, 1 changed | encyc, none changed | encyc peak memory | Hugo cold | Hugo peak memory | `cp -r` floor | encyc / Hugo | encyc / floor |").unwrap();
-    writeln!(md, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+    writeln!(
+        md,
+        "Machine: {}. Medians of {} runs (3 at 100,000 articles), with the fastest and slowest run in brackets.\n",
+        machine(&peers),
+        o.runs
+    )
+    .unwrap();
+    let mut head =
+        String::from("| articles | encyc cold | encyc, 1 changed | encyc, none changed | encyc peak memory |");
+    let mut rule = String::from("|---:|---:|---:|---:|---:|");
+    for (peer, _) in &peers {
+        write!(head, " {0} cold | {0} peak memory |", peer.name()).unwrap();
+        rule.push_str("---:|---:|");
+    }
+    head.push_str(" `cp -r` floor |");
+    rule.push_str("---:|");
+    for (peer, _) in &peers {
+        write!(head, " encyc / {} |", peer.name()).unwrap();
+        rule.push_str("---:|");
+    }
+    head.push_str(" encyc / floor |");
+    rule.push_str("---:|");
+    writeln!(md, "{head}\n{rule}").unwrap();
     for r in &rows {
         let ratio = |a: Duration, b: Duration| format!("{:.2}", a.as_secs_f64() / b.as_secs_f64());
-        writeln!(
-            md,
-            "| {} | {} | {} | {} | {:.0} MiB | {} | {} | {} | {} | {} |",
+        let mut line = format!(
+            "| {} | {} | {} | {} | {:.0} MiB |",
             r.n,
-            secs(r.cold),
-            secs(r.one_changed),
-            secs(r.unchanged),
-            r.peak,
-            r.hugo.map(secs).unwrap_or_else(|| "–".into()),
-            r.hugo_peak.map(|p| format!("{p:.0} MiB")).unwrap_or_else(|| "–".into()),
-            secs(r.floor),
-            r.hugo.map(|h| ratio(r.cold, h)).unwrap_or_else(|| "–".into()),
-            ratio(r.cold, r.floor),
-        )
-        .unwrap();
+            with_spread(r.cold),
+            with_spread(r.one_changed),
+            with_spread(r.unchanged),
+            r.peak
+        );
+        for (_, p) in &r.peers {
+            write!(line, " {} | {:.0} MiB |", with_spread(p.cold), p.peak).unwrap();
+        }
+        write!(line, " {} |", with_spread(r.floor)).unwrap();
+        for (_, p) in &r.peers {
+            write!(line, " {} |", ratio(r.cold.median, p.cold.median)).unwrap();
+        }
+        write!(line, " {} |", ratio(r.cold.median, r.floor.median)).unwrap();
+        writeln!(md, "{line}").unwrap();
     }
     if o.watch {
         let n = if o.sizes.contains(&10_000) { 10_000 } else { o.sizes[0] };
@@ -417,9 +778,9 @@ fn main() {
         let (body, title) = watch_latency(&work, n);
         writeln!(
             md,
-            "\n`encyc watch` on {n} articles, from saving a file to the new page being served (median of 10, debounce included): body edit {}, title change {}.",
-            secs(body),
-            secs(title)
+            "\n`encyc watch` on {n} articles, from saving a file to the new page being served (median of 10, with the fastest and slowest in brackets; debounce included): body edit {}, title change {}.",
+            with_spread(body),
+            with_spread(title)
         )
         .unwrap();
     }
