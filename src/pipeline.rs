@@ -19,6 +19,7 @@ use crate::article::cache::{self, ArticleCache};
 use crate::article::{self, Bodies, SourceChanged};
 use crate::config::{Config, Mode};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::media::{self, MediaCache};
 use crate::output::{self, OutputState, PageState, WriteError, WriteReport};
 use crate::paths::{CACHE, SourcePath};
 use crate::progress::Progress;
@@ -124,6 +125,8 @@ pub(crate) struct Builder {
     files: Option<Vec<SourcePath>>,
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
+    /// Images read before, by their files' stamps.
+    media: MediaCache,
 }
 
 impl Builder {
@@ -141,6 +144,7 @@ impl Builder {
             linker: None,
             files: None,
             unsaved: false,
+            media: MediaCache::default(),
         }
     }
 
@@ -198,6 +202,9 @@ impl Builder {
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        let (library, media_problems) = media::load(&config.articles_dir, &mut self.media);
+        problems.extend(media_problems);
+        problems.extend(library.missing_in(&articles));
         match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count) {
             Ok(linker) => self.linker = Some(linker),
             Err(more) => problems.extend(more),
@@ -209,7 +216,7 @@ impl Builder {
         // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
         // value), so only rendering every page finds every error a build would.
         let bodies = Bodies::new(&loaded.articles, &config.articles_dir);
-        let plan = render::plan(site, &theme, &config.site, build_id(), &bodies)?;
+        let plan = render::plan(site, &theme, &config.site, build_id(), &bodies, &library)?;
         plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
         Ok(site)
     }
@@ -252,6 +259,9 @@ impl Builder {
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        let (library, media_problems) = media::load(&config.articles_dir, &mut self.media);
+        problems.extend(media_problems);
+        problems.extend(library.missing_in(&articles));
         let linked = match self.linker.as_mut() {
             Some(linker) => linker.relink(articles, &loaded.failed_slugs, config.site.recent_count),
             None => Linker::link(articles, &loaded.failed_slugs, config.site.recent_count).map(|l| {
@@ -273,7 +283,7 @@ impl Builder {
         let article_count = site.articles.len();
         let (pages, render_done, write, state) = {
             let bodies = Bodies::new(&loaded.articles, &config.articles_dir);
-            let plan = render::plan(site, &theme, &config.site, build_id(), &bodies)?;
+            let plan = render::plan(site, &theme, &config.site, build_id(), &bodies, &library)?;
             let writer = output::PageWriter::new(&state, staging)?;
             progress.stage("rendering", plan.pages.len());
             let pages: Vec<output::Page> = plan

@@ -19,13 +19,13 @@ use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
 
 /// What identifies a file's state without reading it: its size and modification time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct FileStamp {
+pub(crate) struct FileStamp {
     len: u64,
     modified: SystemTime,
 }
 
 impl FileStamp {
-    pub(super) fn of(path: &Path) -> Option<FileStamp> {
+    pub(crate) fn of(path: &Path) -> Option<FileStamp> {
         let meta = std::fs::metadata(path).ok()?;
         Some(FileStamp { len: meta.len(), modified: meta.modified().ok()? })
     }
