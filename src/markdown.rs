@@ -677,6 +677,8 @@ fn cite(events: &mut Vec<Event<'_>>, lines: &[usize]) -> Vec<Citation> {
         }
         let mut rest = text.as_str();
         while let Some((before, keys, after)) = next_citation(rest) {
+            // NLM style sets the number right after the word: "common¹", not "common ¹".
+            let before = before.trim_end();
             if !before.is_empty() {
                 out.push(Event::Text(before.to_string().into()));
             }

@@ -12,6 +12,7 @@ mod failures;
 mod filing;
 mod layers;
 mod links;
+mod media;
 mod output;
 mod robustness;
 mod search;
