@@ -47,6 +47,8 @@ pub(crate) struct SiteConfig {
     pub(crate) show_next_review: bool,
     /// How many recently revised articles the Atom feed carries.
     pub(crate) feed_count: usize,
+    /// `encyc check` warns about illustrations bigger than this many kilobytes.
+    pub(crate) image_size_limit_kb: u64,
 }
 
 /// The absolute address the site is published at: `http(s)://host[:port]/path/`, always
@@ -134,6 +136,7 @@ provider. Browse by the first letter of a condition or any of its other names."
             review_period: 24,
             show_next_review: true,
             feed_count: 20,
+            image_size_limit_kb: 1024,
         }
     }
 }

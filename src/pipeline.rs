@@ -127,6 +127,8 @@ pub(crate) struct Builder {
     unsaved: bool,
     /// Images read before, by their files' stamps.
     media: MediaCache,
+    /// The illustrations of the last check.
+    library: media::Library,
 }
 
 impl Builder {
@@ -145,6 +147,7 @@ impl Builder {
             files: None,
             unsaved: false,
             media: MediaCache::default(),
+            library: media::Library::default(),
         }
     }
 
@@ -194,7 +197,7 @@ impl Builder {
     /// anything: `encyc check`. Each page's bytes are thrown away as soon as it is rendered.
     /// The output folder, its manifest and its cache are not even read, so a check can run
     /// beside a build or `encyc watch`.
-    pub(crate) fn check(&mut self, progress: &Progress) -> Result<&Site, BuildError> {
+    pub(crate) fn check(&mut self, progress: &Progress) -> Result<(&Site, &media::Library), BuildError> {
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
         let found = article::discover(&config.articles_dir)?;
@@ -218,7 +221,9 @@ impl Builder {
         let bodies = Bodies::new(&loaded.articles, &config.articles_dir);
         let plan = render::plan(site, &theme, &config.site, build_id(), &bodies, &library)?;
         plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
-        Ok(site)
+        drop(plan);
+        self.library = library;
+        Ok((self.linker.as_ref().expect("linked above").site(), &self.library))
     }
 
     /// Builds the site. A build that fails leaves the output folder as it was.

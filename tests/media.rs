@@ -276,3 +276,21 @@ fn a_raster_image_gets_its_pixel_size() {
     assert_eq!(page.attrs("figure img", "width"), ["40"]);
     assert_eq!(page.attrs("figure img", "height"), ["30"]);
 }
+
+#[test]
+fn check_warns_about_uncited_references_and_unused_uncredited_or_large_images() {
+    let site = TestSite::fixture("media");
+    site.write("articles/media/unused.png", png(300, 300)).write("articles/media/unused.png.yaml", "alt: Noise\n");
+    site.write("encyc.yaml", "image_size_limit_kb: 100\n");
+    let run = site.run(&["check"]);
+    for expected in [
+        "articles/back-pain.md: the reference `example-web` is never cited",
+        "articles/media/unused.png: no article shows this image",
+        "articles/media/unused.png: the image's metadata has no `credit`",
+        "articles/media/unused.png: the image's metadata has no `licence`",
+        "articles/media/unused.png: the image is 265 KB, over the limit of 100 KB",
+    ] {
+        run.assert_stderr_has(expected);
+    }
+    assert!(!run.stderr.contains("articles/media/spine.svg"), "{}", run.stderr);
+}

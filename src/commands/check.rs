@@ -63,6 +63,14 @@ pub(crate) enum Concern {
     NoReviser,
     /// No other article links to this one.
     Orphan,
+    /// A reference in the front matter that the text never cites.
+    UncitedReference { key: String },
+    /// An illustration no article shows.
+    UnusedImage,
+    /// An illustration whose sidecar does not say who made it, or under which licence.
+    ImageWithoutCredit { missing: &'static str },
+    /// An illustration bigger than `image_size_limit_kb`.
+    LargeImage { kb: u64, limit: u64 },
 }
 
 impl Concern {
@@ -72,6 +80,10 @@ impl Concern {
             Concern::OverdueReview { .. } => "overdue_review",
             Concern::NoReviser => "no_reviser",
             Concern::Orphan => "orphan",
+            Concern::UncitedReference { .. } => "uncited_reference",
+            Concern::UnusedImage => "unused_image",
+            Concern::ImageWithoutCredit { .. } => "image_without_credit",
+            Concern::LargeImage { .. } => "large_image",
         }
     }
 }
@@ -86,6 +98,18 @@ impl std::fmt::Display for Concern {
             Concern::Orphan => f.write_str(
                 "no other article links here (only the A–Z pages list it): link to it, or add it to a `see_also`",
             ),
+            Concern::UncitedReference { key } => {
+                write!(f, "the reference `{key}` is never cited: cite it in the text as `[@{key}]`, or remove it")
+            }
+            Concern::UnusedImage => {
+                f.write_str("no article shows this image: show it with `![](media/…)`, or remove it")
+            }
+            Concern::ImageWithoutCredit { missing } => {
+                write!(f, "the image's metadata has no `{missing}`: say who made it and under which licence")
+            }
+            Concern::LargeImage { kb, limit } => {
+                write!(f, "the image is {kb} KB, over the limit of {limit} KB (`image_size_limit_kb`): make it smaller")
+            }
         }
     }
 }
@@ -129,9 +153,12 @@ pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result
     progress.finish();
     let root_shown = config.root_shown.clone();
     match checked {
-        Ok(site) => Ok(CheckReport {
+        Ok((site, library)) => Ok(CheckReport {
             errors: Diagnostics::new(Vec::new(), &root_shown),
-            warnings: warnings(site, config.site.review_period, today),
+            warnings: warnings(site, config.site.review_period, today)
+                .into_iter()
+                .chain(media_warnings(site, library, config.site.image_size_limit_kb))
+                .collect(),
             articles: site.articles.len(),
             root_shown,
         }),
@@ -167,6 +194,38 @@ pub(crate) fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warn
     let no_reviser = no_reviser.into_iter().map(|file| Warning { file, concern: Concern::NoReviser });
     let orphans = orphans.into_iter().map(|file| Warning { file, concern: Concern::Orphan });
     overdue.chain(no_reviser).chain(orphans).collect()
+}
+
+/// Concerns about references and illustrations, in file order: references never cited; images
+/// no article shows, without credit or licence, or over the size limit.
+pub(crate) fn media_warnings(site: &Site, library: &crate::media::Library, limit_kb: u64) -> Vec<Warning> {
+    let mut found = Vec::new();
+    for l in &site.articles {
+        let cited = l.article.outline.cited();
+        for r in &l.article.meta.references {
+            if !cited.contains(&r.value.key.as_str()) {
+                let concern = Concern::UncitedReference { key: r.value.key.clone() };
+                found.push(Warning { file: l.article.source.display_path(), concern });
+            }
+        }
+    }
+    for image in library.images.values() {
+        let file = PathBuf::from(crate::config::ARTICLES_DIR).join(&image.source);
+        let shown = site.articles.iter().any(|l| l.article.outline.images.iter().any(|r| r.source == image.source));
+        if !shown {
+            found.push(Warning { file: file.clone(), concern: Concern::UnusedImage });
+        }
+        for (value, missing) in [(&image.meta.credit, "credit"), (&image.meta.licence, "licence")] {
+            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                found.push(Warning { file: file.clone(), concern: Concern::ImageWithoutCredit { missing } });
+            }
+        }
+        let kb = image.bytes.div_ceil(1024);
+        if kb > limit_kb {
+            found.push(Warning { file, concern: Concern::LargeImage { kb, limit: limit_kb } });
+        }
+    }
+    found
 }
 
 /// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
@@ -234,6 +293,10 @@ impl CheckReport {
             ("overdue_review", "review overdue", "reviews overdue"),
             ("no_reviser", "without revised_by", "without revised_by"),
             ("orphan", "orphan", "orphans"),
+            ("uncited_reference", "reference never cited", "references never cited"),
+            ("unused_image", "image unused", "images unused"),
+            ("image_without_credit", "image without credit or licence", "images without credit or licence"),
+            ("large_image", "image over the size limit", "images over the size limit"),
         ] {
             let n = count(kind);
             if n > 0 {
