@@ -239,6 +239,7 @@ impl Builder {
             self.seeded = true;
             self.articles =
                 ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, build_id()), self.mode);
+            self.media = MediaCache::read(&config.output_dir, build_id());
         }
         let found = match &self.files {
             Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
@@ -327,6 +328,10 @@ impl Builder {
         let many = parsed.len() >= 64 || parsed.len() * 20 >= article_count.max(1);
         let one_off = self.mode == Mode::OneOff;
         self.unsaved |= (!parsed.is_empty() && (many || !one_off)) || !config.output_dir.join(CACHE).exists();
+        if self.media.unsaved || !config.output_dir.join(crate::paths::MEDIA_CACHE).exists() {
+            // Only a speed-up for the next build: a cache that cannot be written is not an error.
+            let _ = self.media.write(&config.output_dir, build_id());
+        }
         if one_off {
             self.save_cache();
         }

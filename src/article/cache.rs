@@ -25,6 +25,14 @@ pub(crate) struct FileStamp {
 }
 
 impl FileStamp {
+    /// The stamp as numbers, to keep on disk: length, and nanoseconds since 1970.
+    pub(crate) fn to_parts(self) -> (u64, u128) {
+        let nanos = self.modified.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        (self.len, nanos)
+    }
+}
+
+impl FileStamp {
     pub(crate) fn of(path: &Path) -> Option<FileStamp> {
         let meta = std::fs::metadata(path).ok()?;
         Some(FileStamp { len: meta.len(), modified: meta.modified().ok()? })

@@ -192,6 +192,58 @@ struct CacheEntry {
 #[derive(Debug, Default)]
 pub(crate) struct MediaCache {
     entries: HashMap<String, CacheEntry>,
+    /// What the last build found on disk, from [`MediaCache::read`]: the stamps (as numbers)
+    /// of image and sidecar, and the image. Used for files this process has not read yet.
+    saved: HashMap<String, SavedEntry>,
+    /// An image was read since the cache was last saved.
+    pub(crate) unsaved: bool,
+}
+
+type SavedEntry = (Option<(u64, u128)>, Option<(u64, u128)>, Image);
+
+#[derive(Serialize, Deserialize)]
+struct SavedCache {
+    /// The encyc build that wrote it: another build may check images differently.
+    build: String,
+    entries: Vec<(String, SavedEntry)>,
+}
+
+impl MediaCache {
+    /// The cache a previous build of the same encyc left in `output`, or an empty one.
+    pub(crate) fn read(output: &Path, build_id: u128) -> MediaCache {
+        let saved = std::fs::read(output.join(crate::paths::MEDIA_CACHE))
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<SavedCache>(&bytes).ok())
+            .filter(|c| c.build == format!("{build_id:032x}"))
+            .map(|c| c.entries.into_iter().collect())
+            .unwrap_or_default();
+        MediaCache { saved, ..MediaCache::default() }
+    }
+
+    /// Saves what is known of the images that were fine, for the next build.
+    pub(crate) fn write(&mut self, output: &Path, build_id: u128) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        let mut entries: Vec<(String, SavedEntry)> = self
+            .entries
+            .iter()
+            .filter_map(|(source, e)| {
+                let image = e.result.as_ref().ok()?;
+                let parts = (e.stamps.0.map(FileStamp::to_parts), e.stamps.1.map(FileStamp::to_parts));
+                Some((source.clone(), (parts.0, parts.1, Image::clone(image))))
+            })
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let bytes = postcard::to_allocvec(&SavedCache { build: format!("{build_id:032x}"), entries })?;
+        let target = output.join(crate::paths::MEDIA_CACHE);
+        let temp = tempfile::Builder::new()
+            .prefix(crate::paths::TEMP_PREFIX)
+            .tempfile_in(output)
+            .with_context(|| format!("cannot write in {}", output.display()))?;
+        std::fs::write(temp.path(), bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
+        self.unsaved = false;
+        Ok(())
+    }
 }
 
 /// Every illustration of the site, by the path articles use (`media/spine.svg`).
@@ -259,9 +311,16 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
         let path = articles_dir.join(source);
         let sidecar = articles_dir.join(format!("{source}.yaml"));
         let stamps = (FileStamp::of(&path), FileStamp::of(&sidecar));
+        let parts = (stamps.0.map(FileStamp::to_parts), stamps.1.map(FileStamp::to_parts));
         let result = match cache.entries.remove(source) {
             Some(entry) if entry.stamps == stamps && stamps.0.is_some() => entry.result,
-            _ => read_image(source, &path, &sidecar).map(Arc::new),
+            _ => match cache.saved.remove(source) {
+                Some((image, meta, saved)) if (image, meta) == parts && parts.0.is_some() => Ok(Arc::new(saved)),
+                _ => {
+                    cache.unsaved = true;
+                    read_image(source, &path, &sidecar).map(Arc::new)
+                }
+            },
         };
         match &result {
             Ok(image) => {
