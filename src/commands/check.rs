@@ -209,10 +209,11 @@ pub(crate) fn media_warnings(site: &Site, library: &crate::media::Library, limit
             }
         }
     }
+    let shown: std::collections::HashSet<&str> =
+        site.articles.iter().flat_map(|l| l.article.outline.images.iter().map(|r| r.source.as_str())).collect();
     for image in library.images.values() {
         let file = PathBuf::from(crate::config::ARTICLES_DIR).join(&image.source);
-        let shown = site.articles.iter().any(|l| l.article.outline.images.iter().any(|r| r.source == image.source));
-        if !shown {
+        if !shown.contains(image.source.as_str()) {
             found.push(Warning { file: file.clone(), concern: Concern::UnusedImage });
         }
         for (value, missing) in [(&image.meta.credit, "credit"), (&image.meta.licence, "licence")] {

@@ -359,12 +359,23 @@ pub(crate) fn plan<'a>(
     }
 
     let bar_media = render_az(site, theme, "../", None)?;
+    // Which articles show each image, worked out once (not once per image).
+    let mut shown_in: std::collections::HashMap<&str, Vec<&LinkedArticle>> = std::collections::HashMap::new();
+    for l in &site.articles {
+        for r in &l.article.outline.images {
+            let list = shown_in.entry(r.source.as_str()).or_default();
+            if !list.last().is_some_and(|last| std::ptr::eq(*last, l)) {
+                list.push(l);
+            }
+        }
+    }
     for image in media.images.values() {
         let page = Href::new(image.page_path());
-        let articles = site
-            .articles
+        let articles = shown_in
+            .get(image.source.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .filter(|l| l.article.outline.images.iter().any(|r| r.source == image.source))
             .map(|l| LinkView {
                 title: &l.article.meta.title,
                 href: Href::new(format!("../{}", l.article.slug.href().as_str())),
