@@ -328,7 +328,8 @@ impl Builder {
         let many = parsed.len() >= 64 || parsed.len() * 20 >= article_count.max(1);
         let one_off = self.mode == Mode::OneOff;
         self.unsaved |= (!parsed.is_empty() && (many || !one_off)) || !config.output_dir.join(CACHE).exists();
-        if self.media.unsaved || !config.output_dir.join(crate::paths::MEDIA_CACHE).exists() {
+        let lost = !self.media.is_empty() && !config.output_dir.join(crate::paths::MEDIA_CACHE).exists();
+        if self.media.unsaved || lost {
             // Only a speed-up for the next build: a cache that cannot be written is not an error.
             let _ = self.media.write(&config.output_dir, build_id());
         }

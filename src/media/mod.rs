@@ -220,6 +220,11 @@ impl MediaCache {
         MediaCache { saved, ..MediaCache::default() }
     }
 
+    /// Whether no image has been read or found in a saved cache.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.saved.is_empty()
+    }
+
     /// Saves what is known of the images that were fine, for the next build.
     pub(crate) fn write(&mut self, output: &Path, build_id: u128) -> anyhow::Result<()> {
         use anyhow::Context as _;
