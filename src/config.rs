@@ -51,6 +51,8 @@ pub(crate) struct SiteConfig {
     /// `articles.<language>/` and published under `<language>/` (see [`EditionConfig`]).
     /// Empty for a site in one language.
     pub(crate) editions: Vec<EditionConfig>,
+    /// `encyc check` warns about illustrations bigger than this many kilobytes.
+    pub(crate) image_size_limit_kb: u64,
 }
 
 /// One further edition, as written under `editions:` in `encyc.yaml`: its language, and
@@ -163,6 +165,7 @@ provider. Browse by the first letter of a condition or any of its other names."
             show_next_review: true,
             feed_count: 20,
             editions: Vec::new(),
+            image_size_limit_kb: 1024,
         }
     }
 }

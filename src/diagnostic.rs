@@ -79,6 +79,38 @@ pub(crate) enum Problem {
     TranslationInMainEdition(&'static str),
     #[error("`original_revised: {given}` is after the original's `last_revised: {actual}`")]
     TranslationAhead { given: String, actual: String },
+    #[error("invalid image metadata: {0}")]
+    BadSidecar(String),
+    #[error(
+        "the image has no alt text: add `alt: what the image shows`, or `decorative: true` if it adds nothing to the text"
+    )]
+    MissingAlt,
+    #[error("the image is `decorative: true` but has alt text: a decorative image has none; remove one of the two")]
+    DecorativeWithAlt,
+    #[error("the image has no metadata: add a file beside it, named as the image plus `.yaml`, with at least `alt:`")]
+    MissingSidecar,
+    #[error("image metadata without its image: the file it describes (its name less `.yaml`) does not exist")]
+    SidecarWithoutImage,
+    #[error("the image is a symbolic link: copy the image itself into the media folder")]
+    LinkedImage,
+    #[error("the SVG is not safe to publish: {0}")]
+    UnsafeSvg(String),
+    #[error("the image cannot be read: {0}")]
+    CorruptImage(String),
+    #[error("the image is larger than {max} pixels on a side: scale it down before adding it")]
+    ImageTooLarge { max: u32 },
+    #[error("image `{0}`: there is no such file in articles/media/ (images live there, with a `.yaml` beside each)")]
+    MissingImage(String),
+    #[error("image `{0}`: an <img> needs an `alt` attribute (empty, `alt=\"\"`, only for a decorative image)")]
+    ImageWithoutAlt(String),
+    #[error(
+        "image `{0}`: an <img> may only show an illustration of the site: use `![](media/…)` with the image in articles/media/"
+    )]
+    ImageOutsideSite(String),
+    #[error("citation `[@{0}]`: the front matter's `references` has no entry with this key")]
+    UnknownCitation(String),
+    #[error("invalid reference: {0}")]
+    BadReference(String),
 }
 
 impl Problem {
@@ -115,6 +147,20 @@ impl Problem {
             Problem::ProtocolRelativeLink { .. } => "protocol_relative_link",
             Problem::Outline(_) => "outline",
             Problem::UnpublishedFile(_) => "unpublished_file",
+            Problem::BadSidecar(_) => "bad_image_metadata",
+            Problem::MissingAlt => "missing_alt",
+            Problem::DecorativeWithAlt => "decorative_with_alt",
+            Problem::MissingSidecar => "missing_image_metadata",
+            Problem::SidecarWithoutImage => "image_metadata_without_image",
+            Problem::LinkedImage => "linked_image",
+            Problem::UnsafeSvg(_) => "unsafe_svg",
+            Problem::CorruptImage(_) => "corrupt_image",
+            Problem::ImageTooLarge { .. } => "image_too_large",
+            Problem::MissingImage(_) => "missing_image",
+            Problem::ImageWithoutAlt(_) => "image_without_alt",
+            Problem::ImageOutsideSite(_) => "image_outside_site",
+            Problem::UnknownCitation(_) => "unknown_citation",
+            Problem::BadReference(_) => "bad_reference",
         }
     }
 }

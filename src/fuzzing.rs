@@ -75,3 +75,61 @@ pub fn check_letters(name: &str) {
     assert!(key.chars().next().is_none_or(|c| c.is_ascii_alphanumeric()), "{key:?}");
     assert_eq!(letter_of(&name.to_uppercase()), letter_of(&name.to_lowercase()), "{name:?}");
 }
+
+/// Any text as an image's sidecar: never panics; metadata that parses has alt text or says
+/// the image is decorative, never both.
+pub fn check_image_metadata(text: &str) {
+    match crate::media::parse_meta(text) {
+        Ok(meta) => {
+            let has_alt = meta.alt.as_deref().is_some_and(|a| !a.trim().is_empty());
+            assert!(has_alt != meta.decorative, "{meta:?}");
+        }
+        Err((line, problem)) => {
+            assert!(line >= 1);
+            let _ = problem.to_string();
+        }
+    }
+}
+
+/// Any bytes as an SVG: never panics; an SVG judged safe has no script, no event handler and
+/// no reference outside itself, whatever the letter case, and a size within the limits.
+pub fn check_svg(bytes: &[u8]) {
+    if let Ok((width, height)) = crate::media::svg::check(bytes) {
+        assert!((1..=crate::media::MAX_SIDE).contains(&width) && (1..=crate::media::MAX_SIDE).contains(&height));
+        // Read again, on its own terms: no element or attribute that runs code or leaves.
+        let text = std::str::from_utf8(bytes).expect("a safe SVG is UTF-8");
+        let doc = roxmltree::Document::parse(text).expect("a safe SVG is well-formed XML");
+        for node in doc.descendants().filter(roxmltree::Node::is_element) {
+            let name = node.tag_name().name().to_ascii_lowercase();
+            assert!(name != "script" && name != "foreignobject", "<{name}> passed");
+            for attr in node.attributes() {
+                let attr_name = attr.name().to_ascii_lowercase();
+                assert!(!attr_name.starts_with("on"), "{attr_name} passed");
+                if attr_name == "href" {
+                    assert!(attr.value().trim().starts_with('#'), "href {} passed", attr.value());
+                }
+            }
+        }
+    }
+}
+
+/// Any bytes as an article with references: never panics; every citation of an article
+/// that parses names one of its references, and every reference's DOI and PMID are well
+/// formed.
+pub fn check_bibliography(bytes: &[u8]) {
+    let source = SourcePath::new(Path::new("fuzz.md"));
+    if let Ok((article, _)) = parse_article(&source, bytes) {
+        for cited in &article.outline.citations {
+            assert!(article.meta.references.iter().any(|r| r.value.key == cited.key), "{cited:?}");
+        }
+        for reference in &article.meta.references {
+            assert!(reference.value.problem().is_none(), "{reference:?}");
+            if let Some(doi) = &reference.value.doi {
+                assert!(doi.starts_with("10.") && doi.contains('/'), "{doi}");
+            }
+            if let Some(pmid) = &reference.value.pmid {
+                assert!(pmid.bytes().all(|b| b.is_ascii_digit()), "{pmid}");
+            }
+        }
+    }
+}

@@ -48,6 +48,7 @@ mod config;
 // Stage 1, load.
 mod article;
 mod markdown;
+mod media;
 // Stage 2, link.
 mod site;
 // Stage 3, render; stage 4, write.

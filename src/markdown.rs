@@ -23,6 +23,42 @@ pub(crate) const RESERVED_IDS: &[&str] =
 /// Ids the search box gives its result options (`site-search-results-0`, …).
 const RESERVED_ID_PREFIX: &str = "site-search-results-";
 
+/// Prefixes of the ids encyc gives footnotes, citations and reference entries; a heading
+/// whose id would start with one gets `section-` in front, so ids stay unique on the page.
+const NOTE_ID_PREFIXES: &[&str] = &["fn-", "fnref-", "cite-", "ref-"];
+
+/// Markers left in the HTML for what only the render stage can write (an illustration needs
+/// its published name and metadata; a back-link's words come from the theme):
+/// `\u{E000}` + kind + payload + `\u{E001}`. Private-use characters survive escaping and
+/// sanitising unchanged.
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+/// What a marker stands for, handed to [`BodyHtml::finish`]'s `fill`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Marker<'a> {
+    /// The `slot`th image of the body (see [`Outline::images`]); `block` when it stands alone
+    /// in its paragraph (a figure with its caption), else inline.
+    Image { slot: usize, block: bool },
+    /// The link from a footnote back to where it is referenced: the id to link to.
+    BackLink { id: &'a str },
+}
+
+/// An illustration the body shows: `![…](media/spine.svg)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ImageRef {
+    pub(crate) line: usize,
+    /// The path under `articles/`: `media/spine.svg`.
+    pub(crate) source: String,
+}
+
+/// A citation of a reference by its key: `[@key]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Citation {
+    pub(crate) line: usize,
+    pub(crate) key: String,
+}
+
 /// The placeholder written as a wiki link's href until the link stage knows its target.
 const WIKI_PLACEHOLDER: &str = "encyc-wiki:";
 
@@ -77,6 +113,23 @@ pub(crate) struct Outline {
     pub(crate) headings: Vec<Heading>,
     pub(crate) links: Vec<BodyLink>,
     pub(crate) problems: Vec<OutlineProblem>,
+    /// The illustrations shown, in order (the slots of [`Marker::Image`]).
+    pub(crate) images: Vec<ImageRef>,
+    /// Every citation, in order; the references are numbered by first use.
+    pub(crate) citations: Vec<Citation>,
+}
+
+impl Outline {
+    /// The keys cited, each once, in order of first use: reference `n` is `cited()[n - 1]`.
+    pub(crate) fn cited(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for c in &self.citations {
+            if !keys.contains(&c.key.as_str()) {
+                keys.push(&c.key);
+            }
+        }
+        keys
+    }
 }
 
 /// The words of a body, for the search index: the text of paragraphs, lists and headings
@@ -161,8 +214,21 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     // whether it has been shown yet.
     let mut wiki_text: Option<(String, bool)> = None;
     let mut html_links = HtmlLinks::default();
+    let mut images: Vec<ImageRef> = Vec::new();
+    // Inside `![alt](media/…)`: its alt text is the sidecar's business, so skip it.
+    let mut in_image = false;
+    // Footnote labels and the ids they were given, in order of first sight.
+    let mut notes: Vec<(String, String)> = Vec::new();
+    let mut note_numbers: Vec<String> = Vec::new();
+    let mut open_note: Option<String> = None;
+    // Where each event came from, for the lines of citations.
+    let mut event_lines: Vec<usize> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if in_image {
+            in_image = !matches!(event, Event::End(TagEnd::Image));
+            continue;
+        }
         let event = match (wiki_text.as_mut(), event) {
             (Some((_, true)), Event::Text(_)) => continue,
             (Some((name, shown)), Event::Text(_)) => {
@@ -246,6 +312,10 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
                     let line = first_line + html[..offset].matches('\n').count();
                     links.push(BodyLink { line, written: written.to_string(), target });
                 });
+                for (offset, problem) in std::mem::take(&mut html_links.img_problems) {
+                    let line = first_line + html[..offset.min(html.len())].matches('\n').count();
+                    outline_problems.push(OutlineProblem { line, message: problem.to_string() });
+                }
                 match (rewritten, event) {
                     (None, event) => event,
                     (Some(html), Event::InlineHtml(_)) => Event::InlineHtml(html.into()),
@@ -265,6 +335,36 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
                 }
                 links.push(BodyLink { line, written: dest_url.to_string(), target });
                 Event::Start(Tag::Link { link_type, dest_url: href, title, id })
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if media_source(&dest_url).is_some() => {
+                let source = media_source(&dest_url).expect("checked in the guard");
+                images.push(ImageRef { line: lines.line_of(range.start), source });
+                in_image = true;
+                Event::Text(format!("{MARK_OPEN}i{}{MARK_CLOSE}", images.len() - 1).into())
+            }
+            Event::FootnoteReference(label) => {
+                let id = note_id(&label, &mut notes, &mut used_ids);
+                if !note_numbers.contains(&id) {
+                    note_numbers.push(id.clone());
+                }
+                let n = note_numbers.iter().position(|i| *i == id).expect("pushed above") + 1;
+                Event::InlineHtml(
+                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\" role=\"doc-noteref\">{n}</a></sup>")
+                        .into(),
+                )
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let id = note_id(&label, &mut notes, &mut used_ids);
+                open_note = Some(id.clone());
+                let number = match note_numbers.iter().position(|i| *i == id) {
+                    Some(n) => format!("<span class=\"footnote-number\">{}.</span> ", n + 1),
+                    None => String::new(),
+                };
+                Event::Html(format!("<div class=\"footnote\" id=\"fn-{id}\" role=\"doc-footnote\">{number}\n").into())
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let id = open_note.take().unwrap_or_default();
+                Event::Html(format!("<p class=\"footnote-back\">{MARK_OPEN}b{id}{MARK_CLOSE}</p>\n</div>\n").into())
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let line = lines.line_of(range.start);
@@ -295,13 +395,15 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             other => other,
         };
         events.push(event);
+        event_lines.push(lines.line_of(range.start));
     }
+    let citations = cite(&mut events, &event_lines);
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let wiki_slots = find_wiki_slots(&html, wiki_count);
     (
-        Outline { headings, links, problems: outline_problems },
+        Outline { headings, links, problems: outline_problems, images, citations },
         BodyHtml { html, wiki_slots, has_raw_html },
         PlainText { all: plain, intro },
     )
@@ -318,6 +420,12 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
 #[derive(Debug, Default)]
 struct HtmlLinks {
     state: HtmlState,
+    /// The tag being read, lower-cased, and for an `<img>` its `src` and whether it has `alt`.
+    tag: String,
+    img_src: Option<String>,
+    img_alt: bool,
+    /// Problems of `<img>` tags: the offset in the HTML given to `rewrite`, and what is wrong.
+    img_problems: Vec<(usize, crate::diagnostic::Problem)>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -354,9 +462,13 @@ impl HtmlLinks {
                             i += 3;
                             self.state = HtmlState::Comment;
                         } else if bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                            let tag_start = i;
                             while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-') {
                                 i += 1;
                             }
+                            self.tag = html[tag_start..i].to_ascii_lowercase();
+                            self.img_src = None;
+                            self.img_alt = false;
                             self.state = HtmlState::Tag;
                         }
                     }
@@ -365,6 +477,10 @@ impl HtmlLinks {
                 HtmlState::Tag => {
                     let b = bytes[i];
                     if b == b'>' {
+                        if self.tag == "img" && !self.img_alt {
+                            let src = self.img_src.take().unwrap_or_default();
+                            self.img_problems.push((i, crate::diagnostic::Problem::ImageWithoutAlt(src)));
+                        }
                         self.state = HtmlState::Text;
                         i += 1;
                         continue;
@@ -401,6 +517,17 @@ impl HtmlLinks {
                         }
                     };
                     let is_href = name.eq_ignore_ascii_case("href");
+                    if self.tag == "img" && name.eq_ignore_ascii_case("alt") {
+                        self.img_alt = true;
+                    }
+                    if self.tag == "img" && name.eq_ignore_ascii_case("src") {
+                        let value = &html[value_start..value_end];
+                        self.img_src = Some(value.to_string());
+                        if scheme_of(value.trim()).is_some() || is_protocol_relative(value.trim()) {
+                            let problem = crate::diagnostic::Problem::ImageOutsideSite(value.to_string());
+                            self.img_problems.push((i, problem));
+                        }
+                    }
                     if is_href || name.eq_ignore_ascii_case("src") {
                         let value = &html[value_start..value_end];
                         let (target, href) = classify(LinkType::Inline, &CowStr::from(value), usize::MAX);
@@ -477,7 +604,8 @@ fn set_heading_id<'a>(start: &mut Event<'a>, text: &str, used: &mut HashSet<Stri
         Some(written) if !written.is_empty() => written.to_string(),
         _ => heading_id(text),
     };
-    let base = if base.starts_with(RESERVED_ID_PREFIX) { format!("section-{base}") } else { base };
+    let taken = base.starts_with(RESERVED_ID_PREFIX) || NOTE_ID_PREFIXES.iter().any(|p| base.starts_with(p));
+    let base = if taken { format!("section-{base}") } else { base };
     let mut unique = base.clone();
     let mut n = 2;
     while !used.insert(unique.clone()) {
@@ -486,6 +614,117 @@ fn set_heading_id<'a>(start: &mut Event<'a>, text: &str, used: &mut HashSet<Stri
     }
     *id = Some(CowStr::from(unique.clone()));
     unique
+}
+
+/// The path under `articles/` of an image in the media folder, if `dest` names one:
+/// `media/spine.svg`, also written `./media/spine.svg` or `../media/spine.svg` from a subfolder.
+fn media_source(dest: &str) -> Option<String> {
+    let mut path = dest.trim();
+    while let Some(rest) = path.strip_prefix("../").or_else(|| path.strip_prefix("./")) {
+        path = rest;
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let rest = decoded.strip_prefix("media/")?;
+    let ext = rest.rsplit_once('.')?.1.to_ascii_lowercase();
+    let image = ["png", "jpg", "jpeg", "gif", "webp", "svg"].contains(&ext.as_str());
+    (image && !rest.split('/').any(|p| p.is_empty() || p == "." || p == "..")).then(|| format!("media/{rest}"))
+}
+
+/// The id of the footnote `label`: the same for its reference and its definition, unique on
+/// the page (`fn-<id>` and `fnref-<id>` are what is written).
+fn note_id(label: &str, notes: &mut Vec<(String, String)>, used: &mut HashSet<String>) -> String {
+    if let Some((_, id)) = notes.iter().find(|(l, _)| l == label) {
+        return id.clone();
+    }
+    let base = heading_id(label);
+    let mut id = base.clone();
+    let mut n = 2;
+    while !used.insert(format!("note {id}")) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    notes.push((label.to_string(), id.clone()));
+    id
+}
+
+/// Turns `[@key]` and `[@key1; @key2]` in the text into numbered superscripts linking to the
+/// reference list (`#ref-N`); the first citation of each reference gets the id
+/// (`cite-N`) its entry links back to. Returns every citation with its line.
+fn cite(events: &mut Vec<Event<'_>>, lines: &[usize]) -> Vec<Citation> {
+    let mut citations = Vec::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    let mut in_code = false;
+    while i < events.len() {
+        if matches!(events[i], Event::Start(Tag::CodeBlock(_))) {
+            in_code = true;
+        }
+        if matches!(events[i], Event::End(TagEnd::CodeBlock)) {
+            in_code = false;
+        }
+        if in_code || !matches!(events[i], Event::Text(_)) {
+            out.push(std::mem::replace(&mut events[i], Event::SoftBreak));
+            i += 1;
+            continue;
+        }
+        // pulldown-cmark splits text at brackets: join the run first.
+        let line = lines[i];
+        let mut text = String::new();
+        while let Some(Event::Text(t)) = events.get(i) {
+            text.push_str(t);
+            i += 1;
+        }
+        let mut rest = text.as_str();
+        while let Some((before, keys, after)) = next_citation(rest) {
+            // NLM style sets the number right after the word: "common¹", not "common ¹".
+            let before = before.trim_end();
+            if !before.is_empty() {
+                out.push(Event::Text(before.to_string().into()));
+            }
+            let mut links = Vec::new();
+            for key in keys {
+                citations.push(Citation { line, key: key.to_string() });
+                let first = !order.iter().any(|k| k == key);
+                if first {
+                    order.push(key.to_string());
+                }
+                let n = order.iter().position(|k| k == key).expect("pushed above") + 1;
+                let id = if first { format!(" id=\"cite-{n}\"") } else { String::new() };
+                links.push(format!("<a href=\"#ref-{n}\"{id}>{n}</a>"));
+            }
+            out.push(Event::InlineHtml(format!("<sup class=\"citation\">{}</sup>", links.join(",")).into()));
+            rest = after;
+        }
+        if !rest.is_empty() {
+            out.push(Event::Text(rest.to_string().into()));
+        }
+    }
+    *events = out;
+    citations
+}
+
+/// The first `[@key; @key2]` in `text`: the text before it, its keys and the text after.
+fn next_citation(text: &str) -> Option<(&str, Vec<&str>, &str)> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("[@") {
+        let start = from + at;
+        let len = text[start..].find(']')?;
+        let inside = &text[start + 1..start + len];
+        let keys: Option<Vec<&str>> =
+            inside.split(';').map(|k| k.trim().strip_prefix('@').filter(|k| is_citation_key(k))).collect();
+        if let Some(keys) = keys {
+            return Some((&text[..start], keys, &text[start + len + 1..]));
+        }
+        from = start + 2;
+    }
+    None
+}
+
+/// Keys as Pandoc writes them: letters, digits and `_:.-`, starting with a letter or digit.
+pub(crate) fn is_citation_key(key: &str) -> bool {
+    key.chars().next().is_some_and(|c| c.is_alphanumeric())
+        && key.chars().all(|c| c.is_alphanumeric() || "_:.-".contains(c))
 }
 
 /// The id a heading gets from its text: `Expectations (prognosis)` → `expectations-prognosis`.
@@ -604,6 +843,55 @@ fn find_wiki_slots(html: &str, count: usize) -> Vec<Range<usize>> {
 impl BodyHtml {
     /// The final HTML, given the href of each wiki link in slot order.
     pub(crate) fn finish(&self, wiki_hrefs: &[Href]) -> String {
+        self.finish_with(wiki_hrefs, &|_| String::new())
+    }
+
+    /// [`BodyHtml::finish`], with `fill` writing what each [`Marker`] stands for (after
+    /// sanitising: it is encyc's own markup).
+    pub(crate) fn finish_with(&self, wiki_hrefs: &[Href], fill: &dyn Fn(Marker<'_>) -> String) -> String {
+        let out = self.finish_links(wiki_hrefs);
+        if !out.contains(MARK_OPEN) {
+            return out;
+        }
+        let mut filled = String::with_capacity(out.len() + 256);
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(MARK_OPEN) {
+            let after = &rest[at + MARK_OPEN.len_utf8()..];
+            let Some(len) = after.find(MARK_CLOSE) else { break };
+            let inside = &after[..len];
+            let tail = &after[len + MARK_CLOSE.len_utf8()..];
+            let marker = match inside.split_at(inside.chars().next().map_or(0, char::len_utf8)) {
+                ("i", slot) => {
+                    slot.parse().ok().map(|slot| (slot, ())).map(|(slot, ())| Marker::Image { slot, block: false })
+                }
+                ("b", id) => Some(Marker::BackLink { id }),
+                _ => None,
+            };
+            let Some(mut marker) = marker else {
+                // Written by the author, not by encyc: drop it.
+                filled.push_str(&rest[..at]);
+                rest = tail;
+                continue;
+            };
+            let mut head = &rest[..at];
+            let mut tail = tail;
+            if let Marker::Image { slot, .. } = marker
+                && head.ends_with("<p>")
+                && tail.starts_with("</p>")
+            {
+                marker = Marker::Image { slot, block: true };
+                head = &head[..head.len() - 3];
+                tail = &tail[4..];
+            }
+            filled.push_str(head);
+            filled.push_str(&fill(marker));
+            rest = tail;
+        }
+        filled.push_str(rest);
+        filled
+    }
+
+    fn finish_links(&self, wiki_hrefs: &[Href]) -> String {
         let mut out = String::with_capacity(self.html.len() + 64 * wiki_hrefs.len());
         let mut from = 0;
         for (slot, href) in self.wiki_slots.iter().zip(wiki_hrefs) {

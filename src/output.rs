@@ -25,7 +25,7 @@ use std::time::SystemTime;
 
 use crate::config::Mode;
 use crate::hash::{ContentHash, content_hash};
-use crate::paths::{CACHE, MANIFEST, OutputPath, TEMP_PREFIX};
+use crate::paths::{CACHE, MANIFEST, MEDIA_CACHE, OutputPath, TEMP_PREFIX};
 use anyhow::{Context, Result, bail};
 
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
@@ -223,7 +223,12 @@ impl OutputState {
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).sort_by_file_name() {
             let entry = entry.with_context(|| format!("cannot read the output folder {}", self.dir.display()))?;
             let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_dir() || name == MANIFEST || name == CACHE || name.starts_with(TEMP_PREFIX) {
+            if entry.file_type().is_dir()
+                || name == MANIFEST
+                || name == CACHE
+                || name == MEDIA_CACHE
+                || name.starts_with(TEMP_PREFIX)
+            {
                 continue;
             }
             let relative = entry.path().strip_prefix(&self.dir).expect("walked from the output folder");

@@ -19,6 +19,9 @@ pub(crate) const THEMES_DIR: &str = "themes";
 pub(crate) const MANIFEST: &str = ".encyc-manifest";
 /// The load stage's cache of article summaries, in the output folder.
 pub(crate) const CACHE: &str = ".encyc-cache";
+/// What the load stage learnt of each illustration (size, hash), by its file's stamp, so that
+/// a rebuild reads no unchanged image; in the output folder.
+pub(crate) const MEDIA_CACHE: &str = ".encyc-media-cache";
 /// encyc's temporary files in the output folder start with this; leftovers from a killed
 /// build are removed.
 pub(crate) const TEMP_PREFIX: &str = ".encyc-tmp";

@@ -21,6 +21,7 @@ use crate::config::{Config, EditionConfig, Mode, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::editions;
 use crate::letters::Alphabet;
+use crate::media::{self, MediaCache};
 use crate::output::{self, OutputState, PageState, WriteError, WriteReport};
 use crate::paths::{CACHE, OutputPath, SourcePath};
 use crate::progress::Progress;
@@ -128,6 +129,10 @@ pub(crate) struct Builder {
     unsaved: bool,
     /// The site's further editions, in the order `encyc.yaml` lists them.
     editions: Vec<EditionState>,
+    /// Images read before, by their files' stamps.
+    media: MediaCache,
+    /// The illustrations of the last check.
+    library: media::Library,
 }
 
 /// A further edition and what is kept of it between builds (its articles are parsed again by
@@ -181,6 +186,8 @@ impl Builder {
             files: None,
             unsaved: false,
             editions,
+            media: MediaCache::default(),
+            library: media::Library::default(),
         }
     }
 
@@ -311,6 +318,11 @@ impl Builder {
         self.output = None;
     }
 
+    /// The illustrations the last check read.
+    pub(crate) fn library(&self) -> &media::Library {
+        &self.library
+    }
+
     /// The site as the last successful build or check linked it.
     pub(crate) fn site(&self) -> Option<&Site> {
         self.linker.as_ref().map(Linker::site)
@@ -321,7 +333,7 @@ impl Builder {
     /// anything: `encyc check`. Each page's bytes are thrown away as soon as it is rendered.
     /// The output folder, its manifest and its cache are not even read, so a check can run
     /// beside a build or `encyc watch`.
-    pub(crate) fn check(&mut self, progress: &Progress) -> Result<&Site, BuildError> {
+    pub(crate) fn check(&mut self, progress: &Progress) -> Result<(&Site, &media::Library), BuildError> {
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
         let strings = self.strings()?;
@@ -331,6 +343,9 @@ impl Builder {
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        let (library, media_problems) = media::load(&config.articles_dir, &mut self.media);
+        problems.extend(media_problems);
+        problems.extend(library.missing_in(&articles));
         let alphabet = Alphabet::of_language(&config.site.language);
         match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count, alphabet) {
             Ok(linker) => self.linker = Some(linker),
@@ -346,14 +361,19 @@ impl Builder {
         let (configs, views) = self.views(site, strings)?;
         // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
         // value), so only rendering every page finds every error a build would.
+        // Illustrations are the main edition's for now; further editions show none.
+        let no_media = media::Library::default();
+        let medias = std::iter::once(&library).chain(std::iter::repeat(&no_media));
         let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
         bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
         let sites = std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
-        for (((site, config), bodies), view) in sites.zip(&configs).zip(&bodies).zip(&views) {
-            let plan = render::plan(site, &theme, config, build_id(), bodies, view)?;
+        for ((((site, config), bodies), view), media) in sites.zip(&configs).zip(&bodies).zip(&views).zip(medias) {
+            let plan = render::plan(site, &theme, config, build_id(), bodies, view, media)?;
             plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
         }
-        Ok(site)
+        drop(bodies);
+        self.library = library;
+        Ok((self.linker.as_ref().expect("linked above").site(), &self.library))
     }
 
     /// Builds the site. A build that fails leaves the output folder as it was.
@@ -371,6 +391,7 @@ impl Builder {
             self.seeded = true;
             self.articles =
                 ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, build_id()), self.mode);
+            self.media = MediaCache::read(&config.output_dir, build_id());
         }
         let found = match &self.files {
             Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
@@ -406,6 +427,9 @@ impl Builder {
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        let (library, media_problems) = media::load(&config.articles_dir, &mut self.media);
+        problems.extend(media_problems);
+        problems.extend(library.missing_in(&articles));
         let linked = match self.linker.as_mut() {
             Some(linker) => linker.relink(articles, &loaded.failed_slugs, config.site.recent_count),
             None => Linker::link(articles, &loaded.failed_slugs, config.site.recent_count, alphabet).map(|l| {
@@ -437,15 +461,19 @@ impl Builder {
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
         let (pages, render_done, write, state) = {
+            // Illustrations are the main edition's for now; further editions show none.
+            let no_media = media::Library::default();
+            let medias = std::iter::once(&library).chain(std::iter::repeat(&no_media));
             let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
             bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
             let sites =
                 std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
             let prefixes = std::iter::once("").chain(self.editions.iter().map(|e| e.prefix.as_str()));
             let mut plans = Vec::with_capacity(configs.len());
-            for ((((site, config), bodies), view), prefix) in sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes)
+            for (((((site, config), bodies), view), prefix), media) in
+                sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias)
             {
-                let mut plan = render::plan(site, &theme, config, build_id(), bodies, view)?;
+                let mut plan = render::plan(site, &theme, config, build_id(), bodies, view, media)?;
                 if !prefix.is_empty() {
                     for page in &mut plan.pages {
                         page.path = OutputPath::new(format!("{prefix}{}", page.path.as_str()));
@@ -494,6 +522,11 @@ impl Builder {
         let many = parsed.len() >= 64 || parsed.len() * 20 >= article_count.max(1);
         let one_off = self.mode == Mode::OneOff;
         self.unsaved |= (!parsed.is_empty() && (many || !one_off)) || !config.output_dir.join(CACHE).exists();
+        let lost = !self.media.is_empty() && !config.output_dir.join(crate::paths::MEDIA_CACHE).exists();
+        if self.media.unsaved || lost {
+            // Only a speed-up for the next build: a cache that cannot be written is not an error.
+            let _ = self.media.write(&config.output_dir, build_id());
+        }
         if one_off {
             self.save_cache();
         }

@@ -26,7 +26,26 @@ revised_by: Sample Reviewer, M.D.
 source: encyc test suite
 see_also: [back-pain, sciatica]
 summary: Every element the default theme styles, to check it in a real browser.
+references:
+  # EXAMPLE references for the browser checks: made up, not real works.
+  - key: example-article
+    authors: [Example AB, Sample CD]
+    title: An example article with a long title that wraps on a narrow screen
+    journal: Example J
+    year: 2001
+    volume: \"12\"
+    pages: 45-67
+    pmid: \"123456789\"
+    doi: 10.99999/example.1
+  - key: example-web
+    title: An example web page
+    url: https://example.org/a/very/long/address/that/does/not/break/easily/on/a/phone.html
+    accessed: 2020-01-02
 ---
+
+A figure with its caption, credit and licence, and citations [@example-article; @example-web]:
+
+![](media/spine.svg)
 
 This article holds every kind of content an article body can have, so the browser checks see
 each one: **bold**, *emphasis*, ~~struck~~, `inline code`, a link to [[Back pain]], a
@@ -97,6 +116,9 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
 
     let fixture = TestSite::fixture("basic");
     fixture.write("articles/theme-sampler.md", THEME_SAMPLER);
+    let media = TestSite::fixture("media");
+    fixture.write("articles/media/spine.svg", std::fs::read(media.path("articles/media/spine.svg")).unwrap());
+    fixture.write("articles/media/spine.svg.yaml", std::fs::read(media.path("articles/media/spine.svg.yaml")).unwrap());
     fixture.build().assert_ok();
     let shipped = TestSite::shipped();
     shipped.build().assert_ok();

@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     // Stage 1, load.
     "markdown",
     "article",
+    "media",
     // Stage 2, link.
     "site",
     // Stage 3, render; stage 4, write.

@@ -13,6 +13,7 @@ mod failures;
 mod filing;
 mod layers;
 mod links;
+mod media;
 mod output;
 mod ranking;
 mod robustness;

@@ -249,7 +249,7 @@ fn ctrl_c_in_the_middle_of_a_build_leaves_the_previous_site_whole() {
 fn inputs_the_fuzzers_found_stay_fixed() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     let mut replayed = 0;
-    for target in ["front_matter", "markdown_links", "letters"] {
+    for target in ["front_matter", "markdown_links", "letters", "image_metadata", "svg", "bibliography"] {
         let Ok(entries) = std::fs::read_dir(dir.join(target)) else { continue };
         for entry in entries {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
@@ -257,9 +257,120 @@ fn inputs_the_fuzzers_found_stay_fixed() {
             match target {
                 "front_matter" => encyc::fuzzing::check_front_matter(&bytes),
                 "markdown_links" => encyc::fuzzing::check_markdown_links(&String::from_utf8_lossy(&bytes)),
+                "image_metadata" => encyc::fuzzing::check_image_metadata(&String::from_utf8_lossy(&bytes)),
+                "svg" => encyc::fuzzing::check_svg(&bytes),
+                "bibliography" => encyc::fuzzing::check_bibliography(&bytes),
                 _ => encyc::fuzzing::check_letters(&String::from_utf8_lossy(&bytes)),
             }
         }
     }
     assert!(replayed >= 1, "no regression inputs found in {}", dir.display());
+}
+
+/// The three readers of illustrations and references (fuzz targets `image_metadata`, `svg`,
+/// `bibliography`) over mutated seeds, for `ENCYC_FUZZ_SECONDS` (2 by default; the long run is
+/// `ENCYC_FUZZ_SECONDS=600 cargo test --release media_readers`). A mutator stands in for libFuzzer where cargo-fuzz is not installed. An input
+/// that panics is saved to fuzz/regressions/<target>/ for the replay above, and fails the test.
+#[test]
+fn media_readers_survive_mutated_inputs() {
+    let seconds: u64 = std::env::var("ENCYC_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    type Check = fn(&[u8]);
+    let targets: [(&str, Check); 3] = [
+        ("image_metadata", |b| encyc::fuzzing::check_image_metadata(&String::from_utf8_lossy(b))),
+        ("svg", encyc::fuzzing::check_svg),
+        ("bibliography", encyc::fuzzing::check_bibliography),
+    ];
+    // Pieces that the readers treat specially, spliced in at random places.
+    const TOKENS: &[&str] = &[
+        "<script>",
+        "</script>",
+        " onload=\"x\"",
+        " href=\"http://x\"",
+        " xlink:href=\"#a\"",
+        "url(",
+        "url(#a)",
+        "<foreignObject>",
+        "<!DOCTYPE svg [<!ENTITY a \"b\">]>",
+        "&a;",
+        "<![CDATA[",
+        "]]>",
+        "<?xml-stylesheet?>",
+        "\n  - key: ",
+        "[@",
+        "]",
+        "; @",
+        "doi: 10.",
+        "/",
+        "pmid: ",
+        "\nalt: ",
+        "\ndecorative: true",
+        "---\n",
+        "\u{E000}",
+        "\u{E001}",
+        "i0",
+        "b",
+        "&#x3c;",
+        "viewBox=\"0 0 99999999 1\"",
+        "width=\"-1\"",
+        "{",
+        "[",
+        "'",
+        "\"",
+        "\0",
+    ];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let mut runs = 0u64;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    'outer: while std::time::Instant::now() < deadline {
+        for (target, check) in targets {
+            let seeds: Vec<Vec<u8>> = std::fs::read_dir(root.join("seeds").join(target))
+                .map(|d| d.filter_map(|e| std::fs::read(e.ok()?.path()).ok()).collect())
+                .unwrap_or_default();
+            let mut input = seeds.get(next(seeds.len())).cloned().unwrap_or_default();
+            for _ in 0..=next(8) {
+                let at = next(input.len() + 1);
+                match next(4) {
+                    0 => input.splice(at..at, TOKENS[next(TOKENS.len())].bytes()).for_each(drop),
+                    1 if !input.is_empty() => {
+                        let last = input.len() - 1;
+                        input[at.min(last)] = next(256) as u8;
+                    }
+                    2 => input.truncate(at),
+                    _ => {
+                        let end = (at + next(16)).min(input.len());
+                        input.drain(at..end);
+                    }
+                }
+            }
+            runs += 1;
+            let result = std::panic::catch_unwind(|| check(&input));
+            if result.is_err() {
+                let dir = root.join("regressions").join(target);
+                std::fs::create_dir_all(&dir).unwrap();
+                let name = format!("crash-{:016x}", xxhash_of(&input));
+                std::fs::write(dir.join(&name), &input).unwrap();
+                std::panic::set_hook(hook);
+                panic!("{target} panicked on an input, saved as fuzz/regressions/{target}/{name}");
+            }
+            if std::time::Instant::now() >= deadline {
+                break 'outer;
+            }
+        }
+    }
+    std::panic::set_hook(hook);
+    eprintln!("media readers: {runs} mutated inputs in {seconds} s");
+    assert!(runs > 0);
+}
+
+fn xxhash_of(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }

@@ -19,13 +19,21 @@ use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
 
 /// What identifies a file's state without reading it: its size and modification time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct FileStamp {
+pub(crate) struct FileStamp {
     len: u64,
     modified: SystemTime,
 }
 
 impl FileStamp {
-    pub(super) fn of(path: &Path) -> Option<FileStamp> {
+    /// The stamp as numbers, to keep on disk: length, and nanoseconds since 1970.
+    pub(crate) fn to_parts(self) -> (u64, u128) {
+        let nanos = self.modified.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        (self.len, nanos)
+    }
+}
+
+impl FileStamp {
+    pub(crate) fn of(path: &Path) -> Option<FileStamp> {
         let meta = std::fs::metadata(path).ok()?;
         Some(FileStamp { len: meta.len(), modified: meta.modified().ok()? })
     }

@@ -32,6 +32,8 @@ pub(crate) struct FrontMatter {
     pub(crate) summary: Option<String>,
     /// What this article is a translation of, in an edition in another language.
     pub(crate) translation: Option<Translation>,
+    /// The works the article cites, each with the line its `key:` is on.
+    pub(crate) references: Vec<Located<Reference>>,
 }
 
 /// `translation_of`, `original_revised` and `translated_by`: an article in a further edition
@@ -44,6 +46,83 @@ pub(crate) struct Translation {
     pub(crate) original_revised: Date,
     /// Who translated it.
     pub(crate) translated_by: Option<String>,
+}
+
+/// One work an article cites, as the front matter's `references:` lists it. Rendered in the
+/// NLM (Vancouver) style by the theme; only `key` and `title` are required.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Reference {
+    /// What the text cites it by: `[@key]`.
+    pub(crate) key: String,
+    /// `Surname AB`, as NLM writes them.
+    #[serde(default)]
+    pub(crate) authors: Vec<String>,
+    pub(crate) title: String,
+    pub(crate) journal: Option<String>,
+    /// For a chapter: the book it is in (and `editors`, `edition`, `publisher`, `place`).
+    pub(crate) book: Option<String>,
+    #[serde(default)]
+    pub(crate) editors: Vec<String>,
+    pub(crate) edition: Option<String>,
+    pub(crate) publisher: Option<String>,
+    pub(crate) place: Option<String>,
+    pub(crate) year: Option<u16>,
+    pub(crate) volume: Option<String>,
+    pub(crate) issue: Option<String>,
+    pub(crate) pages: Option<String>,
+    pub(crate) pmid: Option<String>,
+    pub(crate) doi: Option<String>,
+    pub(crate) url: Option<String>,
+    /// When a web page was read, YYYY-MM-DD.
+    pub(crate) accessed: Option<String>,
+}
+
+impl Reference {
+    /// What is wrong with the entry, if anything: a key that cannot be cited, a DOI that is
+    /// not `10.NNNN/…`, a PMID that is not a number, an address that is not http(s), a date
+    /// that is not one.
+    pub(crate) fn problem(&self) -> Option<String> {
+        if !crate::markdown::is_citation_key(&self.key) {
+            return Some(format!("`key: {}`: use letters, digits and `_:.-` (cited as `[@key]`)", self.key));
+        }
+        if self.title.trim().is_empty() {
+            return Some(format!("`{}` has no title", self.key));
+        }
+        if let Some(doi) = &self.doi
+            && !is_doi(doi)
+        {
+            return Some(format!("`{}`: `doi: {doi}` is not a DOI (10.NNNN/…, without https://doi.org/)", self.key));
+        }
+        if let Some(pmid) = &self.pmid
+            && (pmid.len() > 9 || pmid.is_empty() || !pmid.bytes().all(|b| b.is_ascii_digit()) || pmid.starts_with('0'))
+        {
+            return Some(format!("`{}`: `pmid: {pmid}` is not a PubMed id (a number of up to 9 digits)", self.key));
+        }
+        if let Some(url) = &self.url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Some(format!("`{}`: `url: {url}` must start with https:// or http://", self.key));
+        }
+        if let Some(accessed) = &self.accessed
+            && let Err(reason) = parse_date(accessed)
+        {
+            return Some(format!("`{}`: `accessed: {accessed}` is not a date ({reason})", self.key));
+        }
+        None
+    }
+}
+
+/// `10.` + a registrant code of 4–9 digits (with dotted sub-codes) + `/` + a suffix without
+/// spaces: the shape Crossref documents for DOIs.
+fn is_doi(doi: &str) -> bool {
+    let Some(rest) = doi.strip_prefix("10.") else { return false };
+    let Some((registrant, suffix)) = rest.split_once('/') else { return false };
+    let first = registrant.split('.').next().unwrap_or("");
+    (4..=9).contains(&first.len())
+        && registrant.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && !suffix.is_empty()
+        && !suffix.chars().any(char::is_whitespace)
 }
 
 /// The front matter exactly as written; `deny_unknown_fields` turns typos into errors.
@@ -62,6 +141,8 @@ struct RawFrontMatter {
     translation_of: Option<String>,
     original_revised: Option<String>,
     translated_by: Option<String>,
+    #[serde(default)]
+    references: Vec<Reference>,
 }
 
 /// A file cut in two: the YAML between the `---` lines and the Markdown after them.
@@ -151,6 +232,20 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
     }
     let translation =
         translation(&raw.translation_of, &raw.original_revised, &raw.translated_by, &line_of, &mut problems);
+    let references_line = line_of("references");
+    let mut references: Vec<Located<Reference>> = Vec::new();
+    for reference in raw.references {
+        let seen = references.iter().filter(|r| r.value.key == reference.key).count();
+        let line = nth_key_line(split.yaml, &reference.key, seen).map_or(references_line, |l| l + fence_line);
+        if let Some(problem) = reference.problem() {
+            problems.push((line, Problem::BadReference(problem)));
+        } else if let Some(first) = references.iter().find(|r| r.value.key == reference.key) {
+            let problem = format!("the key `{}` is also used on line {}", reference.key, first.line);
+            problems.push((line, Problem::BadReference(problem)));
+        } else {
+            references.push(Located { value: reference, line });
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -166,6 +261,7 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
         see_also,
         summary: non_blank(raw.summary),
         translation,
+        references,
     })
 }
 
@@ -237,6 +333,15 @@ fn key_line(yaml: &str, key: &str) -> Option<usize> {
 
 fn is_key_line(line: &str, key: &str) -> bool {
     line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+}
+
+/// The 1-based line of the `n`th (from 0) `key: <key>` of a reference entry.
+fn nth_key_line(yaml: &str, key: &str, n: usize) -> Option<usize> {
+    let is_it = |line: &str| {
+        let line = line.trim_start().trim_start_matches('-').trim_start();
+        line.strip_prefix("key:").is_some_and(|v| v.trim().trim_matches(['"', '\'']) == key)
+    };
+    yaml.lines().enumerate().filter(|(_, l)| is_it(l)).nth(n).map(|(i, _)| i + 1)
 }
 
 /// The line of an entry of the list under `key`, found by its text (for messages only).
@@ -313,6 +418,28 @@ see_also: [low-back-pain]\nsummary: Pain.\n---\n")
             let msg = problems[0].1.to_string();
             assert!(msg.contains(needle), "{text:?}: {msg}");
         }
+    }
+
+    #[test]
+    fn malformed_references_are_errors_on_their_line() {
+        // Example references, made up for the test: not real works.
+        let head = "---\ntitle: A\nlast_revised: 2012-01-01\nreferences:\n  - key: good\n    title: An example\n";
+        for (entry, needle) in [
+            ("  - key: bad\n    title: T\n    doi: 11.1000/x\n", "not a DOI"),
+            ("  - key: bad\n    title: T\n    doi: https://doi.org/10.1000/x\n", "not a DOI"),
+            ("  - key: bad\n    title: T\n    pmid: 12ab\n", "not a PubMed id"),
+            ("  - key: bad\n    title: T\n    url: ftp://x\n", "https://"),
+            ("  - key: bad\n    title: T\n    accessed: 2020-02-30\n", "not a date"),
+            ("  - key: good\n    title: T\n", "also used on line 5"),
+        ] {
+            let problems = fm(&format!("{head}{entry}---\n")).unwrap_err();
+            assert_eq!(problems[0].0, 7, "{entry}: {problems:?}");
+            assert!(problems[0].1.to_string().contains(needle), "{entry}: {}", problems[0].1);
+        }
+        let unknown = fm(&format!("{head}    jurnal: X\n---\n")).unwrap_err();
+        assert!(unknown[0].1.to_string().contains("unknown field `jurnal`"), "{unknown:?}");
+        let ok = fm(&format!("{head}    doi: 10.1000/xyz123\n    pmid: \"123\"\n---\n")).unwrap();
+        assert_eq!(ok.references[0].line, 5);
     }
 
     #[test]

@@ -111,6 +111,15 @@ pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Articl
     let meta = front_matter::parse(&split)
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
     let (outline, body, plain) = parse_body(split.body, split.body_first_line);
+    let unknown: Vec<Diagnostic> = outline
+        .citations
+        .iter()
+        .filter(|c| !meta.references.iter().any(|r| r.value.key == c.key))
+        .map(|c| diag(c.line, Problem::UnknownCitation(c.key.clone())))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
     let search_terms = crate::terms::terms_of(&format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
     let snippet = crate::terms::snippet_of(meta.summary.as_deref(), &plain.intro);
     let text = plain.all.split_whitespace().collect::<Vec<_>>().join(" ");

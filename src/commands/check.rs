@@ -67,6 +67,14 @@ pub(crate) enum Concern {
     TranslationOutOfDate { language: String, revised: Date, follows: Date },
     /// The article has no counterpart in the edition in `language`.
     OnlyInOneEdition { language: String, folder: String },
+    /// A reference in the front matter that the text never cites.
+    UncitedReference { key: String },
+    /// An illustration no article shows.
+    UnusedImage,
+    /// An illustration whose sidecar does not say who made it, or under which licence.
+    ImageWithoutCredit { missing: &'static str },
+    /// An illustration bigger than `image_size_limit_kb`.
+    LargeImage { kb: u64, limit: u64 },
 }
 
 impl Concern {
@@ -78,6 +86,10 @@ impl Concern {
             Concern::Orphan => "orphan",
             Concern::TranslationOutOfDate { .. } => "translation_out_of_date",
             Concern::OnlyInOneEdition { .. } => "only_in_one_edition",
+            Concern::UncitedReference { .. } => "uncited_reference",
+            Concern::UnusedImage => "unused_image",
+            Concern::ImageWithoutCredit { .. } => "image_without_credit",
+            Concern::LargeImage { .. } => "large_image",
         }
     }
 }
@@ -98,6 +110,18 @@ impl std::fmt::Display for Concern {
             ),
             Concern::OnlyInOneEdition { language, folder } => {
                 write!(f, "not in the {language} edition: no article in {folder}/ translates or is translated by it")
+            }
+            Concern::UncitedReference { key } => {
+                write!(f, "the reference `{key}` is never cited: cite it in the text as `[@{key}]`, or remove it")
+            }
+            Concern::UnusedImage => {
+                f.write_str("no article shows this image: show it with `![](media/…)`, or remove it")
+            }
+            Concern::ImageWithoutCredit { missing } => {
+                write!(f, "the image's metadata has no `{missing}`: say who made it and under which licence")
+            }
+            Concern::LargeImage { kb, limit } => {
+                write!(f, "the image is {kb} KB, over the limit of {limit} KB (`image_size_limit_kb`): make it smaller")
             }
         }
     }
@@ -145,6 +169,7 @@ pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result
         Ok(()) => {
             let site = builder.site().expect("checked");
             let mut found = warnings(site, config.site.review_period, today);
+            found.extend(media_warnings(site, builder.library(), config.site.image_size_limit_kb));
             let mut articles = site.articles.len();
             let editions = builder.edition_sites();
             for &(folder, _, edition) in &editions {
@@ -231,6 +256,39 @@ fn translation_warnings(main: &Site, main_language: &str, editions: &[(&str, &st
     out_of_date.into_iter().map(|(_, w)| w).chain(only_here).collect()
 }
 
+/// Concerns about references and illustrations, in file order: references never cited; images
+/// no article shows, without credit or licence, or over the size limit.
+pub(crate) fn media_warnings(site: &Site, library: &crate::media::Library, limit_kb: u64) -> Vec<Warning> {
+    let mut found = Vec::new();
+    for l in &site.articles {
+        let cited = l.article.outline.cited();
+        for r in &l.article.meta.references {
+            if !cited.contains(&r.value.key.as_str()) {
+                let concern = Concern::UncitedReference { key: r.value.key.clone() };
+                found.push(Warning { file: l.article.source.display_path(), concern });
+            }
+        }
+    }
+    let shown: std::collections::HashSet<&str> =
+        site.articles.iter().flat_map(|l| l.article.outline.images.iter().map(|r| r.source.as_str())).collect();
+    for image in library.images.values() {
+        let file = PathBuf::from(crate::config::ARTICLES_DIR).join(&image.source);
+        if !shown.contains(image.source.as_str()) {
+            found.push(Warning { file: file.clone(), concern: Concern::UnusedImage });
+        }
+        for (value, missing) in [(&image.meta.credit, "credit"), (&image.meta.licence, "licence")] {
+            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                found.push(Warning { file: file.clone(), concern: Concern::ImageWithoutCredit { missing } });
+            }
+        }
+        let kb = image.bytes.div_ceil(1024);
+        if kb > limit_kb {
+            found.push(Warning { file, concern: Concern::LargeImage { kb, limit: limit_kb } });
+        }
+    }
+    found
+}
+
 /// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
 /// link) or a `see_also` entry.
 fn orphans(site: &Site) -> Vec<usize> {
@@ -298,6 +356,10 @@ impl CheckReport {
             ("orphan", "orphan", "orphans"),
             ("translation_out_of_date", "translation out of date", "translations out of date"),
             ("only_in_one_edition", "only in one edition", "only in one edition"),
+            ("uncited_reference", "reference never cited", "references never cited"),
+            ("unused_image", "image unused", "images unused"),
+            ("image_without_credit", "image without credit or licence", "images without credit or licence"),
+            ("large_image", "image over the size limit", "images over the size limit"),
         ] {
             let n = count(kind);
             if n > 0 {

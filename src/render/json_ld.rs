@@ -42,6 +42,73 @@ struct MedicalWebPage<'a> {
     reviewed_by: Option<Reviewer<'a>>,
     medical_audience: Typed,
     about: MedicalCondition<'a>,
+    /// The illustrations the article shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<ImageObject>,
+    /// The works it cites, in the order of its reference list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citation: Vec<CreativeWork<'a>>,
+}
+
+/// <https://schema.org/ImageObject>.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ImageObject {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    /// Absolute with a `base_url`, else relative to the article.
+    content_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caption: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credit_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    license: Option<String>,
+    width: u32,
+    height: u32,
+}
+
+/// <https://schema.org/CreativeWork>, for a cited reference.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreativeWork<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<u16>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<String>,
+}
+
+/// What an article's structured data says beyond its front matter: its illustrations.
+pub(super) struct Extras {
+    images: Vec<ImageObject>,
+}
+
+impl Extras {
+    pub(super) fn of(article: &Article, media: &crate::media::Library) -> Extras {
+        let mut images: Vec<ImageObject> = Vec::new();
+        for shown in &article.outline.images {
+            let Some(image) = media.images.get(&shown.source) else { continue };
+            let content_url = image.published_path();
+            if images.iter().any(|i| i.content_url == content_url) {
+                continue;
+            }
+            images.push(ImageObject {
+                kind: "ImageObject",
+                content_url,
+                caption: image.meta.caption.clone(),
+                credit_text: image.meta.credit.clone(),
+                license: image.meta.licence.clone(),
+                width: image.width,
+                height: image.height,
+            });
+        }
+        Extras { images }
+    }
 }
 
 /// A value that is only its type, like `{"@type": "Patient"}`.
@@ -70,7 +137,7 @@ struct MedicalCondition<'a> {
 
 /// The JSON-LD of an article's page, ready to be put between `<script type="application/ld+json">`
 /// and `</script>` as it is.
-pub(super) fn for_article(article: &Article, config: &SiteConfig) -> Result<String> {
+pub(super) fn for_article(article: &Article, config: &SiteConfig, extras: &Extras) -> Result<String> {
     let meta = &article.meta;
     let url = config.base_url.as_ref().map(|base| base.join(&article.slug.href()));
     let page = MedicalWebPage {
@@ -93,6 +160,38 @@ pub(super) fn for_article(article: &Article, config: &SiteConfig) -> Result<Stri
             name: &meta.title,
             alternate_name: &meta.alternative_names,
         },
+        image: extras
+            .images
+            .iter()
+            .map(|i| ImageObject {
+                content_url: match &config.base_url {
+                    Some(base) => base.join(&crate::paths::Href::new(i.content_url.clone())),
+                    None => i.content_url.clone(),
+                },
+                caption: i.caption.clone(),
+                credit_text: i.credit_text.clone(),
+                license: i.license.clone(),
+                ..*i
+            })
+            .collect(),
+        citation: meta
+            .references
+            .iter()
+            .map(|r| {
+                let r = &r.value;
+                let mut same_as = Vec::new();
+                same_as.extend(r.doi.as_ref().map(|d| format!("https://doi.org/{d}")));
+                same_as.extend(r.pmid.as_ref().map(|p| format!("https://pubmed.ncbi.nlm.nih.gov/{p}/")));
+                same_as.extend(r.url.clone());
+                CreativeWork {
+                    kind: if r.journal.is_some() { "ScholarlyArticle" } else { "CreativeWork" },
+                    name: &r.title,
+                    author: r.authors.iter().map(String::as_str).collect(),
+                    date_published: r.year,
+                    same_as,
+                }
+            })
+            .collect(),
     };
     let json = serde_json::to_string(&page).context("cannot write an article's structured data")?;
     Ok(escape_for_script(&json))
@@ -159,7 +258,7 @@ mod tests {
     fn script_text(front_matter: &str, config: &str) -> String {
         let source = SourcePath::new(std::path::Path::new("spine/ménière disease.md"));
         let (article, _) = parse_article(&source, format!("---\n{front_matter}\n---\n").as_bytes()).unwrap();
-        for_article(&article, &SiteConfig::parse(config).unwrap()).unwrap()
+        for_article(&article, &SiteConfig::parse(config).unwrap(), &Extras { images: Vec::new() }).unwrap()
     }
 
     fn json_ld(front_matter: &str, config: &str) -> serde_json::Value {

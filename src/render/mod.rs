@@ -30,7 +30,8 @@ use crate::article::Bodies;
 use crate::config::SiteConfig;
 use crate::hash::HashWriter;
 use crate::letters::{Alphabet, Letter};
-use crate::markdown::BodyHtml;
+use crate::markdown::{BodyHtml, Marker};
+use crate::media::{Image, Library};
 use crate::paths::{Href, OutputPath, Slug};
 use crate::site::{LinkedArticle, Site};
 
@@ -65,6 +66,7 @@ pub(crate) struct Plan<'a> {
     config: &'a SiteConfig,
     bodies: &'a Bodies<'a>,
     edition: &'a Edition,
+    media: &'a Library,
     az_bar: String,
 }
 
@@ -211,6 +213,8 @@ struct ArticleView<'a> {
     json_ld: String,
     /// What the article translates, when it is a translation.
     original: Option<OriginalView<'a>>,
+    /// The works cited, numbered in order of first citation, then those never cited.
+    references: Vec<ReferenceView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -221,6 +225,72 @@ struct OriginalView<'a> {
     revised_by: Option<&'a str>,
     followed: DateView,
     translated_by: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ReferenceView<'a> {
+    number: usize,
+    work: &'a crate::article::front_matter::Reference,
+    /// Whether the text cites it (and so has a place to link back to).
+    cited: bool,
+    /// The title does not end in its own punctuation, so NLM style adds a full stop.
+    title_needs_stop: bool,
+    /// `accessed`, as a reader writes dates.
+    accessed: Option<String>,
+}
+
+/// An illustration as templates show it.
+#[derive(Serialize)]
+struct ImageView<'a> {
+    /// The published file, relative to the page showing it.
+    src: String,
+    /// The illustration's own page, relative to the page showing it.
+    page: String,
+    /// The file name, for the illustration page's heading when there is no caption.
+    title: String,
+    width: u32,
+    height: u32,
+    alt: &'a str,
+    caption: Option<&'a str>,
+    credit: Option<&'a str>,
+    licence: Option<&'a str>,
+}
+
+impl<'a> ImageView<'a> {
+    /// `root` leads from the page showing the image to the site's top folder.
+    fn of(image: &'a Image, root: &str) -> Self {
+        ImageView {
+            src: format!("{root}{}", image.published_path()),
+            page: format!("{root}{}", image.page_path()),
+            title: image.meta.caption.clone().unwrap_or_else(|| image.stem()),
+            width: image.width,
+            height: image.height,
+            alt: image.alt(),
+            caption: image.meta.caption.as_deref(),
+            credit: image.meta.credit.as_deref(),
+            licence: image.meta.licence.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FigureView<'a> {
+    image: ImageView<'a>,
+    /// Alone in its paragraph: a figure with its caption; else an image in the text.
+    block: bool,
+    /// Not the first illustration of the page, so probably below the first screen.
+    lazy: bool,
+    /// The edition's strings.
+    t: &'a std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct IllustrationPage<'a> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
+    image: ImageView<'a>,
+    /// The articles that show it.
+    articles: Vec<LinkView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -304,6 +374,7 @@ pub(crate) fn plan<'a>(
     build_id: u128,
     bodies: &'a Bodies<'a>,
     edition: &'a Edition,
+    media: &'a Library,
 ) -> Result<Plan<'a>> {
     use rayon::prelude::*;
     let t = &edition.strings.table;
@@ -322,7 +393,7 @@ pub(crate) fn plan<'a>(
         .enumerate()
         .map(|(index, linked)| Planned {
             path: linked.article.slug.output_path(),
-            fingerprint: Some(article_fingerprint(shared, site, linked, edition.article_fingerprint(index))),
+            fingerprint: Some(article_fingerprint(shared, site, linked, edition.article_fingerprint(index), media)),
             job: Job::Article(index),
         })
         .collect();
@@ -394,12 +465,56 @@ pub(crate) fn plan<'a>(
         pages.extend(feeds::plan_feeds(site, theme, config, base_url, base, edition)?);
     }
 
+    let bar_media = render_az(site, theme, "../", None, t)?;
+    // Which articles show each image, worked out once (not once per image).
+    let mut shown_in: std::collections::HashMap<&str, Vec<&LinkedArticle>> = std::collections::HashMap::new();
+    for l in &site.articles {
+        for r in &l.article.outline.images {
+            let list = shown_in.entry(r.source.as_str()).or_default();
+            if !list.last().is_some_and(|last| std::ptr::eq(*last, l)) {
+                list.push(l);
+            }
+        }
+    }
+    for image in media.images.values() {
+        let page = Href::new(image.page_path());
+        let articles = shown_in
+            .get(image.source.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|l| LinkView {
+                title: &l.article.meta.title,
+                href: Href::new(format!("../{}", l.article.slug.href().as_str())),
+            })
+            .collect();
+        let context = IllustrationPage {
+            layout: Layout {
+                root: "../",
+                // The page sits in media/: links to the other editions go up one folder.
+                languages: edition
+                    .languages(None)
+                    .into_iter()
+                    .map(|link| LanguageLink { href: format!("../{}", link.href), ..link })
+                    .collect(),
+                ..layout(&bar_media, image.meta.caption.as_deref(), Some(page))
+            },
+            image: ImageView::of(image, "../"),
+            articles,
+        };
+        pages.push(small_page(theme, "illustration.html", context, OutputPath::new(image.page_path()), base)?);
+        // The file itself, read only when it is not on disk already: its name is its content.
+        let file = media.dir.join(&image.source);
+        let read = move || std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()));
+        pages.push(made(OutputPath::new(image.published_path()), image.hash, read));
+    }
+
     for (path, bytes) in &theme.assets {
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
     pages.extend(search_index::plan(site, build_id));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan { pages, site, theme, config, bodies, edition, az_bar })
+    Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar })
 }
 
 impl Plan<'_> {
@@ -489,8 +604,12 @@ fn article_base_fingerprint(base: u128, az_bar: &str) -> u128 {
 }
 
 /// Everything one article page is made from, beyond what all pages share.
-fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, editions: u64) -> u128 {
+fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, editions: u64, media: &Library) -> u128 {
     let mut h = Xxh3::new();
+    for shown in &linked.article.outline.images {
+        let image = media.images.get(&shown.source).map_or(0, |i| i.fingerprint());
+        h.update(&image.to_le_bytes());
+    }
     h.update(&shared.to_le_bytes());
     h.update(&editions.to_le_bytes());
     h.update(&linked.article.hash.to_le_bytes());
@@ -509,10 +628,53 @@ fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, editio
 }
 
 fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout<'_>) -> Result<Vec<u8>> {
-    let (site, theme, config, edition) = (plan.site, plan.theme, plan.config, plan.edition);
+    let (site, theme, config, edition, media) = (plan.site, plan.theme, plan.config, plan.edition, plan.media);
     let linked = &site.articles[index];
     let a = &linked.article;
     let strings = &edition.strings;
+    let failed: std::cell::RefCell<Option<anyhow::Error>> = std::cell::RefCell::new(None);
+    let fill = |marker: Marker<'_>| {
+        let made = match marker {
+            Marker::Image { slot, block } => {
+                let Some(image) = a.outline.images.get(slot).and_then(|r| media.images.get(&r.source)) else {
+                    return String::new();
+                };
+                let figure = FigureView { image: ImageView::of(image, ""), block, lazy: slot > 0, t: &strings.table };
+                theme.render("figure.html", &figure)
+            }
+            Marker::BackLink { id } => {
+                theme.render("footnote-back.html", &serde_json::json!({ "id": id, "t": &strings.table }))
+            }
+        };
+        made.unwrap_or_else(|err| {
+            failed.borrow_mut().get_or_insert(err);
+            String::new()
+        })
+    };
+    let body_html = body.finish_with(&linked.wiki_hrefs, &fill);
+    if let Some(err) = failed.into_inner() {
+        return Err(err);
+    }
+    let cited = a.outline.cited();
+    let mut references: Vec<ReferenceView<'_>> = Vec::new();
+    let in_order = cited
+        .iter()
+        .filter_map(|key| a.meta.references.iter().find(|r| r.value.key == *key))
+        .chain(a.meta.references.iter().filter(|r| !cited.contains(&r.value.key.as_str())));
+    for (i, reference) in in_order.enumerate() {
+        let work = &reference.value;
+        references.push(ReferenceView {
+            number: i + 1,
+            work,
+            cited: cited.contains(&work.key.as_str()),
+            title_needs_stop: !work.title.trim_end().ends_with(['.', '?', '!']),
+            accessed: work
+                .accessed
+                .as_deref()
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                .map(|d| DateView::new(d, strings).display),
+        });
+    }
     let next_review = config
         .show_next_review
         .then(|| crate::review::next_review_due(a.meta.last_revised, config.review_period))
@@ -522,7 +684,7 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
         article: ArticleView {
             title: &a.meta.title,
             alternative_names: &a.meta.alternative_names,
-            body: body.finish(&linked.wiki_hrefs),
+            body: body_html,
             see_also: linked
                 .see_also
                 .iter()
@@ -536,7 +698,7 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
             source: a.meta.source.as_deref(),
             summary: a.meta.summary.as_deref(),
             next_review: next_review.map(|d| DateView::new(d, strings)),
-            json_ld: json_ld::for_article(a, config)?,
+            json_ld: json_ld::for_article(a, config, &json_ld::Extras::of(a, media))?,
             original: edition.originals[index].as_ref().map(|o| OriginalView {
                 title: &o.title,
                 href: &o.href,
@@ -545,6 +707,7 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
                 followed: DateView::new(o.followed, strings),
                 translated_by: o.translated_by.as_deref(),
             }),
+            references,
         },
     };
     let html = theme

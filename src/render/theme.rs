@@ -22,6 +22,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../themes/default/search.html")),
     ("sitemap.xml", include_str!("../../themes/default/sitemap.xml")),
     ("atom.xml", include_str!("../../themes/default/atom.xml")),
+    ("figure.html", include_str!("../../themes/default/figure.html")),
+    ("footnote-back.html", include_str!("../../themes/default/footnote-back.html")),
+    ("illustration.html", include_str!("../../themes/default/illustration.html")),
 ];
 
 /// Static files of the default theme, published under `assets/`.

@@ -145,6 +145,7 @@ function kindOf(file) {
   if (file === '404.html') return '404';
   if (file === 'search.html') return 'search';
   if (/^letter-[^/]+\.html$/.test(file)) return 'letter';
+  if (/^media\/[^/]+\.html$/.test(file)) return 'illustration';
   return 'article';
 }
 
@@ -234,7 +235,7 @@ function browserJobs(site, index) {
   const level = ALL_PAGES || index === 0 ? 'every' : 'kind';
   const kinds = ALL_PAGES
     ? site.pages
-    : [home, largest(letters.filter((p) => p.letterHasEntries)), letters.find((p) => !p.letterHasEntries), by('404')[0], search, article];
+    : [home, largest(letters.filter((p) => p.letterHasEntries)), letters.find((p) => !p.letterHasEntries), by('404')[0], search, article, by('illustration')[0]];
   const kindKeys = new Set(kinds.filter(Boolean).map((p) => p.key));
   const state = (job) => {
     site.states.push(job);

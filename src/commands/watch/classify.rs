@@ -16,6 +16,9 @@ pub(super) enum Change {
     Article(PathBuf),
     /// Something else under `articles/` changed shape (a folder moved in or out): look again.
     ArticlesTree(PathBuf),
+    /// An image or an image's metadata (path relative to `articles/`) changed: the media
+    /// folder is looked at again (by stamps, so only changed images are read).
+    Media(PathBuf),
     /// A theme file changed.
     Theme(PathBuf),
     /// `encyc.yaml` changed.
@@ -26,7 +29,7 @@ impl Change {
     /// The path as shown to the editor, relative to the site root.
     pub(super) fn shown(&self) -> String {
         let path = match self {
-            Change::Article(p) | Change::ArticlesTree(p) => Path::new(ARTICLES_DIR).join(p),
+            Change::Article(p) | Change::ArticlesTree(p) | Change::Media(p) => Path::new(ARTICLES_DIR).join(p),
             Change::Theme(p) => Path::new(THEMES_DIR).join(p),
             Change::Config => PathBuf::from(CONFIG_FILE),
         };
@@ -82,6 +85,8 @@ pub(crate) fn classify(kind: &EventKind, path: &Path, output: Option<&Path>, wat
             let name = rest.last()?;
             if crate::article::is_markdown(name.as_ref()) {
                 Some(Change::Article(rest_path))
+            } else if rest.first() == Some(&crate::media::MEDIA_DIR) && crate::media::is_media_file(name) {
+                Some(Change::Media(rest_path))
             } else if is_file_event(kind) {
                 // Other files (images, notes) are not published.
                 None
@@ -210,6 +215,9 @@ mod tests {
             ("themes/default/article.html", Some(Change::Theme("default/article.html".into()))),
             ("themes/default/.article.html.swp", None),
             ("encyc.yaml", Some(Change::Config)),
+            ("articles/media/spine.svg", Some(Change::Media("media/spine.svg".into()))),
+            ("articles/media/spine.svg.yaml", Some(Change::Media("media/spine.svg.yaml".into()))),
+            ("articles/media/notes.txt", None),
             ("encyc.yaml~", None),
             ("output/index.html", None),
             ("output/articles/x.md", None),

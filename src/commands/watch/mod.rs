@@ -270,7 +270,7 @@ impl Session {
         for change in &pending.changes {
             match change {
                 Change::Article(path) | Change::ArticlesTree(path) => self.builder.invalidate(path),
-                Change::Theme(_) => {}
+                Change::Theme(_) | Change::Media(_) => {}
                 Change::Config => {}
             }
         }

@@ -1,0 +1,372 @@
+//! Stage 1, load, for illustrations: the image files in `articles/media/`, each with its
+//! sidecar of metadata (`spine.svg` and `spine.svg.yaml`), read and checked on their own.
+//!
+//! Images live in one folder, `articles/media/`, so that an article links to one as
+//! `media/spine.svg` from any folder and a reader of the articles folder sees them together.
+//! Every image needs a sidecar naming its alt text (or saying it is decorative), caption,
+//! credit and licence; unknown keys are errors, as in front matter.
+//!
+//! Raster images (PNG, JPEG, GIF, WebP) are decoded once with limits read from the header
+//! first, so a decompression bomb or a truncated file is an error, not a hang or a half
+//! picture. SVG is published only if [`svg::check`] finds it safe. What a file gave is kept
+//! by its stamp (length and modification time) in [`MediaCache`], so a rebuild reads no
+//! unchanged image again.
+
+pub(crate) mod svg;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::cache::FileStamp;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::hash::{ContentHash, content_hash};
+
+/// The folder under `articles/` that holds the images.
+pub(crate) const MEDIA_DIR: &str = "media";
+
+/// The widest or tallest image encyc accepts, in pixels: bigger is a decompression bomb or a
+/// photo that was never meant for the web.
+pub(crate) const MAX_SIDE: u32 = 10_000;
+
+/// The kinds of image files encyc publishes, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Kind {
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+    Svg,
+}
+
+impl Kind {
+    pub(crate) fn of(name: &str) -> Option<Kind> {
+        let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "png" => Kind::Png,
+            "jpg" | "jpeg" => Kind::Jpeg,
+            "gif" => Kind::Gif,
+            "webp" => Kind::Webp,
+            "svg" => Kind::Svg,
+            _ => return None,
+        })
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Kind::Png => "png",
+            Kind::Jpeg => "jpg",
+            Kind::Gif => "gif",
+            Kind::Webp => "webp",
+            Kind::Svg => "svg",
+        }
+    }
+
+    fn format(self) -> Option<image::ImageFormat> {
+        match self {
+            Kind::Png => Some(image::ImageFormat::Png),
+            Kind::Jpeg => Some(image::ImageFormat::Jpeg),
+            Kind::Gif => Some(image::ImageFormat::Gif),
+            Kind::Webp => Some(image::ImageFormat::WebP),
+            Kind::Svg => None,
+        }
+    }
+}
+
+/// Whether a file name under `articles/` is an image or an image's sidecar (for `encyc watch`).
+pub(crate) fn is_media_file(name: &str) -> bool {
+    Kind::of(name).is_some() || name.strip_suffix(".yaml").is_some_and(|n| Kind::of(n).is_some())
+}
+
+/// An image's sidecar, as written; `deny_unknown_fields` turns typos into errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ImageMeta {
+    /// What the image shows, for readers who cannot see it.
+    pub(crate) alt: Option<String>,
+    /// `decorative: true`: the image adds nothing to the text, and its alt text is empty.
+    #[serde(default)]
+    pub(crate) decorative: bool,
+    pub(crate) caption: Option<String>,
+    pub(crate) credit: Option<String>,
+    pub(crate) licence: Option<String>,
+}
+
+/// Reads a sidecar. Pure: text in, metadata or the line and problem out.
+pub(crate) fn parse_meta(text: &str) -> Result<ImageMeta, (usize, Problem)> {
+    let meta: ImageMeta =
+        crate::yaml::parse(text, 1).map_err(|e| (e.line.unwrap_or(1), Problem::BadSidecar(e.message)))?;
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    match (blank(&meta.alt), meta.decorative) {
+        (true, false) => Err((1, Problem::MissingAlt)),
+        (false, true) => Err((1, Problem::DecorativeWithAlt)),
+        _ => Ok(meta),
+    }
+}
+
+/// One illustration, read and checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Image {
+    /// The path under `articles/`, as articles write it: `media/spine.svg`.
+    pub(crate) source: String,
+    pub(crate) kind: Kind,
+    pub(crate) hash: ContentHash,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) bytes: u64,
+    pub(crate) meta: ImageMeta,
+}
+
+impl Image {
+    /// The published file, named by its content so that hosts may cache it forever:
+    /// `media/spine.3f9a1c2b7d4e5f60.svg`.
+    pub(crate) fn published_path(&self) -> String {
+        let stem = self.stem();
+        format!("{MEDIA_DIR}/{stem}.{:016x}.{}", self.hash as u64, self.kind.extension())
+    }
+
+    /// The illustration's own page: `media/spine.html`.
+    pub(crate) fn page_path(&self) -> String {
+        format!("{MEDIA_DIR}/{}.html", self.stem())
+    }
+
+    /// The file name without folder or extension, made safe for a URL.
+    pub(crate) fn stem(&self) -> String {
+        let relative = self.source.strip_prefix(&format!("{MEDIA_DIR}/")).unwrap_or(&self.source);
+        let without_ext = relative.rsplit_once('.').map_or(relative, |(s, _)| s);
+        crate::markdown::heading_id(&without_ext.replace('/', "-"))
+    }
+
+    /// Everything a page that shows the image is made from.
+    pub(crate) fn fingerprint(&self) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&self.hash.to_le_bytes());
+        h.update(format!("{:?}", self.meta).as_bytes());
+        h.digest128()
+    }
+
+    pub(crate) fn alt(&self) -> &str {
+        self.meta.alt.as_deref().unwrap_or("")
+    }
+}
+
+/// Checks one image's bytes: its kind, size in pixels, and (for SVG) safety. Pure.
+pub(crate) fn inspect(kind: Kind, bytes: &[u8]) -> Result<(u32, u32), Problem> {
+    match kind.format() {
+        None => svg::check(bytes),
+        Some(format) => {
+            let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+            let mut limits = image::Limits::default();
+            limits.max_image_width = Some(MAX_SIDE);
+            limits.max_image_height = Some(MAX_SIDE);
+            limits.max_alloc = Some(512 * 1024 * 1024);
+            reader.limits(limits);
+            let corrupt = |e: image::ImageError| match e {
+                image::ImageError::Limits(_) => Problem::ImageTooLarge { max: MAX_SIDE },
+                other => Problem::CorruptImage(other.to_string()),
+            };
+            // Dimensions first, from the header: a bomb is refused before anything is decoded.
+            let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
+                .into_dimensions()
+                .map_err(corrupt)?;
+            if width > MAX_SIDE || height > MAX_SIDE {
+                return Err(Problem::ImageTooLarge { max: MAX_SIDE });
+            }
+            // Then the whole picture, so a truncated file is caught here, not in a browser.
+            reader.decode().map_err(corrupt)?;
+            Ok((width, height))
+        }
+    }
+}
+
+/// What the cache keeps of one image file: the stamps it was read with, and what it gave.
+#[derive(Debug, Clone)]
+struct CacheEntry {
+    stamps: (Option<FileStamp>, Option<FileStamp>),
+    result: Result<Arc<Image>, Vec<Diagnostic>>,
+}
+
+/// Images read before, by path, with the stamps of the image and its sidecar.
+#[derive(Debug, Default)]
+pub(crate) struct MediaCache {
+    entries: HashMap<String, CacheEntry>,
+    /// What the last build found on disk, from [`MediaCache::read`]: the stamps (as numbers)
+    /// of image and sidecar, and the image. Used for files this process has not read yet.
+    saved: HashMap<String, SavedEntry>,
+    /// An image was read since the cache was last saved.
+    pub(crate) unsaved: bool,
+}
+
+type SavedEntry = (Option<(u64, u128)>, Option<(u64, u128)>, Image);
+
+#[derive(Serialize, Deserialize)]
+struct SavedCache {
+    /// The encyc build that wrote it: another build may check images differently.
+    build: String,
+    entries: Vec<(String, SavedEntry)>,
+}
+
+impl MediaCache {
+    /// The cache a previous build of the same encyc left in `output`, or an empty one.
+    pub(crate) fn read(output: &Path, build_id: u128) -> MediaCache {
+        let saved = std::fs::read(output.join(crate::paths::MEDIA_CACHE))
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<SavedCache>(&bytes).ok())
+            .filter(|c| c.build == format!("{build_id:032x}"))
+            .map(|c| c.entries.into_iter().collect())
+            .unwrap_or_default();
+        MediaCache { saved, ..MediaCache::default() }
+    }
+
+    /// Whether no image has been read or found in a saved cache.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.saved.is_empty()
+    }
+
+    /// Saves what is known of the images that were fine, for the next build.
+    pub(crate) fn write(&mut self, output: &Path, build_id: u128) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        let mut entries: Vec<(String, SavedEntry)> = self
+            .entries
+            .iter()
+            .filter_map(|(source, e)| {
+                let image = e.result.as_ref().ok()?;
+                let parts = (e.stamps.0.map(FileStamp::to_parts), e.stamps.1.map(FileStamp::to_parts));
+                Some((source.clone(), (parts.0, parts.1, Image::clone(image))))
+            })
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let bytes = postcard::to_allocvec(&SavedCache { build: format!("{build_id:032x}"), entries })?;
+        let target = output.join(crate::paths::MEDIA_CACHE);
+        let temp = tempfile::Builder::new()
+            .prefix(crate::paths::TEMP_PREFIX)
+            .tempfile_in(output)
+            .with_context(|| format!("cannot write in {}", output.display()))?;
+        std::fs::write(temp.path(), bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
+        self.unsaved = false;
+        Ok(())
+    }
+}
+
+/// Every illustration of the site, by the path articles use (`media/spine.svg`).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Library {
+    /// The articles folder, which `Image::source` paths are relative to.
+    pub(crate) dir: PathBuf,
+    pub(crate) images: BTreeMap<String, Arc<Image>>,
+}
+
+impl Library {
+    /// Images that articles show but that the library lacks: an error on the line showing each.
+    pub(crate) fn missing_in(&self, articles: &[Arc<crate::article::Article>]) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for article in articles {
+            for shown in &article.outline.images {
+                if !self.images.contains_key(&shown.source) && !articles_dir_has(&self.dir, &shown.source) {
+                    problems.push(Diagnostic::new(
+                        article.source.display_path(),
+                        Some(shown.line),
+                        Problem::MissingImage(shown.source.clone()),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// Whether the file exists (an image with problems of its own is not also "missing").
+fn articles_dir_has(dir: &Path, source: &str) -> bool {
+    std::fs::symlink_metadata(dir.join(source)).is_ok()
+}
+
+/// Reads every image under `articles/media/`, reusing what the cache has for files whose
+/// stamps are unchanged. Returns the images that are fine and the problems of the others.
+pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec<Diagnostic>) {
+    let dir = articles_dir.join(MEDIA_DIR);
+    let mut library = Library { dir: articles_dir.to_path_buf(), ..Library::default() };
+    let mut problems = Vec::new();
+    let mut entries = HashMap::new();
+    let mut sidecars = Vec::new();
+    let mut files = Vec::new();
+    // Symbolic links are not followed: an image must be a file of the site.
+    for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(articles_dir).expect("under articles/");
+        let source = relative.to_string_lossy().replace('\\', "/");
+        if Kind::of(&name).is_some() {
+            files.push((source, entry.path_is_symlink()));
+        } else if name.ends_with(".yaml") {
+            sidecars.push(source);
+        }
+    }
+    for (source, is_link) in &files {
+        let shown = shown(source);
+        if *is_link {
+            problems.push(Diagnostic::new(shown, None, Problem::LinkedImage));
+            continue;
+        }
+        let path = articles_dir.join(source);
+        let sidecar = articles_dir.join(format!("{source}.yaml"));
+        let stamps = (FileStamp::of(&path), FileStamp::of(&sidecar));
+        let parts = (stamps.0.map(FileStamp::to_parts), stamps.1.map(FileStamp::to_parts));
+        let result = match cache.entries.remove(source) {
+            Some(entry) if entry.stamps == stamps && stamps.0.is_some() => entry.result,
+            _ => match cache.saved.remove(source) {
+                Some((image, meta, saved)) if (image, meta) == parts && parts.0.is_some() => Ok(Arc::new(saved)),
+                _ => {
+                    cache.unsaved = true;
+                    read_image(source, &path, &sidecar).map(Arc::new)
+                }
+            },
+        };
+        match &result {
+            Ok(image) => {
+                library.images.insert(source.clone(), Arc::clone(image));
+            }
+            Err(found) => problems.extend(found.iter().cloned()),
+        }
+        entries.insert(source.clone(), CacheEntry { stamps, result });
+    }
+    for sidecar in sidecars {
+        let image = sidecar.strip_suffix(".yaml").unwrap_or(&sidecar);
+        if !files.iter().any(|(f, _)| f == image) {
+            problems.push(Diagnostic::new(shown(&sidecar), None, Problem::SidecarWithoutImage));
+        }
+    }
+    cache.entries = entries;
+    (library, problems)
+}
+
+fn shown(source: &str) -> PathBuf {
+    Path::new(crate::config::ARTICLES_DIR).join(source)
+}
+
+fn read_image(source: &str, path: &Path, sidecar: &Path) -> Result<Image, Vec<Diagnostic>> {
+    let kind = Kind::of(source).expect("only images are read");
+    let image_diag = |p: Problem| vec![Diagnostic::new(shown(source), None, p)];
+    let sidecar_shown = shown(&format!("{source}.yaml"));
+    let meta = match std::fs::read_to_string(sidecar) {
+        Ok(text) => parse_meta(&text).map_err(|(line, p)| vec![Diagnostic::new(sidecar_shown, Some(line), p)])?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(image_diag(Problem::MissingSidecar)),
+        Err(e) => return Err(vec![Diagnostic::new(sidecar_shown, None, Problem::Unreadable(e.to_string()))]),
+    };
+    let bytes = std::fs::read(path).map_err(|e| image_diag(Problem::Unreadable(e.to_string())))?;
+    let (width, height) = inspect(kind, &bytes).map_err(image_diag)?;
+    Ok(Image {
+        source: source.to_string(),
+        kind,
+        hash: content_hash(&bytes),
+        width,
+        height,
+        bytes: bytes.len() as u64,
+        meta,
+    })
+}

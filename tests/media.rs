@@ -1,0 +1,318 @@
+//! Illustrations and references: images from `articles/media/` with their sidecars, published
+//! under content-hashed names with a page each; `[@key]` citations and the NLM reference list;
+//! footnotes; and every way an image or a reference can be wrong.
+
+use std::io::Cursor;
+
+use crate::support::{TestSite, snapshot};
+
+/// A PNG of `w` × `h` pixels of noise (noise does not compress, so truncating it loses pixels).
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut state = 0x1234_5678u32;
+    let img = image::RgbImage::from_fn(w, h, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A PNG whose header claims `side` × `side` pixels, with a tiny body: a decompression bomb's
+/// shape, without the memory.
+fn png_claiming(side: u32) -> Vec<u8> {
+    let mut bytes = png(1, 1);
+    // The IHDR chunk: length (4), "IHDR" (4), width, height, ... then its CRC over type+data.
+    bytes[16..20].copy_from_slice(&side.to_be_bytes());
+    bytes[20..24].copy_from_slice(&side.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+const SIDECAR: &str = "alt: A test picture\ncaption: A caption\ncredit: Test credit\nlicence: CC0\n";
+
+#[test]
+fn an_illustration_is_published_under_its_content_hash_with_size_caption_credit_and_its_own_page() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let page = site.page("back-pain.html");
+    let src = page.attrs("figure img", "src");
+    assert_eq!(src.len(), 1, "one figure");
+    let name = src[0].strip_prefix("media/spine.").and_then(|n| n.strip_suffix(".svg")).expect("hashed name");
+    assert!(name.len() == 16 && name.chars().all(|c| c.is_ascii_hexdigit()), "{}", src[0]);
+    let published = std::fs::read(site.output().join(&src[0])).unwrap();
+    assert_eq!(published, std::fs::read(site.path("articles/media/spine.svg")).unwrap());
+    assert_eq!(page.attrs("figure img", "width"), ["360"]);
+    assert_eq!(page.attrs("figure img", "height"), ["460"]);
+    assert_eq!(page.attrs("figure img", "alt"), ["Five lumbar vertebrae with discs between them, above the sacrum."]);
+    let caption = page.text("figure figcaption");
+    assert!(caption.contains("The lumbar spine.") && caption.contains("Drawing: encyc project"), "{caption}");
+    assert!(caption.contains("CC BY 4.0"), "{caption}");
+    // The second illustration of a page loads lazily; the first does not.
+    let other = site.page("other.html");
+    assert_eq!(other.attrs("img", "loading"), Vec::<String>::new());
+
+    let illustration = site.page("media/spine.html");
+    assert_eq!(illustration.attrs("main img", "src"), [format!("../{}", src[0])]);
+    let shown_in: Vec<String> = illustration.links("main ul a").into_iter().map(|(_, href)| href).collect();
+    assert_eq!(shown_in, ["../back-pain.html", "../other.html"]);
+    assert!(illustration.text("main dl").contains("Test") || illustration.text("main dl").contains("encyc project"));
+
+    let json = page.text("script[type='application/ld+json']");
+    assert!(json.contains(&format!("\"contentUrl\":\"{}\"", src[0])), "{json}");
+
+    // A changed image gets a new name; the old file goes.
+    site.write(
+        "articles/media/spine.svg",
+        std::fs::read_to_string(site.path("articles/media/spine.svg")).unwrap().replace("L5", "L-5"),
+    );
+    site.build().assert_ok();
+    let new_src = site.page("back-pain.html").attrs("figure img", "src");
+    assert_ne!(new_src, src);
+    assert!(!site.output().join(&src[0]).exists(), "the old file is removed");
+}
+
+#[test]
+fn citations_become_numbered_superscripts_in_order_of_first_use_with_an_nlm_reference_list() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let page = site.page("back-pain.html");
+    let cites: Vec<(String, String)> = page.links("sup.citation a");
+    let shown: Vec<(&str, &str)> = cites.iter().map(|(t, h)| (t.as_str(), h.as_str())).collect();
+    assert_eq!(shown, [("1", "#ref-1"), ("2", "#ref-2"), ("1", "#ref-1"), ("1", "#ref-1")]);
+    assert_eq!(page.attrs("sup.citation a[id]", "id"), ["cite-1", "cite-2"]);
+    let entries = page.texts(".references li");
+    assert_eq!(entries.len(), 3);
+    assert!(
+        entries[0].starts_with(
+            "Author EF. Example chapter. In: Editor GH, ed. Example book of medicine. 2nd ed. Example City: Example Press; 2002."
+        ),
+        "{}",
+        entries[0]
+    );
+    assert!(
+        entries[1].starts_with(
+            "Example AB, Sample CD. An example article about backs. Example J. 2001;12(3):45-67. PMID: 123456789. doi:10.99999/example.1."
+        ),
+        "{}",
+        entries[1]
+    );
+    assert!(entries[2].contains("Accessed January 2, 2020."), "{}", entries[2]);
+    let links: Vec<String> = page.links(".references li a").into_iter().map(|(_, h)| h).collect();
+    assert!(links.contains(&"https://pubmed.ncbi.nlm.nih.gov/123456789/".to_string()), "{links:?}");
+    assert!(links.contains(&"https://doi.org/10.99999/example.1".to_string()), "{links:?}");
+    assert!(links.contains(&"#cite-1".to_string()) && links.contains(&"#cite-2".to_string()), "{links:?}");
+    let json = page.text("script[type='application/ld+json']");
+    assert!(json.contains("\"citation\":[") && json.contains("An example article about backs"), "{json}");
+}
+
+#[test]
+fn footnotes_have_ids_unique_on_the_page_and_link_back_to_the_text() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let page = site.page("back-pain.html");
+    assert_eq!(page.links("sup.footnote-ref a"), [("1".into(), "#fn-count".into()), ("2".into(), "#fn-second".into())]);
+    assert_eq!(page.attrs(".footnote", "id"), ["fn-count", "fn-second"]);
+    let back: Vec<String> = page.links(".footnote a.footnote-back").into_iter().map(|(_, h)| h).collect();
+    assert_eq!(back, ["#fnref-count", "#fnref-second"]);
+    let html = site.read_output("back-pain.html");
+    for id in ["1", "2"] {
+        assert!(!html.contains(&format!("id=\"{id}\"")), "a bare numeric id is left");
+    }
+    // A heading that would take a note's id gets another.
+    site.write(
+        "articles/other.md",
+        "---\ntitle: Other article\nlast_revised: 2020-01-01\n---\n\n## Fn count\n\nText[^count].\n\n[^count]: Note.\n",
+    );
+    site.build().assert_ok();
+    let other = site.page("other.html");
+    let mut ids = other.attrs("[id]", "id");
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "ids repeat: {ids:?}");
+}
+
+/// What is wrong, files to write, what stderr must say.
+type Case = (&'static str, Vec<(&'static str, Vec<u8>)>, &'static str);
+
+fn broken() -> Vec<Case> {
+    let article = |body: &str| format!("---\ntitle: Bad\nlast_revised: 2020-01-01\n---\n\n{body}\n").into_bytes();
+    vec![
+        (
+            "missing image file",
+            vec![("articles/bad.md", article("Text.\n\n![x](media/nothing.png)"))],
+            "articles/bad.md:8: image `media/nothing.png`: there is no such file",
+        ),
+        (
+            "no sidecar",
+            vec![("articles/media/a.png", png(4, 4))],
+            "articles/media/a.png: the image has no metadata",
+        ),
+        (
+            "no alt text",
+            vec![("articles/media/a.png", png(4, 4)), ("articles/media/a.png.yaml", b"caption: A caption\n".to_vec())],
+            "articles/media/a.png.yaml:1: the image has no alt text",
+        ),
+        (
+            "unknown key in a sidecar",
+            vec![("articles/media/a.png", png(4, 4)), ("articles/media/a.png.yaml", b"alt: x\nlicense: CC0\n".to_vec())],
+            "articles/media/a.png.yaml:2: invalid image metadata: unknown field `license`",
+        ),
+        (
+            "unsafe SVG",
+            vec![
+                ("articles/media/a.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><script>alert(1)</script></svg>".to_vec()),
+                ("articles/media/a.svg.yaml", SIDECAR.as_bytes().to_vec()),
+            ],
+            "articles/media/a.svg: the SVG is not safe to publish: line 1: a <script> element",
+        ),
+        (
+            "SVG reaching outside the site",
+            vec![
+                ("articles/media/a.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><image href=\"../../secret.png\"/></svg>".to_vec()),
+                ("articles/media/a.svg.yaml", SIDECAR.as_bytes().to_vec()),
+            ],
+            "a reference to `../../secret.png` outside the file",
+        ),
+        (
+            "truncated image",
+            vec![("articles/media/a.png", png(64, 64)[..2000].to_vec()), ("articles/media/a.png.yaml", SIDECAR.as_bytes().to_vec())],
+            "articles/media/a.png: the image cannot be read",
+        ),
+        (
+            "decompression bomb",
+            vec![("articles/media/a.png", png_claiming(20_000)), ("articles/media/a.png.yaml", SIDECAR.as_bytes().to_vec())],
+            "articles/media/a.png: the image is larger than 10000 pixels on a side",
+        ),
+        (
+            "raw img without alt",
+            vec![("articles/bad.md", article("<img src=\"media/spine.svg\">"))],
+            "articles/bad.md:6: image `media/spine.svg`: an <img> needs an `alt` attribute",
+        ),
+        (
+            "raw img from another site",
+            vec![("articles/bad.md", article("<img alt=\"x\" src=\"https://example.org/x.png\">"))],
+            "articles/bad.md:6: image `https://example.org/x.png`: an <img> may only show an illustration of the site",
+        ),
+        (
+            "unknown citation",
+            vec![("articles/bad.md", article("Text.\n\nMore [@nobody]."))],
+            "articles/bad.md:8: citation `[@nobody]`: the front matter's `references` has no entry with this key",
+        ),
+        (
+            "malformed DOI",
+            vec![(
+                "articles/bad.md",
+                b"---\ntitle: Bad\nlast_revised: 2020-01-01\nreferences:\n  - key: x\n    title: Example only\n    doi: doi.org/10.1/x\n---\n".to_vec(),
+            )],
+            "articles/bad.md:5: invalid reference: `x`: `doi: doi.org/10.1/x` is not a DOI",
+        ),
+        (
+            "malformed PMID",
+            vec![(
+                "articles/bad.md",
+                b"---\ntitle: Bad\nlast_revised: 2020-01-01\nreferences:\n  - key: x\n    title: Example only\n    pmid: PMC123\n---\n".to_vec(),
+            )],
+            "articles/bad.md:5: invalid reference: `x`: `pmid: PMC123` is not a PubMed id",
+        ),
+    ]
+}
+
+#[test]
+fn each_broken_image_or_reference_is_an_error_with_file_and_line_and_the_site_stays_whole() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    for (what, files, expected) in broken() {
+        for (path, bytes) in &files {
+            site.write(path, bytes);
+        }
+        let run = site.build();
+        run.assert_failed();
+        assert!(run.stderr.contains(expected), "{what}: stderr lacks {expected:?}:\n{}", run.stderr);
+        assert!(snapshot(&site.output()) == before, "{what}: the output changed");
+        for (path, _) in &files {
+            site.remove(path);
+        }
+    }
+    site.build().assert_ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_posing_as_an_image_is_refused() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    std::os::unix::fs::symlink("/etc/passwd", site.path("articles/media/a.png")).unwrap();
+    site.write("articles/media/a.png.yaml", SIDECAR);
+    let run = site.build();
+    run.assert_failed().assert_stderr_has("articles/media/a.png: the image is a symbolic link");
+    assert!(snapshot(&site.output()) == before);
+}
+
+#[test]
+fn a_raster_image_gets_its_pixel_size() {
+    let site = TestSite::fixture("media");
+    site.write("articles/media/photo.png", png(40, 30)).write("articles/media/photo.png.yaml", SIDECAR);
+    site.write("articles/p.md", "---\ntitle: P\nlast_revised: 2020-01-01\n---\n\nText.\n\n![](media/photo.png)\n");
+    site.build().assert_ok();
+    let page = site.page("p.html");
+    assert_eq!(page.attrs("figure img", "width"), ["40"]);
+    assert_eq!(page.attrs("figure img", "height"), ["30"]);
+}
+
+#[test]
+fn check_warns_about_uncited_references_and_unused_uncredited_or_large_images() {
+    let site = TestSite::fixture("media");
+    site.write("articles/media/unused.png", png(300, 300)).write("articles/media/unused.png.yaml", "alt: Noise\n");
+    site.write("encyc.yaml", "image_size_limit_kb: 100\n");
+    let run = site.run(&["check"]);
+    for expected in [
+        "articles/back-pain.md: the reference `example-web` is never cited",
+        "articles/media/unused.png: no article shows this image",
+        "articles/media/unused.png: the image's metadata has no `credit`",
+        "articles/media/unused.png: the image's metadata has no `licence`",
+        "articles/media/unused.png: the image is 265 KB, over the limit of 100 KB",
+    ] {
+        run.assert_stderr_has(expected);
+    }
+    assert!(!run.stderr.contains("articles/media/spine.svg"), "{}", run.stderr);
+}
+
+/// A rebuild reads no unchanged image: the image's bytes are replaced behind encyc's back with
+/// garbage of the same length and the same time stamp, and the next build, in a new process,
+/// still succeeds (it would fail on the garbage had it read the file again).
+#[test]
+fn a_rebuild_does_not_read_an_unchanged_image_again() {
+    let site = TestSite::fixture("media");
+    site.write("articles/media/photo.png", png(40, 30)).write("articles/media/photo.png.yaml", SIDECAR);
+    site.write("articles/p.md", "---\ntitle: P\nlast_revised: 2020-01-01\n---\n\nText.\n\n![](media/photo.png)\n");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    let path = site.path("articles/media/photo.png");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let len = std::fs::metadata(&path).unwrap().len() as usize;
+    std::fs::write(&path, vec![b'x'; len]).unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(modified).unwrap();
+    site.build().assert_ok();
+    assert!(snapshot(&site.output()) == before, "the output changed");
+    // A real change (a new time stamp) is read, and here refused.
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(std::time::SystemTime::now()).unwrap();
+    site.build().assert_failed().assert_stderr_has("articles/media/photo.png: the image cannot be read");
+}
