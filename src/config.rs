@@ -47,6 +47,9 @@ pub(crate) struct SiteConfig {
     pub(crate) show_next_review: bool,
     /// How many recently revised articles the Atom feed carries.
     pub(crate) feed_count: usize,
+    /// `encyc check` warns about articles whose Flesch–Kincaid reading grade is above this
+    /// (NIH and NLM advise writing for patients at grade 6 to 8).
+    pub(crate) reading_grade_max: u32,
 }
 
 /// The absolute address the site is published at: `http(s)://host[:port]/path/`, always
@@ -134,6 +137,7 @@ provider. Browse by the first letter of a condition or any of its other names."
             review_period: 24,
             show_next_review: true,
             feed_count: 20,
+            reading_grade_max: 8,
         }
     }
 }

@@ -85,7 +85,13 @@ pub(crate) struct Outline {
 pub(crate) struct PlainText {
     pub(crate) all: String,
     pub(crate) intro: String,
+    /// The prose, for the reading grade: one string per block (paragraph, list item, table
+    /// cell), without headings, code, or a section of references.
+    pub(crate) prose: Vec<String>,
 }
+
+/// Headings of sections that list references rather than tell the reader something.
+const REFERENCE_HEADINGS: &[&str] = &["references", "sources", "bibliography", "further reading"];
 
 /// How much text of the first paragraphs is kept for a snippet.
 const INTRO_LENGTH: usize = 400;
@@ -161,6 +167,10 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     // whether it has been shown yet.
     let mut wiki_text: Option<(String, bool)> = None;
     let mut html_links = HtmlLinks::default();
+    let mut prose: Vec<String> = Vec::new();
+    let mut prose_block = String::new();
+    // The level of the reference section being read, whose text is not prose.
+    let mut references_level: Option<u8> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let event = match (wiki_text.as_mut(), event) {
@@ -182,6 +192,13 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             if in_paragraph {
                 intro.push(' ');
             }
+            if matches!(event, Event::SoftBreak | Event::HardBreak) {
+                prose_block.push(' ');
+            } else if !prose_block.trim().is_empty() {
+                prose.push(std::mem::take(&mut prose_block));
+            } else {
+                prose_block.clear();
+            }
         }
         if matches!(event, Event::Start(Tag::Paragraph)) && intro.len() < INTRO_LENGTH {
             in_paragraph = true;
@@ -192,6 +209,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
         }
         let event = match event {
             Event::Start(Tag::Heading { level, .. }) => {
+                if references_level.is_some_and(|open| level as u8 <= open) {
+                    references_level = None;
+                }
                 open_heading = Some((events.len(), level, lines.line_of(range.start), String::new()));
                 event
             }
@@ -214,6 +234,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
                         outline_problems.push(OutlineProblem { line, message });
                     }
                     let id = set_heading_id(&mut events[start], &text, &mut used_ids);
+                    if REFERENCE_HEADINGS.contains(&text.trim().to_lowercase().as_str()) {
+                        references_level = Some(n);
+                    }
                     headings.push(Heading { level: n, id, text: text.trim().to_string(), line });
                 }
                 event
@@ -221,6 +244,8 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, _, _, text)) = open_heading.as_mut() {
                     text.push_str(t);
+                } else if !in_code_block && references_level.is_none() && matches!(event, Event::Text(_)) {
+                    prose_block.push_str(t);
                 }
                 if !in_code_block {
                     plain.push_str(t);
@@ -303,7 +328,7 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     (
         Outline { headings, links, problems: outline_problems },
         BodyHtml { html, wiki_slots, has_raw_html },
-        PlainText { all: plain, intro },
+        PlainText { all: plain, intro, prose },
     )
 }
 

@@ -564,3 +564,40 @@ fn new_run_inside_the_articles_folder_does_not_write_articles_articles() {
     );
     assert!(!site.path("articles/articles").exists());
 }
+
+#[test]
+fn check_warns_about_articles_above_the_reading_grade_and_names_what_to_rewrite() {
+    let site = TestSite::fixture("editorial");
+    let hard = "Otosclerosis, characterised by abnormal ossification surrounding the stapedial footplate, \
+progressively diminishes conductive auditory transmission, necessitating audiological evaluation and \
+consideration of stapedectomy or amplification.";
+    let text = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
+    // The heading, code and the list of references are not prose: long words there count for nothing.
+    site.write(
+        "articles/tinnitus.md",
+        format!("{text}\n{hard}\n\n## Otosclerosis and stapedectomy\n\n```\nmisinterpretation\n```\n\n## References\n\n- Otolaryngological considerations, international association.\n"),
+    );
+    let run = site.run(&["check", "--today", TODAY]);
+    let warning = warnings(&run).into_iter().find(|w| w.contains("reading grade")).expect(&run.stderr);
+    assert!(warning.starts_with("warning: articles/tinnitus.md: reading grade "), "{warning}");
+    assert!(warning.contains("is above 8"), "{warning}");
+    assert!(warning.contains(&format!("\"{hard}\" (23 words)")), "{warning}");
+    assert!(warning.contains("most frequent long words: "), "{warning}");
+    assert!(!warning.contains("misinterpretation") && !warning.contains("otolaryngological"), "{warning}");
+    assert!(run.stderr.contains("1 above the reading grade"), "{}", run.stderr);
+
+    // JSON carries every article's figures.
+    let (_, stdout) = run_with_stdout(&site, &["check", "--today", TODAY, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let readings = report["readings"].as_array().unwrap();
+    assert_eq!(readings.len(), 4);
+    let tinnitus = readings.iter().find(|r| r["file"] == "articles/tinnitus.md").unwrap();
+    assert!(tinnitus["grade"].as_f64().unwrap() > 8.0, "{tinnitus}");
+    assert!(report["warnings"].as_array().unwrap().iter().any(|w| w["kind"] == "reading_level"));
+
+    // The site sets its own limit.
+    let config = std::fs::read_to_string(site.path("encyc.yaml")).unwrap();
+    site.write("encyc.yaml", format!("{config}reading_grade_max: 30\n"));
+    let run = site.run(&["check", "--today", TODAY]);
+    assert!(!run.stderr.contains("reading grade"), "{}", run.stderr);
+}

@@ -51,6 +51,8 @@ pub(crate) struct Article {
     pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
     pub(crate) snippet: String,
     pub(crate) text: String,
+    /// How hard the body's prose is to read, for `encyc check`.
+    pub(crate) reading: crate::readability::Reading,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
@@ -127,6 +129,7 @@ pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Articl
         search_terms,
         snippet,
         text,
+        reading: crate::readability::measure(plain.prose.iter().map(String::as_str)),
     };
     Ok((article, body))
 }

@@ -22,6 +22,7 @@ use crate::diagnostic::{Diagnostics, shown_path};
 use crate::markdown::LinkTarget;
 use crate::pipeline::{BuildError, Builder};
 use crate::progress::Progress;
+use crate::readability::Reading;
 use crate::review::{self, Overdue};
 use crate::site::Site;
 use crate::text::plural;
@@ -63,6 +64,8 @@ pub(crate) enum Concern {
     NoReviser,
     /// No other article links to this one.
     Orphan,
+    /// The article's prose reads above the site's `reading_grade_max`.
+    ReadingLevel { reading: Reading, max: u32 },
 }
 
 impl Concern {
@@ -72,6 +75,7 @@ impl Concern {
             Concern::OverdueReview { .. } => "overdue_review",
             Concern::NoReviser => "no_reviser",
             Concern::Orphan => "orphan",
+            Concern::ReadingLevel { .. } => "reading_level",
         }
     }
 }
@@ -86,6 +90,27 @@ impl std::fmt::Display for Concern {
             Concern::Orphan => f.write_str(
                 "no other article links here (only the A–Z pages list it): link to it, or add it to a `see_also`",
             ),
+            Concern::ReadingLevel { reading, max } => {
+                write!(
+                    f,
+                    "reading grade {:.1} is above {max} ({} words, {} sentences, {} syllables); longest sentences: ",
+                    reading.grade(),
+                    reading.words,
+                    reading.sentences,
+                    reading.syllables
+                )?;
+                let sentences: Vec<String> = reading
+                    .longest_sentences
+                    .iter()
+                    .map(|s| format!("\"{s}\" ({} words)", s.split_whitespace().count()))
+                    .collect();
+                f.write_str(&sentences.join("; "))?;
+                let words: Vec<String> = reading.long_words.iter().map(|(w, n)| format!("{w} ({n})")).collect();
+                if !words.is_empty() {
+                    write!(f, "; most frequent long words: {}", words.join(", "))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -106,6 +131,8 @@ pub(crate) struct CheckReport {
     /// Listed only when there are no errors: a site that does not link cannot say what is
     /// an orphan.
     pub(crate) warnings: Vec<Warning>,
+    /// Each article's reading figures, in file order (empty when there are errors).
+    pub(crate) readings: Vec<(PathBuf, Reading)>,
     /// How many articles were checked (0 when there are errors).
     pub(crate) articles: usize,
     /// The site root as the user named it, to show paths as they know them.
@@ -131,19 +158,27 @@ pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result
     match checked {
         Ok(site) => Ok(CheckReport {
             errors: Diagnostics::new(Vec::new(), &root_shown),
-            warnings: warnings(site, config.site.review_period, today),
+            warnings: warnings(site, config.site.review_period, config.site.reading_grade_max, today),
+            readings: site
+                .articles
+                .iter()
+                .map(|l| (l.article.source.display_path(), l.article.reading.clone()))
+                .collect(),
             articles: site.articles.len(),
             root_shown,
         }),
-        Err(BuildError::Failed(errors)) => Ok(CheckReport { errors, warnings: Vec::new(), articles: 0, root_shown }),
+        Err(BuildError::Failed(errors)) => {
+            Ok(CheckReport { errors, warnings: Vec::new(), readings: Vec::new(), articles: 0, root_shown })
+        }
         Err(err @ (BuildError::Interrupted | BuildError::SourceChanged(_))) => Err(err.into()),
         Err(BuildError::CouldNotRun(err)) => Err(err),
     }
 }
 
 /// Every concern about the articles of `site`: overdue reviews, oldest first; then articles
-/// without a reviser; then orphans, each list in file order.
-pub(crate) fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warning> {
+/// without a reviser; then orphans; then articles that read above `reading_grade_max`, each
+/// list in file order.
+pub(crate) fn warnings(site: &Site, review_period: u32, reading_grade_max: u32, today: Date) -> Vec<Warning> {
     let file = |i: usize| site.articles[i].article.source.display_path();
     let mut overdue: Vec<(Date, PathBuf, Overdue)> = site
         .articles
@@ -166,7 +201,17 @@ pub(crate) fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warn
     });
     let no_reviser = no_reviser.into_iter().map(|file| Warning { file, concern: Concern::NoReviser });
     let orphans = orphans.into_iter().map(|file| Warning { file, concern: Concern::Orphan });
-    overdue.chain(no_reviser).chain(orphans).collect()
+    let mut hard: Vec<Warning> = site
+        .articles
+        .iter()
+        .filter(|l| l.article.reading.grade() > f64::from(reading_grade_max))
+        .map(|l| Warning {
+            file: l.article.source.display_path(),
+            concern: Concern::ReadingLevel { reading: l.article.reading.clone(), max: reading_grade_max },
+        })
+        .collect();
+    hard.sort_by(|a, b| a.file.cmp(&b.file));
+    overdue.chain(no_reviser).chain(orphans).chain(hard).collect()
 }
 
 /// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
@@ -234,6 +279,7 @@ impl CheckReport {
             ("overdue_review", "review overdue", "reviews overdue"),
             ("no_reviser", "without revised_by", "without revised_by"),
             ("orphan", "orphan", "orphans"),
+            ("reading_level", "above the reading grade", "above the reading grade"),
         ] {
             let n = count(kind);
             if n > 0 {
@@ -285,7 +331,23 @@ impl CheckReport {
                         item.overdue_months = Some(overdue.months);
                         item.overdue_days = Some(overdue.days);
                     }
+                    if let Concern::ReadingLevel { reading, .. } = &w.concern {
+                        item.reading_grade = Some(round_tenth(reading.grade()));
+                    }
                     item
+                })
+                .collect(),
+            readings: self
+                .readings
+                .iter()
+                .map(|(file, r)| JsonReading {
+                    file: path(file),
+                    grade: round_tenth(r.grade()),
+                    words: r.words,
+                    sentences: r.sentences,
+                    syllables: r.syllables,
+                    longest_sentences: &r.longest_sentences,
+                    long_words: &r.long_words,
                 })
                 .collect(),
         };
@@ -294,10 +356,28 @@ impl CheckReport {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a> {
     articles: usize,
     errors: Vec<JsonItem>,
     warnings: Vec<JsonItem>,
+    /// Every article's reading figures, whether or not it is above the limit.
+    readings: Vec<JsonReading<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReading<'a> {
+    file: String,
+    /// Flesch–Kincaid grade, to one decimal.
+    grade: f64,
+    words: usize,
+    sentences: usize,
+    syllables: usize,
+    longest_sentences: &'a [String],
+    long_words: &'a [(String, usize)],
+}
+
+fn round_tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
 #[derive(Serialize, Default)]
@@ -314,6 +394,8 @@ struct JsonItem {
     overdue_months: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     overdue_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reading_grade: Option<f64>,
 }
 
 #[cfg(test)]
@@ -357,7 +439,7 @@ mod tests {
             ("old.md", "---\ntitle: Old\nlast_revised: 2020-05-05\n---\n\n[[New]]\n"),
             ("older.md", "---\ntitle: Older\nlast_revised: 2019-03-02\nrevised_by: X\n---\n"),
         ]);
-        let lines: Vec<String> = warnings(&site, 24, date(2026, 11, 25))
+        let lines: Vec<String> = warnings(&site, 24, 99, date(2026, 11, 25))
             .iter()
             .map(|w| format!("{}: {}", w.file.display(), w.concern))
             .collect();
@@ -369,6 +451,6 @@ mod tests {
                 "articles/old.md: no `revised_by`: name who last reviewed this article",
             ]
         );
-        assert!(warnings(&site, 0, date(2026, 11, 25)).iter().all(|w| w.concern.kind() != "overdue_review"));
+        assert!(warnings(&site, 0, 99, date(2026, 11, 25)).iter().all(|w| w.concern.kind() != "overdue_review"));
     }
 }
