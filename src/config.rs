@@ -235,6 +235,9 @@ pub(crate) struct Config {
     /// The day taken as today, read once from the clock (or `--today`): a `last_revised` after
     /// it is an error, and reviews are counted to it.
     pub(crate) today: jiff::civil::Date,
+    /// Whether articles marked `draft: true` are built (with a banner): `encyc watch` shows
+    /// them unless `--no-drafts`; `encyc build` and `check` leave them out.
+    pub(crate) drafts: bool,
 }
 
 impl Config {
@@ -260,6 +263,7 @@ impl Config {
             output_dir: output,
             site,
             today,
+            drafts: false,
         })
     }
 }

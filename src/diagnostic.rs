@@ -51,6 +51,10 @@ pub(crate) enum Problem {
         "wiki link `[[{name}]]` is ambiguous: it is an alternative name of {candidates}; link to one of them by title"
     )]
     AmbiguousWikiName { name: String, candidates: String },
+    #[error(
+        "link to `{target}`: the article `{slug}` is a draft, which a build does not publish; publish it (remove `draft: true`) or remove the link"
+    )]
+    LinkToDraft { target: String, slug: String },
     #[error("see_also `{0}`: there is no article with this slug")]
     BrokenSeeAlso(String),
     #[error("see_also `{0}` names this article itself")]
@@ -93,6 +97,7 @@ impl Problem {
             Problem::UnknownWikiName(_) => "unknown_wiki_name",
             Problem::AmbiguousWikiName { .. } => "ambiguous_wiki_name",
             Problem::BrokenSeeAlso(_) => "broken_see_also",
+            Problem::LinkToDraft { .. } => "link_to_draft",
             Problem::SelfSeeAlso(_) => "self_see_also",
             Problem::UnsafeLink(_) => "unsafe_link",
             Problem::ProtocolRelativeLink { .. } => "protocol_relative_link",

@@ -25,6 +25,13 @@ fn revise_tinnitus_on(site: &TestSite, date: &str) {
     site.write("articles/tinnitus.md", text.replace("last_revised: 2026-10-01\n", &format!("last_revised: {date}\n")));
 }
 
+/// Removes the `draft: true` that `encyc new` starts an article with, as an editor publishes it.
+fn publish(site: &TestSite, file: &str) {
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    assert!(text.contains("\ndraft: true\n"), "{text}");
+    site.write(file, text.replace("\ndraft: true\n", "\n"));
+}
+
 fn warnings(run: &Run) -> Vec<&str> {
     run.stderr.lines().filter(|l| l.starts_with("warning: ")).collect()
 }
@@ -147,8 +154,14 @@ fn new_writes_a_complete_article_that_builds_and_check_flags_until_it_is_finishe
         assert!(text.contains(field), "{field} missing:\n{text}");
     }
 
-    // Built on the day it was written: a `last_revised` after "today" is an error.
+    // A new article is a draft: a build leaves it out until the editor publishes it.
     let today = after.to_string();
+    assert!(text.contains("\ndraft: true\n"), "{text}");
+    site.run(&["build", "--today", &today]).assert_ok().assert_stderr_has("1 draft left out");
+    assert!(!site.output().join("meniere-disease.html").exists());
+    site.write("articles/meniere-disease.md", text.replace("\ndraft: true\n", "\n"));
+
+    // Built on the day it was written: a `last_revised` after "today" is an error.
     site.run(&["build", "--today", &today]).assert_ok();
     let page = site.page("meniere-disease.html");
     assert_eq!(page.text("h1"), "Ménière disease");
@@ -192,6 +205,7 @@ fn new_quotes_any_title_correctly() {
         run.assert_ok();
         assert_eq!(stdout.trim(), file);
         assert!(std::fs::read_to_string(site.path(file)).unwrap().contains("last_revised: 2026-11-25"));
+        publish(&site, file);
     }
     site.build().assert_ok();
     assert_eq!(site.page("crohn-s-disease-the-basics.html").text("h1"), "Crohn's disease: \"the basics\"");
@@ -234,6 +248,7 @@ fn new_starts_a_site_from_an_empty_folder() {
     let (run, stdout) = run_with_stdout(&site, &["new", "Sciatica", "--today", TODAY]);
     run.assert_ok();
     assert_eq!(stdout, "articles/sciatica.md\n");
+    publish(&site, "articles/sciatica.md");
     site.build().assert_ok();
     assert_eq!(site.page("sciatica.html").text("h1"), "Sciatica");
 }
@@ -600,4 +615,41 @@ consideration of stapedectomy or amplification.";
     site.write("encyc.yaml", format!("{config}reading_grade_max: 30\n"));
     let run = site.run(&["check", "--today", TODAY]);
     assert!(!run.stderr.contains("reading grade"), "{}", run.stderr);
+}
+
+#[test]
+fn a_draft_is_left_out_of_the_build_and_a_link_to_it_is_an_error() {
+    let site = TestSite::fixture("editorial");
+    let text = std::fs::read_to_string(site.path("articles/ear-wax.md")).unwrap();
+    site.write("articles/ear-wax.md", text.replace("last_revised:", "draft: true\nlast_revised:"));
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("built 3 articles") && run.stderr.contains("; 1 draft left out (not published)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.output().join("ear-wax.html").exists());
+    let letters = site.read_output("letter-c.html") + &site.read_output("letter-e.html");
+    assert!(!letters.contains("ear-wax.html") && !letters.contains("Cerumen"), "{letters}");
+    for file in ["sitemap.xml", "atom.xml"] {
+        assert!(!site.read_output(file).contains("ear-wax"), "{file}");
+    }
+    let search = crate::support::snapshot(&site.output().join("search"));
+    assert!(
+        search.values().all(|bytes| !String::from_utf8_lossy(bytes).contains("ear-wax")),
+        "the search index lists the draft"
+    );
+
+    // A published article that links to the draft would link to nothing.
+    let tinnitus = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
+    site.write("articles/tinnitus.md", format!("{tinnitus}\nSee [ear wax](ear-wax.md) and [[Ear wax & blockage]].\n"));
+    let before = snapshot(&site.output());
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("articles/tinnitus.md:16: link to `ear-wax.md`: the article `ear-wax` is a draft, which a build does not publish");
+    run.assert_stderr_has(
+        "articles/tinnitus.md:16: link to `[[Ear wax & blockage]]`: the article `ear-wax` is a draft",
+    );
+    assert!(snapshot(&site.output()) == before, "a failed build changed the output");
 }

@@ -30,6 +30,8 @@ pub(crate) struct FrontMatter {
     pub(crate) source: Option<String>,
     pub(crate) see_also: Vec<Located<Slug>>,
     pub(crate) summary: Option<String>,
+    /// `draft: true`: not published by `encyc build`; shown with a banner by `encyc watch`.
+    pub(crate) draft: bool,
 }
 
 /// The front matter exactly as written; `deny_unknown_fields` turns typos into errors.
@@ -45,6 +47,8 @@ struct RawFrontMatter {
     #[serde(default)]
     see_also: Vec<String>,
     summary: Option<String>,
+    #[serde(default)]
+    draft: bool,
 }
 
 /// A file cut in two: the YAML between the `---` lines and the Markdown after them.
@@ -146,6 +150,7 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
         source: non_blank(raw.source),
         see_also,
         summary: non_blank(raw.summary),
+        draft: raw.draft,
     })
 }
 

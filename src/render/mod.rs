@@ -132,6 +132,9 @@ struct ArticleView<'a> {
     next_review: Option<DateView>,
     /// The page's structured data (see [`json_ld`]), escaped for its `<script>` element.
     json_ld: String,
+    /// Marked `draft: true` (only `encyc watch` renders drafts): the page says it is not
+    /// published.
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -429,6 +432,7 @@ fn render_article(
             summary: a.meta.summary.as_deref(),
             next_review: next_review.map(DateView::new),
             json_ld: json_ld::for_article(a, config)?,
+            draft: a.meta.draft,
         },
     };
     let html = theme
