@@ -6,6 +6,7 @@
 //! what the link stage needs) and the [`BodyHtml`]; [`BodyHtml::finish`] fills in the hrefs
 //! of wiki links, which depend on the other articles' names, and sanitises raw HTML.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -145,8 +146,44 @@ impl Lines {
     }
 }
 
+/// Care cards, in the manner of the NHS "when to get help" cards: the marker opening a block
+/// quote, and the kind the theme's `care-card.html` gets to write the card's heading.
+pub(crate) const CARE_CARDS: &[(&str, &str)] =
+    &[("[!EMERGENCY]", "emergency"), ("[!URGENT]", "urgent"), ("[!NON-URGENT]", "non-urgent")];
+
+/// Where a care card's heading goes in a body's HTML; the render stage puts the theme's
+/// heading there, so that its words (and their translations) live in the theme.
+pub(crate) fn care_card_slot(kind: &str) -> String {
+    format!("<p class=\"care-title\">encyc-care-card:{kind}</p>")
+}
+
+/// Finds the lines that open a care card (`> [!EMERGENCY]`) and blanks their markers, which
+/// pulldown-cmark would otherwise publish as text. Returns the body to parse (of the same
+/// length, so offsets and lines are unchanged) and each card's line offset and kind.
+fn care_card_markers(body: &str) -> (Cow<'_, str>, Vec<(usize, &'static str)>) {
+    let mut found = Vec::new();
+    let mut blanked: Option<String> = None;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let after_quote = line.trim_start().strip_prefix('>').map(str::trim);
+        let card = after_quote.and_then(|marker| CARE_CARDS.iter().find(|(m, _)| m.eq_ignore_ascii_case(marker)));
+        if let (Some(marker), Some(&(_, kind))) = (after_quote, card) {
+            let at = offset + line.find(marker).expect("the marker is in the line");
+            let text = blanked.get_or_insert_with(|| body.to_string());
+            text.replace_range(at..at + marker.len(), &" ".repeat(marker.len()));
+            found.push((offset, kind));
+        }
+        offset += line.len();
+    }
+    (blanked.map_or(Cow::Borrowed(body), Cow::Owned), found)
+}
+
 /// Parses and renders a body. `first_line` is the file line the body starts on.
 pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainText) {
+    let (prepared, care_cards) = care_card_markers(body);
+    let body: &str = &prepared;
+    // Whether each open plain block quote is a care card, innermost last.
+    let mut open_quotes: Vec<bool> = Vec::new();
     let mut plain = String::with_capacity(body.len());
     // The text of the first paragraphs, for a snippet when the article has no summary.
     let mut intro = String::new();
@@ -306,17 +343,31 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
             Event::Start(Tag::BlockQuote(None)) => {
+                let line_start = body[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let card = care_cards.iter().find(|(at, _)| *at == line_start).map(|(_, kind)| *kind);
+                open_quotes.push(card.is_some());
+                if let Some(kind) = card {
+                    events.push(Event::Html(
+                        format!("<div class=\"care-card care-{kind}\" role=\"note\">\n{}\n", care_card_slot(kind))
+                            .into(),
+                    ));
+                    continue;
+                }
                 if let Some(written) = unknown_callout(&body[range.start..]) {
                     outline_problems.push(OutlineProblem {
                         line: lines.line_of(range.start),
                         message: format!(
-                            "unknown callout `{written}`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]"
+                            "unknown callout `{written}`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION], or a care card: [!EMERGENCY], [!URGENT] or [!NON-URGENT]"
                         ),
                     });
                 }
                 Event::Start(Tag::BlockQuote(None))
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::End(TagEnd::BlockQuote(None)) => match open_quotes.pop() {
+                Some(true) => Event::Html("</div>\n".into()),
+                _ => Event::End(TagEnd::BlockQuote(None)),
+            },
             other => other,
         };
         events.push(event);

@@ -653,3 +653,28 @@ fn a_draft_is_left_out_of_the_build_and_a_link_to_it_is_an_error() {
     );
     assert!(snapshot(&site.output()) == before, "a failed build changed the output");
 }
+
+#[test]
+fn care_cards_announce_their_urgency_and_the_seed_article_uses_the_emergency_card() {
+    let site = TestSite::shipped();
+    site.build().assert_ok();
+    let page = site.page("nonspecific-back-pain.html");
+    assert_eq!(page.count(".care-card"), 1);
+    assert_eq!(page.text(".care-emergency .care-title .visually-hidden"), "Emergency:");
+    assert_eq!(page.text(".care-emergency .care-title"), "Emergency: Call your local emergency number now");
+    assert!(page.text(".care-emergency p:last-child").starts_with("If you develop progressive weakness"));
+    assert!(!site.read_output("nonspecific-back-pain.html").contains("[!"));
+
+    let site = TestSite::fixture("editorial");
+    let text = std::fs::read_to_string(site.path("articles/vertigo.md")).unwrap();
+    site.write(
+        "articles/vertigo.md",
+        format!("{text}\n> [!URGENT]\n> You faint.\n\n> [!non-urgent]\n> It keeps coming back.\n\n> A plain quote.\n"),
+    );
+    site.build().assert_ok();
+    let page = site.page("vertigo.html");
+    assert_eq!(page.text(".care-urgent .care-title"), "Urgent: See a doctor today");
+    assert_eq!(page.text(".care-urgent p:last-child"), "You faint.");
+    assert_eq!(page.text(".care-non-urgent .care-title"), "Not urgent: See your health care provider");
+    assert_eq!(page.text("blockquote"), "A plain quote.");
+}

@@ -417,7 +417,7 @@ fn render_article(
         article: ArticleView {
             title: &a.meta.title,
             alternative_names: &a.meta.alternative_names,
-            body: body.finish(&linked.wiki_hrefs),
+            body: with_care_card_titles(body.finish(&linked.wiki_hrefs), theme)?,
             see_also: linked
                 .see_also
                 .iter()
@@ -439,6 +439,21 @@ fn render_article(
         .render("article.html", &context)
         .with_context(|| format!("while rendering {}", a.source.display_path().display()))?;
     Ok(html.into_bytes())
+}
+
+/// Puts the theme's heading (`care-card.html`) into each care card of an article's HTML.
+fn with_care_card_titles(mut html: String, theme: &Theme) -> Result<String> {
+    #[derive(Serialize)]
+    struct CareCard<'a> {
+        kind: &'a str,
+    }
+    for (_, kind) in crate::markdown::CARE_CARDS {
+        let slot = crate::markdown::care_card_slot(kind);
+        if html.contains(&slot) {
+            html = html.replace(&slot, &theme.render("care-card.html", &CareCard { kind })?);
+        }
+    }
+    Ok(html)
 }
 
 /// The A–Z bar: letters with entries link to their page; `current` is marked for the

@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../themes/default/search.html")),
     ("sitemap.xml", include_str!("../../themes/default/sitemap.xml")),
     ("atom.xml", include_str!("../../themes/default/atom.xml")),
+    ("care-card.html", include_str!("../../themes/default/care-card.html")),
 ];
 
 /// Static files of the default theme, published under `assets/`.
