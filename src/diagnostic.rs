@@ -55,6 +55,10 @@ pub(crate) enum Problem {
         "link to `{target}`: the article `{slug}` is a draft, which a build does not publish; publish it (remove `draft: true`) or remove the link"
     )]
     LinkToDraft { target: String, slug: String },
+    #[error("previous slug `{slug}` is the slug of {other}: an old address cannot lead to two pages")]
+    PreviousSlugInUse { slug: String, other: PathBuf },
+    #[error("previous slug `{slug}` is also claimed by {other}: only one article can take over an old address")]
+    PreviousSlugClaimed { slug: String, other: PathBuf },
     #[error("see_also `{0}`: there is no article with this slug")]
     BrokenSeeAlso(String),
     #[error("see_also `{0}` names this article itself")]
@@ -98,6 +102,8 @@ impl Problem {
             Problem::AmbiguousWikiName { .. } => "ambiguous_wiki_name",
             Problem::BrokenSeeAlso(_) => "broken_see_also",
             Problem::LinkToDraft { .. } => "link_to_draft",
+            Problem::PreviousSlugInUse { .. } => "previous_slug_in_use",
+            Problem::PreviousSlugClaimed { .. } => "previous_slug_claimed",
             Problem::SelfSeeAlso(_) => "self_see_also",
             Problem::UnsafeLink(_) => "unsafe_link",
             Problem::ProtocolRelativeLink { .. } => "protocol_relative_link",

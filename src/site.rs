@@ -44,6 +44,9 @@ pub(crate) struct Site {
     pub(crate) recent: Vec<usize>,
     /// How many recent articles were asked for.
     pub(crate) recent_count: usize,
+    /// The previous slugs of renamed articles, sorted, each with its article's index: each
+    /// gets a redirect page.
+    pub(crate) redirects: Vec<(Slug, usize)>,
 }
 
 /// Slugs that would collide with pages encyc writes itself (`index`, `404`, `search`, `letter-a` …
@@ -78,6 +81,8 @@ pub(crate) struct Linker {
 #[derive(Debug, Clone)]
 struct Index {
     by_slug: HashMap<Slug, usize>,
+    /// Previous slugs of renamed articles (checked: no clashes).
+    previous: HashMap<Slug, usize>,
     names: NameIndex,
 }
 
@@ -91,9 +96,11 @@ impl Linker {
         articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
         let mut problems = Vec::new();
         check_slugs(&articles, &mut problems);
+        let by_slug: HashMap<Slug, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect();
         let index = Index {
             names: NameIndex::new(&articles, &mut problems),
-            by_slug: articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect(),
+            previous: previous_slugs(&articles, &by_slug, &mut problems),
+            by_slug,
         };
         let failed: HashSet<&Slug> = failed.iter().collect();
         let resolver = Resolver { articles: &articles, index: &index, failed: &failed };
@@ -104,7 +111,9 @@ impl Linker {
         let letters = file_letters(&articles);
         let recent = recent(&articles, recent_count);
         let by_source = articles.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
-        Ok(Linker { site: Site { articles: linked, letters, recent, recent_count }, index, by_source })
+        let mut redirects: Vec<(Slug, usize)> = index.previous.iter().map(|(s, &i)| (s.clone(), i)).collect();
+        redirects.sort();
+        Ok(Linker { site: Site { articles: linked, letters, recent, recent_count, redirects }, index, by_source })
     }
 
     /// Links `articles` again, after edits. When the same files are there and every edited
@@ -170,6 +179,40 @@ impl Linker {
     pub(crate) fn site(&self) -> &Site {
         &self.site
     }
+}
+
+/// Each previous slug with its article. A previous slug that is a current one, or that two
+/// articles claim, or that encyc reserves, is an error: the old address would be ambiguous.
+fn previous_slugs(
+    articles: &[Arc<Article>],
+    by_slug: &HashMap<Slug, usize>,
+    problems: &mut Vec<Diagnostic>,
+) -> HashMap<Slug, usize> {
+    let mut previous: HashMap<Slug, usize> = HashMap::default();
+    for (i, a) in articles.iter().enumerate() {
+        for entry in &a.meta.previous_slugs {
+            let report = |problem| Diagnostic::new(a.source.display_path(), Some(entry.line), problem);
+            let slug = entry.value.to_string();
+            if is_reserved_slug(entry.value.as_str()) {
+                problems.push(report(Problem::ReservedSlug(slug)));
+            } else if let Some(&owner) = by_slug.get(&entry.value) {
+                problems
+                    .push(report(Problem::PreviousSlugInUse { slug, other: articles[owner].source.display_path() }));
+            } else {
+                match previous.get(&entry.value) {
+                    Some(&first) if first != i => problems.push(report(Problem::PreviousSlugClaimed {
+                        slug,
+                        other: articles[first].source.display_path(),
+                    })),
+                    Some(_) => {}
+                    None => {
+                        previous.insert(entry.value.clone(), i);
+                    }
+                }
+            }
+        }
+    }
+    previous
 }
 
 fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
@@ -293,22 +336,24 @@ impl Resolver<'_> {
         let mut wiki_hrefs = Vec::new();
         for link in &article.outline.links {
             match &link.target {
-                LinkTarget::Article { slug, anchor } => match self.index.by_slug.get(slug) {
-                    Some(&i) => {
-                        if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
-                            report(link.line, p);
+                LinkTarget::Article { slug, anchor } => {
+                    match self.index.by_slug.get(slug).or_else(|| self.index.previous.get(slug)) {
+                        Some(&i) => {
+                            if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
+                                report(link.line, p);
+                            }
                         }
+                        None if self.failed.contains(slug) => {}
+                        None => report(
+                            link.line,
+                            Problem::BrokenLink {
+                                target: link.written.clone(),
+                                slug: slug.to_string(),
+                                hint: self.slug_hint(slug),
+                            },
+                        ),
                     }
-                    None if self.failed.contains(slug) => {}
-                    None => report(
-                        link.line,
-                        Problem::BrokenLink {
-                            target: link.written.clone(),
-                            slug: slug.to_string(),
-                            hint: self.slug_hint(slug),
-                        },
-                    ),
-                },
+                }
                 LinkTarget::Wiki { name, anchor, .. } => match self.index.names.lookup(name) {
                     Lookup::Found(i) => {
                         if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
@@ -372,7 +417,7 @@ impl Resolver<'_> {
         }
         let mut see_also = Vec::new();
         for entry in &article.meta.see_also {
-            match self.index.by_slug.get(&entry.value) {
+            match self.index.by_slug.get(&entry.value).or_else(|| self.index.previous.get(&entry.value)) {
                 Some(_) if entry.value == article.slug => {
                     report(entry.line, Problem::SelfSeeAlso(entry.value.to_string()))
                 }

@@ -678,3 +678,48 @@ fn care_cards_announce_their_urgency_and_the_seed_article_uses_the_emergency_car
     assert_eq!(page.text(".care-non-urgent .care-title"), "Not urgent: See your health care provider");
     assert_eq!(page.text("blockquote"), "A plain quote.");
 }
+
+#[test]
+fn a_renamed_article_keeps_its_old_address_as_a_redirect_page_listed_nowhere() {
+    let site = TestSite::fixture("editorial");
+    // Otitis media was once published as `middle-ear-infection`; Tinnitus still links there.
+    let otitis = std::fs::read_to_string(site.path("articles/otitis-media.md")).unwrap();
+    site.write(
+        "articles/otitis-media.md",
+        otitis.replacen("---\n", "---\nprevious_slugs: [middle-ear-infection]\n", 1),
+    );
+    let tinnitus = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
+    site.write("articles/tinnitus.md", format!("{tinnitus}\nSee [ear infections](middle-ear-infection.md).\n"));
+    site.build().assert_ok();
+
+    let html = site.read_output("middle-ear-infection.html");
+    let page = Page::new(&html);
+    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["https://example.org/ear/otitis-media.html"]);
+    assert_eq!(page.attrs("meta[http-equiv=refresh]", "content"), ["0; url=otitis-media.html"]);
+    assert_eq!(page.text("h1"), "This page has moved");
+    assert_eq!(page.links("main a"), [("Otitis media".to_string(), "otitis-media.html".to_string())]);
+    // The old link still leads somewhere.
+    assert!(site.read_output("tinnitus.html").contains("href=\"middle-ear-infection.html\""));
+    for file in ["sitemap.xml", "atom.xml", "letter-m.html", "index.html"] {
+        assert!(!site.read_output(file).contains("middle-ear-infection"), "{file} lists the redirect");
+    }
+    let search = crate::support::snapshot(&site.output().join("search"));
+    assert!(search.values().all(|bytes| !String::from_utf8_lossy(bytes).contains("middle-ear-infection")));
+
+    // check says which slug to use instead.
+    let run = site.run(&["check", "--today", TODAY]);
+    run.assert_stderr_has("warning: articles/tinnitus.md: line 16: `middle-ear-infection` is the previous slug of `otitis-media`, which works by a redirect; link to `otitis-media` instead");
+}
+
+#[test]
+fn a_previous_slug_that_is_in_use_or_claimed_twice_is_an_error() {
+    let site = TestSite::fixture("editorial");
+    let vertigo = std::fs::read_to_string(site.path("articles/vertigo.md")).unwrap();
+    site.write("articles/vertigo.md", vertigo.replacen("---\n", "---\nprevious_slugs: [tinnitus, dizziness]\n", 1));
+    let wax = std::fs::read_to_string(site.path("articles/ear-wax.md")).unwrap();
+    site.write("articles/ear-wax.md", wax.replacen("---\n", "---\nprevious_slugs:\n  - dizziness\n", 1));
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("articles/vertigo.md:2: previous slug `tinnitus` is the slug of articles/tinnitus.md");
+    run.assert_stderr_has("previous slug `dizziness` is also claimed by articles/");
+}

@@ -30,6 +30,9 @@ pub(crate) struct FrontMatter {
     pub(crate) source: Option<String>,
     pub(crate) see_also: Vec<Located<Slug>>,
     pub(crate) summary: Option<String>,
+    /// Slugs the article was published under before it was renamed: each keeps working as a
+    /// redirect page.
+    pub(crate) previous_slugs: Vec<Located<Slug>>,
     /// `draft: true`: not published by `encyc build`; shown with a banner by `encyc watch`.
     pub(crate) draft: bool,
 }
@@ -47,6 +50,8 @@ struct RawFrontMatter {
     #[serde(default)]
     see_also: Vec<String>,
     summary: Option<String>,
+    #[serde(default)]
+    previous_slugs: Vec<String>,
     #[serde(default)]
     draft: bool,
 }
@@ -136,6 +141,17 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
             see_also.push(Located { value: Slug::new(slug), line });
         }
     }
+    let previous_line = line_of("previous_slugs");
+    let mut previous_slugs = Vec::new();
+    for slug in raw.previous_slugs {
+        let slug = slug.trim().trim_end_matches(".md").to_string();
+        let line = entry_line(split.yaml, "previous_slugs", &slug).map_or(previous_line, |l| l + fence_line);
+        if slug.is_empty() {
+            problems.push((line, Problem::EmptyField { field: "previous_slugs" }));
+        } else {
+            previous_slugs.push(Located { value: Slug::new(slug), line });
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -150,6 +166,7 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
         source: non_blank(raw.source),
         see_also,
         summary: non_blank(raw.summary),
+        previous_slugs,
         draft: raw.draft,
     })
 }

@@ -179,6 +179,10 @@ fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
         field(heading.id.as_bytes());
     }
     field(meta.last_revised.to_string().as_bytes());
+    field(b"\x02");
+    for slug in &meta.previous_slugs {
+        field(slug.value.as_str().as_bytes());
+    }
     h.digest128()
 }
 

@@ -64,6 +64,9 @@ pub(crate) enum Concern {
     NoReviser,
     /// No other article links to this one.
     Orphan,
+    /// A link (or `see_also`) uses a renamed article's previous slug: it works, by the
+    /// redirect page, but the new slug saves readers a hop.
+    OldSlug { line: usize, old: String, new: String },
     /// The article's prose reads above the site's `reading_grade_max`.
     ReadingLevel { reading: Reading, max: u32 },
 }
@@ -76,6 +79,7 @@ impl Concern {
             Concern::NoReviser => "no_reviser",
             Concern::Orphan => "orphan",
             Concern::ReadingLevel { .. } => "reading_level",
+            Concern::OldSlug { .. } => "old_slug",
         }
     }
 }
@@ -89,6 +93,10 @@ impl std::fmt::Display for Concern {
             Concern::NoReviser => f.write_str("no `revised_by`: name who last reviewed this article"),
             Concern::Orphan => f.write_str(
                 "no other article links here (only the A–Z pages list it): link to it, or add it to a `see_also`",
+            ),
+            Concern::OldSlug { line, old, new } => write!(
+                f,
+                "line {line}: `{old}` is the previous slug of `{new}`, which works by a redirect; link to `{new}` instead"
             ),
             Concern::ReadingLevel { reading, max } => {
                 write!(
@@ -211,7 +219,39 @@ pub(crate) fn warnings(site: &Site, review_period: u32, reading_grade_max: u32, 
         })
         .collect();
     hard.sort_by(|a, b| a.file.cmp(&b.file));
-    overdue.chain(no_reviser).chain(orphans).chain(hard).collect()
+    overdue.chain(no_reviser).chain(orphans).chain(old_slugs(site)).chain(hard).collect()
+}
+
+/// Links and `see_also` entries that use a renamed article's previous slug, in file order.
+fn old_slugs(site: &Site) -> Vec<Warning> {
+    let current: HashMap<&str, usize> =
+        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
+    let previous: HashMap<&str, usize> = site.redirects.iter().map(|(s, i)| (s.as_str(), *i)).collect();
+    let mut found = Vec::new();
+    for l in &site.articles {
+        let body = l.article.outline.links.iter().filter_map(|link| match &link.target {
+            LinkTarget::Article { slug, .. } => Some((link.line, slug)),
+            _ => None,
+        });
+        let see_also = l.article.meta.see_also.iter().map(|s| (s.line, &s.value));
+        for (line, slug) in body.chain(see_also) {
+            if current.contains_key(slug.as_str()) {
+                continue;
+            }
+            if let Some(&to) = previous.get(slug.as_str()) {
+                found.push(Warning {
+                    file: l.article.source.display_path(),
+                    concern: Concern::OldSlug {
+                        line,
+                        old: slug.to_string(),
+                        new: site.articles[to].article.slug.to_string(),
+                    },
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| a.file.cmp(&b.file));
+    found
 }
 
 /// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
@@ -279,6 +319,7 @@ impl CheckReport {
             ("overdue_review", "review overdue", "reviews overdue"),
             ("no_reviser", "without revised_by", "without revised_by"),
             ("orphan", "orphan", "orphans"),
+            ("old_slug", "link to a previous slug", "links to previous slugs"),
             ("reading_level", "above the reading grade", "above the reading grade"),
         ] {
             let n = count(kind);
@@ -330,6 +371,9 @@ impl CheckReport {
                         item.review_due = Some(overdue.due);
                         item.overdue_months = Some(overdue.months);
                         item.overdue_days = Some(overdue.days);
+                    }
+                    if let Concern::OldSlug { line, .. } = &w.concern {
+                        item.line = Some(*line);
                     }
                     if let Concern::ReadingLevel { reading, .. } = &w.concern {
                         item.reading_grade = Some(round_tenth(reading.grade()));

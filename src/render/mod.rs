@@ -103,6 +103,19 @@ struct SearchPage<'a> {
     letters: Vec<AzLetter>,
 }
 
+/// The page left at a renamed article's old address.
+#[derive(Serialize)]
+struct RedirectPage<'a> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
+    /// The article's title now.
+    title: &'a str,
+    /// Where it is now, relative to this page.
+    href: Href,
+    /// Its address: absolute with a `base_url`.
+    canonical: String,
+}
+
 #[derive(Serialize)]
 struct AzLetter {
     label: String,
@@ -292,6 +305,18 @@ pub(crate) fn plan<'a>(
         pages.extend(feeds::plan_feeds(site, theme, config, base_url, base)?);
     }
 
+    // The old address of each renamed article: a page that sends readers on, listed nowhere.
+    for (old, target) in &site.redirects {
+        let a = &site.articles[*target].article;
+        let href = a.slug.href();
+        let page = RedirectPage {
+            layout: layout(&az_bar, None, None),
+            title: &a.meta.title,
+            canonical: config.base_url.as_ref().map_or_else(|| href.as_str().to_string(), |base| base.join(&href)),
+            href,
+        };
+        pages.push(small_page(theme, "redirect.html", page, old.output_path(), base)?);
+    }
     for (path, bytes) in &theme.assets {
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }

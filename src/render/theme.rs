@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sitemap.xml", include_str!("../../themes/default/sitemap.xml")),
     ("atom.xml", include_str!("../../themes/default/atom.xml")),
     ("care-card.html", include_str!("../../themes/default/care-card.html")),
+    ("redirect.html", include_str!("../../themes/default/redirect.html")),
 ];
 
 /// Static files of the default theme, published under `assets/`.
