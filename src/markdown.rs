@@ -18,8 +18,17 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use crate::paths::{Href, Slug};
 
 /// Ids the page templates use; headings never take them.
-pub(crate) const RESERVED_IDS: &[&str] =
-    &["main-content", "site-search", "site-search-results", "az-nav", "see-also", "top", "recent"];
+pub(crate) const RESERVED_IDS: &[&str] = &[
+    "main-content",
+    "site-search",
+    "site-search-results",
+    "az-nav",
+    "see-also",
+    "top",
+    "recent",
+    "on-this-page",
+    "links-here",
+];
 
 /// Ids the search box gives its result options (`site-search-results-0`, …).
 const RESERVED_ID_PREFIX: &str = "site-search-results-";

@@ -49,6 +49,42 @@ pub(crate) struct Site {
     pub(crate) redirects: Vec<(Slug, usize)>,
 }
 
+impl Site {
+    /// For each article, the other articles that link to it by a body link (`slug.md`, an old
+    /// slug included), a wiki link or a `see_also` entry, each once, in slug order.
+    pub(crate) fn links_here(&self) -> Vec<Vec<usize>> {
+        let mut by_slug: HashMap<&str, usize> =
+            self.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
+        for (old, i) in &self.redirects {
+            by_slug.entry(old.as_str()).or_insert(*i);
+        }
+        // Wiki links were resolved to hrefs; an article's href is its slug's, and a fragment
+        // follows a `#`, which a slug's href never holds (it is escaped).
+        let by_href: HashMap<String, usize> =
+            self.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i)).collect();
+        let mut from: Vec<Vec<usize>> = vec![Vec::new(); self.articles.len()];
+        for (i, l) in self.articles.iter().enumerate() {
+            let body = l.article.outline.links.iter().filter_map(|link| match &link.target {
+                LinkTarget::Article { slug, .. } => by_slug.get(slug.as_str()).copied(),
+                _ => None,
+            });
+            let wiki = l.wiki_hrefs.iter().filter_map(|href| {
+                let page = href.as_str().split('#').next().unwrap_or_default();
+                by_href.get(page).copied()
+            });
+            for to in body.chain(wiki).chain(l.see_also.iter().copied()) {
+                if to != i && !from[to].contains(&i) {
+                    from[to].push(i);
+                }
+            }
+        }
+        for list in &mut from {
+            list.sort_unstable();
+        }
+        from
+    }
+}
+
 /// Slugs that would collide with pages encyc writes itself (`index`, `404`, `search`, `letter-a` …
 /// `letter-z`, `letter-0-9`), compared ignoring case as case-insensitive disks would.
 pub(crate) fn is_reserved_slug(slug: &str) -> bool {

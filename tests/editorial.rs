@@ -723,3 +723,36 @@ fn a_previous_slug_that_is_in_use_or_claimed_twice_is_an_error() {
     run.assert_stderr_has("articles/vertigo.md:2: previous slug `tinnitus` is the slug of articles/tinnitus.md");
     run.assert_stderr_has("previous slug `dizziness` is also claimed by articles/");
 }
+
+#[test]
+fn a_long_article_lists_its_sections_and_every_article_lists_what_links_here() {
+    let site = TestSite::shipped();
+    site.build().assert_ok();
+    let page = site.page("nonspecific-back-pain.html");
+    let sections = page.links(".on-this-page a");
+    assert_eq!(
+        sections.iter().map(|(text, _)| text.as_str()).collect::<Vec<_>>(),
+        page.texts(".article-body h2"),
+        "the list names every section"
+    );
+    assert!(sections.iter().all(|(_, href)| href.starts_with('#')));
+    assert!(sections.len() >= 5);
+    let here = page.links(".links-here a");
+    assert!(!here.is_empty());
+    // Each is an article whose page links to this one.
+    for (_, href) in &here {
+        let html = site.read_output(href);
+        assert!(html.contains("href=\"nonspecific-back-pain.html"), "{href} does not link here");
+    }
+
+    // A short article has no section list; one that nobody links to, no "link here" list.
+    let site = TestSite::fixture("editorial");
+    site.build().assert_ok();
+    assert_eq!(site.page("tinnitus.html").count(".on-this-page"), 0);
+    assert_eq!(site.page("ear-wax.html").count(".links-here"), 0);
+    // Tinnitus by `see_also`, Vertigo by a wiki link.
+    assert_eq!(
+        site.page("otitis-media.html").links(".links-here a"),
+        [("Tinnitus".to_string(), "tinnitus.html".to_string()), ("Vertigo".to_string(), "vertigo.html".to_string())]
+    );
+}

@@ -257,29 +257,7 @@ fn old_slugs(site: &Site) -> Vec<Warning> {
 /// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
 /// link) or a `see_also` entry.
 fn orphans(site: &Site) -> Vec<usize> {
-    let by_slug: HashMap<&str, usize> =
-        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
-    // Wiki links were resolved to hrefs by the link stage; an article's href is its slug's,
-    // and a fragment follows a `#`, which a slug's href never holds (it is escaped).
-    let by_href: HashMap<String, usize> =
-        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i)).collect();
-    let mut linked = vec![false; site.articles.len()];
-    for (from, l) in site.articles.iter().enumerate() {
-        let body_links = l.article.outline.links.iter().filter_map(|link| match &link.target {
-            LinkTarget::Article { slug, .. } => by_slug.get(slug.as_str()).copied(),
-            _ => None,
-        });
-        let wiki_links = l.wiki_hrefs.iter().filter_map(|href| {
-            let page = href.as_str().split('#').next().unwrap_or_default();
-            by_href.get(page).copied()
-        });
-        for to in body_links.chain(wiki_links).chain(l.see_also.iter().copied()) {
-            if to != from {
-                linked[to] = true;
-            }
-        }
-    }
-    (0..site.articles.len()).filter(|&i| !linked[i]).collect()
+    site.links_here().iter().enumerate().filter(|(_, from)| from.is_empty()).map(|(i, _)| i).collect()
 }
 
 impl CheckReport {

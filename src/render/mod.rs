@@ -63,6 +63,8 @@ pub(crate) struct Plan<'a> {
     config: &'a SiteConfig,
     bodies: &'a Bodies<'a>,
     az_bar: String,
+    /// For each article, the articles that link to it ([`Site::links_here`]).
+    links_here: Vec<Vec<usize>>,
 }
 
 /// What every page template sees.
@@ -145,10 +147,24 @@ struct ArticleView<'a> {
     next_review: Option<DateView>,
     /// The page's structured data (see [`json_ld`]), escaped for its `<script>` element.
     json_ld: String,
+    /// The article's sections (level-2 headings), for the "On this page" list of a long
+    /// article; empty for a short one.
+    sections: Vec<SectionView<'a>>,
+    /// The other articles that link here, by title.
+    links_here: Vec<LinkView<'a>>,
     /// Marked `draft: true` (only `encyc watch` renders drafts): the page says it is not
     /// published.
     draft: bool,
 }
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    id: &'a str,
+    text: &'a str,
+}
+
+/// An article with this many sections or more lists them at the top.
+const SECTION_LIST_FROM: usize = 5;
 
 #[derive(Serialize)]
 struct LinkView<'a> {
@@ -231,13 +247,14 @@ pub(crate) fn plan<'a>(
     let az_bar = render_az(site, theme, "", None)?;
     let base = base_fingerprint(build_id, theme, config);
     let shared = article_base_fingerprint(base, &az_bar);
+    let links_here = site.links_here();
     let mut pages: Vec<Planned<'a>> = site
         .articles
         .par_iter()
         .enumerate()
         .map(|(index, linked)| Planned {
             path: linked.article.slug.output_path(),
-            fingerprint: Some(article_fingerprint(shared, site, linked)),
+            fingerprint: Some(article_fingerprint(shared, site, linked, &links_here[index])),
             job: Job::Article(index),
         })
         .collect();
@@ -322,7 +339,7 @@ pub(crate) fn plan<'a>(
     }
     pages.extend(search_index::plan(site, build_id));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan { pages, site, theme, config, bodies, az_bar })
+    Ok(Plan { pages, site, theme, config, bodies, az_bar, links_here })
 }
 
 impl Plan<'_> {
@@ -332,7 +349,8 @@ impl Plan<'_> {
             Job::Article(index) => {
                 let linked = &self.site.articles[*index];
                 let body = self.bodies.body(&linked.article)?;
-                render_article(self.site, linked, &body, self.theme, self.config, self.layout(linked))
+                let links_here = &self.links_here[*index];
+                render_article(self.site, linked, links_here, &body, self.theme, self.config, self.layout(linked))
             }
             Job::Letter { index, bar } => {
                 let (letter, entries) = &self.site.letters[*index];
@@ -406,7 +424,7 @@ fn article_base_fingerprint(base: u128, az_bar: &str) -> u128 {
 }
 
 /// Everything one article page is made from, beyond what all pages share.
-fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle) -> u128 {
+fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, links_here: &[usize]) -> u128 {
     let mut h = Xxh3::new();
     h.update(&shared.to_le_bytes());
     h.update(&linked.article.hash.to_le_bytes());
@@ -414,7 +432,8 @@ fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle) -> u12
         h.update(href.as_str().as_bytes());
         h.update(b"\0");
     }
-    for &i in &linked.see_also {
+    h.update(b"\x01");
+    for &i in linked.see_also.iter().chain(links_here) {
         let target = &site.articles[i].article;
         h.update(target.meta.title.as_bytes());
         h.update(b"\0");
@@ -427,6 +446,7 @@ fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle) -> u12
 fn render_article(
     site: &Site,
     linked: &LinkedArticle,
+    links_here: &[usize],
     body: &BodyHtml,
     theme: &Theme,
     config: &SiteConfig,
@@ -458,6 +478,23 @@ fn render_article(
             next_review: next_review.map(DateView::new),
             json_ld: json_ld::for_article(a, config)?,
             draft: a.meta.draft,
+            sections: {
+                let sections: Vec<SectionView<'_>> = a
+                    .outline
+                    .headings
+                    .iter()
+                    .filter(|h| h.level == 2)
+                    .map(|h| SectionView { id: &h.id, text: &h.text })
+                    .collect();
+                if sections.len() >= SECTION_LIST_FROM { sections } else { Vec::new() }
+            },
+            links_here: links_here
+                .iter()
+                .map(|&i| {
+                    let from = &site.articles[i].article;
+                    LinkView { title: &from.meta.title, href: from.slug.href() }
+                })
+                .collect(),
         },
     };
     let html = theme
