@@ -50,6 +50,9 @@ pub(crate) struct SiteConfig {
     /// `encyc check` warns about articles whose Flesch–Kincaid reading grade is above this
     /// (NIH and NLM advise writing for patients at grade 6 to 8).
     pub(crate) reading_grade_max: u32,
+    /// An editorial team credited as a reviewer of every article ("the A.D.A.M. Editorial
+    /// team"), as MedlinePlus does.
+    pub(crate) editorial_team: Option<String>,
 }
 
 /// The absolute address the site is published at: `http(s)://host[:port]/path/`, always
@@ -138,6 +141,7 @@ provider. Browse by the first letter of a condition or any of its other names."
             show_next_review: true,
             feed_count: 20,
             reading_grade_max: 8,
+            editorial_team: None,
         }
     }
 }

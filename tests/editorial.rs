@@ -756,3 +756,29 @@ fn a_long_article_lists_its_sections_and_every_article_lists_what_links_here() {
         [("Tinnitus".to_string(), "tinnitus.html".to_string()), ("Vertigo".to_string(), "vertigo.html".to_string())]
     );
 }
+
+#[test]
+fn further_reviewers_and_the_editorial_team_are_credited_on_the_page_and_in_structured_data() {
+    let site = TestSite::fixture("editorial");
+    let otitis = std::fs::read_to_string(site.path("articles/otitis-media.md")).unwrap();
+    site.write(
+        "articles/otitis-media.md",
+        otitis.replacen("---\n", "---\nreviewers:\n  - name: Jane Doe, MD\n    role: Medical Director\n", 1),
+    );
+    let config = std::fs::read_to_string(site.path("encyc.yaml")).unwrap();
+    site.write("encyc.yaml", format!("{config}editorial_team: Ear Encyclopedia Editorial team\n"));
+    site.build().assert_ok();
+    assert_eq!(
+        site.page("otitis-media.html").text(".also-reviewed"),
+        "Also reviewed by Jane Doe, MD, Medical Director, and the Ear Encyclopedia Editorial team."
+    );
+    assert_eq!(
+        site.page("ear-wax.html").text(".also-reviewed"),
+        "Also reviewed by the Ear Encyclopedia Editorial team."
+    );
+    let reviewed_by = &json_ld(&site, "otitis-media.html")["reviewedBy"];
+    let names: Vec<&str> = reviewed_by.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names[1..], ["Jane Doe, MD", "Ear Encyclopedia Editorial team"]);
+    assert_eq!(reviewed_by[1]["jobTitle"], "Medical Director");
+    assert_eq!(reviewed_by[2]["@type"], "Organization");
+}

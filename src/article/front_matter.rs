@@ -30,11 +30,22 @@ pub(crate) struct FrontMatter {
     pub(crate) source: Option<String>,
     pub(crate) see_also: Vec<Located<Slug>>,
     pub(crate) summary: Option<String>,
+    /// Reviewers besides `revised_by`, each with a role ("Medical Director").
+    pub(crate) reviewers: Vec<Reviewer>,
     /// Slugs the article was published under before it was renamed: each keeps working as a
     /// redirect page.
     pub(crate) previous_slugs: Vec<Located<Slug>>,
     /// `draft: true`: not published by `encyc build`; shown with a banner by `encyc watch`.
     pub(crate) draft: bool,
+}
+
+/// A further reviewer of an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Reviewer {
+    pub(crate) name: String,
+    #[serde(default)]
+    pub(crate) role: Option<String>,
 }
 
 /// The front matter exactly as written; `deny_unknown_fields` turns typos into errors.
@@ -50,6 +61,8 @@ struct RawFrontMatter {
     #[serde(default)]
     see_also: Vec<String>,
     summary: Option<String>,
+    #[serde(default)]
+    reviewers: Vec<Reviewer>,
     #[serde(default)]
     previous_slugs: Vec<String>,
     #[serde(default)]
@@ -141,6 +154,13 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
             see_also.push(Located { value: Slug::new(slug), line });
         }
     }
+    let mut reviewers = Vec::new();
+    for r in raw.reviewers {
+        match non_blank(Some(r.name)) {
+            Some(name) => reviewers.push(Reviewer { name, role: non_blank(r.role) }),
+            None => problems.push((line_of("reviewers"), Problem::EmptyField { field: "reviewers" })),
+        }
+    }
     let previous_line = line_of("previous_slugs");
     let mut previous_slugs = Vec::new();
     for slug in raw.previous_slugs {
@@ -166,6 +186,7 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
         source: non_blank(raw.source),
         see_also,
         summary: non_blank(raw.summary),
+        reviewers,
         previous_slugs,
         draft: raw.draft,
     })

@@ -147,6 +147,10 @@ struct ArticleView<'a> {
     next_review: Option<DateView>,
     /// The page's structured data (see [`json_ld`]), escaped for its `<script>` element.
     json_ld: String,
+    /// Further reviewers, as "name, role".
+    reviewers: Vec<String>,
+    /// The site's editorial team, credited on every article.
+    editorial_team: Option<&'a str>,
     /// The article's sections (level-2 headings), for the "On this page" list of a long
     /// article; empty for a short one.
     sections: Vec<SectionView<'a>>,
@@ -478,6 +482,16 @@ fn render_article(
             next_review: next_review.map(DateView::new),
             json_ld: json_ld::for_article(a, config)?,
             draft: a.meta.draft,
+            reviewers: a
+                .meta
+                .reviewers
+                .iter()
+                .map(|r| match &r.role {
+                    Some(role) => format!("{}, {role}", r.name),
+                    None => r.name.clone(),
+                })
+                .collect(),
+            editorial_team: config.editorial_team.as_deref(),
             sections: {
                 let sections: Vec<SectionView<'_>> = a
                     .outline
