@@ -367,8 +367,8 @@ fn explain_links_to_drafts(problems: Vec<Diagnostic>, drafts: &[Arc<Article>]) -
         .map(|mut d| {
             let draft = match &d.problem {
                 Problem::BrokenLink { target, slug, .. } => by_slug(slug).map(|a| (target.clone(), a)),
-                Problem::BrokenSeeAlso(slug) => by_slug(slug).map(|a| (slug.clone(), a)),
-                Problem::UnknownWikiName(name) => by_name(name).map(|a| (format!("[[{name}]]"), a)),
+                Problem::BrokenSeeAlso { slug, .. } => by_slug(slug).map(|a| (slug.clone(), a)),
+                Problem::UnknownWikiName { name, .. } => by_name(name).map(|a| (format!("[[{name}]]"), a)),
                 _ => None,
             };
             if let Some((target, a)) = draft {

@@ -418,7 +418,10 @@ impl Resolver<'_> {
                         // A file that failed to parse may carry this name: its own problem is
                         // reported, and this one would only be noise until it is fixed.
                         if self.failed.is_empty() {
-                            report(link.line, Problem::UnknownWikiName(name.clone()));
+                            report(
+                                link.line,
+                                Problem::UnknownWikiName { name: name.clone(), hint: self.name_hint(name) },
+                            );
                         }
                         wiki_hrefs.push(Href::new("#"));
                     }
@@ -431,7 +434,7 @@ impl Resolver<'_> {
                                 target: link.written.clone(),
                                 article: "this article".into(),
                                 anchor: anchor.clone(),
-                                hint: anchor_hint(article),
+                                hint: anchor_hint(article, anchor),
                             },
                         );
                     }
@@ -463,7 +466,10 @@ impl Resolver<'_> {
                     }
                 }
                 None if self.failed.contains(&entry.value) => {}
-                None => report(entry.line, Problem::BrokenSeeAlso(entry.value.to_string())),
+                None => report(
+                    entry.line,
+                    Problem::BrokenSeeAlso { slug: entry.value.to_string(), hint: self.slug_hint(&entry.value) },
+                ),
             }
         }
         LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also }
@@ -479,24 +485,54 @@ impl Resolver<'_> {
             target: written.to_string(),
             article: article.source.display_path().display().to_string(),
             anchor: anchor.to_string(),
-            hint: anchor_hint(article),
+            hint: anchor_hint(article, anchor),
         })
     }
 
+    /// The slug most like `slug` (a slip of the keyboard, another letter case), if one is close.
     fn slug_hint(&self, slug: &Slug) -> String {
-        let lower = slug.as_str().to_lowercase();
-        self.index
-            .by_slug
-            .keys()
-            .find(|s| s.as_str().to_lowercase() == lower)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default()
+        let slugs = self.index.by_slug.keys().chain(self.index.previous.keys()).map(Slug::as_str);
+        did_you_mean(slug.as_str(), slugs)
+    }
+
+    /// The title or alternative name most like `name`, if one is close.
+    fn name_hint(&self, name: &str) -> String {
+        let names = self.articles.iter().flat_map(|a| a.names().map(|(n, _, _)| n));
+        did_you_mean(name, names)
     }
 }
 
-fn anchor_hint(article: &Article) -> String {
+/// " (did you mean `x`?)" for the candidate most like `wanted`, compared ignoring case, as
+/// compilers suggest a misspelt name; empty when none is close enough to be a slip.
+fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let wanted_lower = wanted.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::normalized_damerau_levenshtein(&wanted_lower, &candidate.to_lowercase());
+        // Ties go to the first in sorted order, so the hint is the same every build.
+        let better = match best {
+            None => true,
+            Some((s, c)) => score > s || (score == s && candidate < c),
+        };
+        if better {
+            best = Some((score, candidate));
+        }
+    }
+    match best {
+        // About one slip in every four or five letters.
+        Some((score, candidate)) if score >= 0.75 && candidate != wanted => format!(" (did you mean `{candidate}`?)"),
+        _ => String::new(),
+    }
+}
+
+fn anchor_hint(article: &Article, anchor: &str) -> String {
     if article.outline.headings.is_empty() {
         return " (it has no sections)".to_string();
+    }
+    let ids = article.outline.headings.iter().map(|h| h.id.as_str());
+    let close = did_you_mean(anchor, ids);
+    if !close.is_empty() {
+        return close;
     }
     let ids: Vec<&str> = article.outline.headings.iter().map(|h| h.id.as_str()).collect();
     format!(" (its sections are: {})", ids.join(", "))
