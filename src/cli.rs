@@ -127,6 +127,10 @@ pub(crate) struct WatchArgs {
     /// container mounts).
     #[arg(long)]
     pub(crate) poll: bool,
+    /// Leave out articles marked `draft: true`, as `encyc build` does (by default the
+    /// preview shows them, with a "Draft: not published" banner).
+    #[arg(long)]
+    pub(crate) no_drafts: bool,
     #[command(flatten)]
     pub(crate) today: TodayArg,
 }
@@ -140,7 +144,10 @@ impl Cli {
                 today: args.today.resolve(),
             }),
             CliCommand::Watch(args) => Ok(Command::Watch {
-                config: Config::new(&args.site.root, args.site.output.as_deref(), args.today.resolve())?,
+                config: Config {
+                    drafts: !args.no_drafts,
+                    ..Config::new(&args.site.root, args.site.output.as_deref(), args.today.resolve())?
+                },
                 options: WatchOptions {
                     serve: match args.no_serve {
                         true => None,

@@ -53,6 +53,12 @@ pub(crate) struct SiteConfig {
     pub(crate) editions: Vec<EditionConfig>,
     /// `encyc check` warns about illustrations bigger than this many kilobytes.
     pub(crate) image_size_limit_kb: u64,
+    /// `encyc check` warns about articles whose Flesch–Kincaid reading grade is above this
+    /// (NIH and NLM advise writing for patients at grade 6 to 8).
+    pub(crate) reading_grade_max: u32,
+    /// An editorial team credited as a reviewer of every article ("the A.D.A.M. Editorial
+    /// team"), as MedlinePlus does.
+    pub(crate) editorial_team: Option<String>,
 }
 
 /// One further edition, as written under `editions:` in `encyc.yaml`: its language, and
@@ -166,6 +172,8 @@ provider. Browse by the first letter of a condition or any of its other names."
             feed_count: 20,
             editions: Vec::new(),
             image_size_limit_kb: 1024,
+            reading_grade_max: 8,
+            editorial_team: None,
         }
     }
 }
@@ -298,6 +306,9 @@ pub(crate) struct Config {
     /// The day taken as today, read once from the clock (or `--today`): a `last_revised` after
     /// it is an error, and reviews are counted to it.
     pub(crate) today: jiff::civil::Date,
+    /// Whether articles marked `draft: true` are built (with a banner): `encyc watch` shows
+    /// them unless `--no-drafts`; `encyc build` and `check` leave them out.
+    pub(crate) drafts: bool,
 }
 
 impl Config {
@@ -323,6 +334,7 @@ impl Config {
             output_dir: output,
             site,
             today,
+            drafts: false,
         })
     }
 }

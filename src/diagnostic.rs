@@ -45,14 +45,22 @@ pub(crate) enum Problem {
     BrokenLink { target: String, slug: String, hint: String },
     #[error("link to `{target}`: {article} has no section with the id `{anchor}`{hint}")]
     BrokenAnchor { target: String, article: String, anchor: String, hint: String },
-    #[error("wiki link `[[{0}]]`: no article has this title or alternative name")]
-    UnknownWikiName(String),
+    #[error("wiki link `[[{name}]]`: no article has this title or alternative name{hint}")]
+    UnknownWikiName { name: String, hint: String },
     #[error(
         "wiki link `[[{name}]]` is ambiguous: it is an alternative name of {candidates}; link to one of them by title"
     )]
     AmbiguousWikiName { name: String, candidates: String },
-    #[error("see_also `{0}`: there is no article with this slug")]
-    BrokenSeeAlso(String),
+    #[error(
+        "link to `{target}`: the article `{slug}` is a draft, which a build does not publish; publish it (remove `draft: true`) or remove the link"
+    )]
+    LinkToDraft { target: String, slug: String },
+    #[error("previous slug `{slug}` is the slug of {other}: an old address cannot lead to two pages")]
+    PreviousSlugInUse { slug: String, other: PathBuf },
+    #[error("previous slug `{slug}` is also claimed by {other}: only one article can take over an old address")]
+    PreviousSlugClaimed { slug: String, other: PathBuf },
+    #[error("see_also `{slug}`: there is no article with this slug{hint}")]
+    BrokenSeeAlso { slug: String, hint: String },
     #[error("see_also `{0}` names this article itself")]
     SelfSeeAlso(String),
     #[error("link to `{0}`: only http, https, mailto and tel links are allowed")]
@@ -139,9 +147,12 @@ impl Problem {
             Problem::TranslationAhead { .. } => "translation_ahead",
             Problem::BrokenLink { .. } => "broken_link",
             Problem::BrokenAnchor { .. } => "broken_anchor",
-            Problem::UnknownWikiName(_) => "unknown_wiki_name",
+            Problem::UnknownWikiName { .. } => "unknown_wiki_name",
             Problem::AmbiguousWikiName { .. } => "ambiguous_wiki_name",
-            Problem::BrokenSeeAlso(_) => "broken_see_also",
+            Problem::BrokenSeeAlso { .. } => "broken_see_also",
+            Problem::LinkToDraft { .. } => "link_to_draft",
+            Problem::PreviousSlugInUse { .. } => "previous_slug_in_use",
+            Problem::PreviousSlugClaimed { .. } => "previous_slug_claimed",
             Problem::SelfSeeAlso(_) => "self_see_also",
             Problem::UnsafeLink(_) => "unsafe_link",
             Problem::ProtocolRelativeLink { .. } => "protocol_relative_link",

@@ -39,6 +39,7 @@ mod letters;
 mod lock;
 mod paths;
 mod progress;
+mod readability;
 mod review;
 mod terms;
 mod text;

@@ -6,6 +6,7 @@
 //! what the link stage needs) and the [`BodyHtml`]; [`BodyHtml::finish`] fills in the hrefs
 //! of wiki links, which depend on the other articles' names, and sanitises raw HTML.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -17,8 +18,17 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use crate::paths::{Href, Slug};
 
 /// Ids the page templates use; headings never take them.
-pub(crate) const RESERVED_IDS: &[&str] =
-    &["main-content", "site-search", "site-search-results", "az-nav", "see-also", "top", "recent"];
+pub(crate) const RESERVED_IDS: &[&str] = &[
+    "main-content",
+    "site-search",
+    "site-search-results",
+    "az-nav",
+    "see-also",
+    "top",
+    "recent",
+    "on-this-page",
+    "links-here",
+];
 
 /// Ids the search box gives its result options (`site-search-results-0`, …).
 const RESERVED_ID_PREFIX: &str = "site-search-results-";
@@ -138,7 +148,13 @@ impl Outline {
 pub(crate) struct PlainText {
     pub(crate) all: String,
     pub(crate) intro: String,
+    /// The prose, for the reading grade: one string per block (paragraph, list item, table
+    /// cell), without headings, code, or a section of references.
+    pub(crate) prose: Vec<String>,
 }
+
+/// Headings of sections that list references rather than tell the reader something.
+const REFERENCE_HEADINGS: &[&str] = &["references", "sources", "bibliography", "further reading"];
 
 /// How much text of the first paragraphs is kept for a snippet.
 const INTRO_LENGTH: usize = 400;
@@ -192,8 +208,44 @@ impl Lines {
     }
 }
 
+/// Care cards, in the manner of the NHS "when to get help" cards: the marker opening a block
+/// quote, and the kind the theme's `care-card.html` gets to write the card's heading.
+pub(crate) const CARE_CARDS: &[(&str, &str)] =
+    &[("[!EMERGENCY]", "emergency"), ("[!URGENT]", "urgent"), ("[!NON-URGENT]", "non-urgent")];
+
+/// Where a care card's heading goes in a body's HTML; the render stage puts the theme's
+/// heading there, so that its words (and their translations) live in the theme.
+pub(crate) fn care_card_slot(kind: &str) -> String {
+    format!("<p class=\"care-title\">encyc-care-card:{kind}</p>")
+}
+
+/// Finds the lines that open a care card (`> [!EMERGENCY]`) and blanks their markers, which
+/// pulldown-cmark would otherwise publish as text. Returns the body to parse (of the same
+/// length, so offsets and lines are unchanged) and each card's line offset and kind.
+fn care_card_markers(body: &str) -> (Cow<'_, str>, Vec<(usize, &'static str)>) {
+    let mut found = Vec::new();
+    let mut blanked: Option<String> = None;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let after_quote = line.trim_start().strip_prefix('>').map(str::trim);
+        let card = after_quote.and_then(|marker| CARE_CARDS.iter().find(|(m, _)| m.eq_ignore_ascii_case(marker)));
+        if let (Some(marker), Some(&(_, kind))) = (after_quote, card) {
+            let at = offset + line.find(marker).expect("the marker is in the line");
+            let text = blanked.get_or_insert_with(|| body.to_string());
+            text.replace_range(at..at + marker.len(), &" ".repeat(marker.len()));
+            found.push((offset, kind));
+        }
+        offset += line.len();
+    }
+    (blanked.map_or(Cow::Borrowed(body), Cow::Owned), found)
+}
+
 /// Parses and renders a body. `first_line` is the file line the body starts on.
 pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainText) {
+    let (prepared, care_cards) = care_card_markers(body);
+    let body: &str = &prepared;
+    // Whether each open plain block quote is a care card, innermost last.
+    let mut open_quotes: Vec<bool> = Vec::new();
     let mut plain = String::with_capacity(body.len());
     // The text of the first paragraphs, for a snippet when the article has no summary.
     let mut intro = String::new();
@@ -223,6 +275,10 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     let mut open_note: Option<String> = None;
     // Where each event came from, for the lines of citations.
     let mut event_lines: Vec<usize> = Vec::new();
+    let mut prose: Vec<String> = Vec::new();
+    let mut prose_block = String::new();
+    // The level of the reference section being read, whose text is not prose.
+    let mut references_level: Option<u8> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if in_image {
@@ -248,6 +304,13 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             if in_paragraph {
                 intro.push(' ');
             }
+            if matches!(event, Event::SoftBreak | Event::HardBreak) {
+                prose_block.push(' ');
+            } else if !prose_block.trim().is_empty() {
+                prose.push(std::mem::take(&mut prose_block));
+            } else {
+                prose_block.clear();
+            }
         }
         if matches!(event, Event::Start(Tag::Paragraph)) && intro.len() < INTRO_LENGTH {
             in_paragraph = true;
@@ -258,6 +321,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
         }
         let event = match event {
             Event::Start(Tag::Heading { level, .. }) => {
+                if references_level.is_some_and(|open| level as u8 <= open) {
+                    references_level = None;
+                }
                 open_heading = Some((events.len(), level, lines.line_of(range.start), String::new()));
                 event
             }
@@ -280,6 +346,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
                         outline_problems.push(OutlineProblem { line, message });
                     }
                     let id = set_heading_id(&mut events[start], &text, &mut used_ids);
+                    if REFERENCE_HEADINGS.contains(&text.trim().to_lowercase().as_str()) {
+                        references_level = Some(n);
+                    }
                     headings.push(Heading { level: n, id, text: text.trim().to_string(), line });
                 }
                 event
@@ -287,6 +356,8 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, _, _, text)) = open_heading.as_mut() {
                     text.push_str(t);
+                } else if !in_code_block && references_level.is_none() && matches!(event, Event::Text(_)) {
+                    prose_block.push_str(t);
                 }
                 if !in_code_block {
                     plain.push_str(t);
@@ -381,17 +452,31 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
             Event::Start(Tag::BlockQuote(None)) => {
+                let line_start = body[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let card = care_cards.iter().find(|(at, _)| *at == line_start).map(|(_, kind)| *kind);
+                open_quotes.push(card.is_some());
+                if let Some(kind) = card {
+                    events.push(Event::Html(
+                        format!("<div class=\"care-card care-{kind}\" role=\"note\">\n{}\n", care_card_slot(kind))
+                            .into(),
+                    ));
+                    continue;
+                }
                 if let Some(written) = unknown_callout(&body[range.start..]) {
                     outline_problems.push(OutlineProblem {
                         line: lines.line_of(range.start),
                         message: format!(
-                            "unknown callout `{written}`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]"
+                            "unknown callout `{written}`: use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION], or a care card: [!EMERGENCY], [!URGENT] or [!NON-URGENT]"
                         ),
                     });
                 }
                 Event::Start(Tag::BlockQuote(None))
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::End(TagEnd::BlockQuote(None)) => match open_quotes.pop() {
+                Some(true) => Event::Html("</div>\n".into()),
+                _ => Event::End(TagEnd::BlockQuote(None)),
+            },
             other => other,
         };
         events.push(event);
@@ -405,7 +490,7 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     (
         Outline { headings, links, problems: outline_problems, images, citations },
         BodyHtml { html, wiki_slots, has_raw_html },
-        PlainText { all: plain, intro },
+        PlainText { all: plain, intro, prose },
     )
 }
 

@@ -16,9 +16,9 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::article::cache::{self, ArticleCache};
-use crate::article::{self, Bodies, SourceChanged};
+use crate::article::{self, Article, Bodies, SourceChanged};
 use crate::config::{Config, EditionConfig, Mode, SiteConfig};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Problem};
 use crate::editions;
 use crate::letters::Alphabet;
 use crate::media::{self, MediaCache};
@@ -60,6 +60,8 @@ impl From<WriteError> for BuildError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuildReport {
     pub(crate) articles: usize,
+    /// Articles marked `draft: true` that were left out.
+    pub(crate) drafts: usize,
     pub(crate) pages: usize,
     /// Articles parsed in this build (the others came from the cache).
     pub(crate) parsed: Vec<SourcePath>,
@@ -89,7 +91,11 @@ impl std::fmt::Display for BuildReport {
             plural(self.write.written, "page", "pages"),
             self.write.unchanged,
             self.write.removed,
-        )
+        )?;
+        if self.drafts > 0 {
+            write!(f, "; {} left out (not published)", plural(self.drafts, "draft", "drafts"))?;
+        }
+        Ok(())
     }
 }
 
@@ -342,14 +348,14 @@ impl Builder {
         let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
-        let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        let (articles, drafts) = leave_out_drafts(&loaded.articles, config.drafts);
         let (library, media_problems) = media::load(&config.articles_dir, &mut self.media);
         problems.extend(media_problems);
         problems.extend(library.missing_in(&articles));
         let alphabet = Alphabet::of_language(&config.site.language);
         match Linker::link(articles, &loaded.failed_slugs, config.site.recent_count, alphabet) {
             Ok(linker) => self.linker = Some(linker),
-            Err(more) => problems.extend(more),
+            Err(more) => problems.extend(explain_links_to_drafts(more, &drafts)),
         }
         let (edition_loads, more) = self.load_editions(progress)?;
         problems.extend(more);
@@ -426,7 +432,7 @@ impl Builder {
         // Stage 2: link.
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
-        let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        let (articles, drafts) = leave_out_drafts(&loaded.articles, config.drafts);
         let (library, media_problems) = media::load(&config.articles_dir, &mut self.media);
         problems.extend(media_problems);
         problems.extend(library.missing_in(&articles));
@@ -437,7 +443,7 @@ impl Builder {
             }),
         };
         if let Err(more) = linked {
-            problems.extend(more);
+            problems.extend(explain_links_to_drafts(more, &drafts));
         }
         let (edition_loads, more) = self.load_editions(progress)?;
         problems.extend(more);
@@ -533,6 +539,7 @@ impl Builder {
         let elapsed = started.elapsed();
         Ok(BuildReport {
             articles: article_count,
+            drafts: drafts.len(),
             pages: page_count,
             parsed,
             rendered,
@@ -551,6 +558,40 @@ impl Builder {
         self.output = Some(state);
         BuildError::Failed(Diagnostics::new(problems, &self.config.root_shown))
     }
+}
+
+/// The articles to publish, and the drafts left out (none when `with_drafts`, as `encyc
+/// watch` shows them).
+fn leave_out_drafts(loaded: &[article::Loaded], with_drafts: bool) -> (Vec<Arc<Article>>, Vec<Arc<Article>>) {
+    loaded.iter().map(|l| Arc::clone(&l.article)).partition(|a| with_drafts || !a.meta.draft)
+}
+
+/// Links that lead to a draft are broken in the published site; the link stage, which never
+/// saw the drafts, calls them links to nothing. Says what they are instead.
+fn explain_links_to_drafts(problems: Vec<Diagnostic>, drafts: &[Arc<Article>]) -> Vec<Diagnostic> {
+    if drafts.is_empty() {
+        return problems;
+    }
+    let by_slug = |slug: &str| drafts.iter().find(|d| d.slug.as_str() == slug);
+    let by_name = |name: &str| {
+        let key = crate::letters::name_key(name);
+        drafts.iter().find(|d| d.name_keys.iter().any(|k| k.lookup == key))
+    };
+    problems
+        .into_iter()
+        .map(|mut d| {
+            let draft = match &d.problem {
+                Problem::BrokenLink { target, slug, .. } => by_slug(slug).map(|a| (target.clone(), a)),
+                Problem::BrokenSeeAlso { slug, .. } => by_slug(slug).map(|a| (slug.clone(), a)),
+                Problem::UnknownWikiName { name, .. } => by_name(name).map(|a| (format!("[[{name}]]"), a)),
+                _ => None,
+            };
+            if let Some((target, a)) = draft {
+                d.problem = Problem::LinkToDraft { target, slug: a.slug.to_string() };
+            }
+            d
+        })
+        .collect()
 }
 
 /// Stops a build at a stage boundary once Ctrl-C was pressed (before anything was written).

@@ -44,6 +44,45 @@ pub(crate) struct Site {
     pub(crate) recent: Vec<usize>,
     /// How many recent articles were asked for.
     pub(crate) recent_count: usize,
+    /// The previous slugs of renamed articles, sorted, each with its article's index: each
+    /// gets a redirect page.
+    pub(crate) redirects: Vec<(Slug, usize)>,
+}
+
+impl Site {
+    /// For each article, the other articles that link to it by a body link (`slug.md`, an old
+    /// slug included), a wiki link or a `see_also` entry, each once, in slug order.
+    pub(crate) fn links_here(&self) -> Vec<Vec<usize>> {
+        let mut by_slug: HashMap<&str, usize> =
+            self.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
+        for (old, i) in &self.redirects {
+            by_slug.entry(old.as_str()).or_insert(*i);
+        }
+        // Wiki links were resolved to hrefs; an article's href is its slug's, and a fragment
+        // follows a `#`, which a slug's href never holds (it is escaped).
+        let by_href: HashMap<String, usize> =
+            self.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i)).collect();
+        let mut from: Vec<Vec<usize>> = vec![Vec::new(); self.articles.len()];
+        for (i, l) in self.articles.iter().enumerate() {
+            let body = l.article.outline.links.iter().filter_map(|link| match &link.target {
+                LinkTarget::Article { slug, .. } => by_slug.get(slug.as_str()).copied(),
+                _ => None,
+            });
+            let wiki = l.wiki_hrefs.iter().filter_map(|href| {
+                let page = href.as_str().split('#').next().unwrap_or_default();
+                by_href.get(page).copied()
+            });
+            for to in body.chain(wiki).chain(l.see_also.iter().copied()) {
+                if to != i && !from[to].contains(&i) {
+                    from[to].push(i);
+                }
+            }
+        }
+        for list in &mut from {
+            list.sort_unstable();
+        }
+        from
+    }
 }
 
 /// Slugs that would collide with pages encyc writes itself (`index`, `404`, `search`, `letter-a` …
@@ -80,6 +119,8 @@ pub(crate) struct Linker {
 #[derive(Debug, Clone)]
 struct Index {
     by_slug: HashMap<Slug, usize>,
+    /// Previous slugs of renamed articles (checked: no clashes).
+    previous: HashMap<Slug, usize>,
     names: NameIndex,
 }
 
@@ -94,9 +135,11 @@ impl Linker {
         articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
         let mut problems = Vec::new();
         check_slugs(&articles, &mut problems);
+        let by_slug: HashMap<Slug, usize> = articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect();
         let index = Index {
             names: NameIndex::new(&articles, &mut problems),
-            by_slug: articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect(),
+            previous: previous_slugs(&articles, &by_slug, &mut problems),
+            by_slug,
         };
         let failed: HashSet<&Slug> = failed.iter().collect();
         let resolver = Resolver { articles: &articles, index: &index, failed: &failed };
@@ -107,7 +150,14 @@ impl Linker {
         let letters = file_letters(&articles, alphabet);
         let recent = recent(&articles, recent_count);
         let by_source = articles.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
-        Ok(Linker { site: Site { articles: linked, letters, recent, recent_count }, index, by_source, alphabet })
+        let mut redirects: Vec<(Slug, usize)> = index.previous.iter().map(|(s, &i)| (s.clone(), i)).collect();
+        redirects.sort();
+        Ok(Linker {
+            site: Site { articles: linked, letters, recent, recent_count, redirects },
+            index,
+            by_source,
+            alphabet,
+        })
     }
 
     /// Links `articles` again, after edits. When the same files are there and every edited
@@ -173,6 +223,40 @@ impl Linker {
     pub(crate) fn site(&self) -> &Site {
         &self.site
     }
+}
+
+/// Each previous slug with its article. A previous slug that is a current one, or that two
+/// articles claim, or that encyc reserves, is an error: the old address would be ambiguous.
+fn previous_slugs(
+    articles: &[Arc<Article>],
+    by_slug: &HashMap<Slug, usize>,
+    problems: &mut Vec<Diagnostic>,
+) -> HashMap<Slug, usize> {
+    let mut previous: HashMap<Slug, usize> = HashMap::default();
+    for (i, a) in articles.iter().enumerate() {
+        for entry in &a.meta.previous_slugs {
+            let report = |problem| Diagnostic::new(a.source.display_path(), Some(entry.line), problem);
+            let slug = entry.value.to_string();
+            if is_reserved_slug(entry.value.as_str()) {
+                problems.push(report(Problem::ReservedSlug(slug)));
+            } else if let Some(&owner) = by_slug.get(&entry.value) {
+                problems
+                    .push(report(Problem::PreviousSlugInUse { slug, other: articles[owner].source.display_path() }));
+            } else {
+                match previous.get(&entry.value) {
+                    Some(&first) if first != i => problems.push(report(Problem::PreviousSlugClaimed {
+                        slug,
+                        other: articles[first].source.display_path(),
+                    })),
+                    Some(_) => {}
+                    None => {
+                        previous.insert(entry.value.clone(), i);
+                    }
+                }
+            }
+        }
+    }
+    previous
 }
 
 fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
@@ -296,22 +380,24 @@ impl Resolver<'_> {
         let mut wiki_hrefs = Vec::new();
         for link in &article.outline.links {
             match &link.target {
-                LinkTarget::Article { slug, anchor } => match self.index.by_slug.get(slug) {
-                    Some(&i) => {
-                        if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
-                            report(link.line, p);
+                LinkTarget::Article { slug, anchor } => {
+                    match self.index.by_slug.get(slug).or_else(|| self.index.previous.get(slug)) {
+                        Some(&i) => {
+                            if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
+                                report(link.line, p);
+                            }
                         }
+                        None if self.failed.contains(slug) => {}
+                        None => report(
+                            link.line,
+                            Problem::BrokenLink {
+                                target: link.written.clone(),
+                                slug: slug.to_string(),
+                                hint: self.slug_hint(slug),
+                            },
+                        ),
                     }
-                    None if self.failed.contains(slug) => {}
-                    None => report(
-                        link.line,
-                        Problem::BrokenLink {
-                            target: link.written.clone(),
-                            slug: slug.to_string(),
-                            hint: self.slug_hint(slug),
-                        },
-                    ),
-                },
+                }
                 LinkTarget::Wiki { name, anchor, .. } => match self.index.names.lookup(name) {
                     Lookup::Found(i) => {
                         if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
@@ -340,7 +426,10 @@ impl Resolver<'_> {
                         // A file that failed to parse may carry this name: its own problem is
                         // reported, and this one would only be noise until it is fixed.
                         if self.failed.is_empty() {
-                            report(link.line, Problem::UnknownWikiName(name.clone()));
+                            report(
+                                link.line,
+                                Problem::UnknownWikiName { name: name.clone(), hint: self.name_hint(name) },
+                            );
                         }
                         wiki_hrefs.push(Href::new("#"));
                     }
@@ -353,7 +442,7 @@ impl Resolver<'_> {
                                 target: link.written.clone(),
                                 article: "this article".into(),
                                 anchor: anchor.clone(),
-                                hint: anchor_hint(article),
+                                hint: anchor_hint(article, anchor),
                             },
                         );
                     }
@@ -375,7 +464,7 @@ impl Resolver<'_> {
         }
         let mut see_also = Vec::new();
         for entry in &article.meta.see_also {
-            match self.index.by_slug.get(&entry.value) {
+            match self.index.by_slug.get(&entry.value).or_else(|| self.index.previous.get(&entry.value)) {
                 Some(_) if entry.value == article.slug => {
                     report(entry.line, Problem::SelfSeeAlso(entry.value.to_string()))
                 }
@@ -385,7 +474,10 @@ impl Resolver<'_> {
                     }
                 }
                 None if self.failed.contains(&entry.value) => {}
-                None => report(entry.line, Problem::BrokenSeeAlso(entry.value.to_string())),
+                None => report(
+                    entry.line,
+                    Problem::BrokenSeeAlso { slug: entry.value.to_string(), hint: self.slug_hint(&entry.value) },
+                ),
             }
         }
         LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also }
@@ -401,24 +493,54 @@ impl Resolver<'_> {
             target: written.to_string(),
             article: article.source.display_path().display().to_string(),
             anchor: anchor.to_string(),
-            hint: anchor_hint(article),
+            hint: anchor_hint(article, anchor),
         })
     }
 
+    /// The slug most like `slug` (a slip of the keyboard, another letter case), if one is close.
     fn slug_hint(&self, slug: &Slug) -> String {
-        let lower = slug.as_str().to_lowercase();
-        self.index
-            .by_slug
-            .keys()
-            .find(|s| s.as_str().to_lowercase() == lower)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default()
+        let slugs = self.index.by_slug.keys().chain(self.index.previous.keys()).map(Slug::as_str);
+        did_you_mean(slug.as_str(), slugs)
+    }
+
+    /// The title or alternative name most like `name`, if one is close.
+    fn name_hint(&self, name: &str) -> String {
+        let names = self.articles.iter().flat_map(|a| a.names().map(|(n, _, _)| n));
+        did_you_mean(name, names)
     }
 }
 
-fn anchor_hint(article: &Article) -> String {
+/// " (did you mean `x`?)" for the candidate most like `wanted`, compared ignoring case, as
+/// compilers suggest a misspelt name; empty when none is close enough to be a slip.
+fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let wanted_lower = wanted.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::normalized_damerau_levenshtein(&wanted_lower, &candidate.to_lowercase());
+        // Ties go to the first in sorted order, so the hint is the same every build.
+        let better = match best {
+            None => true,
+            Some((s, c)) => score > s || (score == s && candidate < c),
+        };
+        if better {
+            best = Some((score, candidate));
+        }
+    }
+    match best {
+        // About one slip in every four or five letters.
+        Some((score, candidate)) if score >= 0.75 && candidate != wanted => format!(" (did you mean `{candidate}`?)"),
+        _ => String::new(),
+    }
+}
+
+fn anchor_hint(article: &Article, anchor: &str) -> String {
     if article.outline.headings.is_empty() {
         return " (it has no sections)".to_string();
+    }
+    let ids = article.outline.headings.iter().map(|h| h.id.as_str());
+    let close = did_you_mean(anchor, ids);
+    if !close.is_empty() {
+        return close;
     }
     let ids: Vec<&str> = article.outline.headings.iter().map(|h| h.id.as_str()).collect();
     format!(" (its sections are: {})", ids.join(", "))

@@ -119,7 +119,17 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     let media = TestSite::fixture("media");
     fixture.write("articles/media/spine.svg", std::fs::read(media.path("articles/media/spine.svg")).unwrap());
     fixture.write("articles/media/spine.svg.yaml", std::fs::read(media.path("articles/media/spine.svg.yaml")).unwrap());
-    fixture.build().assert_ok();
+    // A renamed article leaves a redirect page; a draft is built, with its banner, only by the
+    // preview, so this site is built as `encyc watch` builds it.
+    let disk = std::fs::read_to_string(fixture.path("articles/herniated-disk.md")).unwrap();
+    fixture.write("articles/herniated-disk.md", disk.replacen("---\n", "---\nprevious_slugs: [slipped-disk]\n", 1));
+    fixture.write(
+        "articles/draft-sampler.md",
+        "---\ntitle: Draft sampler\nlast_revised: 2024-01-01\ndraft: true\n---\n\nNot ready yet.\n\n> [!URGENT]\n> See a doctor.\n\n> [!NON-URGENT]\n> Call your provider.\n",
+    );
+    build_as_the_preview_does(&fixture);
+    assert!(fixture.read_output("draft-sampler.html").contains("draft-banner"));
+    assert!(fixture.read_output("slipped-disk.html").contains("rel=\"canonical\""));
     let shipped = TestSite::shipped();
     shipped.build().assert_ok();
     // The Spanish edition, checked as a site of its own (its pages link only within es/,
@@ -143,6 +153,30 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     // Shown with `cargo test -- --nocapture`: the summary of what was checked.
     println!("{output}");
     assert!(output.contains("vnu: 0 errors"), "{output}");
+}
+
+/// Runs `encyc watch --no-serve` until its first build is in place, then stops it.
+fn build_as_the_preview_does(site: &TestSite) {
+    use std::io::{BufRead, BufReader};
+    let mut child = crate::support::encyc()
+        .args(["watch", "--no-serve"])
+        .current_dir(&site.root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start encyc watch");
+    let stderr = child.stderr.take().unwrap();
+    let mut said = String::new();
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("Watching articles/") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(said.contains("Watching articles/"), "encyc watch did not build:\n{said}");
 }
 
 /// The theme prints the page's address when the Rust side passes `page_url`, and a build

@@ -14,7 +14,7 @@ fn article_page_shows_title_names_body_see_also_revision_source_and_disclaimer()
     assert_eq!(page.text("h1"), "Back pain");
     assert_eq!(page.text("title"), "Back pain – Medical Encyclopedia");
     assert_eq!(page.text(".alternative-names"), "Alternative names: Backache");
-    assert_eq!(page.texts("article h2"), ["Symptoms", "Treatment", "See also"]);
+    assert_eq!(page.texts("article h2"), ["Symptoms", "Treatment", "See also", "Articles that link here"]);
     assert_eq!(
         page.links(".see-also a"),
         [
@@ -157,7 +157,7 @@ fn the_shipped_articles_build() {
     assert_eq!(page.texts(".article-body h2"), crate::support::STANDARD_SECTIONS);
     assert_eq!(page.text(".last-revised"), "Last revised: December 6, 2012 by Dave R. Roger, M.D.");
     assert_eq!(page.text(".source"), "Source: Johns Hopkins patient information");
-    assert!(page.text(".callout-warning").contains("get to an emergency room"));
+    assert!(page.text(".care-emergency").contains("get to an emergency room"));
     assert!(page.links(".article-body a").contains(&("low back pain".to_string(), "low-back-pain.html".to_string())));
     let n = site.page("letter-n.html");
     assert!(

@@ -25,6 +25,13 @@ fn revise_tinnitus_on(site: &TestSite, date: &str) {
     site.write("articles/tinnitus.md", text.replace("last_revised: 2026-10-01\n", &format!("last_revised: {date}\n")));
 }
 
+/// Removes the `draft: true` that `encyc new` starts an article with, as an editor publishes it.
+fn publish(site: &TestSite, file: &str) {
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    assert!(text.contains("\ndraft: true\n"), "{text}");
+    site.write(file, text.replace("\ndraft: true\n", "\n"));
+}
+
 fn warnings(run: &Run) -> Vec<&str> {
     run.stderr.lines().filter(|l| l.starts_with("warning: ")).collect()
 }
@@ -147,8 +154,14 @@ fn new_writes_a_complete_article_that_builds_and_check_flags_until_it_is_finishe
         assert!(text.contains(field), "{field} missing:\n{text}");
     }
 
-    // Built on the day it was written: a `last_revised` after "today" is an error.
+    // A new article is a draft: a build leaves it out until the editor publishes it.
     let today = after.to_string();
+    assert!(text.contains("\ndraft: true\n"), "{text}");
+    site.run(&["build", "--today", &today]).assert_ok().assert_stderr_has("1 draft left out");
+    assert!(!site.output().join("meniere-disease.html").exists());
+    site.write("articles/meniere-disease.md", text.replace("\ndraft: true\n", "\n"));
+
+    // Built on the day it was written: a `last_revised` after "today" is an error.
     site.run(&["build", "--today", &today]).assert_ok();
     let page = site.page("meniere-disease.html");
     assert_eq!(page.text("h1"), "Ménière disease");
@@ -192,6 +205,7 @@ fn new_quotes_any_title_correctly() {
         run.assert_ok();
         assert_eq!(stdout.trim(), file);
         assert!(std::fs::read_to_string(site.path(file)).unwrap().contains("last_revised: 2026-11-25"));
+        publish(&site, file);
     }
     site.build().assert_ok();
     assert_eq!(site.page("crohn-s-disease-the-basics.html").text("h1"), "Crohn's disease: \"the basics\"");
@@ -234,6 +248,7 @@ fn new_starts_a_site_from_an_empty_folder() {
     let (run, stdout) = run_with_stdout(&site, &["new", "Sciatica", "--today", TODAY]);
     run.assert_ok();
     assert_eq!(stdout, "articles/sciatica.md\n");
+    publish(&site, "articles/sciatica.md");
     site.build().assert_ok();
     assert_eq!(site.page("sciatica.html").text("h1"), "Sciatica");
 }
@@ -563,4 +578,207 @@ fn new_run_inside_the_articles_folder_does_not_write_articles_articles() {
         "is an articles folder, not a site folder: run encyc new from the folder that holds articles/, or pass --root",
     );
     assert!(!site.path("articles/articles").exists());
+}
+
+#[test]
+fn check_warns_about_articles_above_the_reading_grade_and_names_what_to_rewrite() {
+    let site = TestSite::fixture("editorial");
+    let hard = "Otosclerosis, characterised by abnormal ossification surrounding the stapedial footplate, \
+progressively diminishes conductive auditory transmission, necessitating audiological evaluation and \
+consideration of stapedectomy or amplification.";
+    let text = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
+    // The heading, code and the list of references are not prose: long words there count for nothing.
+    site.write(
+        "articles/tinnitus.md",
+        format!("{text}\n{hard}\n\n## Otosclerosis and stapedectomy\n\n```\nmisinterpretation\n```\n\n## References\n\n- Otolaryngological considerations, international association.\n"),
+    );
+    let run = site.run(&["check", "--today", TODAY]);
+    let warning = warnings(&run).into_iter().find(|w| w.contains("reading grade")).expect(&run.stderr);
+    assert!(warning.starts_with("warning: articles/tinnitus.md: reading grade "), "{warning}");
+    assert!(warning.contains("is above 8"), "{warning}");
+    assert!(warning.contains(&format!("\"{hard}\" (23 words)")), "{warning}");
+    assert!(warning.contains("most frequent long words: "), "{warning}");
+    assert!(!warning.contains("misinterpretation") && !warning.contains("otolaryngological"), "{warning}");
+    assert!(run.stderr.contains("1 above the reading grade"), "{}", run.stderr);
+
+    // JSON carries every article's figures.
+    let (_, stdout) = run_with_stdout(&site, &["check", "--today", TODAY, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let readings = report["readings"].as_array().unwrap();
+    assert_eq!(readings.len(), 4);
+    let tinnitus = readings.iter().find(|r| r["file"] == "articles/tinnitus.md").unwrap();
+    assert!(tinnitus["grade"].as_f64().unwrap() > 8.0, "{tinnitus}");
+    assert!(report["warnings"].as_array().unwrap().iter().any(|w| w["kind"] == "reading_level"));
+
+    // The site sets its own limit.
+    let config = std::fs::read_to_string(site.path("encyc.yaml")).unwrap();
+    site.write("encyc.yaml", format!("{config}reading_grade_max: 30\n"));
+    let run = site.run(&["check", "--today", TODAY]);
+    assert!(!run.stderr.contains("reading grade"), "{}", run.stderr);
+}
+
+#[test]
+fn a_draft_is_left_out_of_the_build_and_a_link_to_it_is_an_error() {
+    let site = TestSite::fixture("editorial");
+    let text = std::fs::read_to_string(site.path("articles/ear-wax.md")).unwrap();
+    site.write("articles/ear-wax.md", text.replace("last_revised:", "draft: true\nlast_revised:"));
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("built 3 articles") && run.stderr.contains("; 1 draft left out (not published)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.output().join("ear-wax.html").exists());
+    let letters = site.read_output("letter-c.html") + &site.read_output("letter-e.html");
+    assert!(!letters.contains("ear-wax.html") && !letters.contains("Cerumen"), "{letters}");
+    for file in ["sitemap.xml", "atom.xml"] {
+        assert!(!site.read_output(file).contains("ear-wax"), "{file}");
+    }
+    let search = crate::support::snapshot(&site.output().join("search"));
+    assert!(
+        search.values().all(|bytes| !String::from_utf8_lossy(bytes).contains("ear-wax")),
+        "the search index lists the draft"
+    );
+
+    // A published article that links to the draft would link to nothing.
+    let tinnitus = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
+    site.write("articles/tinnitus.md", format!("{tinnitus}\nSee [ear wax](ear-wax.md) and [[Ear wax & blockage]].\n"));
+    let before = snapshot(&site.output());
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("articles/tinnitus.md:16: link to `ear-wax.md`: the article `ear-wax` is a draft, which a build does not publish");
+    run.assert_stderr_has(
+        "articles/tinnitus.md:16: link to `[[Ear wax & blockage]]`: the article `ear-wax` is a draft",
+    );
+    assert!(snapshot(&site.output()) == before, "a failed build changed the output");
+}
+
+#[test]
+fn care_cards_announce_their_urgency_and_the_seed_article_uses_the_emergency_card() {
+    let site = TestSite::shipped();
+    site.build().assert_ok();
+    let page = site.page("nonspecific-back-pain.html");
+    assert_eq!(page.count(".care-card"), 1);
+    assert_eq!(page.text(".care-emergency .care-title .visually-hidden"), "Emergency:");
+    assert_eq!(page.text(".care-emergency .care-title"), "Emergency: Call your local emergency number now");
+    assert!(page.text(".care-emergency p:last-child").starts_with("If you develop progressive weakness"));
+    assert!(!site.read_output("nonspecific-back-pain.html").contains("[!"));
+
+    let site = TestSite::fixture("editorial");
+    let text = std::fs::read_to_string(site.path("articles/vertigo.md")).unwrap();
+    site.write(
+        "articles/vertigo.md",
+        format!("{text}\n> [!URGENT]\n> You faint.\n\n> [!non-urgent]\n> It keeps coming back.\n\n> A plain quote.\n"),
+    );
+    site.build().assert_ok();
+    let page = site.page("vertigo.html");
+    assert_eq!(page.text(".care-urgent .care-title"), "Urgent: See a doctor today");
+    assert_eq!(page.text(".care-urgent p:last-child"), "You faint.");
+    assert_eq!(page.text(".care-non-urgent .care-title"), "Not urgent: See your health care provider");
+    assert_eq!(page.text("blockquote"), "A plain quote.");
+}
+
+#[test]
+fn a_renamed_article_keeps_its_old_address_as_a_redirect_page_listed_nowhere() {
+    let site = TestSite::fixture("editorial");
+    // Otitis media was once published as `middle-ear-infection`; Tinnitus still links there.
+    let otitis = std::fs::read_to_string(site.path("articles/otitis-media.md")).unwrap();
+    site.write(
+        "articles/otitis-media.md",
+        otitis.replacen("---\n", "---\nprevious_slugs: [middle-ear-infection]\n", 1),
+    );
+    let tinnitus = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
+    site.write("articles/tinnitus.md", format!("{tinnitus}\nSee [ear infections](middle-ear-infection.md).\n"));
+    site.build().assert_ok();
+
+    let html = site.read_output("middle-ear-infection.html");
+    let page = Page::new(&html);
+    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["https://example.org/ear/otitis-media.html"]);
+    assert_eq!(page.attrs("meta[http-equiv=refresh]", "content"), ["0; url=otitis-media.html"]);
+    assert_eq!(page.text("h1"), "This page has moved");
+    assert_eq!(page.links("main a"), [("Otitis media".to_string(), "otitis-media.html".to_string())]);
+    // The old link still leads somewhere.
+    assert!(site.read_output("tinnitus.html").contains("href=\"middle-ear-infection.html\""));
+    for file in ["sitemap.xml", "atom.xml", "letter-m.html", "index.html"] {
+        assert!(!site.read_output(file).contains("middle-ear-infection"), "{file} lists the redirect");
+    }
+    let search = crate::support::snapshot(&site.output().join("search"));
+    assert!(search.values().all(|bytes| !String::from_utf8_lossy(bytes).contains("middle-ear-infection")));
+
+    // check says which slug to use instead.
+    let run = site.run(&["check", "--today", TODAY]);
+    run.assert_stderr_has("warning: articles/tinnitus.md: line 16: `middle-ear-infection` is the previous slug of `otitis-media`, which works by a redirect; link to `otitis-media` instead");
+}
+
+#[test]
+fn a_previous_slug_that_is_in_use_or_claimed_twice_is_an_error() {
+    let site = TestSite::fixture("editorial");
+    let vertigo = std::fs::read_to_string(site.path("articles/vertigo.md")).unwrap();
+    site.write("articles/vertigo.md", vertigo.replacen("---\n", "---\nprevious_slugs: [tinnitus, dizziness]\n", 1));
+    let wax = std::fs::read_to_string(site.path("articles/ear-wax.md")).unwrap();
+    site.write("articles/ear-wax.md", wax.replacen("---\n", "---\nprevious_slugs:\n  - dizziness\n", 1));
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("articles/vertigo.md:2: previous slug `tinnitus` is the slug of articles/tinnitus.md");
+    run.assert_stderr_has("previous slug `dizziness` is also claimed by articles/");
+}
+
+#[test]
+fn a_long_article_lists_its_sections_and_every_article_lists_what_links_here() {
+    let site = TestSite::shipped();
+    site.build().assert_ok();
+    let page = site.page("nonspecific-back-pain.html");
+    let sections = page.links(".on-this-page a");
+    assert_eq!(
+        sections.iter().map(|(text, _)| text.as_str()).collect::<Vec<_>>(),
+        page.texts(".article-body h2"),
+        "the list names every section"
+    );
+    assert!(sections.iter().all(|(_, href)| href.starts_with('#')));
+    assert!(sections.len() >= 5);
+    let here = page.links(".links-here a");
+    assert!(!here.is_empty());
+    // Each is an article whose page links to this one.
+    for (_, href) in &here {
+        let html = site.read_output(href);
+        assert!(html.contains("href=\"nonspecific-back-pain.html"), "{href} does not link here");
+    }
+
+    // A short article has no section list; one that nobody links to, no "link here" list.
+    let site = TestSite::fixture("editorial");
+    site.build().assert_ok();
+    assert_eq!(site.page("tinnitus.html").count(".on-this-page"), 0);
+    assert_eq!(site.page("ear-wax.html").count(".links-here"), 0);
+    // Tinnitus by `see_also`, Vertigo by a wiki link.
+    assert_eq!(
+        site.page("otitis-media.html").links(".links-here a"),
+        [("Tinnitus".to_string(), "tinnitus.html".to_string()), ("Vertigo".to_string(), "vertigo.html".to_string())]
+    );
+}
+
+#[test]
+fn further_reviewers_and_the_editorial_team_are_credited_on_the_page_and_in_structured_data() {
+    let site = TestSite::fixture("editorial");
+    let otitis = std::fs::read_to_string(site.path("articles/otitis-media.md")).unwrap();
+    site.write(
+        "articles/otitis-media.md",
+        otitis.replacen("---\n", "---\nreviewers:\n  - name: Jane Doe, MD\n    role: Medical Director\n", 1),
+    );
+    let config = std::fs::read_to_string(site.path("encyc.yaml")).unwrap();
+    site.write("encyc.yaml", format!("{config}editorial_team: Ear Encyclopedia Editorial team\n"));
+    site.build().assert_ok();
+    assert_eq!(
+        site.page("otitis-media.html").text(".also-reviewed"),
+        "Also reviewed by Jane Doe, MD, Medical Director, and the Ear Encyclopedia Editorial team."
+    );
+    assert_eq!(
+        site.page("ear-wax.html").text(".also-reviewed"),
+        "Also reviewed by the Ear Encyclopedia Editorial team."
+    );
+    let reviewed_by = &json_ld(&site, "otitis-media.html")["reviewedBy"];
+    let names: Vec<&str> = reviewed_by.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names[1..], ["Jane Doe, MD", "Ear Encyclopedia Editorial team"]);
+    assert_eq!(reviewed_by[1]["jobTitle"], "Medical Director");
+    assert_eq!(reviewed_by[2]["@type"], "Organization");
 }

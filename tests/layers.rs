@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "letters",
     "terms",
     "review",
+    "readability",
     "progress",
     "lock",
     // Settings.

@@ -133,3 +133,23 @@ fn links_in_raw_html_lead_to_the_article_page() {
         ]
     );
 }
+
+#[test]
+fn a_misspelt_link_wiki_link_see_also_or_anchor_says_what_was_probably_meant() {
+    let site = TestSite::fixture("basic");
+    let article = "articles/back-pain.md";
+    let text = std::fs::read_to_string(site.path(article)).unwrap();
+    let text = text.replace("see_also: [sciatica, herniated-disk]", "see_also: [sciatika]")
+        + "\nSee [[Sciatia]], [the disk](herniated-dsik.md) and [treatment](#treatmnet).\n\nAnd [[Nothing like any name]].\n";
+    site.write(article, text);
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("see_also `sciatika`: there is no article with this slug (did you mean `sciatica`?)");
+    run.assert_stderr_has(
+        "wiki link `[[Sciatia]]`: no article has this title or alternative name (did you mean `Sciatica`?)",
+    );
+    run.assert_stderr_has("there is no article with the slug `herniated-dsik` (did you mean `herniated-disk`?)");
+    run.assert_stderr_has("has no section with the id `treatmnet` (did you mean `treatment`?)");
+    // Nothing close: no guess.
+    run.assert_stderr_has("wiki link `[[Nothing like any name]]`: no article has this title or alternative name\n");
+}

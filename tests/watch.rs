@@ -753,3 +753,20 @@ fn bind_accepts_localhost() {
     let refused = site.run(&["watch", "--bind", "example.invalid", "--port", "0"]);
     refused.assert_failed().assert_stderr_has("example.invalid");
 }
+
+#[test]
+fn the_preview_shows_a_draft_with_a_banner_unless_told_not_to() {
+    let site = TestSite::fixture("basic");
+    let article = std::fs::read_dir(site.path("articles")).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replacen("---\n", "---\ndraft: true\n", 1)).unwrap();
+    let page = format!("/{}", article.file_stem().unwrap().to_string_lossy()) + ".html";
+    let watch = Watch::start(&site, &[]);
+    let (status, _, body) = watch.get(&page);
+    assert_eq!(status, 200);
+    assert!(body.contains("class=\"draft-banner\"") && body.contains("Draft: not published"), "{body}");
+    drop(watch);
+
+    let watch = Watch::start(&site, &["--no-drafts"]);
+    assert_eq!(watch.get(&page).0, 404);
+}

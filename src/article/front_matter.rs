@@ -34,6 +34,13 @@ pub(crate) struct FrontMatter {
     pub(crate) translation: Option<Translation>,
     /// The works the article cites, each with the line its `key:` is on.
     pub(crate) references: Vec<Located<Reference>>,
+    /// Reviewers besides `revised_by`, each with a role ("Medical Director").
+    pub(crate) reviewers: Vec<Reviewer>,
+    /// Slugs the article was published under before it was renamed: each keeps working as a
+    /// redirect page.
+    pub(crate) previous_slugs: Vec<Located<Slug>>,
+    /// `draft: true`: not published by `encyc build`; shown with a banner by `encyc watch`.
+    pub(crate) draft: bool,
 }
 
 /// `translation_of`, `original_revised` and `translated_by`: an article in a further edition
@@ -125,6 +132,15 @@ fn is_doi(doi: &str) -> bool {
         && !suffix.chars().any(char::is_whitespace)
 }
 
+/// A further reviewer of an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Reviewer {
+    pub(crate) name: String,
+    #[serde(default)]
+    pub(crate) role: Option<String>,
+}
+
 /// The front matter exactly as written; `deny_unknown_fields` turns typos into errors.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,6 +159,12 @@ struct RawFrontMatter {
     translated_by: Option<String>,
     #[serde(default)]
     references: Vec<Reference>,
+    #[serde(default)]
+    reviewers: Vec<Reviewer>,
+    #[serde(default)]
+    previous_slugs: Vec<String>,
+    #[serde(default)]
+    draft: bool,
 }
 
 /// A file cut in two: the YAML between the `---` lines and the Markdown after them.
@@ -246,6 +268,24 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
             references.push(Located { value: reference, line });
         }
     }
+    let mut reviewers = Vec::new();
+    for r in raw.reviewers {
+        match non_blank(Some(r.name)) {
+            Some(name) => reviewers.push(Reviewer { name, role: non_blank(r.role) }),
+            None => problems.push((line_of("reviewers"), Problem::EmptyField { field: "reviewers" })),
+        }
+    }
+    let previous_line = line_of("previous_slugs");
+    let mut previous_slugs = Vec::new();
+    for slug in raw.previous_slugs {
+        let slug = slug.trim().trim_end_matches(".md").to_string();
+        let line = entry_line(split.yaml, "previous_slugs", &slug).map_or(previous_line, |l| l + fence_line);
+        if slug.is_empty() {
+            problems.push((line, Problem::EmptyField { field: "previous_slugs" }));
+        } else {
+            previous_slugs.push(Located { value: Slug::new(slug), line });
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -262,6 +302,9 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
         summary: non_blank(raw.summary),
         translation,
         references,
+        reviewers,
+        previous_slugs,
+        draft: raw.draft,
     })
 }
 

@@ -51,6 +51,8 @@ pub(crate) struct Article {
     pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
     pub(crate) snippet: String,
     pub(crate) text: String,
+    /// How hard the body's prose is to read, for `encyc check`.
+    pub(crate) reading: crate::readability::Reading,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
@@ -136,6 +138,7 @@ pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Articl
         search_terms,
         snippet,
         text,
+        reading: crate::readability::measure(plain.prose.iter().map(String::as_str)),
     };
     Ok((article, body))
 }
@@ -185,6 +188,10 @@ fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
         field(heading.id.as_bytes());
     }
     field(meta.last_revised.to_string().as_bytes());
+    field(b"\x02");
+    for slug in &meta.previous_slugs {
+        field(slug.value.as_str().as_bytes());
+    }
     h.digest128()
 }
 

@@ -22,6 +22,7 @@ use crate::diagnostic::{Diagnostics, shown_path};
 use crate::markdown::LinkTarget;
 use crate::pipeline::{BuildError, Builder};
 use crate::progress::Progress;
+use crate::readability::Reading;
 use crate::review::{self, Overdue};
 use crate::site::Site;
 use crate::text::plural;
@@ -75,6 +76,11 @@ pub(crate) enum Concern {
     ImageWithoutCredit { missing: &'static str },
     /// An illustration bigger than `image_size_limit_kb`.
     LargeImage { kb: u64, limit: u64 },
+    /// A link (or `see_also`) uses a renamed article's previous slug: it works, by the
+    /// redirect page, but the new slug saves readers a hop.
+    OldSlug { line: usize, old: String, new: String },
+    /// The article's prose reads above the site's `reading_grade_max`.
+    ReadingLevel { reading: Reading, max: u32 },
 }
 
 impl Concern {
@@ -90,6 +96,8 @@ impl Concern {
             Concern::UnusedImage => "unused_image",
             Concern::ImageWithoutCredit { .. } => "image_without_credit",
             Concern::LargeImage { .. } => "large_image",
+            Concern::ReadingLevel { .. } => "reading_level",
+            Concern::OldSlug { .. } => "old_slug",
         }
     }
 }
@@ -123,6 +131,31 @@ impl std::fmt::Display for Concern {
             Concern::LargeImage { kb, limit } => {
                 write!(f, "the image is {kb} KB, over the limit of {limit} KB (`image_size_limit_kb`): make it smaller")
             }
+            Concern::OldSlug { line, old, new } => write!(
+                f,
+                "line {line}: `{old}` is the previous slug of `{new}`, which works by a redirect; link to `{new}` instead"
+            ),
+            Concern::ReadingLevel { reading, max } => {
+                write!(
+                    f,
+                    "reading grade {:.1} is above {max} ({} words, {} sentences, {} syllables); longest sentences: ",
+                    reading.grade(),
+                    reading.words,
+                    reading.sentences,
+                    reading.syllables
+                )?;
+                let sentences: Vec<String> = reading
+                    .longest_sentences
+                    .iter()
+                    .map(|s| format!("\"{s}\" ({} words)", s.split_whitespace().count()))
+                    .collect();
+                f.write_str(&sentences.join("; "))?;
+                let words: Vec<String> = reading.long_words.iter().map(|(w, n)| format!("{w} ({n})")).collect();
+                if !words.is_empty() {
+                    write!(f, "; most frequent long words: {}", words.join(", "))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -143,6 +176,8 @@ pub(crate) struct CheckReport {
     /// Listed only when there are no errors: a site that does not link cannot say what is
     /// an orphan.
     pub(crate) warnings: Vec<Warning>,
+    /// Each article's reading figures, in file order (empty when there are errors).
+    pub(crate) readings: Vec<(PathBuf, Reading)>,
     /// How many articles were checked (0 when there are errors).
     pub(crate) articles: usize,
     /// The site root as the user named it, to show paths as they know them.
@@ -168,28 +203,42 @@ pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result
     match checked.map(drop) {
         Ok(()) => {
             let site = builder.site().expect("checked");
-            let mut found = warnings(site, config.site.review_period, today);
+            let max_grade = config.site.reading_grade_max;
+            let mut found = warnings(site, config.site.review_period, max_grade, today);
             found.extend(media_warnings(site, builder.library(), config.site.image_size_limit_kb));
+            let readings =
+                site.articles.iter().map(|l| (l.article.source.display_path(), l.article.reading.clone())).collect();
             let mut articles = site.articles.len();
             let editions = builder.edition_sites();
             for &(folder, _, edition) in &editions {
-                let theirs = warnings(edition, config.site.review_period, today);
+                // The Flesch–Kincaid grade is a formula for English text: other editions get
+                // no reading-level warnings.
+                let theirs = warnings(edition, config.site.review_period, u32::MAX, today);
                 found
                     .extend(theirs.into_iter().map(|w| Warning { file: crate::editions::moved(&w.file, folder), ..w }));
                 articles += edition.articles.len();
             }
             found.extend(translation_warnings(site, &config.site.language, &editions));
-            Ok(CheckReport { errors: Diagnostics::new(Vec::new(), &root_shown), warnings: found, articles, root_shown })
+            Ok(CheckReport {
+                errors: Diagnostics::new(Vec::new(), &root_shown),
+                warnings: found,
+                readings,
+                articles,
+                root_shown,
+            })
         }
-        Err(BuildError::Failed(errors)) => Ok(CheckReport { errors, warnings: Vec::new(), articles: 0, root_shown }),
+        Err(BuildError::Failed(errors)) => {
+            Ok(CheckReport { errors, warnings: Vec::new(), readings: Vec::new(), articles: 0, root_shown })
+        }
         Err(err @ (BuildError::Interrupted | BuildError::SourceChanged(_))) => Err(err.into()),
         Err(BuildError::CouldNotRun(err)) => Err(err),
     }
 }
 
 /// Every concern about the articles of `site`: overdue reviews, oldest first; then articles
-/// without a reviser; then orphans, each list in file order.
-pub(crate) fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warning> {
+/// without a reviser; then orphans; then articles that read above `reading_grade_max`, each
+/// list in file order.
+pub(crate) fn warnings(site: &Site, review_period: u32, reading_grade_max: u32, today: Date) -> Vec<Warning> {
     let file = |i: usize| site.articles[i].article.source.display_path();
     let mut overdue: Vec<(Date, PathBuf, Overdue)> = site
         .articles
@@ -212,7 +261,49 @@ pub(crate) fn warnings(site: &Site, review_period: u32, today: Date) -> Vec<Warn
     });
     let no_reviser = no_reviser.into_iter().map(|file| Warning { file, concern: Concern::NoReviser });
     let orphans = orphans.into_iter().map(|file| Warning { file, concern: Concern::Orphan });
-    overdue.chain(no_reviser).chain(orphans).collect()
+    let mut hard: Vec<Warning> = site
+        .articles
+        .iter()
+        .filter(|l| l.article.reading.grade() > f64::from(reading_grade_max))
+        .map(|l| Warning {
+            file: l.article.source.display_path(),
+            concern: Concern::ReadingLevel { reading: l.article.reading.clone(), max: reading_grade_max },
+        })
+        .collect();
+    hard.sort_by(|a, b| a.file.cmp(&b.file));
+    overdue.chain(no_reviser).chain(orphans).chain(old_slugs(site)).chain(hard).collect()
+}
+
+/// Links and `see_also` entries that use a renamed article's previous slug, in file order.
+fn old_slugs(site: &Site) -> Vec<Warning> {
+    let current: HashMap<&str, usize> =
+        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
+    let previous: HashMap<&str, usize> = site.redirects.iter().map(|(s, i)| (s.as_str(), *i)).collect();
+    let mut found = Vec::new();
+    for l in &site.articles {
+        let body = l.article.outline.links.iter().filter_map(|link| match &link.target {
+            LinkTarget::Article { slug, .. } => Some((link.line, slug)),
+            _ => None,
+        });
+        let see_also = l.article.meta.see_also.iter().map(|s| (s.line, &s.value));
+        for (line, slug) in body.chain(see_also) {
+            if current.contains_key(slug.as_str()) {
+                continue;
+            }
+            if let Some(&to) = previous.get(slug.as_str()) {
+                found.push(Warning {
+                    file: l.article.source.display_path(),
+                    concern: Concern::OldSlug {
+                        line,
+                        old: slug.to_string(),
+                        new: site.articles[to].article.slug.to_string(),
+                    },
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| a.file.cmp(&b.file));
+    found
 }
 
 /// What the further editions' translations need: those that follow an older revision of
@@ -292,29 +383,7 @@ pub(crate) fn media_warnings(site: &Site, library: &crate::media::Library, limit
 /// Indexes of the articles that no other article links to, by a body link (`slug.md` or a wiki
 /// link) or a `see_also` entry.
 fn orphans(site: &Site) -> Vec<usize> {
-    let by_slug: HashMap<&str, usize> =
-        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
-    // Wiki links were resolved to hrefs by the link stage; an article's href is its slug's,
-    // and a fragment follows a `#`, which a slug's href never holds (it is escaped).
-    let by_href: HashMap<String, usize> =
-        site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i)).collect();
-    let mut linked = vec![false; site.articles.len()];
-    for (from, l) in site.articles.iter().enumerate() {
-        let body_links = l.article.outline.links.iter().filter_map(|link| match &link.target {
-            LinkTarget::Article { slug, .. } => by_slug.get(slug.as_str()).copied(),
-            _ => None,
-        });
-        let wiki_links = l.wiki_hrefs.iter().filter_map(|href| {
-            let page = href.as_str().split('#').next().unwrap_or_default();
-            by_href.get(page).copied()
-        });
-        for to in body_links.chain(wiki_links).chain(l.see_also.iter().copied()) {
-            if to != from {
-                linked[to] = true;
-            }
-        }
-    }
-    (0..site.articles.len()).filter(|&i| !linked[i]).collect()
+    site.links_here().iter().enumerate().filter(|(_, from)| from.is_empty()).map(|(i, _)| i).collect()
 }
 
 impl CheckReport {
@@ -360,6 +429,8 @@ impl CheckReport {
             ("unused_image", "image unused", "images unused"),
             ("image_without_credit", "image without credit or licence", "images without credit or licence"),
             ("large_image", "image over the size limit", "images over the size limit"),
+            ("old_slug", "link to a previous slug", "links to previous slugs"),
+            ("reading_level", "above the reading grade", "above the reading grade"),
         ] {
             let n = count(kind);
             if n > 0 {
@@ -411,7 +482,26 @@ impl CheckReport {
                         item.overdue_months = Some(overdue.months);
                         item.overdue_days = Some(overdue.days);
                     }
+                    if let Concern::OldSlug { line, .. } = &w.concern {
+                        item.line = Some(*line);
+                    }
+                    if let Concern::ReadingLevel { reading, .. } = &w.concern {
+                        item.reading_grade = Some(round_tenth(reading.grade()));
+                    }
                     item
+                })
+                .collect(),
+            readings: self
+                .readings
+                .iter()
+                .map(|(file, r)| JsonReading {
+                    file: path(file),
+                    grade: round_tenth(r.grade()),
+                    words: r.words,
+                    sentences: r.sentences,
+                    syllables: r.syllables,
+                    longest_sentences: &r.longest_sentences,
+                    long_words: &r.long_words,
                 })
                 .collect(),
         };
@@ -420,10 +510,28 @@ impl CheckReport {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a> {
     articles: usize,
     errors: Vec<JsonItem>,
     warnings: Vec<JsonItem>,
+    /// Every article's reading figures, whether or not it is above the limit.
+    readings: Vec<JsonReading<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReading<'a> {
+    file: String,
+    /// Flesch–Kincaid grade, to one decimal.
+    grade: f64,
+    words: usize,
+    sentences: usize,
+    syllables: usize,
+    longest_sentences: &'a [String],
+    long_words: &'a [(String, usize)],
+}
+
+fn round_tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
 #[derive(Serialize, Default)]
@@ -440,6 +548,8 @@ struct JsonItem {
     overdue_months: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     overdue_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reading_grade: Option<f64>,
 }
 
 #[cfg(test)]
@@ -483,7 +593,7 @@ mod tests {
             ("old.md", "---\ntitle: Old\nlast_revised: 2020-05-05\n---\n\n[[New]]\n"),
             ("older.md", "---\ntitle: Older\nlast_revised: 2019-03-02\nrevised_by: X\n---\n"),
         ]);
-        let lines: Vec<String> = warnings(&site, 24, date(2026, 11, 25))
+        let lines: Vec<String> = warnings(&site, 24, 99, date(2026, 11, 25))
             .iter()
             .map(|w| format!("{}: {}", w.file.display(), w.concern))
             .collect();
@@ -495,6 +605,6 @@ mod tests {
                 "articles/old.md: no `revised_by`: name who last reviewed this article",
             ]
         );
-        assert!(warnings(&site, 0, date(2026, 11, 25)).iter().all(|w| w.concern.kind() != "overdue_review"));
+        assert!(warnings(&site, 0, 99, date(2026, 11, 25)).iter().all(|w| w.concern.kind() != "overdue_review"));
     }
 }

@@ -6,7 +6,8 @@
 //! ([`crate::markdown::heading_id`]): "Ménière disease" → `meniere-disease.md`. The front
 //! matter is written by serde_yaml, so any title reads back as written. Placeholders are HTML
 //! comments, which are never published: an article that goes out unfinished shows empty
-//! sections, not "write the symptoms here". `revised_by` is left empty, and `encyc check`
+//! sections, not "write the symptoms here"; and it starts as a `draft: true`, which `encyc
+//! build` does not publish, so an article of empty sections never reaches a reader. `revised_by` is left empty, and `encyc check`
 //! lists articles without one until a reviewer is named.
 
 use std::io::Write as _;
@@ -55,6 +56,8 @@ struct NewFrontMatter<'a> {
     source: &'a str,
     see_also: &'a [String],
     summary: &'a str,
+    /// A new article's sections hold only hints: it is a draft until an editor says otherwise.
+    draft: bool,
 }
 
 impl NewArticle {
@@ -91,6 +94,7 @@ impl NewArticle {
             source: "",
             see_also: &[],
             summary: "",
+            draft: true,
         })?;
         let mut text = format!("---\n{front_matter}---\n\n");
         // No user text goes into the comments: a title holding `-->` would end one early.
@@ -259,6 +263,7 @@ mod tests {
             assert_eq!(meta.last_revised, date(2026, 11, 25));
             assert_eq!((meta.revised_by, meta.source, meta.summary), (None, None, None));
             assert!(meta.see_also.is_empty());
+            assert!(meta.draft, "a new article starts as a draft");
             for key in
                 ["title:", "alternative_names:", "last_revised:", "revised_by:", "source:", "see_also:", "summary:"]
             {

@@ -39,7 +39,7 @@ struct MedicalWebPage<'a> {
     last_reviewed: Date,
     date_modified: Date,
     #[serde(skip_serializing_if = "Option::is_none")]
-    reviewed_by: Option<Reviewer<'a>>,
+    reviewed_by: Option<Reviewers<'a>>,
     medical_audience: Typed,
     about: MedicalCondition<'a>,
     /// The illustrations the article shows.
@@ -123,6 +123,16 @@ struct Reviewer<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: &'a str,
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    job_title: Option<&'a str>,
+}
+
+/// One reviewer as an object (as before there could be more), several as a list.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Reviewers<'a> {
+    One(Reviewer<'a>),
+    Many(Vec<Reviewer<'a>>),
 }
 
 #[derive(Serialize)]
@@ -133,6 +143,28 @@ struct MedicalCondition<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     alternate_name: &'a [String],
+}
+
+/// Everyone who reviewed the article: `revised_by`, the further reviewers, the site's team.
+fn reviewers<'a>(article: &'a Article, config: &'a SiteConfig) -> Option<Reviewers<'a>> {
+    let meta = &article.meta;
+    let mut all: Vec<Reviewer<'a>> = Vec::new();
+    if let Some(name) = meta.revised_by.as_deref() {
+        all.push(Reviewer { kind: reviewer_type(name), name, job_title: None });
+    }
+    for r in &meta.reviewers {
+        let kind = reviewer_type(&r.name);
+        let job_title = if kind == "Person" { r.role.as_deref() } else { None };
+        all.push(Reviewer { kind, name: &r.name, job_title });
+    }
+    if let Some(team) = config.editorial_team.as_deref() {
+        all.push(Reviewer { kind: "Organization", name: team, job_title: None });
+    }
+    match all.len() {
+        0 => None,
+        1 => all.pop().map(Reviewers::One),
+        _ => Some(Reviewers::Many(all)),
+    }
 }
 
 /// The JSON-LD of an article's page, ready to be put between `<script type="application/ld+json">`
@@ -151,7 +183,7 @@ pub(super) fn for_article(article: &Article, config: &SiteConfig, extras: &Extra
         in_language: &config.language,
         last_reviewed: meta.last_revised,
         date_modified: meta.last_revised,
-        reviewed_by: meta.revised_by.as_deref().map(|name| Reviewer { kind: reviewer_type(name), name }),
+        reviewed_by: reviewers(article, config),
         // schema.org's `Patient` is a kind of `MedicalAudience` (its `MedicalAudienceType`
         // enumeration only has `Clinician` and `MedicalResearcher`).
         medical_audience: Typed { kind: "Patient" },

@@ -68,6 +68,8 @@ pub(crate) struct Plan<'a> {
     edition: &'a Edition,
     media: &'a Library,
     az_bar: String,
+    /// For each article, the articles that link to it ([`Site::links_here`]).
+    links_here: Vec<Vec<usize>>,
 }
 
 /// What a page needs to know of the site's other editions, and the words of its own.
@@ -182,6 +184,19 @@ struct SearchPage<'a> {
     letters: Vec<AzLetter>,
 }
 
+/// The page left at a renamed article's old address.
+#[derive(Serialize)]
+struct RedirectPage<'a> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
+    /// The article's title now.
+    title: &'a str,
+    /// Where it is now, relative to this page.
+    href: Href,
+    /// Its address: absolute with a `base_url`.
+    canonical: String,
+}
+
 #[derive(Serialize)]
 struct AzLetter {
     label: String,
@@ -215,6 +230,18 @@ struct ArticleView<'a> {
     original: Option<OriginalView<'a>>,
     /// The works cited, numbered in order of first citation, then those never cited.
     references: Vec<ReferenceView<'a>>,
+    /// Further reviewers, as "name, role".
+    reviewers: Vec<String>,
+    /// The site's editorial team, credited on every article.
+    editorial_team: Option<&'a str>,
+    /// The article's sections (level-2 headings), for the "On this page" list of a long
+    /// article; empty for a short one.
+    sections: Vec<SectionView<'a>>,
+    /// The other articles that link here, by title.
+    links_here: Vec<LinkView<'a>>,
+    /// Marked `draft: true` (only `encyc watch` renders drafts): the page says it is not
+    /// published.
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -292,6 +319,15 @@ struct IllustrationPage<'a> {
     /// The articles that show it.
     articles: Vec<LinkView<'a>>,
 }
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    id: &'a str,
+    text: &'a str,
+}
+
+/// An article with this many sections or more lists them at the top.
+const SECTION_LIST_FROM: usize = 5;
 
 #[derive(Serialize)]
 struct LinkView<'a> {
@@ -387,13 +423,21 @@ pub(crate) fn plan<'a>(
         h.digest128()
     };
     let shared = article_base_fingerprint(base, &az_bar);
+    let links_here = site.links_here();
     let mut pages: Vec<Planned<'a>> = site
         .articles
         .par_iter()
         .enumerate()
         .map(|(index, linked)| Planned {
             path: linked.article.slug.output_path(),
-            fingerprint: Some(article_fingerprint(shared, site, linked, edition.article_fingerprint(index), media)),
+            fingerprint: Some(article_fingerprint(
+                shared,
+                site,
+                linked,
+                edition.article_fingerprint(index),
+                media,
+                &links_here[index],
+            )),
             job: Job::Article(index),
         })
         .collect();
@@ -509,12 +553,24 @@ pub(crate) fn plan<'a>(
         pages.push(made(OutputPath::new(image.published_path()), image.hash, read));
     }
 
+    // The old address of each renamed article: a page that sends readers on, listed nowhere.
+    for (old, target) in &site.redirects {
+        let a = &site.articles[*target].article;
+        let href = a.slug.href();
+        let page = RedirectPage {
+            layout: layout(&az_bar, None, None),
+            title: &a.meta.title,
+            canonical: config.base_url.as_ref().map_or_else(|| href.as_str().to_string(), |base| base.join(&href)),
+            href,
+        };
+        pages.push(small_page(theme, "redirect.html", page, old.output_path(), base)?);
+    }
     for (path, bytes) in &theme.assets {
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
     pages.extend(search_index::plan(site, build_id));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar })
+    Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here })
 }
 
 impl Plan<'_> {
@@ -604,7 +660,14 @@ fn article_base_fingerprint(base: u128, az_bar: &str) -> u128 {
 }
 
 /// Everything one article page is made from, beyond what all pages share.
-fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, editions: u64, media: &Library) -> u128 {
+fn article_fingerprint(
+    shared: u128,
+    site: &Site,
+    linked: &LinkedArticle,
+    editions: u64,
+    media: &Library,
+    links_here: &[usize],
+) -> u128 {
     let mut h = Xxh3::new();
     for shown in &linked.article.outline.images {
         let image = media.images.get(&shown.source).map_or(0, |i| i.fingerprint());
@@ -617,7 +680,8 @@ fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, editio
         h.update(href.as_str().as_bytes());
         h.update(b"\0");
     }
-    for &i in &linked.see_also {
+    h.update(b"\x01");
+    for &i in linked.see_also.iter().chain(links_here) {
         let target = &site.articles[i].article;
         h.update(target.meta.title.as_bytes());
         h.update(b"\0");
@@ -630,6 +694,7 @@ fn article_fingerprint(shared: u128, site: &Site, linked: &LinkedArticle, editio
 fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout<'_>) -> Result<Vec<u8>> {
     let (site, theme, config, edition, media) = (plan.site, plan.theme, plan.config, plan.edition, plan.media);
     let linked = &site.articles[index];
+    let links_here = &plan.links_here[index];
     let a = &linked.article;
     let strings = &edition.strings;
     let failed: std::cell::RefCell<Option<anyhow::Error>> = std::cell::RefCell::new(None);
@@ -684,7 +749,7 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
         article: ArticleView {
             title: &a.meta.title,
             alternative_names: &a.meta.alternative_names,
-            body: body_html,
+            body: with_care_card_titles(body_html, theme, &strings.table)?,
             see_also: linked
                 .see_also
                 .iter()
@@ -708,12 +773,60 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
                 translated_by: o.translated_by.as_deref(),
             }),
             references,
+            draft: a.meta.draft,
+            reviewers: a
+                .meta
+                .reviewers
+                .iter()
+                .map(|r| match &r.role {
+                    Some(role) => format!("{}, {role}", r.name),
+                    None => r.name.clone(),
+                })
+                .collect(),
+            editorial_team: config.editorial_team.as_deref(),
+            sections: {
+                let sections: Vec<SectionView<'_>> = a
+                    .outline
+                    .headings
+                    .iter()
+                    .filter(|h| h.level == 2)
+                    .map(|h| SectionView { id: &h.id, text: &h.text })
+                    .collect();
+                if sections.len() >= SECTION_LIST_FROM { sections } else { Vec::new() }
+            },
+            links_here: links_here
+                .iter()
+                .map(|&i| {
+                    let from = &site.articles[i].article;
+                    LinkView { title: &from.meta.title, href: from.slug.href() }
+                })
+                .collect(),
         },
     };
     let html = theme
         .render("article.html", &context)
         .with_context(|| format!("while rendering {}", a.source.display_path().display()))?;
     Ok(html.into_bytes())
+}
+
+/// Puts the theme's heading (`care-card.html`) into each care card of an article's HTML.
+fn with_care_card_titles(
+    mut html: String,
+    theme: &Theme,
+    t: &std::collections::BTreeMap<String, String>,
+) -> Result<String> {
+    #[derive(Serialize)]
+    struct CareCard<'a> {
+        kind: &'a str,
+        t: &'a std::collections::BTreeMap<String, String>,
+    }
+    for (_, kind) in crate::markdown::CARE_CARDS {
+        let slot = crate::markdown::care_card_slot(kind);
+        if html.contains(&slot) {
+            html = html.replace(&slot, &theme.render("care-card.html", &CareCard { kind, t })?);
+        }
+    }
+    Ok(html)
 }
 
 /// The A–Z bar: letters with entries link to their page; `current` is marked for the

@@ -25,6 +25,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("figure.html", include_str!("../../themes/default/figure.html")),
     ("footnote-back.html", include_str!("../../themes/default/footnote-back.html")),
     ("illustration.html", include_str!("../../themes/default/illustration.html")),
+    ("care-card.html", include_str!("../../themes/default/care-card.html")),
+    ("redirect.html", include_str!("../../themes/default/redirect.html")),
 ];
 
 /// Static files of the default theme, published under `assets/`.
