@@ -161,13 +161,14 @@ fn build_as_the_preview_does(site: &TestSite) {
     let mut child = crate::support::encyc()
         .args(["watch", "--no-serve"])
         .current_dir(&site.root)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start encyc watch");
-    let stderr = child.stderr.take().unwrap();
+    // It says so on stdout once the first build is in place (and ends the line stream if it exits).
+    let stdout = child.stdout.take().unwrap();
     let mut said = String::new();
-    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         said.push_str(&line);
         said.push('\n');
         if line.contains("Watching articles/") {

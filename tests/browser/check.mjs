@@ -59,7 +59,7 @@
 //   ENCYC_A11Y_TIMING=1     print where the time went
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -208,7 +208,15 @@ const sites = outputs.map(({ dir, query, results }, i) => {
     const letterHasEntries = kind === 'letter' ? /<main[\s\S]*<li>/.test(html) : undefined;
     const size = html.length;
     for (const [rule, message] of scriptProblems(html)) fail(`${label}/${file}`, 'static', rule, file, message);
-    return { site: label, dir, file, kind, key: `${label}/${file}`, letterHasEntries, size };
+    // A redirect page (a renamed article's old address) leaves at once by its refresh, which
+    // the Nu checker reads from the file; the browser checks open a copy beside it without
+    // the refresh, so that there is a page to check.
+    let openAs;
+    if (/<meta http-equiv="refresh"[^>]*>/.test(html)) {
+      openAs = path.join(path.dirname(file), `.no-refresh-${path.basename(file)}`);
+      writeFileSync(path.join(dir, openAs), html.replace(/<meta http-equiv="refresh"[^>]*>\n?/, ''));
+    }
+    return { site: label, dir, file, kind: openAs ? 'redirect' : kind, key: `${label}/${file}`, letterHasEntries, size, openAs };
   });
   // Page states that are not files of their own (the search page with results, the open search
   // list, the site without JavaScript), reported after the pages.
@@ -329,7 +337,7 @@ async function serve404(site) {
 
 function urlOf(page) {
   if (page.kind === '404' && page.served) return page.served;
-  return pathToFileURL(path.join(page.dir, page.file)).href + (page.qs || '');
+  return pathToFileURL(path.join(page.dir, page.openAs || page.file)).href + (page.qs || '');
 }
 
 /** Opens a page and waits until it is what a reader sees: on the search page, until the script
