@@ -241,17 +241,22 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
             alternative_names.push(name);
         }
     }
-    let see_also_line = line_of("see_also");
-    let mut see_also = Vec::new();
-    for slug in raw.see_also {
-        let slug = slug.trim().trim_end_matches(".md").to_string();
-        let line = entry_line(split.yaml, "see_also", &slug).map_or(see_also_line, |l| l + fence_line);
-        if slug.is_empty() {
-            problems.push((line, Problem::EmptyField { field: "see_also" }));
-        } else {
-            see_also.push(Located { value: Slug::new(slug), line });
+    let mut slug_list = |field: &'static str, slugs: Vec<String>| {
+        let field_line = line_of(field);
+        let mut list = Vec::new();
+        for slug in slugs {
+            let slug = slug.trim().trim_end_matches(".md").to_string();
+            let line = entry_line(split.yaml, field, &slug).map_or(field_line, |l| l + fence_line);
+            if slug.is_empty() {
+                problems.push((line, Problem::EmptyField { field }));
+            } else {
+                list.push(Located { value: Slug::new(slug), line });
+            }
         }
-    }
+        list
+    };
+    let see_also = slug_list("see_also", raw.see_also);
+    let previous_slugs = slug_list("previous_slugs", raw.previous_slugs);
     let translation =
         translation(&raw.translation_of, &raw.original_revised, &raw.translated_by, &line_of, &mut problems);
     let references_line = line_of("references");
@@ -273,17 +278,6 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
         match non_blank(Some(r.name)) {
             Some(name) => reviewers.push(Reviewer { name, role: non_blank(r.role) }),
             None => problems.push((line_of("reviewers"), Problem::EmptyField { field: "reviewers" })),
-        }
-    }
-    let previous_line = line_of("previous_slugs");
-    let mut previous_slugs = Vec::new();
-    for slug in raw.previous_slugs {
-        let slug = slug.trim().trim_end_matches(".md").to_string();
-        let line = entry_line(split.yaml, "previous_slugs", &slug).map_or(previous_line, |l| l + fence_line);
-        if slug.is_empty() {
-            problems.push((line, Problem::EmptyField { field: "previous_slugs" }));
-        } else {
-            previous_slugs.push(Located { value: Slug::new(slug), line });
         }
     }
     if !problems.is_empty() {

@@ -124,7 +124,7 @@ pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Articl
     }
     let search_terms = crate::terms::terms_of(&format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
     let snippet = crate::terms::snippet_of(meta.summary.as_deref(), &plain.intro);
-    let text = plain.all.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = collapse_whitespace(&plain.all);
     let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
     let surface = surface(source, &meta, &outline);
     let article = Article {
@@ -170,6 +170,19 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
     let start = &bytes[..bytes.len().min(64) & !1];
     let nul_at = |parity: usize| start.iter().skip(parity).step_by(2).all(|&b| b == 0);
     start.len() >= 4 && (nul_at(0) || nul_at(1))
+}
+
+/// `text` with every run of whitespace made one space and none at either end, built in one
+/// buffer: this runs once per parsed article.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
