@@ -127,6 +127,11 @@ pub(crate) struct Outline {
     pub(crate) images: Vec<ImageRef>,
     /// Every citation, in order; the references are numbered by first use.
     pub(crate) citations: Vec<Citation>,
+    /// The headings (indices into `headings`) whose sections hold nothing a reader would
+    /// see: at most hints in comments, up to the next heading of the same or a higher level.
+    pub(crate) empty_sections: Vec<usize>,
+    /// Whether the body holds anything a reader would see besides its headings.
+    pub(crate) has_text: bool,
 }
 
 impl Outline {
@@ -170,6 +175,95 @@ fn is_block(end: &TagEnd) -> bool {
             | TagEnd::Superscript
             | TagEnd::Subscript
     )
+}
+
+/// Which sections of a body are still empty, as the parse goes: a section ends at the next
+/// heading of the same or a higher level, or at the end of the body, and is empty if nothing
+/// a reader would see came before (an HTML comment, the hint a new article's sections hold,
+/// is not something to see).
+#[derive(Debug, Default)]
+struct EmptySections {
+    /// The open sections: level, index of the heading, whether anything was shown in them.
+    open: Vec<(u8, usize, bool)>,
+    empty: Vec<usize>,
+    /// Inside an HTML comment that an earlier piece of raw HTML opened.
+    in_comment: bool,
+    any_content: bool,
+}
+
+impl EmptySections {
+    /// Whether `event`, outside a heading, shows the reader something.
+    fn shows(&mut self, event: &Event<'_>) -> bool {
+        match event {
+            Event::Text(t) => !t.trim().is_empty(),
+            Event::Html(html) | Event::InlineHtml(html) => self.html_shows(html),
+            Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::FootnoteReference(_)
+            | Event::Rule
+            | Event::TaskListMarker(_)
+            | Event::Start(Tag::Image { .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether a piece of raw HTML holds anything besides comments and white space.
+    fn html_shows(&mut self, mut html: &str) -> bool {
+        loop {
+            if self.in_comment {
+                match html.find("-->") {
+                    Some(end) => {
+                        html = &html[end + 3..];
+                        self.in_comment = false;
+                    }
+                    None => return false,
+                }
+            }
+            match html.find("<!--") {
+                Some(start) if html[..start].trim().is_empty() => {
+                    html = &html[start + 4..];
+                    self.in_comment = true;
+                }
+                Some(_) => return true,
+                None => return !html.trim().is_empty(),
+            }
+        }
+    }
+
+    fn content(&mut self) {
+        self.any_content = true;
+        for section in self.open.iter_mut().rev() {
+            if section.2 {
+                break;
+            }
+            section.2 = true;
+        }
+    }
+
+    fn heading(&mut self, level: u8, index: usize) {
+        self.close(level);
+        self.open.push((level, index, false));
+    }
+
+    /// Ends the open sections of `level` and below.
+    fn close(&mut self, level: u8) {
+        while let Some(&(open, index, shown)) = self.open.last() {
+            if open < level {
+                break;
+            }
+            self.open.pop();
+            if !shown {
+                self.empty.push(index);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<usize> {
+        self.close(0);
+        self.empty.sort_unstable();
+        self.empty
+    }
 }
 
 /// A body rendered to HTML, waiting for its wiki links' hrefs.
@@ -279,6 +373,7 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     let mut prose_block = String::new();
     // The level of the reference section being read, whose text is not prose.
     let mut references_level: Option<u8> = None;
+    let mut sections = EmptySections::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if in_image {
@@ -297,6 +392,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             }
             (_, event) => event,
         };
+        if open_heading.is_none() && sections.shows(&event) {
+            sections.content();
+        }
         // Words of different blocks or lines must not run together; inline ends (a link, an
         // emphasis) must not split a word from its punctuation.
         if matches!(event, Event::SoftBreak | Event::HardBreak) || matches!(&event, Event::End(end) if is_block(end)) {
@@ -350,6 +448,7 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
                         references_level = Some(n);
                     }
                     headings.push(Heading { level: n, id, text: text.trim().to_string(), line });
+                    sections.heading(n, headings.len() - 1);
                 }
                 event
             }
@@ -487,8 +586,10 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let wiki_slots = find_wiki_slots(&html, wiki_count);
+    let has_text = sections.any_content;
+    let empty_sections = sections.finish();
     (
-        Outline { headings, links, problems: outline_problems, images, citations },
+        Outline { headings, links, problems: outline_problems, images, citations, empty_sections, has_text },
         BodyHtml { html, wiki_slots, has_raw_html },
         PlainText { all: plain, intro, prose },
     )

@@ -182,6 +182,70 @@ fn new_writes_a_complete_article_that_builds_and_check_flags_until_it_is_finishe
     assert!(
         warnings.iter().any(|w| w.starts_with("warning: articles/meniere-disease.md: no other article links here"))
     );
+    // Published by mistake with nothing written: check says so, once.
+    assert!(
+        warnings.contains(
+            &"warning: articles/meniere-disease.md: the article has no text yet: write it before it is published"
+        ),
+        "{warnings:?}"
+    );
+
+    // With one section written, check names each section still empty, by its line.
+    let text = std::fs::read_to_string(site.path("articles/meniere-disease.md")).unwrap();
+    let written = text.replacen("<!--", "It affects the inner ear.\n\n<!--", 2);
+    site.write("articles/meniere-disease.md", &written);
+    let first_section = sections_of(&written)[0].clone();
+    let expected: Vec<String> = sections_of(&written)
+        .into_iter()
+        .skip(1)
+        .map(|(line, heading)| {
+            format!(
+                "warning: articles/meniere-disease.md: line {line}: the section `{heading}` is empty: write it, or remove the heading before the article is published"
+            )
+        })
+        .collect();
+    let run = site.run(&["check", "--today", &today]);
+    run.assert_ok();
+    let empty: Vec<&str> = run.stderr.lines().filter(|w| w.contains("is empty")).collect();
+    assert_eq!(empty, expected, "written: {first_section:?}\n{}", run.stderr);
+    assert!(!run.stderr.contains("has no text yet"));
+    assert!(run.stderr.contains(&format!("{} empty sections", expected.len())), "{}", run.stderr);
+}
+
+/// The `## ` headings of an article's text, with their line numbers.
+fn sections_of(text: &str) -> Vec<(usize, String)> {
+    text.lines().enumerate().filter_map(|(i, l)| l.strip_prefix("## ").map(|h| (i + 1, h.to_string()))).collect()
+}
+
+#[test]
+fn a_section_with_only_a_subsection_that_has_text_is_not_empty() {
+    let site = TestSite::fixture("editorial");
+    let text = std::fs::read_to_string(site.path("articles/vertigo.md")).unwrap();
+    let (front, body) = text.rsplit_once("---\n").unwrap();
+    let body = format!(
+        "{body}\n## Outlook\n\n### In children\n\nMost children recover.\n\n## Prevention\n\n<!-- a hint\nover two lines -->\n\n## Tests\n\n"
+    );
+    site.write("articles/vertigo.md", format!("{front}---\n{body}"));
+    let outlook = sections_of(&format!("{front}---\n{body}"));
+    let line_of = |h: &str| outlook.iter().find(|(_, t)| t == h).unwrap().0;
+    let run = site.run(&["check", "--today", TODAY]);
+    run.assert_ok();
+    let empty: Vec<&str> = warnings(&run).into_iter().filter(|w| w.contains("is empty")).collect();
+    assert_eq!(
+        empty,
+        [
+            format!(
+                "warning: articles/vertigo.md: line {}: the section `Prevention` is empty: write it, or remove the heading before the article is published",
+                line_of("Prevention")
+            ),
+            format!(
+                "warning: articles/vertigo.md: line {}: the section `Tests` is empty: write it, or remove the heading before the article is published",
+                line_of("Tests")
+            ),
+        ],
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

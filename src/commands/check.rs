@@ -79,6 +79,10 @@ pub(crate) enum Concern {
     /// A link (or `see_also`) uses a renamed article's previous slug: it works, by the
     /// redirect page, but the new slug saves readers a hop.
     OldSlug { line: usize, old: String, new: String },
+    /// A section with nothing in it yet (at most the hint `encyc new` wrote).
+    EmptySection { line: usize, heading: String },
+    /// The body has nothing to read at all.
+    NoText,
     /// The article's prose reads above the site's `reading_grade_max`.
     ReadingLevel { reading: Reading, max: u32 },
 }
@@ -98,6 +102,8 @@ impl Concern {
             Concern::LargeImage { .. } => "large_image",
             Concern::ReadingLevel { .. } => "reading_level",
             Concern::OldSlug { .. } => "old_slug",
+            Concern::EmptySection { .. } => "empty_section",
+            Concern::NoText => "no_text",
         }
     }
 }
@@ -135,6 +141,11 @@ impl std::fmt::Display for Concern {
                 f,
                 "line {line}: `{old}` is the previous slug of `{new}`, which works by a redirect; link to `{new}` instead"
             ),
+            Concern::EmptySection { line, heading } => write!(
+                f,
+                "line {line}: the section `{heading}` is empty: write it, or remove the heading before the article is published"
+            ),
+            Concern::NoText => f.write_str("the article has no text yet: write it before it is published"),
             Concern::ReadingLevel { reading, max } => {
                 write!(
                     f,
@@ -271,7 +282,29 @@ pub(crate) fn warnings(site: &Site, review_period: u32, reading_grade_max: u32, 
         })
         .collect();
     hard.sort_by(|a, b| a.file.cmp(&b.file));
-    overdue.chain(no_reviser).chain(orphans).chain(old_slugs(site)).chain(hard).collect()
+    overdue.chain(no_reviser).chain(orphans).chain(old_slugs(site)).chain(unwritten(site)).chain(hard).collect()
+}
+
+/// Articles with nothing to read, then the empty sections of the others, in file order.
+fn unwritten(site: &Site) -> Vec<Warning> {
+    let mut found: Vec<Warning> = Vec::new();
+    for l in &site.articles {
+        let outline = &l.article.outline;
+        let file = l.article.source.display_path();
+        if !outline.has_text {
+            found.push(Warning { file, concern: Concern::NoText });
+            continue;
+        }
+        found.extend(outline.empty_sections.iter().map(|&i| {
+            let heading = &outline.headings[i];
+            Warning {
+                file: file.clone(),
+                concern: Concern::EmptySection { line: heading.line, heading: heading.text.clone() },
+            }
+        }));
+    }
+    found.sort_by(|a, b| a.file.cmp(&b.file));
+    found
 }
 
 /// Links and `see_also` entries that use a renamed article's previous slug, in file order.
@@ -430,6 +463,8 @@ impl CheckReport {
             ("image_without_credit", "image without credit or licence", "images without credit or licence"),
             ("large_image", "image over the size limit", "images over the size limit"),
             ("old_slug", "link to a previous slug", "links to previous slugs"),
+            ("no_text", "article without text", "articles without text"),
+            ("empty_section", "empty section", "empty sections"),
             ("reading_level", "above the reading grade", "above the reading grade"),
         ] {
             let n = count(kind);
@@ -482,7 +517,7 @@ impl CheckReport {
                         item.overdue_months = Some(overdue.months);
                         item.overdue_days = Some(overdue.days);
                     }
-                    if let Concern::OldSlug { line, .. } = &w.concern {
+                    if let Concern::OldSlug { line, .. } | Concern::EmptySection { line, .. } = &w.concern {
                         item.line = Some(*line);
                     }
                     if let Concern::ReadingLevel { reading, .. } = &w.concern {
@@ -591,7 +626,7 @@ mod tests {
         let site = site(&[
             ("new.md", "---\ntitle: New\nlast_revised: 2026-06-01\nrevised_by: X\n---\n\n[[Old]] [[Older]]\n"),
             ("old.md", "---\ntitle: Old\nlast_revised: 2020-05-05\n---\n\n[[New]]\n"),
-            ("older.md", "---\ntitle: Older\nlast_revised: 2019-03-02\nrevised_by: X\n---\n"),
+            ("older.md", "---\ntitle: Older\nlast_revised: 2019-03-02\nrevised_by: X\n---\n\nText.\n"),
         ]);
         let lines: Vec<String> = warnings(&site, 24, 99, date(2026, 11, 25))
             .iter()
