@@ -21,6 +21,10 @@ pub(crate) struct LinkedArticle {
     pub(crate) wiki_hrefs: Vec<Href>,
     /// Indexes (into [`Site::articles`]) of the see-also articles, in the order written.
     pub(crate) see_also: Vec<usize>,
+    /// Body links written to a renamed article's previous slug: the page address written and
+    /// the article's current one, which the page links to directly (a redirect page cannot
+    /// keep the `#section` of a link).
+    pub(crate) renamed: Vec<(Href, Href)>,
 }
 
 /// A name listed on a letter page.
@@ -378,10 +382,20 @@ impl Resolver<'_> {
         let mut report =
             |line: usize, problem: Problem| problems.push(Diagnostic::new(file.clone(), Some(line), problem));
         let mut wiki_hrefs = Vec::new();
+        let mut renamed: Vec<(Href, Href)> = Vec::new();
         for link in &article.outline.links {
             match &link.target {
                 LinkTarget::Article { slug, anchor } => {
-                    match self.index.by_slug.get(slug).or_else(|| self.index.previous.get(slug)) {
+                    let current = self.index.by_slug.get(slug);
+                    if current.is_none()
+                        && let Some(&i) = self.index.previous.get(slug)
+                    {
+                        let pair = (slug.href(), self.articles[i].slug.href());
+                        if !renamed.contains(&pair) {
+                            renamed.push(pair);
+                        }
+                    }
+                    match current.or_else(|| self.index.previous.get(slug)) {
                         Some(&i) => {
                             if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
                                 report(link.line, p);
@@ -480,7 +494,7 @@ impl Resolver<'_> {
                 ),
             }
         }
-        LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also }
+        LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also, renamed }
     }
 
     fn check_anchor(&self, target: usize, anchor: Option<&str>, written: &str) -> Option<Problem> {

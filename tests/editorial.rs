@@ -753,7 +753,10 @@ fn a_renamed_article_keeps_its_old_address_as_a_redirect_page_listed_nowhere() {
         otitis.replacen("---\n", "---\nprevious_slugs: [middle-ear-infection]\n", 1),
     );
     let tinnitus = std::fs::read_to_string(site.path("articles/tinnitus.md")).unwrap();
-    site.write("articles/tinnitus.md", format!("{tinnitus}\nSee [ear infections](middle-ear-infection.md).\n"));
+    site.write(
+        "articles/tinnitus.md",
+        format!("{tinnitus}\nSee [ear infections](middle-ear-infection.md) and [their care](middle-ear-infection.md#treatment).\n"),
+    );
     site.build().assert_ok();
 
     let html = site.read_output("middle-ear-infection.html");
@@ -762,8 +765,12 @@ fn a_renamed_article_keeps_its_old_address_as_a_redirect_page_listed_nowhere() {
     assert_eq!(page.attrs("meta[http-equiv=refresh]", "content"), ["0; url=otitis-media.html"]);
     assert_eq!(page.text("h1"), "This page has moved");
     assert_eq!(page.links("main a"), [("Otitis media".to_string(), "otitis-media.html".to_string())]);
-    // The old link still leads somewhere.
-    assert!(site.read_output("tinnitus.html").contains("href=\"middle-ear-infection.html\""));
+    // The old links lead straight to the article, the section kept (a redirect page would
+    // lose it).
+    let tinnitus = Page::new(&site.read_output("tinnitus.html"));
+    let links = tinnitus.links(".article-body a");
+    assert!(links.contains(&("ear infections".to_string(), "otitis-media.html".to_string())), "{links:?}");
+    assert!(links.contains(&("their care".to_string(), "otitis-media.html#treatment".to_string())), "{links:?}");
     for file in ["sitemap.xml", "atom.xml", "letter-m.html", "index.html"] {
         assert!(!site.read_output(file).contains("middle-ear-infection"), "{file} lists the redirect");
     }
@@ -772,7 +779,7 @@ fn a_renamed_article_keeps_its_old_address_as_a_redirect_page_listed_nowhere() {
 
     // check says which slug to use instead.
     let run = site.run(&["check", "--today", TODAY]);
-    run.assert_stderr_has("warning: articles/tinnitus.md: line 16: `middle-ear-infection` is the previous slug of `otitis-media`, which works by a redirect; link to `otitis-media` instead");
+    run.assert_stderr_has("warning: articles/tinnitus.md: line 16: `middle-ear-infection` is the previous slug of `otitis-media`, which still works; write `otitis-media` instead");
 }
 
 #[test]

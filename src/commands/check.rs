@@ -139,7 +139,7 @@ impl std::fmt::Display for Concern {
             }
             Concern::OldSlug { line, old, new } => write!(
                 f,
-                "line {line}: `{old}` is the previous slug of `{new}`, which works by a redirect; link to `{new}` instead"
+                "line {line}: `{old}` is the previous slug of `{new}`, which still works; write `{new}` instead"
             ),
             Concern::EmptySection { line, heading } => write!(
                 f,

@@ -659,6 +659,27 @@ fn article_base_fingerprint(base: u128, az_bar: &str) -> u128 {
     h.digest128()
 }
 
+/// `html` with every link to the page `old` (`href="old.html"`, `href="old.html#…"`) going to
+/// `new` instead.
+fn redirect_links(html: &str, old: &str, new: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    for (i, piece) in html.split(&format!("href=\"{old}")).enumerate() {
+        if i == 0 {
+            out.push_str(piece);
+        } else if piece.starts_with(['"', '#']) {
+            out.push_str("href=\"");
+            out.push_str(new);
+            out.push_str(piece);
+        } else {
+            // `href="old.html5.html"`: another page whose address starts the same way.
+            out.push_str("href=\"");
+            out.push_str(old);
+            out.push_str(piece);
+        }
+    }
+    out
+}
+
 /// Everything one article page is made from, beyond what all pages share.
 fn article_fingerprint(
     shared: u128,
@@ -676,7 +697,7 @@ fn article_fingerprint(
     h.update(&shared.to_le_bytes());
     h.update(&editions.to_le_bytes());
     h.update(&linked.article.hash.to_le_bytes());
-    for href in &linked.wiki_hrefs {
+    for href in linked.wiki_hrefs.iter().chain(linked.renamed.iter().map(|(_, new)| new)) {
         h.update(href.as_str().as_bytes());
         h.update(b"\0");
     }
@@ -716,7 +737,10 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
             String::new()
         })
     };
-    let body_html = body.finish_with(&linked.wiki_hrefs, &fill);
+    let mut body_html = body.finish_with(&linked.wiki_hrefs, &fill);
+    for (old, new) in &linked.renamed {
+        body_html = redirect_links(&body_html, old.as_str(), new.as_str());
+    }
     if let Some(err) = failed.into_inner() {
         return Err(err);
     }
