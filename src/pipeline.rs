@@ -319,6 +319,15 @@ impl Builder {
         }
     }
 
+    /// Forgets what is known about a file or folder in the further edition whose articles are
+    /// in `dir_name` (`articles.es`): the next build reads it again. Each build lists an
+    /// edition's files anew, so new and removed files need nothing more.
+    pub(crate) fn invalidate_edition(&mut self, dir_name: &str, relative: &Path) {
+        if let Some(e) = self.editions.iter_mut().find(|e| e.dir_name == dir_name) {
+            e.articles.invalidate(relative);
+        }
+    }
+
     /// Forgets the state of the output folder, so the next build reads it from disk.
     pub(crate) fn forget_output(&mut self) {
         self.output = None;
