@@ -829,24 +829,25 @@ pub(crate) fn heading_id(text: &str) -> String {
     if id.is_empty() { "section".to_string() } else { id }
 }
 
-fn callout_open(kind: BlockQuoteKind) -> &'static str {
-    match kind {
-        BlockQuoteKind::Note => {
-            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
-        }
-        BlockQuoteKind::Tip => {
-            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
-        }
-        BlockQuoteKind::Important => {
-            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
-        }
-        BlockQuoteKind::Warning => {
-            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
-        }
-        BlockQuoteKind::Caution => {
-            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
-        }
-    }
+/// The kinds of callout (`> [!NOTE]` …), as the class of their box and the `kind` the theme's
+/// `callout-title.html` gets to write their title.
+pub(crate) const CALLOUTS: &[&str] = &["note", "tip", "important", "warning", "caution"];
+
+/// Where a callout's title goes in a body's HTML; the render stage puts the theme's title
+/// there, in the edition's language, as it does for care cards ([`care_card_slot`]).
+pub(crate) fn callout_slot(kind: &str) -> String {
+    format!("<p class=\"callout-title\">encyc-callout:{kind}</p>")
+}
+
+fn callout_open(kind: BlockQuoteKind) -> String {
+    let kind = match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    };
+    format!("<div class=\"callout callout-{kind}\" role=\"note\">\n{}\n", callout_slot(kind))
 }
 
 /// Decides what a link destination means and what href to write for it now.

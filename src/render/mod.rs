@@ -809,7 +809,8 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
     Ok(html.into_bytes())
 }
 
-/// Puts the theme's heading (`care-card.html`) into each care card of an article's HTML.
+/// Puts the theme's heading (`care-card.html`) into each care card of an article's HTML, and
+/// its title (`callout-title.html`) into each callout, in the edition's language.
 fn with_care_card_titles(
     mut html: String,
     theme: &Theme,
@@ -824,6 +825,12 @@ fn with_care_card_titles(
         let slot = crate::markdown::care_card_slot(kind);
         if html.contains(&slot) {
             html = html.replace(&slot, &theme.render("care-card.html", &CareCard { kind, t })?);
+        }
+    }
+    for kind in crate::markdown::CALLOUTS {
+        let slot = crate::markdown::callout_slot(kind);
+        if html.contains(&slot) {
+            html = html.replace(&slot, &theme.render("callout-title.html", &CareCard { kind, t })?);
         }
     }
     Ok(html)
