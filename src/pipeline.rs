@@ -27,6 +27,7 @@ use crate::paths::{CACHE, OutputPath, SourcePath};
 use crate::progress::Progress;
 use crate::render::{self, Strings, Theme};
 use crate::site::{Linker, Site};
+use crate::terms::SearchLanguage;
 use crate::text::plural;
 
 /// Why a build did not finish. Callers tell these apart: diagnostics are printed for the
@@ -239,7 +240,8 @@ impl Builder {
         let mut problems = Vec::new();
         for e in &mut self.editions {
             let found = article::discover(&e.dir)?;
-            let mut loaded = article::load(&e.dir, found, &mut e.articles, progress)?;
+            let language = SearchLanguage::of(&e.config.language);
+            let mut loaded = article::load(language, &e.dir, found, &mut e.articles, progress)?;
             let mut found_here = std::mem::take(&mut loaded.diagnostics);
             found_here.extend(article::revised_after(&loaded.articles, today));
             let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
@@ -354,7 +356,13 @@ impl Builder {
         let strings = self.strings()?;
         let config = &self.config;
         let found = article::discover(&config.articles_dir)?;
-        let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
+        let loaded = article::load(
+            SearchLanguage::of(&config.site.language),
+            &config.articles_dir,
+            found,
+            &mut self.articles,
+            progress,
+        )?;
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let (articles, drafts) = leave_out_drafts(&loaded.articles, config.drafts);
@@ -434,7 +442,13 @@ impl Builder {
             true => None,
         };
         // Stage 1: load.
-        let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
+        let loaded = article::load(
+            SearchLanguage::of(&config.site.language),
+            &config.articles_dir,
+            found,
+            &mut self.articles,
+            progress,
+        )?;
         interrupted(cancel)?;
         let load_done = started.elapsed();
 

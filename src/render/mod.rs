@@ -566,9 +566,13 @@ pub(crate) fn plan<'a>(
         pages.push(small_page(theme, "redirect.html", page, old.output_path(), base)?);
     }
     for (path, bytes) in &theme.assets {
+        if path.as_str() == SEARCH_SCRIPT {
+            pages.push(search_script(path, bytes, &edition.strings)?);
+            continue;
+        }
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
-    pages.extend(search_index::plan(site, build_id));
+    pages.extend(search_index::plan(site, build_id, crate::terms::SearchLanguage::of(&config.language)));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here })
 }
@@ -878,6 +882,21 @@ fn small_page<'a, T: Serialize + Send + Sync + 'a>(
 }
 
 /// A file planned with a fingerprint and made by `make` when it must be written.
+/// The search script, which says what it says in the edition's language.
+const SEARCH_SCRIPT: &str = "assets/search.js";
+
+/// `search.js` with the edition's search strings in place of its empty `T` (a theme's own
+/// script without that placeholder is published as it is).
+fn search_script<'a>(path: &OutputPath, bytes: &'a [u8], strings: &Strings) -> Result<Planned<'a>> {
+    const PLACEHOLDER: &str = "{} /*encyc: search strings*/";
+    let messages = strings.search_messages()?;
+    let fingerprint = xxhash_rust::xxh3::xxh3_128(&[bytes, messages.as_bytes()].concat());
+    Ok(made(path.clone(), fingerprint, move || {
+        let text = String::from_utf8_lossy(bytes);
+        Ok(text.replacen(PLACEHOLDER, &messages, 1).into_bytes())
+    }))
+}
+
 fn made<'a>(path: OutputPath, fingerprint: u128, make: impl Fn() -> Result<Vec<u8>> + Send + Sync + 'a) -> Planned<'a> {
     Planned { path, fingerprint: Some(fingerprint), job: Job::Made(Box::new(make)) }
 }

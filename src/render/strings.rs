@@ -134,6 +134,7 @@ impl Strings {
         args.set("day", 1);
         args.set("month", "");
         args.set("year", "");
+        args.set("query", "");
         for (key, _) in &reference {
             let text = strings.format(key, Some(&args))?;
             hasher.update(key.as_bytes());
@@ -179,6 +180,38 @@ impl Strings {
         let mut args = FluentArgs::new();
         args.set("count", count);
         self.format(key, Some(&args))
+    }
+
+    /// What `search.js` prints, as the JSON object it reads (`T`): each `search-*` message it
+    /// needs, with `{query}` where the reader's words go; and "N articles found" in each form
+    /// it takes (`found`: for exactly 0, and for each plural category of the language, with
+    /// `{count}` where the number goes), so that the script picks the form as Fluent would.
+    pub(crate) fn search_messages(&self) -> Result<String> {
+        let mut args = FluentArgs::new();
+        args.set("query", "{query}");
+        let id: LanguageIdentifier =
+            self.language.parse().map_err(|_| anyhow!("`{}` is not a language tag", self.language))?;
+        let rules = intl_pluralrules::PluralRules::create(id, intl_pluralrules::PluralRuleType::CARDINAL)
+            .map_err(|e| anyhow!("no plural rules for the language `{}`: {e}", self.language))?;
+        let mut found = BTreeMap::new();
+        found.insert("0".to_string(), self.count("search-found", 0)?);
+        // The smallest number of each plural category (every category has one below 1,000).
+        for n in 1..1000_usize {
+            let category = rules.select(n).map_err(|e| anyhow!("{e}"))?;
+            let name = format!("{category:?}").to_ascii_lowercase();
+            found.entry(name).or_insert(self.count("search-found", n)?.replace(&n.to_string(), "{count}"));
+        }
+        let messages = serde_json::json!({
+            "prompt": self.get("search-prompt"),
+            "see": self.get("see"),
+            "resultsFor": self.format("search-results-for", Some(&args))?,
+            "found": found,
+            "someWords": self.get("search-some-words"),
+            "inText": self.get("search-in-text"),
+            "unavailable": self.get("search-unavailable"),
+            "unavailableHere": self.get("search-unavailable-here"),
+        });
+        Ok(messages.to_string())
     }
 
     /// `message` with a `$letter`.
