@@ -283,6 +283,18 @@ impl Builder {
         }
         if self.editions.is_empty() {
             let edition = render::Edition::single(strings.pop().expect("the main edition's"), main.articles.len());
+            // Links to other editions, in a site that has none, are errors.
+            let linked = editions::Linked {
+                site: main,
+                prefix: "",
+                dir_name: crate::config::ARTICLES_DIR,
+                language: edition.strings.language.clone(),
+                endonym: String::new(),
+            };
+            let (problems, _) = editions::other_edition_links(std::slice::from_ref(&linked));
+            if !problems.is_empty() {
+                return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
+            }
             return Ok((configs, vec![edition]));
         }
         let main_dir = crate::config::ARTICLES_DIR;
@@ -300,11 +312,16 @@ impl Builder {
                 endonym: s.get("language-name").to_string(),
             })
             .collect();
-        let problems = editions::cross_check(&linked[0], &linked[1..]);
+        let mut problems = editions::cross_check(&linked[0], &linked[1..]);
+        let (more, elsewhere) = editions::other_edition_links(&linked);
+        problems.extend(more);
         if !problems.is_empty() {
             return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
         }
-        let views = editions::views(&linked, strings, &config.site.base_path);
+        let mut views = editions::views(&linked, strings, &config.site.base_path);
+        for (view, elsewhere) in views.iter_mut().zip(elsewhere) {
+            view.elsewhere = elsewhere;
+        }
         Ok((configs, views))
     }
 

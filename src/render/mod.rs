@@ -86,6 +86,9 @@ pub(crate) struct Edition {
     pub(crate) originals: Vec<Option<Original>>,
     /// The other editions' home pages, as absolute paths for the 404 page.
     pub(crate) homes_from_root: Vec<LanguageLink>,
+    /// Per article: its links to other editions' articles (`[[es:Name]]`), as the wiki slot
+    /// each fills and its href.
+    pub(crate) elsewhere: Vec<Vec<(usize, Href)>>,
 }
 
 /// A page in another edition's language.
@@ -122,6 +125,7 @@ impl Edition {
             translations: vec![Vec::new(); articles],
             originals: vec![None; articles],
             homes_from_root: Vec::new(),
+            elsewhere: vec![Vec::new(); articles],
         }
     }
 
@@ -137,6 +141,10 @@ impl Edition {
         let mut h = rustc_hash::FxHasher::default();
         self.translations[article].hash(&mut h);
         self.originals[article].hash(&mut h);
+        for (slot, href) in &self.elsewhere[article] {
+            slot.hash(&mut h);
+            href.as_str().hash(&mut h);
+        }
         h.finish()
     }
 }
@@ -720,7 +728,18 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
             String::new()
         })
     };
-    let body_html = body.finish_with(&linked.wiki_hrefs, &fill);
+    let elsewhere = &plan.edition.elsewhere[index];
+    let body_html = if elsewhere.is_empty() {
+        body.finish_with(&linked.wiki_hrefs, &fill)
+    } else {
+        let mut hrefs = linked.wiki_hrefs.clone();
+        for (slot, href) in elsewhere {
+            if let Some(h) = hrefs.get_mut(*slot) {
+                *h = href.clone();
+            }
+        }
+        body.finish_with(&hrefs, &fill)
+    };
     if let Some(err) = failed.into_inner() {
         return Err(err);
     }
