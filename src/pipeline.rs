@@ -154,6 +154,8 @@ struct EditionState {
     prefix: String,
     articles: ArticleCache,
     linker: Option<Linker>,
+    /// Its illustrations (`articles.<language>/media/`), read before.
+    media: MediaCache,
 }
 
 impl EditionState {
@@ -168,10 +170,14 @@ impl EditionState {
                 prefix: e.output_prefix(),
                 articles: ArticleCache::from_summaries(Vec::new(), mode),
                 linker: None,
+                media: MediaCache::default(),
             })
             .collect()
     }
 }
+
+/// The further editions as loaded: each one's articles and illustrations, and their problems.
+type EditionLoads = (Vec<article::LoadReport>, Vec<media::Library>, Vec<Diagnostic>);
 
 /// Every edition's settings and what its pages show of the others, main edition first.
 type Views = (Vec<SiteConfig>, Vec<render::Edition>);
@@ -229,14 +235,15 @@ impl Builder {
             .collect()
     }
 
-    /// Loads and links every further edition, each on its own, with problems named by its
-    /// folder.
+    /// Loads and links every further edition, each on its own, with its illustrations (in its
+    /// own `media/` folder), with problems named by its folder.
     fn load_editions(
         &mut self,
         progress: &Progress,
-    ) -> Result<(Vec<article::LoadReport>, Vec<Diagnostic>), BuildError> {
-        let (today, recent_count) = (self.config.today, self.config.site.recent_count);
+    ) -> Result<EditionLoads, BuildError> {
+        let (today, recent_count, with_drafts) = (self.config.today, self.config.site.recent_count, self.config.drafts);
         let mut reports = Vec::with_capacity(self.editions.len());
+        let mut libraries = Vec::with_capacity(self.editions.len());
         let mut problems = Vec::new();
         for e in &mut self.editions {
             let found = article::discover(&e.dir)?;
@@ -244,7 +251,12 @@ impl Builder {
             let mut loaded = article::load(language, &e.dir, found, &mut e.articles, progress)?;
             let mut found_here = std::mem::take(&mut loaded.diagnostics);
             found_here.extend(article::revised_after(&loaded.articles, today));
-            let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+            // Drafts are left out of every edition alike (and shown by `encyc watch`).
+            let (articles, drafts) = leave_out_drafts(&loaded.articles, with_drafts);
+            let (library, media_problems) = media::load(&e.dir, &mut e.media);
+            found_here.extend(media_problems);
+            found_here.extend(library.missing_in(&articles));
+            libraries.push(library);
             let alphabet = Alphabet::of_language(&e.config.language);
             let linked = match e.linker.as_mut() {
                 Some(linker) => linker.relink(articles, &loaded.failed_slugs, recent_count),
@@ -253,12 +265,12 @@ impl Builder {
                 }),
             };
             if let Err(more) = linked {
-                found_here.extend(more);
+                found_here.extend(explain_links_to_drafts(more, &drafts));
             }
             problems.extend(editions::in_folder(found_here, &e.dir_name));
             reports.push(loaded);
         }
-        Ok((reports, problems))
+        Ok((reports, libraries, problems))
     }
 
     /// The strings of every edition's language, main edition first: read before the
@@ -391,7 +403,7 @@ impl Builder {
             Ok(linker) => self.linker = Some(linker),
             Err(more) => problems.extend(explain_links_to_drafts(more, &drafts)),
         }
-        let (edition_loads, more) = self.load_editions(progress)?;
+        let (edition_loads, edition_media, more) = self.load_editions(progress)?;
         problems.extend(more);
         let config = &self.config;
         if !problems.is_empty() {
@@ -401,9 +413,7 @@ impl Builder {
         let (configs, views) = self.views(site, strings)?;
         // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
         // value), so only rendering every page finds every error a build would.
-        // Illustrations are the main edition's for now; further editions show none.
-        let no_media = media::Library::default();
-        let medias = std::iter::once(&library).chain(std::iter::repeat(&no_media));
+        let medias = std::iter::once(&library).chain(&edition_media);
         let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
         bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
         let sites = std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
@@ -485,7 +495,7 @@ impl Builder {
         if let Err(more) = linked {
             problems.extend(explain_links_to_drafts(more, &drafts));
         }
-        let (edition_loads, more) = self.load_editions(progress)?;
+        let (edition_loads, edition_media, more) = self.load_editions(progress)?;
         problems.extend(more);
         if !problems.is_empty() {
             return Err(self.failed(problems, state));
@@ -507,9 +517,7 @@ impl Builder {
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
         let (pages, render_done, write, state) = {
-            // Illustrations are the main edition's for now; further editions show none.
-            let no_media = media::Library::default();
-            let medias = std::iter::once(&library).chain(std::iter::repeat(&no_media));
+            let medias = std::iter::once(&library).chain(&edition_media);
             let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
             bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
             let sites =
