@@ -235,6 +235,11 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
             // `encyc.yaml` may list other editions now: watch their folders.
             events.editions = edition_dirs(session.builder.config());
             if events.editions[..] != watcher.folders[2..] {
+                // A file saved there while the build read it, before the watch began, sent no
+                // event: build once more, reading the new editions' files again.
+                for dir in events.editions.iter().filter(|d| !watcher.folders[2..].contains(d)) {
+                    pending.changes.insert(Change::Edition(dir.clone(), PathBuf::new()));
+                }
                 watcher.set_editions(&config.root, events.editions.clone());
             }
             if let Err(err) = &result {
