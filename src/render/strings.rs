@@ -189,17 +189,25 @@ impl Strings {
     pub(crate) fn search_messages(&self) -> Result<String> {
         let mut args = FluentArgs::new();
         args.set("query", "{query}");
-        let id: LanguageIdentifier =
-            self.language.parse().map_err(|_| anyhow!("`{}` is not a language tag", self.language))?;
-        let rules = intl_pluralrules::PluralRules::create(id, intl_pluralrules::PluralRuleType::CARDINAL)
-            .map_err(|e| anyhow!("no plural rules for the language `{}`: {e}", self.language))?;
+        // `en-GB` has the rules of `en`; a language without known rules has the one form
+        // Fluent then picks for any number, its default.
+        let primary = self.language.split('-').next().unwrap_or(&self.language);
+        let rules = [self.language.as_str(), primary].into_iter().find_map(|tag| {
+            let id: LanguageIdentifier = tag.parse().ok()?;
+            intl_pluralrules::PluralRules::create(id, intl_pluralrules::PluralRuleType::CARDINAL).ok()
+        });
         let mut found = BTreeMap::new();
         found.insert("0".to_string(), self.count("search-found", 0)?);
         // The smallest number of each plural category (every category has one below 1,000).
         for n in 1..1000_usize {
-            let category = rules.select(n).map_err(|e| anyhow!("{e}"))?;
+            let category = match &rules {
+                Some(rules) => rules.select(n).map_err(|e| anyhow!("{e}"))?,
+                None => intl_pluralrules::PluralCategory::OTHER,
+            };
             let name = format!("{category:?}").to_ascii_lowercase();
-            found.entry(name).or_insert(self.count("search-found", n)?.replace(&n.to_string(), "{count}"));
+            if let std::collections::btree_map::Entry::Vacant(form) = found.entry(name) {
+                form.insert(self.count("search-found", n)?.replace(&n.to_string(), "{count}"));
+            }
         }
         let messages = serde_json::json!({
             "prompt": self.get("search-prompt"),
@@ -232,6 +240,20 @@ mod tests {
         for (language, _) in BUILT_IN {
             Strings::load(dir.path(), "default", language, Some("T")).unwrap();
         }
+    }
+
+    #[test]
+    fn search_messages_have_a_form_for_each_plural_category_of_the_language_or_its_primary_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        let messages = |language: &str| -> serde_json::Value {
+            let strings = Strings::load(dir.path(), "default", language, Some("T")).unwrap();
+            serde_json::from_str(&strings.search_messages().unwrap()).unwrap()
+        };
+        let gb = messages("en-GB");
+        assert_eq!(gb["found"]["0"], "No articles found");
+        assert_eq!(gb["found"]["one"], "{count} article found");
+        assert_eq!(gb["found"]["other"], "{count} articles found");
+        assert_eq!(messages("es")["resultsFor"], "Resultados de la búsqueda de «{query}»");
     }
 
     #[test]
