@@ -237,10 +237,7 @@ impl Builder {
 
     /// Loads and links every further edition, each on its own, with its illustrations (in its
     /// own `media/` folder), with problems named by its folder.
-    fn load_editions(
-        &mut self,
-        progress: &Progress,
-    ) -> Result<EditionLoads, BuildError> {
+    fn load_editions(&mut self, progress: &Progress) -> Result<EditionLoads, BuildError> {
         let (today, recent_count, with_drafts) = (self.config.today, self.config.site.recent_count, self.config.drafts);
         let mut reports = Vec::with_capacity(self.editions.len());
         let mut libraries = Vec::with_capacity(self.editions.len());
