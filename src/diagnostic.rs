@@ -45,6 +45,10 @@ pub(crate) enum Problem {
     BrokenLink { target: String, slug: String, hint: String },
     #[error("link to `{target}`: {article} has no section with the id `{anchor}`{hint}")]
     BrokenAnchor { target: String, article: String, anchor: String, hint: String },
+    #[error("link to `{target}`: this site has no edition in the language `{language}` (its editions: {known})")]
+    UnknownEdition { target: String, language: String, known: String },
+    #[error("link to `{target}`: the {edition} edition has no article {what}{hint}")]
+    BrokenEditionLink { target: String, edition: String, what: String, hint: String },
     #[error("wiki link `[[{name}]]`: no article has this title or alternative name{hint}")]
     UnknownWikiName { name: String, hint: String },
     #[error(
@@ -146,6 +150,8 @@ impl Problem {
             Problem::TranslationInMainEdition(_) => "translation_in_main_edition",
             Problem::TranslationAhead { .. } => "translation_ahead",
             Problem::BrokenLink { .. } => "broken_link",
+            Problem::UnknownEdition { .. } => "unknown_edition",
+            Problem::BrokenEditionLink { .. } => "broken_edition_link",
             Problem::BrokenAnchor { .. } => "broken_anchor",
             Problem::UnknownWikiName { .. } => "unknown_wiki_name",
             Problem::AmbiguousWikiName { .. } => "ambiguous_wiki_name",

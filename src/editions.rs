@@ -17,7 +17,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{ARTICLES_DIR, BaseUrl, EditionConfig, SiteConfig};
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::paths::Slug;
+use crate::markdown::{ArticleRef, LinkTarget};
+use crate::paths::{Href, Slug};
 use crate::render::{Edition, LanguageLink, Original, Strings};
 use crate::site::Site;
 
@@ -148,6 +149,90 @@ pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Dia
     problems
 }
 
+/// Per article of an edition: the wiki slot and href of each of its links to other editions.
+pub(crate) type Elsewhere = Vec<Vec<(usize, Href)>>;
+
+/// Links to an article of another edition (`[[es:Dolor lumbar]]`, `[texto](en:sciatica.md)`),
+/// checked against that edition once every edition is linked: the problems (an unknown
+/// edition, or no such article or section there, with the "did you mean" of other links),
+/// and for each edition, for each of its articles, the slot and href of each such link
+/// (from the article's page to the other edition's).
+pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<Elsewhere>) {
+    let mut problems = Vec::new();
+    let known = all.iter().map(|e| format!("`{}`", e.language)).collect::<Vec<_>>().join(", ");
+    let hrefs = all
+        .iter()
+        .enumerate()
+        .map(|(k, from)| {
+            let up = if k == 0 { "" } else { "../" };
+            from.site
+                .articles
+                .iter()
+                .map(|l| {
+                    let mut hrefs = Vec::new();
+                    for link in &l.article.outline.links {
+                        let LinkTarget::OtherEdition { language, article, anchor, slot } = &link.target else {
+                            continue;
+                        };
+                        let file = moved(&l.article.source.display_path(), from.dir_name);
+                        let mut report =
+                            |problem| problems.push(Diagnostic::new(file.clone(), Some(link.line), problem));
+                        let target = link.written.clone();
+                        let Some(to) = all.iter().find(|e| e.language.eq_ignore_ascii_case(language)) else {
+                            report(Problem::UnknownEdition {
+                                target,
+                                language: language.clone(),
+                                known: known.clone(),
+                            });
+                            continue;
+                        };
+                        let edition = language_name(&to.language);
+                        let found = match article {
+                            ArticleRef::Slug(slug) => find(to.site, slug).ok_or_else(|| {
+                                let slugs = to.site.articles.iter().map(|l| l.article.slug.as_str());
+                                (format!("with the slug `{slug}`"), crate::site::did_you_mean(slug.as_str(), slugs))
+                            }),
+                            ArticleRef::Name(name) => by_name(to.site, name).ok_or_else(|| {
+                                let names = to.site.articles.iter().flat_map(|l| l.article.names().map(|(n, _, _)| n));
+                                (format!("named \"{name}\""), crate::site::did_you_mean(name, names))
+                            }),
+                        };
+                        let i = match found {
+                            Ok(i) => i,
+                            Err((what, hint)) => {
+                                report(Problem::BrokenEditionLink { target, edition, what, hint });
+                                continue;
+                            }
+                        };
+                        let a = &to.site.articles[i].article;
+                        if let Some(anchor) = anchor
+                            && !a.outline.headings.iter().any(|h| &h.id == anchor)
+                        {
+                            let ids = a.outline.headings.iter().map(|h| h.id.as_str());
+                            let hint = crate::site::did_you_mean(anchor, ids);
+                            let what = format!("{} with a section `{anchor}`", a.slug);
+                            report(Problem::BrokenEditionLink { target, edition, what, hint });
+                            continue;
+                        }
+                        let href = format!("{up}{}{}", to.prefix, a.slug.href().as_str());
+                        hrefs.push((*slot, Href::new(href).with_fragment(anchor.as_deref())));
+                    }
+                    hrefs
+                })
+                .collect()
+        })
+        .collect();
+    (problems, hrefs)
+}
+
+/// The article of `site` with this title, or else with this alternative name (the first, by
+/// slug, when several have it), compared as wiki links compare names.
+fn by_name(site: &Site, name: &str) -> Option<usize> {
+    let key = crate::letters::name_key(name);
+    let title = site.articles.iter().position(|l| l.article.title_key().lookup == key);
+    title.or_else(|| site.articles.iter().position(|l| l.article.name_keys.iter().any(|k| k.lookup == key)))
+}
+
 /// The English name of a language, for encyc's own messages (which are in English).
 pub(crate) fn language_name(tag: &str) -> String {
     match tag.split('-').next().unwrap_or(tag) {
@@ -222,7 +307,7 @@ pub(crate) fn views(all: &[Linked<'_>], strings: Vec<Strings>, base_path: &str) 
                 });
                 originals.push(original);
             }
-            Edition { strings, homes, translations, originals, homes_from_root }
+            Edition { strings, homes, translations, originals, homes_from_root, elsewhere: Vec::new() }
         })
         .collect()
 }

@@ -88,6 +88,10 @@ pub(crate) enum LinkTarget {
     Article { slug: Slug, anchor: Option<String> },
     /// `[[Name]]`, `[[Name#anchor]]` or `[[Name|text]]`; `slot` numbers the wiki links.
     Wiki { name: String, anchor: Option<String>, slot: usize },
+    /// `[[es:Name]]` or `[text](es:slug.md)`: an article of the edition in another language
+    /// (`es`), found by name or slug once every edition is linked; `slot` numbers it among the
+    /// wiki links, whose hrefs are filled in alike.
+    OtherEdition { language: String, article: ArticleRef, anchor: Option<String>, slot: usize },
     /// `[text](#anchor)` within the same article.
     SamePage { anchor: String },
     /// `https://…`, `mailto:…` and the like.
@@ -99,6 +103,26 @@ pub(crate) enum LinkTarget {
     /// `//host/path`: another site, without saying how to reach it. Almost always a slip
     /// for `https://host/path`, so it is an error rather than a guess.
     ProtocolRelative,
+}
+
+/// How a link to another edition names its article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum ArticleRef {
+    /// By title or alternative name, as wiki links do.
+    Name(String),
+    /// By slug, as Markdown links do.
+    Slug(Slug),
+}
+
+/// The language of a link to another edition (`es` in `es:Name`), if `dest` starts with
+/// one: two or three lower-case letters, with an optional region or script (`pt-br`).
+fn edition_prefix(dest: &str) -> Option<(&str, &str)> {
+    let (language, rest) = dest.split_once(':')?;
+    let mut parts = language.split('-');
+    let primary = parts.next()?;
+    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (primary_ok && rest_ok && !rest.starts_with('/')).then_some((language, rest))
 }
 
 /// One link of the body: what was written, where, and what it means.
@@ -495,6 +519,13 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let line = lines.line_of(range.start);
                 let (target, href) = classify(link_type, &dest_url, wiki_count);
+                if let LinkTarget::OtherEdition { article, .. } = &target {
+                    wiki_count += 1;
+                    // `[[es:Dolor lumbar]]` shows "Dolor lumbar".
+                    if let (ArticleRef::Name(name), LinkType::WikiLink { has_pothole: false }) = (article, link_type) {
+                        wiki_text = Some((name.clone(), false));
+                    }
+                }
                 if let LinkTarget::Wiki { name, anchor, .. } = &target {
                     wiki_count += 1;
                     // `[[Low back pain#treatment]]` shows "Low back pain"; `[[Name#section|text]]`
@@ -541,9 +572,10 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
                 let (target, href) = classify(link_type, &dest_url, usize::MAX);
                 // An image is never an article; an image "of" an article is unpublished.
                 let target = match target {
-                    LinkTarget::Article { .. } | LinkTarget::SamePage { .. } | LinkTarget::Wiki { .. } => {
-                        LinkTarget::Unpublished
-                    }
+                    LinkTarget::Article { .. }
+                    | LinkTarget::SamePage { .. }
+                    | LinkTarget::Wiki { .. }
+                    | LinkTarget::OtherEdition { .. } => LinkTarget::Unpublished,
                     other => other,
                 };
                 links.push(BodyLink { line, written: dest_url.to_string(), target });
@@ -930,28 +962,42 @@ pub(crate) fn heading_id(text: &str) -> String {
     if id.is_empty() { "section".to_string() } else { id }
 }
 
-fn callout_open(kind: BlockQuoteKind) -> &'static str {
-    match kind {
-        BlockQuoteKind::Note => {
-            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
-        }
-        BlockQuoteKind::Tip => {
-            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
-        }
-        BlockQuoteKind::Important => {
-            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
-        }
-        BlockQuoteKind::Warning => {
-            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
-        }
-        BlockQuoteKind::Caution => {
-            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
-        }
-    }
+/// The kinds of callout (`> [!NOTE]` …), as the class of their box and the `kind` the theme's
+/// `callout-title.html` gets to write their title.
+pub(crate) const CALLOUTS: &[&str] = &["note", "tip", "important", "warning", "caution"];
+
+/// Where a callout's title goes in a body's HTML; the render stage puts the theme's title
+/// there, in the edition's language, as it does for care cards ([`care_card_slot`]).
+pub(crate) fn callout_slot(kind: &str) -> String {
+    format!("<p class=\"callout-title\">encyc-callout:{kind}</p>")
+}
+
+fn callout_open(kind: BlockQuoteKind) -> String {
+    let kind = match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    };
+    format!("<div class=\"callout callout-{kind}\" role=\"note\">\n{}\n", callout_slot(kind))
 }
 
 /// Decides what a link destination means and what href to write for it now.
 fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTarget, CowStr<'a>) {
+    if let LinkType::WikiLink { .. } = link_type
+        && let Some((language, rest)) = edition_prefix(dest)
+    {
+        let (name, anchor) = split_fragment(rest);
+        let article = ArticleRef::Name(name.trim().to_string());
+        let target = LinkTarget::OtherEdition {
+            language: language.to_string(),
+            article,
+            anchor: anchor.map(str::to_string),
+            slot,
+        };
+        return (target, format!("{WIKI_PLACEHOLDER}{slot}").into());
+    }
     if let LinkType::WikiLink { .. } = link_type {
         let (name, anchor) = split_fragment(dest);
         let target = LinkTarget::Wiki { name: name.trim().to_string(), anchor: anchor.map(str::to_string), slot };
@@ -961,6 +1007,18 @@ fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTar
         return (LinkTarget::External, dest.clone());
     }
     let trimmed = dest.trim();
+    if let Some((language, rest)) = edition_prefix(trimmed) {
+        let (path, anchor) = split_fragment(rest);
+        let stem = path.strip_suffix(".md").unwrap_or(path);
+        let decoded = percent_encoding::percent_decode_str(stem).decode_utf8_lossy();
+        let target = LinkTarget::OtherEdition {
+            language: language.to_string(),
+            article: ArticleRef::Slug(Slug::new(decoded.into_owned())),
+            anchor: anchor.map(str::to_string),
+            slot,
+        };
+        return (target, format!("{WIKI_PLACEHOLDER}{slot}").into());
+    }
     if let Some(anchor) = trimmed.strip_prefix('#') {
         return (LinkTarget::SamePage { anchor: anchor.to_string() }, dest.clone());
     }

@@ -27,6 +27,7 @@ use crate::paths::{CACHE, OutputPath, SourcePath};
 use crate::progress::Progress;
 use crate::render::{self, Strings, Theme};
 use crate::site::{Linker, Site};
+use crate::terms::SearchLanguage;
 use crate::text::plural;
 
 /// Why a build did not finish. Callers tell these apart: diagnostics are printed for the
@@ -153,6 +154,8 @@ struct EditionState {
     prefix: String,
     articles: ArticleCache,
     linker: Option<Linker>,
+    /// Its illustrations (`articles.<language>/media/`), read before.
+    media: MediaCache,
 }
 
 impl EditionState {
@@ -167,10 +170,14 @@ impl EditionState {
                 prefix: e.output_prefix(),
                 articles: ArticleCache::from_summaries(Vec::new(), mode),
                 linker: None,
+                media: MediaCache::default(),
             })
             .collect()
     }
 }
+
+/// The further editions as loaded: each one's articles and illustrations, and their problems.
+type EditionLoads = (Vec<article::LoadReport>, Vec<media::Library>, Vec<Diagnostic>);
 
 /// Every edition's settings and what its pages show of the others, main edition first.
 type Views = (Vec<SiteConfig>, Vec<render::Edition>);
@@ -228,21 +235,25 @@ impl Builder {
             .collect()
     }
 
-    /// Loads and links every further edition, each on its own, with problems named by its
-    /// folder.
-    fn load_editions(
-        &mut self,
-        progress: &Progress,
-    ) -> Result<(Vec<article::LoadReport>, Vec<Diagnostic>), BuildError> {
-        let (today, recent_count) = (self.config.today, self.config.site.recent_count);
+    /// Loads and links every further edition, each on its own, with its illustrations (in its
+    /// own `media/` folder), with problems named by its folder.
+    fn load_editions(&mut self, progress: &Progress) -> Result<EditionLoads, BuildError> {
+        let (today, recent_count, with_drafts) = (self.config.today, self.config.site.recent_count, self.config.drafts);
         let mut reports = Vec::with_capacity(self.editions.len());
+        let mut libraries = Vec::with_capacity(self.editions.len());
         let mut problems = Vec::new();
         for e in &mut self.editions {
             let found = article::discover(&e.dir)?;
-            let mut loaded = article::load(&e.dir, found, &mut e.articles, progress)?;
+            let language = SearchLanguage::of(&e.config.language);
+            let mut loaded = article::load(language, &e.dir, found, &mut e.articles, progress)?;
             let mut found_here = std::mem::take(&mut loaded.diagnostics);
             found_here.extend(article::revised_after(&loaded.articles, today));
-            let articles: Vec<_> = loaded.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+            // Drafts are left out of every edition alike (and shown by `encyc watch`).
+            let (articles, drafts) = leave_out_drafts(&loaded.articles, with_drafts);
+            let (library, media_problems) = media::load(&e.dir, &mut e.media);
+            found_here.extend(media_problems);
+            found_here.extend(library.missing_in(&articles));
+            libraries.push(library);
             let alphabet = Alphabet::of_language(&e.config.language);
             let linked = match e.linker.as_mut() {
                 Some(linker) => linker.relink(articles, &loaded.failed_slugs, recent_count),
@@ -251,12 +262,12 @@ impl Builder {
                 }),
             };
             if let Err(more) = linked {
-                found_here.extend(more);
+                found_here.extend(explain_links_to_drafts(more, &drafts));
             }
             problems.extend(editions::in_folder(found_here, &e.dir_name));
             reports.push(loaded);
         }
-        Ok((reports, problems))
+        Ok((reports, libraries, problems))
     }
 
     /// The strings of every edition's language, main edition first: read before the
@@ -281,6 +292,18 @@ impl Builder {
         }
         if self.editions.is_empty() {
             let edition = render::Edition::single(strings.pop().expect("the main edition's"), main.articles.len());
+            // Links to other editions, in a site that has none, are errors.
+            let linked = editions::Linked {
+                site: main,
+                prefix: "",
+                dir_name: crate::config::ARTICLES_DIR,
+                language: edition.strings.language.clone(),
+                endonym: String::new(),
+            };
+            let (problems, _) = editions::other_edition_links(std::slice::from_ref(&linked));
+            if !problems.is_empty() {
+                return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
+            }
             return Ok((configs, vec![edition]));
         }
         let main_dir = crate::config::ARTICLES_DIR;
@@ -298,11 +321,16 @@ impl Builder {
                 endonym: s.get("language-name").to_string(),
             })
             .collect();
-        let problems = editions::cross_check(&linked[0], &linked[1..]);
+        let mut problems = editions::cross_check(&linked[0], &linked[1..]);
+        let (more, elsewhere) = editions::other_edition_links(&linked);
+        problems.extend(more);
         if !problems.is_empty() {
             return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
         }
-        let views = editions::views(&linked, strings, &config.site.base_path);
+        let mut views = editions::views(&linked, strings, &config.site.base_path);
+        for (view, elsewhere) in views.iter_mut().zip(elsewhere) {
+            view.elsewhere = elsewhere;
+        }
         Ok((configs, views))
     }
 
@@ -316,6 +344,15 @@ impl Builder {
         let known = self.files.as_ref().is_some_and(|files| files.binary_search(&source).is_ok());
         if !known || !self.config.articles_dir.join(relative).is_file() {
             self.files = None;
+        }
+    }
+
+    /// Forgets what is known about a file or folder in the further edition whose articles are
+    /// in `dir_name` (`articles.es`): the next build reads it again. Each build lists an
+    /// edition's files anew, so new and removed files need nothing more.
+    pub(crate) fn invalidate_edition(&mut self, dir_name: &str, relative: &Path) {
+        if let Some(e) = self.editions.iter_mut().find(|e| e.dir_name == dir_name) {
+            e.articles.invalidate(relative);
         }
     }
 
@@ -345,7 +382,13 @@ impl Builder {
         let strings = self.strings()?;
         let config = &self.config;
         let found = article::discover(&config.articles_dir)?;
-        let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
+        let loaded = article::load(
+            SearchLanguage::of(&config.site.language),
+            &config.articles_dir,
+            found,
+            &mut self.articles,
+            progress,
+        )?;
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let (articles, drafts) = leave_out_drafts(&loaded.articles, config.drafts);
@@ -357,7 +400,7 @@ impl Builder {
             Ok(linker) => self.linker = Some(linker),
             Err(more) => problems.extend(explain_links_to_drafts(more, &drafts)),
         }
-        let (edition_loads, more) = self.load_editions(progress)?;
+        let (edition_loads, edition_media, more) = self.load_editions(progress)?;
         problems.extend(more);
         let config = &self.config;
         if !problems.is_empty() {
@@ -367,9 +410,7 @@ impl Builder {
         let (configs, views) = self.views(site, strings)?;
         // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
         // value), so only rendering every page finds every error a build would.
-        // Illustrations are the main edition's for now; further editions show none.
-        let no_media = media::Library::default();
-        let medias = std::iter::once(&library).chain(std::iter::repeat(&no_media));
+        let medias = std::iter::once(&library).chain(&edition_media);
         let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
         bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
         let sites = std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
@@ -425,7 +466,13 @@ impl Builder {
             true => None,
         };
         // Stage 1: load.
-        let loaded = article::load(&config.articles_dir, found, &mut self.articles, progress)?;
+        let loaded = article::load(
+            SearchLanguage::of(&config.site.language),
+            &config.articles_dir,
+            found,
+            &mut self.articles,
+            progress,
+        )?;
         interrupted(cancel)?;
         let load_done = started.elapsed();
 
@@ -445,7 +492,7 @@ impl Builder {
         if let Err(more) = linked {
             problems.extend(explain_links_to_drafts(more, &drafts));
         }
-        let (edition_loads, more) = self.load_editions(progress)?;
+        let (edition_loads, edition_media, more) = self.load_editions(progress)?;
         problems.extend(more);
         if !problems.is_empty() {
             return Err(self.failed(problems, state));
@@ -467,9 +514,7 @@ impl Builder {
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
         let (pages, render_done, write, state) = {
-            // Illustrations are the main edition's for now; further editions show none.
-            let no_media = media::Library::default();
-            let medias = std::iter::once(&library).chain(std::iter::repeat(&no_media));
+            let medias = std::iter::once(&library).chain(&edition_media);
             let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
             bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
             let sites =

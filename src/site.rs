@@ -448,6 +448,8 @@ impl Resolver<'_> {
                         wiki_hrefs.push(Href::new("#"));
                     }
                 },
+                // Checked, and given its href, once every edition is linked (`editions`).
+                LinkTarget::OtherEdition { .. } => wiki_hrefs.push(Href::new("#")),
                 LinkTarget::SamePage { anchor } => {
                     if !article.outline.headings.iter().any(|h| &h.id == anchor) {
                         report(
@@ -526,7 +528,7 @@ impl Resolver<'_> {
 
 /// " (did you mean `x`?)" for the candidate most like `wanted`, compared ignoring case, as
 /// compilers suggest a misspelt name; empty when none is close enough to be a slip.
-fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     let wanted_lower = wanted.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {

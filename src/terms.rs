@@ -13,11 +13,55 @@ const STOPWORDS: &[&str] = &[
     "up", "very", "was", "were", "what", "when", "which", "while", "who", "will", "with", "you", "your",
 ];
 
-/// The words left out of the index, as the index hands them to search.js. The seam for
-/// other languages: an edition in another language passes its own list here and to
-/// [`terms_of`]'s filter.
-pub(crate) fn stopwords() -> &'static [&'static str] {
-    STOPWORDS
+/// The Snowball project's Spanish stop words, as published (with accents).
+const SPANISH_STOPWORDS: &str = include_str!("stopwords/es.txt");
+
+/// How search treats the words of an edition's language: which words it leaves out and how
+/// it folds letters. Languages without their own rules are searched as English is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum SearchLanguage {
+    /// English's stop words ([`STOPWORDS`]); every accent and letter folded to ASCII.
+    #[default]
+    English,
+    /// The Snowball Spanish stop words; accents ignored, but ñ kept apart from n (as the
+    /// Spanish alphabet files Ñ as a letter of its own: "año" is not "ano"). It is folded to
+    /// "ny", which no Spanish word spells.
+    Spanish,
+}
+
+impl SearchLanguage {
+    /// The rules for a language tag (`es`, `es-MX`, `en` …).
+    pub(crate) fn of(tag: &str) -> SearchLanguage {
+        match tag.split('-').next().unwrap_or(tag).to_ascii_lowercase().as_str() {
+            "es" => SearchLanguage::Spanish,
+            _ => SearchLanguage::English,
+        }
+    }
+}
+
+/// The words left out of the index in `language`, folded, as the index hands them to
+/// search.js (which leaves them out of queries).
+pub(crate) fn stopwords(language: SearchLanguage) -> &'static [&'static str] {
+    match language {
+        SearchLanguage::English => STOPWORDS,
+        SearchLanguage::Spanish => spanish_stopwords(),
+    }
+}
+
+/// [`SPANISH_STOPWORDS`] folded as Spanish text is, sorted and without repeats ("él" and
+/// "el" are one).
+fn spanish_stopwords() -> &'static [&'static str] {
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words: Vec<&'static str> = SPANISH_STOPWORDS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|w| &*Box::leak(fold_in(SearchLanguage::Spanish, w).into_boxed_str()))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    })
 }
 
 /// `text` as search compares it: transliterated to ASCII (é → e, ø → o, æ → ae, ß → ss) and in
@@ -26,29 +70,48 @@ pub(crate) fn fold(text: &str) -> String {
     deunicode::deunicode(text).to_ascii_lowercase()
 }
 
-/// What [`fold`] makes of each Latin letter beyond ASCII (Latin-1, Latin Extended-A and -B,
+/// `text` folded as search compares it in `language`: as [`fold`] does, except that Spanish
+/// keeps ñ apart from n (as "ny").
+pub(crate) fn fold_in(language: SearchLanguage, text: &str) -> String {
+    match language {
+        SearchLanguage::Spanish if text.contains(['ñ', 'Ñ']) => fold(&text.replace(['ñ', 'Ñ'], "ny")),
+        _ => fold(text),
+    }
+}
+
+/// What [`fold_in`] makes of each Latin letter beyond ASCII (Latin-1, Latin Extended-A and -B,
 /// Latin Extended Additional), for search.js to fold queries exactly as the index was folded;
 /// it strips any other accent itself. Letters that fold to nothing are left out.
-pub(crate) fn fold_table() -> Vec<(char, String)> {
+pub(crate) fn fold_table(language: SearchLanguage) -> Vec<(char, String)> {
     ('\u{c0}'..='\u{24f}')
         .chain('\u{1e00}'..='\u{1eff}')
         .filter(|c| c.is_alphabetic())
-        .map(|c| (c, fold(c.encode_utf8(&mut [0; 4]))))
+        .map(|c| (c, fold_in(language, c.encode_utf8(&mut [0; 4]))))
         .filter(|(_, folded)| !folded.is_empty() && folded.bytes().all(|b| b.is_ascii_alphanumeric()))
         .collect()
 }
 
-/// The distinct search terms of `text`, sorted, grouped by their first character (the shard
-/// of the index they belong to), each group joined by single spaces: compact to cache, and
-/// each shard of the index can be built from its own group alone.
+/// The distinct search terms of English `text`: [`terms_in`] English.
+#[cfg(test)]
 pub(crate) fn terms_of(text: &str) -> Vec<ShardTerms> {
-    let folded = fold(text);
+    terms_in(SearchLanguage::English, text)
+}
+
+/// The distinct search terms of `text` in `language`, sorted, grouped by their first
+/// character (the shard of the index they belong to), each group joined by single spaces:
+/// compact to cache, and each shard of the index can be built from its own group alone.
+pub(crate) fn terms_in(language: SearchLanguage, text: &str) -> Vec<ShardTerms> {
+    let folded = fold_in(language, text);
     // Words are compared by an integer of their first eight bytes first: most comparisons end
     // there, without a call to compare the strings (this is the hot loop of parsing).
+    let is_stopword = |key: u64, w: &str| match language {
+        SearchLanguage::English => w.len() <= 8 && stopword_keys().binary_search(&key).is_ok(),
+        SearchLanguage::Spanish => spanish_stopwords().binary_search(&w).is_ok(),
+    };
     let mut terms: Vec<(u64, &str)> = words(&folded)
         .filter(|w| w.len() >= 2 && w.len() <= 40)
         .map(|w| (prefix_key(w), w))
-        .filter(|&(key, w)| w.len() > 8 || stopword_keys().binary_search(&key).is_err())
+        .filter(|&(key, w)| !is_stopword(key, w))
         .collect();
     terms.sort_unstable();
     terms.dedup();
@@ -197,8 +260,35 @@ mod tests {
     }
 
     #[test]
+    fn spanish_search_ignores_accents_keeps_enye_and_leaves_out_snowball_stop_words() {
+        let flat = |text: &str| -> Vec<String> {
+            terms_in(SearchLanguage::Spanish, text)
+                .into_iter()
+                .flat_map(|g| g.terms.split(' ').map(String::from).collect::<Vec<_>>())
+                .collect()
+        };
+        assert_eq!(
+            flat("El dolor de espalda está en la región lumbar, más que en el año"),
+            ["anyo", "dolor", "espalda", "lumbar", "region"]
+        );
+        assert_eq!(fold_in(SearchLanguage::Spanish, "Niño ÑANDÚ"), "ninyo nyandu");
+        assert_eq!(fold_in(SearchLanguage::English, "Niño"), "nino");
+        let stop = stopwords(SearchLanguage::Spanish);
+        assert!(stop.windows(2).all(|w| w[0] < w[1]));
+        for w in ["de", "el", "mas", "esta", "estuviesemos", "y"] {
+            assert!(stop.contains(&w), "{w}");
+        }
+        assert!(!stop.contains(&"the"));
+        assert_eq!(SearchLanguage::of("es-MX"), SearchLanguage::Spanish);
+        assert_eq!(SearchLanguage::of("fr"), SearchLanguage::English);
+        let table: std::collections::HashMap<char, String> = fold_table(SearchLanguage::Spanish).into_iter().collect();
+        assert_eq!(table.get(&'ñ').map(String::as_str), Some("ny"));
+        assert_eq!(table.get(&'á').map(String::as_str), Some("a"));
+    }
+
+    #[test]
     fn the_fold_table_covers_the_letters_readers_type_beyond_ascii() {
-        let table: std::collections::HashMap<char, String> = fold_table().into_iter().collect();
+        let table: std::collections::HashMap<char, String> = fold_table(SearchLanguage::English).into_iter().collect();
         for (c, folded) in [('ø', "o"), ('Ø', "o"), ('æ', "ae"), ('ß', "ss"), ('é', "e"), ('ł', "l"), ('ő', "o")]
         {
             assert_eq!(table.get(&c).map(String::as_str), Some(folded), "{c}");

@@ -152,6 +152,140 @@ fn bad_editions_and_translations_are_errors_with_file_and_line_and_nothing_is_wr
 }
 
 #[test]
+fn callout_titles_are_in_the_editions_language_and_a_missing_one_is_an_error() {
+    let site = TestSite::fixture("editions");
+    let callouts = "\n> [!NOTE]\n> Uno.\n\n> [!TIP]\n> Dos.\n\n> [!IMPORTANT]\n> Tres.\n\n> [!WARNING]\n> Cuatro.\n\n> [!CAUTION]\n> Cinco.\n";
+    let spanish = std::fs::read_to_string(site.path("articles.es/dolor-de-espalda.md")).unwrap();
+    site.write("articles.es/dolor-de-espalda.md", format!("{spanish}{callouts}"));
+    let english = std::fs::read_to_string(site.path("articles/back-pain.md")).unwrap();
+    site.write("articles/back-pain.md", format!("{english}{callouts}"));
+    site.run(&["build", TODAY]).assert_ok();
+    let titles = |page: &str| site.page(page).texts(".callout-title");
+    assert_eq!(titles("es/dolor-de-espalda.html"), ["Nota", "Consejo", "Importante", "Advertencia", "Precaución"]);
+    assert_eq!(titles("back-pain.html"), ["Note", "Tip", "Important", "Warning", "Caution"]);
+    // A theme's override of one title is used; a language without it is not built.
+    site.write("themes/default/strings/es.ftl", "callout-warning = ¡Atención!\n");
+    site.run(&["build", TODAY]).assert_ok();
+    assert_eq!(site.page("es/dolor-de-espalda.html").texts(".callout-title")[3], "¡Atención!");
+    let french = include_str!("../themes/default/strings/en.ftl").replace("callout-tip = Tip\n", "");
+    site.write("themes/default/strings/fr.ftl", french);
+    site.write("encyc.yaml", "editions:\n  - language: fr\n");
+    std::fs::rename(site.path("articles.es"), site.path("articles.fr")).unwrap();
+    site.run(&["build", TODAY])
+        .assert_failed()
+        .assert_stderr_has("themes/default/strings/fr.ftl: the string `callout-tip` is missing for the language `fr`");
+}
+
+#[test]
+fn links_to_another_edition_are_explicit_and_go_to_that_editions_article() {
+    let site = TestSite::fixture("editions");
+    let spanish = std::fs::read_to_string(site.path("articles.es/dolor-de-cuello.md")).unwrap();
+    site.write(
+        "articles.es/dolor-de-cuello.md",
+        format!("{spanish}\nEn inglés: [[en:Back pain]], [el original](en:neck-pain.md) y [[en:Backache|otro]].\n"),
+    );
+    let english = std::fs::read_to_string(site.path("articles/neck-pain.md")).unwrap();
+    site.write("articles/neck-pain.md", format!("{english}\nIn Spanish: [[es:Dolor de cuello]].\n"));
+    site.run(&["build", TODAY]).assert_ok();
+    let links = site.page("es/dolor-de-cuello.html").links("main p a");
+    for (text, href) in
+        [("Back pain", "../back-pain.html"), ("el original", "../neck-pain.html"), ("otro", "../back-pain.html")]
+    {
+        assert!(links.contains(&(text.to_string(), href.to_string())), "{text} → {href} in {links:?}");
+    }
+    let links = site.page("neck-pain.html").links("main p a");
+    assert!(links.contains(&("Dolor de cuello".to_string(), "es/dolor-de-cuello.html".to_string())), "{links:?}");
+}
+
+#[test]
+fn a_link_to_another_edition_that_does_not_exist_is_an_error_with_file_line_and_a_suggestion() {
+    let body = "---\ntitle: Otro\nlast_revised: 2024-01-01\n---\n\nTexto.\n\n";
+    let cases = [
+        (
+            "[[fr:Back pain]]",
+            "articles.es/otro.md:8: link to `fr:Back pain`: this site has no edition in the language `fr` (its editions: `en`, `es`)",
+        ),
+        (
+            "[[en:Bak pain]]",
+            "articles.es/otro.md:8: link to `en:Bak pain`: the English edition has no article named \"Bak pain\" (did you mean `Back pain`?)",
+        ),
+        (
+            "[texto](en:bak-pain.md)",
+            "articles.es/otro.md:8: link to `en:bak-pain.md`: the English edition has no article with the slug `bak-pain` (did you mean `back-pain`?)",
+        ),
+        // Without a language, a wiki link stays within the article's own edition.
+        (
+            "[[Back pain]]",
+            "articles.es/otro.md:8: wiki link `[[Back pain]]`: no article has this title or alternative name",
+        ),
+    ];
+    for (link, expected) in cases {
+        let site = built();
+        let before = snapshot(&site.output());
+        site.write("articles.es/otro.md", format!("{body}{link}\n"));
+        site.run(&["build", TODAY]).assert_failed().assert_stderr_has(expected);
+        assert!(snapshot(&site.output()) == before, "{link}: the output changed");
+    }
+    // In a site of one language, any other edition is unknown.
+    let site = TestSite::fixture("basic");
+    site.write("articles/otro.md", format!("{body}[[es:Dolor]]\n"));
+    site.build().assert_failed().assert_stderr_has(
+        "articles/otro.md:8: link to `es:Dolor`: this site has no edition in the language `es` (its editions: `en`)",
+    );
+}
+
+#[test]
+fn drafts_and_renamed_articles_work_in_every_edition() {
+    let site = TestSite::fixture("editions");
+    let spanish = std::fs::read_to_string(site.path("articles.es/dolor-de-cuello.md")).unwrap();
+    site.write(
+        "articles.es/dolor-de-cuello.md",
+        spanish.replace("last_revised:", "previous_slugs: [dolor-de-nuca]\nlast_revised:"),
+    );
+    site.write(
+        "articles.es/borrador.md",
+        "---\ntitle: Borrador\nlast_revised: 2024-01-01\ndraft: true\n---\n\nTexto.\n",
+    );
+    site.run(&["build", TODAY]).assert_ok();
+    // The old address of the renamed Spanish article leads to its new one, in the edition.
+    let moved = site.read_output("es/dolor-de-nuca.html");
+    assert!(moved.contains("url=dolor-de-cuello.html"), "{moved}");
+    assert!(moved.contains("<html lang=\"es\""), "{moved}");
+    // The draft is left out, and a link to it says so.
+    assert!(!site.output().join("es/borrador.html").exists());
+    assert!(!site.read_output("es/letter-b.html").contains("Borrador"));
+    site.write("articles.es/otro.md", "---\ntitle: Otro\nlast_revised: 2024-01-01\n---\n\nVéase [[Borrador]].\n");
+    site.run(&["build", TODAY])
+        .assert_failed()
+        .assert_stderr_has("articles.es/otro.md:6: link to `[[Borrador]]`: the article `borrador` is a draft");
+}
+
+#[test]
+fn an_editions_illustrations_are_its_own_with_captions_in_its_language() {
+    let site = TestSite::fixture("editions");
+    let svg = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media/articles/media/spine.svg"),
+    )
+    .unwrap();
+    site.write("articles.es/media/columna.svg", &svg);
+    site.write(
+        "articles.es/media/columna.svg.yaml",
+        "alt: \"Cinco vértebras lumbares con discos entre ellas.\"\ncaption: \"La columna lumbar.\"\ncredit: \"Dibujo: proyecto encyc\"\nlicence: \"CC BY 4.0\"\n",
+    );
+    let spanish = std::fs::read_to_string(site.path("articles.es/dolor-de-cuello.md")).unwrap();
+    site.write("articles.es/dolor-de-cuello.md", format!("{spanish}\n![Columna](media/columna.svg)\n"));
+    site.run(&["build", TODAY]).assert_ok();
+    let page = site.page("es/dolor-de-cuello.html");
+    assert_eq!(page.attrs("figure img", "alt"), ["Cinco vértebras lumbares con discos entre ellas."]);
+    assert!(page.text("figcaption").contains("La columna lumbar."), "{}", page.text("figcaption"));
+    let src = &page.attrs("figure img", "src")[0];
+    assert!(site.output().join("es").join(src).is_file(), "{src}");
+    // An image the edition does not have is an error naming the edition's file.
+    site.write("articles.es/dolor-de-cuello.md", format!("{spanish}\n![Columna](media/nada.svg)\n"));
+    site.run(&["build", TODAY]).assert_failed().assert_stderr_has("articles.es/dolor-de-cuello.md:");
+}
+
+#[test]
 fn a_theme_overrides_one_string_of_a_built_in_language() {
     let site = TestSite::fixture("editions");
     site.write("themes/default/strings/es.ftl", "see = véase\n");

@@ -79,6 +79,44 @@ fn misspelled_lay_and_accentless_queries_find_the_right_article_in_a_real_browse
     println!("{output}");
 }
 
+/// Spanish queries on the shipped site's Spanish edition, typed as readers type them: without
+/// accents.
+const SPANISH_QUERIES: &[(&str, &str, usize)] = &[
+    ("ciatica", "Ciática", 1),
+    ("espalda inespecifico", "Dolor de espalda inespecífico", 1),
+    ("lumbalgia", "Lumbalgia — ver Dolor lumbar", 1),
+    ("dolor", "Dolor", 3),
+    ("raices nerviosas", "Ciática", 3),
+];
+
+#[test]
+#[cfg_attr(
+    browser_checks_skipped,
+    ignore = "needs node, /usr/bin/chromium and npm ci --prefix tests/browser; see the README"
+)]
+fn search_on_the_spanish_edition_finds_spanish_words_without_accents_and_speaks_spanish() {
+    browser::require("browser search checks", &browser::missing_tools(&["playwright-core/package.json"]));
+    let shipped = TestSite::shipped_with_editions();
+    shipped.build().assert_ok();
+    let cases = serde_json::json!({ "sites": [{
+        "output": shipped.output().join("es"),
+        "queries": queries(SPANISH_QUERIES, &[]),
+        "status": "^(\\d+ artículos? encontrados?|No se encontró ningún artículo)$",
+        "none": { "type": "xyzzyq", "says": "No se encontró ningún artículo" },
+        "resultsPage": {
+            "type": "espalda",
+            "first": "Dolor",
+            "heading": "Resultados de la búsqueda de «espalda»",
+            "count": "^\\d+ artículos encontrados\\.$",
+        },
+    }]});
+    let file = shipped.root.join("search-cases-es.json");
+    std::fs::write(&file, cases.to_string()).unwrap();
+    let (ok, output) = browser::run_node("search.mjs", &[file], Duration::from_secs(120));
+    assert!(ok, "browser search checks failed:\n{output}");
+    println!("{output}");
+}
+
 #[test]
 fn the_index_files_are_scripts_that_work_from_disk() {
     let site = TestSite::fixture("basic");

@@ -325,6 +325,13 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
     assert_eq!(watch.stop(), Some(0));
     let fresh = TestSite::empty();
     crate::support::copy_tree(&site.path("articles"), &fresh.path("articles"));
+    // Further editions' articles (`articles.es/` …).
+    for entry in std::fs::read_dir(&site.root).unwrap().map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("articles.") && entry.path().is_dir() {
+            crate::support::copy_tree(&entry.path(), &fresh.path(&name));
+        }
+    }
     std::fs::copy(site.path("encyc.yaml"), fresh.path("encyc.yaml")).unwrap();
     fresh.build().assert_ok();
     let mut watched = snapshot(&site.output());
@@ -438,6 +445,13 @@ fn a_slow_client_does_not_block_others() {
 fn assert_output_equals_a_fresh_build(site: &TestSite) {
     let fresh = TestSite::empty();
     crate::support::copy_tree(&site.path("articles"), &fresh.path("articles"));
+    // Further editions' articles (`articles.es/` …).
+    for entry in std::fs::read_dir(&site.root).unwrap().map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("articles.") && entry.path().is_dir() {
+            crate::support::copy_tree(&entry.path(), &fresh.path(&name));
+        }
+    }
     for extra in ["encyc.yaml", "themes"] {
         let from = site.path(extra);
         if from.is_dir() {
@@ -639,6 +653,61 @@ fn a_folder_with_a_dot_in_its_name_moved_in_and_out_of_articles_comes_and_goes()
     wait_until(&mut watch, "zoster.html appearing", || site.output().join("zoster.html").exists());
     std::fs::rename(site.path("articles/v2.0"), site.path("drafts/v2.0")).unwrap();
     wait_until(&mut watch, "zoster.html going", || !site.output().join("zoster.html").exists());
+    watch.settle();
+    assert_eq!(watch.stop(), Some(0));
+    assert_output_equals_a_fresh_build(&site);
+}
+
+fn edits_in_a_further_edition_are_rebuilt_even_after_its_folder_moves(extra: &[&str]) {
+    let site = TestSite::fixture("editions");
+    let mut watch = Watch::start(&site, extra);
+    assert!(watch.seen.iter().any(|l| l.contains("articles.es/")), "{:?}", watch.seen);
+    let page = "es/dolor-de-cuello.html";
+    assert!(site.read_output(page).contains("Texto de prueba."));
+    // An edit in place (`sed -i`), then an editor's save by renaming a temporary file.
+    edit(&site, "articles.es/dolor-de-cuello.md", "Texto de prueba.", "Texto revisado.");
+    wait_until(&mut watch, "the edit in place", || site.read_output(page).contains("Texto revisado."));
+    let text = std::fs::read_to_string(site.path("articles.es/dolor-de-cuello.md")).unwrap();
+    save_atomically(&site, "articles.es/dolor-de-cuello.md", &text.replace("Texto revisado.", "Texto guardado."));
+    wait_until(&mut watch, "the atomic save", || site.read_output(page).contains("Texto guardado."));
+    // A new article in the edition, and one removed.
+    site.write("articles.es/hernia.md", "---\ntitle: Hernia discal\nlast_revised: 2024-01-01\n---\n\nTexto.\n");
+    wait_until(&mut watch, "the new article", || site.output().join("es/hernia.html").is_file());
+    std::fs::remove_file(site.path("articles.es/solo-en-espanol.md")).unwrap();
+    wait_until(&mut watch, "the removed article", || !site.output().join("es/solo-en-espanol.html").exists());
+    // The folder moved away (the build fails and keeps the last good site) and back.
+    std::fs::rename(site.path("articles.es"), site.path("es.bak")).unwrap();
+    watch.wait_for("there is no articles folder");
+    std::fs::rename(site.path("es.bak"), site.path("articles.es")).unwrap();
+    watch.settle();
+    edit(&site, "articles.es/dolor-de-cuello.md", "Texto guardado.", "Texto de vuelta.");
+    wait_until(&mut watch, "an edit after the move", || site.read_output(page).contains("Texto de vuelta."));
+    watch.settle();
+    assert_eq!(watch.stop(), Some(0));
+    assert_output_equals_a_fresh_build(&site);
+}
+
+#[test]
+fn edits_in_a_further_edition_are_rebuilt_even_after_its_folder_moves_away_and_back() {
+    edits_in_a_further_edition_are_rebuilt_even_after_its_folder_moves(&["--no-serve"]);
+}
+
+#[test]
+fn with_poll_edits_in_a_further_edition_are_rebuilt_even_after_its_folder_moves_away_and_back() {
+    edits_in_a_further_edition_are_rebuilt_even_after_its_folder_moves(&["--no-serve", "--poll"]);
+}
+
+#[test]
+fn an_edition_added_to_encyc_yaml_is_watched_from_then_on() {
+    let site = TestSite::fixture("editions");
+    site.write("encyc.yaml", "title: Test Encyclopedia\n");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    assert!(!site.output().join("es").exists());
+    site.write("encyc.yaml", "title: Test Encyclopedia\neditions:\n  - language: es\n");
+    wait_until(&mut watch, "the Spanish edition", || site.output().join("es/dolor-de-cuello.html").is_file());
+    edit(&site, "articles.es/dolor-de-cuello.md", "Texto de prueba.", "Texto revisado.");
+    let page = "es/dolor-de-cuello.html";
+    wait_until(&mut watch, "the edit", || site.read_output(page).contains("Texto revisado."));
     watch.settle();
     assert_eq!(watch.stop(), Some(0));
     assert_output_equals_a_fresh_build(&site);

@@ -27,6 +27,7 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::hash::{ContentHash, content_hash};
 use crate::markdown::{BodyHtml, Outline, parse_body};
 use crate::paths::{Slug, SourcePath};
+use crate::terms::SearchLanguage;
 use cache::{ArticleCache, Entry, FileStamp};
 
 /// One article, parsed on its own: everything but the body's HTML.
@@ -85,9 +86,18 @@ impl Article {
     }
 }
 
-/// Parses one article file. Pure: the bytes of the file in, the article and its rendered
-/// body, or its problems, out.
+/// Parses one article file of the main edition, in English: [`parse_article_in`].
 pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
+    parse_article_in(SearchLanguage::English, source, bytes)
+}
+
+/// Parses one article file, whose search terms are those of `language`. Pure: the bytes of
+/// the file in, the article and its rendered body, or its problems, out.
+pub(crate) fn parse_article_in(
+    language: SearchLanguage,
+    source: &SourcePath,
+    bytes: &[u8],
+) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
     let file = source.display_path();
     let diag = |line: usize, problem: Problem| Diagnostic::new(file.clone(), Some(line), problem);
     // ASCII saved as UTF-16 without a byte-order mark is valid UTF-8 (NULs between the
@@ -122,7 +132,8 @@ pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Articl
     if !unknown.is_empty() {
         return Err(unknown);
     }
-    let search_terms = crate::terms::terms_of(&format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
+    let search_terms =
+        crate::terms::terms_in(language, &format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
     let snippet = crate::terms::snippet_of(meta.summary.as_deref(), &plain.intro);
     let text = collapse_whitespace(&plain.all);
     let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
@@ -281,6 +292,7 @@ pub(crate) struct LoadReport {
 /// files whose bytes are unchanged. A file whose stamp is unchanged since this process read
 /// it is not read again.
 pub(crate) fn load(
+    language: SearchLanguage,
     articles_dir: &Path,
     found: discover::Found,
     cache: &mut ArticleCache,
@@ -306,7 +318,7 @@ pub(crate) fn load(
                     let hash = content_hash(&bytes);
                     match cached {
                         Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false)),
-                        _ => parse_article(source, &bytes).map(|(article, body)| {
+                        _ => parse_article_in(language, source, &bytes).map(|(article, body)| {
                             (Loaded { article: Arc::new(article), body: Some(Arc::new(body)) }, stamp, true)
                         }),
                     }

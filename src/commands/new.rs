@@ -196,6 +196,7 @@ in any folder)",
     }
     // Articles that do not parse cannot clash yet; the build reports them on its own.
     let loaded = article::load(
+        crate::terms::SearchLanguage::English,
         articles_dir,
         found,
         &mut ArticleCache::from_summaries(Vec::new(), Mode::OneOff),

@@ -86,6 +86,9 @@ pub(crate) struct Edition {
     pub(crate) originals: Vec<Option<Original>>,
     /// The other editions' home pages, as absolute paths for the 404 page.
     pub(crate) homes_from_root: Vec<LanguageLink>,
+    /// Per article: its links to other editions' articles (`[[es:Name]]`), as the wiki slot
+    /// each fills and its href.
+    pub(crate) elsewhere: Vec<Vec<(usize, Href)>>,
 }
 
 /// A page in another edition's language.
@@ -122,6 +125,7 @@ impl Edition {
             translations: vec![Vec::new(); articles],
             originals: vec![None; articles],
             homes_from_root: Vec::new(),
+            elsewhere: vec![Vec::new(); articles],
         }
     }
 
@@ -137,6 +141,10 @@ impl Edition {
         let mut h = rustc_hash::FxHasher::default();
         self.translations[article].hash(&mut h);
         self.originals[article].hash(&mut h);
+        for (slot, href) in &self.elsewhere[article] {
+            slot.hash(&mut h);
+            href.as_str().hash(&mut h);
+        }
         h.finish()
     }
 }
@@ -566,9 +574,13 @@ pub(crate) fn plan<'a>(
         pages.push(small_page(theme, "redirect.html", page, old.output_path(), base)?);
     }
     for (path, bytes) in &theme.assets {
+        if path.as_str() == SEARCH_SCRIPT {
+            pages.push(search_script(path, bytes, &edition.strings)?);
+            continue;
+        }
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
-    pages.extend(search_index::plan(site, build_id));
+    pages.extend(search_index::plan(site, build_id, crate::terms::SearchLanguage::of(&config.language)));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here })
 }
@@ -737,7 +749,18 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
             String::new()
         })
     };
-    let mut body_html = body.finish_with(&linked.wiki_hrefs, &fill);
+    let elsewhere = &plan.edition.elsewhere[index];
+    let mut body_html = if elsewhere.is_empty() {
+        body.finish_with(&linked.wiki_hrefs, &fill)
+    } else {
+        let mut hrefs = linked.wiki_hrefs.clone();
+        for (slot, href) in elsewhere {
+            if let Some(h) = hrefs.get_mut(*slot) {
+                *h = href.clone();
+            }
+        }
+        body.finish_with(&hrefs, &fill)
+    };
     for (old, new) in &linked.renamed {
         body_html = redirect_links(&body_html, old.as_str(), new.as_str());
     }
@@ -833,7 +856,8 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
     Ok(html.into_bytes())
 }
 
-/// Puts the theme's heading (`care-card.html`) into each care card of an article's HTML.
+/// Puts the theme's heading (`care-card.html`) into each care card of an article's HTML, and
+/// its title (`callout-title.html`) into each callout, in the edition's language.
 fn with_care_card_titles(
     mut html: String,
     theme: &Theme,
@@ -848,6 +872,12 @@ fn with_care_card_titles(
         let slot = crate::markdown::care_card_slot(kind);
         if html.contains(&slot) {
             html = html.replace(&slot, &theme.render("care-card.html", &CareCard { kind, t })?);
+        }
+    }
+    for kind in crate::markdown::CALLOUTS {
+        let slot = crate::markdown::callout_slot(kind);
+        if html.contains(&slot) {
+            html = html.replace(&slot, &theme.render("callout-title.html", &CareCard { kind, t })?);
         }
     }
     Ok(html)
@@ -895,6 +925,21 @@ fn small_page<'a, T: Serialize + Send + Sync + 'a>(
 }
 
 /// A file planned with a fingerprint and made by `make` when it must be written.
+/// The search script, which says what it says in the edition's language.
+const SEARCH_SCRIPT: &str = "assets/search.js";
+
+/// `search.js` with the edition's search strings in place of its empty `T` (a theme's own
+/// script without that placeholder is published as it is).
+fn search_script<'a>(path: &OutputPath, bytes: &'a [u8], strings: &Strings) -> Result<Planned<'a>> {
+    const PLACEHOLDER: &str = "{} /*encyc: search strings*/";
+    let messages = strings.search_messages()?;
+    let fingerprint = xxhash_rust::xxh3::xxh3_128(&[bytes, messages.as_bytes()].concat());
+    Ok(made(path.clone(), fingerprint, move || {
+        let text = String::from_utf8_lossy(bytes);
+        Ok(text.replacen(PLACEHOLDER, &messages, 1).into_bytes())
+    }))
+}
+
 fn made<'a>(path: OutputPath, fingerprint: u128, make: impl Fn() -> Result<Vec<u8>> + Send + Sync + 'a) -> Planned<'a> {
     Planned { path, fingerprint: Some(fingerprint), job: Job::Made(Box::new(make)) }
 }

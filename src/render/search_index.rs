@@ -24,6 +24,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use super::{Planned, made};
 use crate::paths::OutputPath;
 use crate::site::Site;
+use crate::terms::SearchLanguage;
 
 /// The first characters terms can start with: one shard file each.
 const SHARDS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -58,9 +59,13 @@ struct Names<'a> {
 }
 
 /// The search files for `site`, each fingerprinted with exactly what it is made from.
-pub(super) fn plan(site: &Site, build_id: u128) -> Vec<Planned<'_>> {
+pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec<Planned<'_>> {
     // Everything depends on the order of the articles (results refer to them by number).
     let mut order = build_id.to_le_bytes().to_vec();
+    // The language's stop words and folding go into the names file.
+    if language != SearchLanguage::English {
+        order.extend_from_slice(format!("{language:?}").as_bytes());
+    }
     for linked in &site.articles {
         order.extend_from_slice(linked.article.slug.as_str().as_bytes());
         order.push(0);
@@ -93,8 +98,8 @@ pub(super) fn plan(site: &Site, build_id: u128) -> Vec<Planned<'_>> {
                 .enumerate()
                 .flat_map(|(i, l)| l.article.meta.alternative_names.iter().map(move |n| (i as u32, n.as_str())))
                 .collect(),
-            stopwords: crate::terms::stopwords(),
-            fold: crate::terms::fold_table().into_iter().map(|(c, f)| (c.to_string(), f)).collect(),
+            stopwords: crate::terms::stopwords(language),
+            fold: crate::terms::fold_table(language).into_iter().map(|(c, f)| (c.to_string(), f)).collect(),
         };
         script("names", "", &names)
     });

@@ -134,6 +134,7 @@ impl Strings {
         args.set("day", 1);
         args.set("month", "");
         args.set("year", "");
+        args.set("query", "");
         for (key, _) in &reference {
             let text = strings.format(key, Some(&args))?;
             hasher.update(key.as_bytes());
@@ -181,6 +182,46 @@ impl Strings {
         self.format(key, Some(&args))
     }
 
+    /// What `search.js` prints, as the JSON object it reads (`T`): each `search-*` message it
+    /// needs, with `{query}` where the reader's words go; and "N articles found" in each form
+    /// it takes (`found`: for exactly 0, and for each plural category of the language, with
+    /// `{count}` where the number goes), so that the script picks the form as Fluent would.
+    pub(crate) fn search_messages(&self) -> Result<String> {
+        let mut args = FluentArgs::new();
+        args.set("query", "{query}");
+        // `en-GB` has the rules of `en`; a language without known rules has the one form
+        // Fluent then picks for any number, its default.
+        let primary = self.language.split('-').next().unwrap_or(&self.language);
+        let rules = [self.language.as_str(), primary].into_iter().find_map(|tag| {
+            let id: LanguageIdentifier = tag.parse().ok()?;
+            intl_pluralrules::PluralRules::create(id, intl_pluralrules::PluralRuleType::CARDINAL).ok()
+        });
+        let mut found = BTreeMap::new();
+        found.insert("0".to_string(), self.count("search-found", 0)?);
+        // The smallest number of each plural category (every category has one below 1,000).
+        for n in 1..1000_usize {
+            let category = match &rules {
+                Some(rules) => rules.select(n).map_err(|e| anyhow!("{e}"))?,
+                None => intl_pluralrules::PluralCategory::OTHER,
+            };
+            let name = format!("{category:?}").to_ascii_lowercase();
+            if let std::collections::btree_map::Entry::Vacant(form) = found.entry(name) {
+                form.insert(self.count("search-found", n)?.replace(&n.to_string(), "{count}"));
+            }
+        }
+        let messages = serde_json::json!({
+            "prompt": self.get("search-prompt"),
+            "see": self.get("see"),
+            "resultsFor": self.format("search-results-for", Some(&args))?,
+            "found": found,
+            "someWords": self.get("search-some-words"),
+            "inText": self.get("search-in-text"),
+            "unavailable": self.get("search-unavailable"),
+            "unavailableHere": self.get("search-unavailable-here"),
+        });
+        Ok(messages.to_string())
+    }
+
     /// `message` with a `$letter`.
     pub(crate) fn with_letter(&self, key: &str, letter: &str) -> Result<String> {
         let mut args = FluentArgs::new();
@@ -199,6 +240,20 @@ mod tests {
         for (language, _) in BUILT_IN {
             Strings::load(dir.path(), "default", language, Some("T")).unwrap();
         }
+    }
+
+    #[test]
+    fn search_messages_have_a_form_for_each_plural_category_of_the_language_or_its_primary_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        let messages = |language: &str| -> serde_json::Value {
+            let strings = Strings::load(dir.path(), "default", language, Some("T")).unwrap();
+            serde_json::from_str(&strings.search_messages().unwrap()).unwrap()
+        };
+        let gb = messages("en-GB");
+        assert_eq!(gb["found"]["0"], "No articles found");
+        assert_eq!(gb["found"]["one"], "{count} article found");
+        assert_eq!(gb["found"]["other"], "{count} articles found");
+        assert_eq!(messages("es")["resultsFor"], "Resultados de la búsqueda de «{query}»");
     }
 
     #[test]

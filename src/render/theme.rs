@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("footnote-back.html", include_str!("../../themes/default/footnote-back.html")),
     ("illustration.html", include_str!("../../themes/default/illustration.html")),
     ("care-card.html", include_str!("../../themes/default/care-card.html")),
+    ("callout-title.html", include_str!("../../themes/default/callout-title.html")),
     ("redirect.html", include_str!("../../themes/default/redirect.html")),
 ];
 

@@ -926,8 +926,9 @@ async function checkSearchOpen(w, job) {
   if (!open1.nameResults || !open1.textResults) {
     f('combobox-results', `#${open1.listId}`, `"${job.query}" gave ${open1.nameResults} name and ${open1.textResults} text results; choose a query (--search) that gives both`);
   }
-  const count = /^(\d+) articles? found$/.exec(open1.status || '');
-  if (!count) f('combobox-status', '[role="status"]', `the status region says "${open1.status}", want "N articles found"`);
+  // "3 articles found", "3 artículos encontrados": the number first, in the page's language.
+  const count = /^(\d+) \S/.exec(open1.status || '');
+  if (!count) f('combobox-status', '[role="status"]', `the status region says "${open1.status}", want the number of results ("N articles found")`);
   else if (Number(count[1]) < open1.options) f('combobox-status', '[role="status"]', `"${open1.status}" but ${open1.options} options are shown`);
 
   // ArrowDown makes the first option active, the next ArrowDown the second, one at a time.

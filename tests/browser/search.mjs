@@ -11,7 +11,10 @@
 // announces the number of results. Per site it also checks the ARIA combobox keyboard
 // pattern (ArrowDown makes an option active, Enter opens it, the right article loads), the
 // results page search.html?q=…, and that without JavaScript search.html offers the letter
-// pages. Prints each query with what came first; exits 1 on any failure.
+// pages. A site may say what its status line and results page say in its language:
+// "status" (a regular expression for "N articles found"), "none" ({ "type", "says" }: a query
+// without results and the exact status it shows), and resultsPage's "heading" and "count".
+// Prints each query with what came first; exits 1 on any failure.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -68,7 +71,15 @@ try {
         if (!ok) fail(`"${q.type}": expected "${q.marked}" marked in the snippet of "${q.first}", got ${JSON.stringify(marks)}`);
       }
       const status = await page.textContent('.site-search [role=status]');
-      if (!/\d+ articles? found|No articles found/.test(status)) fail(`"${q.type}": status says "${status}"`);
+      const found = new RegExp(site.status || '\\d+ articles? found|No articles found');
+      if (!found.test(status)) fail(`"${q.type}": status says "${status}"`);
+    }
+    if (site.none) {
+      const results = await resultsFor(page, site.none.type);
+      const status = await page.textContent('.site-search [role=status]');
+      const ok = results.length === 0 && status === site.none.says;
+      console.log(`  ${ok ? 'ok  ' : 'FAIL'} "${site.none.type}" → status "${status}"`);
+      if (!ok) fail(`"${site.none.type}": expected no results and "${site.none.says}", got ${results.length} and "${status}"`);
     }
 
     // Keyboard: the combobox pattern, then Enter opens the active option.
@@ -99,6 +110,11 @@ try {
       const ok = first.startsWith(p.first);
       console.log(`  ${ok ? 'ok  ' : 'FAIL'} search.html?q=${p.type} → ${first}`);
       if (!ok) fail(`results page for "${p.type}": first is "${first}"`);
+      const heading = (await page.textContent('[data-search-heading]')).trim();
+      const count = (await page.textContent('[data-search-count]')).trim();
+      console.log(`  ${p.heading && heading !== p.heading ? 'FAIL' : 'ok  '} heading "${heading}", count "${count}"`);
+      if (p.heading && heading !== p.heading) fail(`results page heading: expected "${p.heading}", got "${heading}"`);
+      if (p.count && !new RegExp(p.count).test(count)) fail(`results page count: "${count}" does not match ${p.count}`);
     }
 
     // Without JavaScript the search box still leads somewhere useful.

@@ -20,6 +20,10 @@
   var STOPWORDS = new Set();
   var FOLD = {};
 
+  // What it says, in the edition's language: encyc writes the `search-*` strings of the
+  // edition's strings file (strings/<language>.ftl) in place of the empty object.
+  var T = {} /*encyc: search strings*/;
+
   // Lower case, letters transliterated as the index was written, any other accent dropped.
   function fold(text) {
     if (/[^\x00-\x7f]/.test(text)) {
@@ -320,7 +324,7 @@
     if (parts.see) {
       var see = document.createElement("span");
       see.className = "search-result-see";
-      see.textContent = " \u2014 see " + parts.see;
+      see.textContent = " \u2014 " + T.see + " " + parts.see;
       el.appendChild(see);
     }
     if (parts.detail) {
@@ -333,8 +337,13 @@
     }
   }
 
+  // "No articles found", "1 article found", "3 articles found": the form for exactly 0, or
+  // for the number's plural category in the page's language, with the number put in.
   function countText(n) {
-    return n === 0 ? "No articles found" : n === 1 ? "1 article found" : n + " articles found";
+    var forms = T.found;
+    if (n === 0 && "0" in forms) return forms["0"];
+    var category = new Intl.PluralRules(document.documentElement.lang || "en").select(n);
+    return (forms[category] || forms.other).split("{count}").join(String(n));
   }
 
   // ---- the combobox in every page's header -------------------------------------------
@@ -376,8 +385,8 @@
       var text = results.text.slice(0, MAX_TEXT_RESULTS);
       var some = results.some.slice(0, Math.max(0, MAX_NAME_RESULTS - names.length));
       // Each group under a heading of its own, but for names with every word, or a group alone.
-      var headings = new Map([[names.length + text.length, "Names with some of the words"]]);
-      if (text.length && (names.length || some.length)) headings.set(names.length, "Found in the text of");
+      var headings = new Map([[names.length + text.length, T.someWords]]);
+      if (text.length && (names.length || some.length)) headings.set(names.length, T.inText);
       var all = names.concat(text, some);
       all.forEach(function (result, i) {
         if (headings.has(i) && (i > 0 || result.terms)) {
@@ -416,7 +425,7 @@
       search(query).then(function (results) {
         if (ticket === latest) show(query, results);
       }, function () {
-        if (ticket === latest) status.textContent = "Search is not available right now.";
+        if (ticket === latest) status.textContent = T.unavailable;
       });
     }
 
@@ -456,10 +465,10 @@
     var list = container.querySelector("[data-search-results]");
     container.querySelector("[data-search-fallback]").hidden = true;
     if (!query.trim()) {
-      count.textContent = "Type what you are looking for in the search box.";
+      count.textContent = T.prompt;
       return;
     }
-    heading.textContent = "Search results for \u201c" + query + "\u201d";
+    heading.textContent = T.resultsFor.split("{query}").join(query);
     document.title = heading.textContent + " \u2013 " + document.title;
     search(query).then(function (results) {
       var all = results.names.concat(results.text, results.some);
@@ -473,7 +482,7 @@
         list.appendChild(li);
       });
     }, function () {
-      count.textContent = "Search is not available right now; browse the articles by letter instead.";
+      count.textContent = T.unavailableHere;
     });
   }
 

@@ -19,6 +19,9 @@ pub(super) enum Change {
     /// An image or an image's metadata (path relative to `articles/`) changed: the media
     /// folder is looked at again (by stamps, so only changed images are read).
     Media(PathBuf),
+    /// Something in a further edition's articles folder (`articles.es`, with the path relative
+    /// to it) changed: an article, a folder, or the folder itself (an empty path).
+    Edition(String, PathBuf),
     /// A theme file changed.
     Theme(PathBuf),
     /// `encyc.yaml` changed.
@@ -30,6 +33,7 @@ impl Change {
     pub(super) fn shown(&self) -> String {
         let path = match self {
             Change::Article(p) | Change::ArticlesTree(p) | Change::Media(p) => Path::new(ARTICLES_DIR).join(p),
+            Change::Edition(dir, p) => Path::new(dir).join(p),
             Change::Theme(p) => Path::new(THEMES_DIR).join(p),
             Change::Config => PathBuf::from(CONFIG_FILE),
         };
@@ -76,6 +80,16 @@ pub(crate) fn classify(kind: &EventKind, path: &Path, output: Option<&Path>, wat
         return None;
     }
     let rest_path: PathBuf = rest.iter().collect();
+    if let Some(language) = first.strip_prefix(ARTICLES_DIR).and_then(|s| s.strip_prefix('.')) {
+        // A further edition's folder (`articles.es`): the same rules as `articles/`. Whether
+        // the edition is one `encyc.yaml` lists is for the caller to say.
+        if language.is_empty() {
+            return None;
+        }
+        let dir = (*first).to_string();
+        let in_articles = Path::new(ARTICLES_DIR).join(&rest_path);
+        return classify(kind, &in_articles, None, watcher).map(|_| Change::Edition(dir, rest_path));
+    }
     match *first {
         // The folder's own time stamp or size (polling sees them change when an entry comes
         // or goes): the entries' own events say what changed.
@@ -227,6 +241,30 @@ mod tests {
         ];
         for (path, expected) in cases {
             assert_eq!(&classify(&write, Path::new(path), out, WatcherKind::Inotify), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_further_editions_folder_counts_like_articles() {
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let created = EventKind::Create(CreateKind::Folder);
+        let es = |p: &str| Some(Change::Edition("articles.es".into(), p.into()));
+        let cases: &[(&EventKind, &str, Option<Change>)] = &[
+            (&write, "articles.es/ciatica.md", es("ciatica.md")),
+            (&write, "articles.pt-br/a/b.md", Some(Change::Edition("articles.pt-br".into(), "a/b.md".into()))),
+            (&write, "articles.es/media/a.svg", es("media/a.svg")),
+            (&write, "articles.es/notes.txt", None),
+            (&write, "articles.es/.ciatica.md.swp", None),
+            (&write, "articles.es/ciatica.md~", None),
+            (&write, "articles.es", None),
+            (&created, "articles.es", es("")),
+            (&created, "articles.es/columna", es("columna")),
+            (&created, "articles.", None),
+        ];
+        for (kind, path, expected) in cases {
+            for watcher in [WatcherKind::Inotify, WatcherKind::PollWatcher] {
+                assert_eq!(&classify(kind, Path::new(path), None, watcher), expected, "{path} {kind:?}");
+            }
         }
     }
 

@@ -59,6 +59,9 @@ struct Events<'a> {
     /// The output folder relative to the root, when it is inside it.
     output: Option<&'a Path>,
     watcher: WatcherKind,
+    /// The further editions' articles folders `encyc.yaml` lists (`articles.es` …): changes
+    /// in other `articles.*` folders do not matter.
+    editions: Vec<String>,
 }
 
 /// Changes that came in and are not built yet.
@@ -101,6 +104,11 @@ impl Pending {
     fn add(&mut self, kind: &notify::EventKind, path: &Path, events: &Events) {
         let Ok(relative) = path.strip_prefix(events.root) else { return };
         if let Some(change) = classify(kind, relative, events.output, events.watcher) {
+            if let Change::Edition(dir, _) = &change
+                && !events.editions.contains(dir)
+            {
+                return;
+            }
             self.changes.insert(change);
         }
     }
@@ -176,12 +184,18 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
         println!("Serving the preview at http://{}/ (Ctrl-C to stop)", preview.address);
         session.preview = Some(preview);
     }
-    let mut watcher = FileWatcher::new(&config.root, options.poll, tx)?;
-    println!("Watching {ARTICLES_DIR}/, {THEMES_DIR}/ and encyc.yaml for changes");
+    let mut watcher = FileWatcher::new(&config.root, options.poll, tx, edition_dirs(session.builder.config()))?;
+    let editions: String = watcher.folders[2..].iter().map(|d| format!("{d}/, ")).collect();
+    println!("Watching {ARTICLES_DIR}/, {editions}{THEMES_DIR}/ and encyc.yaml for changes");
 
     let output_inside = config.output_dir.strip_prefix(&config.root).ok().map(Path::to_path_buf);
     let watcher_kind = if options.poll { WatcherKind::PollWatcher } else { WatcherKind::Inotify };
-    let events = Events { root: &config.root, output: output_inside.as_deref(), watcher: watcher_kind };
+    let mut events = Events {
+        root: &config.root,
+        output: output_inside.as_deref(),
+        watcher: watcher_kind,
+        editions: edition_dirs(session.builder.config()),
+    };
     let mut pending = Pending::default();
     // Polling may miss a change made after its last look and read by a build (see
     // `Builder::polled`): once the files are quiet, one more build checks every file.
@@ -218,6 +232,16 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
             session.apply(&pending);
             pending = Pending::default();
             let result = session.build(cancel);
+            // `encyc.yaml` may list other editions now: watch their folders.
+            events.editions = edition_dirs(session.builder.config());
+            if events.editions[..] != watcher.folders[2..] {
+                // A file saved there while the build read it, before the watch began, sent no
+                // event: build once more, reading the new editions' files again.
+                for dir in events.editions.iter().filter(|d| !watcher.folders[2..].contains(d)) {
+                    pending.changes.insert(Change::Edition(dir.clone(), PathBuf::new()));
+                }
+                watcher.set_editions(&config.root, events.editions.clone());
+            }
             if let Err(err) = &result {
                 if let BuildError::Interrupted = err {
                     break 'watching;
@@ -265,11 +289,15 @@ impl Session {
     fn apply(&mut self, pending: &Pending) {
         if pending.missed {
             self.builder.invalidate(Path::new(""));
+            for dir in edition_dirs(self.builder.config()) {
+                self.builder.invalidate_edition(&dir, Path::new(""));
+            }
             self.builder.forget_output();
         }
         for change in &pending.changes {
             match change {
                 Change::Article(path) | Change::ArticlesTree(path) => self.builder.invalidate(path),
+                Change::Edition(dir, path) => self.builder.invalidate_edition(dir, path),
                 Change::Theme(_) | Change::Media(_) => {}
                 Change::Config => {}
             }
@@ -337,10 +365,18 @@ enum Inner {
 struct FileWatcher {
     inner: Inner,
     watched: BTreeSet<PathBuf>,
+    /// The folders watched recursively once they exist: `articles`, `themes`, then each
+    /// further edition's articles folder.
+    folders: Vec<String>,
+}
+
+/// The articles folders of the further editions `config` lists.
+fn edition_dirs(config: &Config) -> Vec<String> {
+    config.site.editions.iter().map(|e| e.articles_dir_name()).collect()
 }
 
 impl FileWatcher {
-    fn new(root: &Path, poll: bool, tx: mpsc::Sender<Message>) -> Result<FileWatcher> {
+    fn new(root: &Path, poll: bool, tx: mpsc::Sender<Message>, editions: Vec<String>) -> Result<FileWatcher> {
         let handler = move |result: DebounceEventResult| {
             let _ = tx.send(Message::Files(result));
         };
@@ -357,7 +393,9 @@ impl FileWatcher {
                 notify_debouncer_full::new_debouncer(DEBOUNCE, None, handler).context("cannot start watching files")?,
             )
         };
-        let mut watcher = FileWatcher { inner, watched: BTreeSet::new() };
+        let mut folders = vec![ARTICLES_DIR.to_string(), THEMES_DIR.to_string()];
+        folders.extend(editions);
+        let mut watcher = FileWatcher { inner, watched: BTreeSet::new(), folders };
         // The root itself only for `encyc.yaml` and folders appearing; not recursively, so a
         // big `output/` or `target/` beside the articles costs nothing.
         watcher.add(root, RecursiveMode::NonRecursive)?;
@@ -385,6 +423,7 @@ impl FileWatcher {
             let name = match change {
                 Change::ArticlesTree(p) if p.as_os_str().is_empty() => ARTICLES_DIR,
                 Change::Theme(p) if p.as_os_str().is_empty() => THEMES_DIR,
+                Change::Edition(dir, p) if p.as_os_str().is_empty() => dir.as_str(),
                 _ => continue,
             };
             let dir = root.join(name);
@@ -398,10 +437,26 @@ impl FileWatcher {
         self.watch_new_folders(root);
     }
 
-    /// Starts watching `articles/` and `themes/` once they exist (again: a folder that was
-    /// removed and created anew needs a new watch).
+    /// Watches the articles folders of `editions` (after `encyc.yaml` changed), and no longer
+    /// those of editions it does not list.
+    fn set_editions(&mut self, root: &Path, editions: Vec<String>) {
+        for name in self.folders.split_off(2) {
+            let dir = root.join(name);
+            if self.watched.remove(&dir) {
+                let _ = match &mut self.inner {
+                    Inner::Native(d) => d.unwatch(&dir),
+                    Inner::Poll(d) => d.unwatch(&dir),
+                };
+            }
+        }
+        self.folders.extend(editions);
+        self.watch_new_folders(root);
+    }
+
+    /// Starts watching `articles/`, `themes/` and the further editions' articles folders once
+    /// they exist (again: a folder that was removed and created anew needs a new watch).
     fn watch_new_folders(&mut self, root: &Path) {
-        for name in [ARTICLES_DIR, THEMES_DIR] {
+        for name in self.folders.clone() {
             let dir = root.join(name);
             if !dir.is_dir() && matches!(self.inner, Inner::Native(_)) && self.watched.remove(&dir) {
                 let _ = match &mut self.inner {

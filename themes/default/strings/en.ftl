@@ -10,6 +10,17 @@ search-button = Search
 search-results-label = Matching articles
 search-title = Search
 search-no-script = Searching needs JavaScript, which is turned off or not available in this browser. You can still find every article by the first letter of its name or of any of its other names:
+search-prompt = Type what you are looking for in the search box.
+search-results-for = Search results for “{ $query }”
+search-found = { $count ->
+    [0] No articles found
+    [one] { $count } article found
+   *[other] { $count } articles found
+}
+search-some-words = Names with some of the words
+search-in-text = Found in the text of
+search-unavailable = Search is not available right now.
+search-unavailable-here = Search is not available right now; browse the articles by letter instead.
 feed-subtitle = Recently revised articles
 feed-link-title = recently revised
 page-address = Page address:
@@ -83,6 +94,11 @@ care-urgent-prefix = Urgent:
 care-urgent = See a doctor today
 care-non-urgent-prefix = Not urgent:
 care-non-urgent = See your health care provider
+callout-note = Note
+callout-tip = Tip
+callout-important = Important
+callout-warning = Warning
+callout-caution = Caution
 moved-title = This page has moved:
 moved-heading = This page has moved
 moved-now = The article is now

@@ -9,6 +9,17 @@ search-button = Buscar
 search-results-label = Artículos que coinciden
 search-title = Búsqueda
 search-no-script = La búsqueda necesita JavaScript, que está desactivado o no está disponible en este navegador. Puede encontrar cada artículo por la primera letra de su nombre o de cualquiera de sus otros nombres:
+search-prompt = Escriba lo que busca en el cuadro de búsqueda.
+search-results-for = Resultados de la búsqueda de «{ $query }»
+search-found = { $count ->
+    [0] No se encontró ningún artículo
+    [one] { $count } artículo encontrado
+   *[other] { $count } artículos encontrados
+}
+search-some-words = Nombres con algunas de las palabras
+search-in-text = Encontrado en el texto de
+search-unavailable = La búsqueda no está disponible en este momento.
+search-unavailable-here = La búsqueda no está disponible en este momento; busque los artículos por letra.
 feed-subtitle = Artículos revisados recientemente
 feed-link-title = revisados recientemente
 page-address = Dirección de la página:
@@ -82,6 +93,11 @@ care-urgent-prefix = Urgente:
 care-urgent = Consulte a un médico hoy
 care-non-urgent-prefix = No urgente:
 care-non-urgent = Consulte con su proveedor de atención médica
+callout-note = Nota
+callout-tip = Consejo
+callout-important = Importante
+callout-warning = Advertencia
+callout-caution = Precaución
 moved-title = Esta página se ha trasladado:
 moved-heading = Esta página se ha trasladado
 moved-now = El artículo ahora es
