@@ -316,3 +316,18 @@ fn a_rebuild_does_not_read_an_unchanged_image_again() {
     std::fs::File::options().write(true).open(&path).unwrap().set_modified(std::time::SystemTime::now()).unwrap();
     site.build().assert_failed().assert_stderr_has("articles/media/photo.png: the image cannot be read");
 }
+
+/// `a.png` and `a.svg` would share one illustration page (`media/a.html`): an error naming both.
+#[test]
+fn two_images_with_the_same_name_but_different_extensions_are_an_error_naming_both() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    site.write("articles/media/spine.png", png(8, 8)).write("articles/media/spine.png.yaml", SIDECAR);
+    site.build()
+        .assert_failed()
+        .assert_stderr_has("articles/media/spine.png")
+        .assert_stderr_has("media/spine.svg")
+        .assert_stderr_has("media/spine.html");
+    assert!(snapshot(&site.output()) == before, "the previous site is left whole");
+}

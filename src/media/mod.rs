@@ -335,6 +335,14 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
         }
         entries.insert(source.clone(), CacheEntry { stamps, result });
     }
+    // `a.png` and `a.svg` (or `a-b.png` and `a/b.png`) would make one page, `media/a.html`.
+    let mut pages: HashMap<String, &str> = HashMap::new();
+    for image in library.images.values() {
+        if let Some(first) = pages.insert(image.page_path(), &image.source) {
+            let (page, other) = (image.page_path(), format!("{}/{first}", crate::config::ARTICLES_DIR));
+            problems.push(Diagnostic::new(shown(&image.source), None, Problem::SamePageName { page, other }));
+        }
+    }
     for sidecar in sidecars {
         let image = sidecar.strip_suffix(".yaml").unwrap_or(&sidecar);
         if !files.iter().any(|(f, _)| f == image) {
