@@ -266,6 +266,9 @@ struct ReferenceView<'a> {
     accessed: Option<String>,
 }
 
+/// The widest the article column gets, in CSS pixels (`main { max-width: 46rem }`).
+const COLUMN_PX: u32 = 736;
+
 /// An illustration as templates show it.
 #[derive(Serialize)]
 struct ImageView<'a> {
@@ -277,6 +280,12 @@ struct ImageView<'a> {
     title: String,
     width: u32,
     height: u32,
+    /// The image and its smaller copies in its own format, for `srcset`, when there are copies.
+    srcset: Option<String>,
+    /// The WebP copies, for a `<source>`, when WebP is smaller at every size.
+    webp_srcset: Option<String>,
+    /// How wide the image shows: the column (46rem) on a wide screen, at most its own width.
+    sizes: String,
     alt: &'a str,
     caption: Option<&'a str>,
     credit: Option<&'a str>,
@@ -286,7 +295,22 @@ struct ImageView<'a> {
 impl<'a> ImageView<'a> {
     /// `root` leads from the page showing the image to the site's top folder.
     fn of(image: &'a Image, root: &str) -> Self {
+        let entry = |path: String, width: u32| format!("{root}{path} {width}w");
+        let own: Vec<_> = image.variants.iter().filter(|v| v.kind == image.kind).collect();
+        let srcset = (!own.is_empty()).then(|| {
+            let mut set: Vec<String> = own.iter().map(|v| entry(image.variant_path(v), v.width)).collect();
+            set.push(entry(image.published_path(), image.width));
+            set.join(", ")
+        });
+        let webp_srcset = image.webp_is_smaller().then(|| {
+            let webp = image.variants.iter().filter(|v| v.kind != image.kind);
+            webp.map(|v| entry(image.variant_path(v), v.width)).collect::<Vec<_>>().join(", ")
+        });
+        let shown = image.width.min(COLUMN_PX);
         ImageView {
+            srcset,
+            webp_srcset,
+            sizes: format!("(max-width: {shown}px) 100vw, {shown}px"),
             src: format!("{root}{}", image.published_path()),
             page: format!("{root}{}", image.page_path()),
             title: image.meta.caption.clone().unwrap_or_else(|| image.stem()),
@@ -551,6 +575,15 @@ pub(crate) fn plan<'a>(
         let file = media.dir.join(&image.source);
         let read = move || std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()));
         pages.push(made(OutputPath::new(image.published_path()), image.hash, read));
+        // Its smaller and WebP copies, from the cache of encoded variants.
+        if let Some(dir) = &media.variants_dir {
+            for variant in image.offered_variants() {
+                let file = media.dir.join(&image.source);
+                let (kind, hash) = (image.kind, image.hash);
+                let make = move || crate::media::variants::bytes_of(dir, &file, kind, hash, variant);
+                pages.push(made(OutputPath::new(image.variant_path(variant)), variant.hash, make));
+            }
+        }
     }
 
     // The old address of each renamed article: a page that sends readers on, listed nowhere.
