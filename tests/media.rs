@@ -430,3 +430,19 @@ fn a_rebuild_encodes_no_unchanged_image_even_when_its_sidecar_changes_or_the_cac
     site.write("articles/media/chart.png", smooth_png(1000, 400));
     site.build().assert_ok().assert_stderr_has("1 image encoded");
 }
+
+/// The structured data's `citation` list follows the reference list: order of first citation,
+/// not the order of the front matter.
+#[test]
+fn structured_data_lists_citations_in_order_of_first_citation() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let page = site.page("back-pain.html");
+    let json: serde_json::Value = serde_json::from_str(&page.text("script[type='application/ld+json']")).unwrap();
+    let names: Vec<&str> = json["citation"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let entries = page.texts(".references li");
+    assert_eq!(names.len(), entries.len());
+    for (name, entry) in names.iter().zip(&entries) {
+        assert!(entry.contains(name), "{name} is not in {entry}: {names:?}");
+    }
+}

@@ -266,6 +266,19 @@ struct ReferenceView<'a> {
     accessed: Option<String>,
 }
 
+/// An article's references as its list numbers them: in order of first citation, then the
+/// ones never cited (a `check` warning) in front-matter order.
+fn references_in_order(a: &crate::article::Article) -> Vec<&crate::article::front_matter::Reference> {
+    let cited = a.outline.cited();
+    let all = &a.meta.references;
+    cited
+        .iter()
+        .filter_map(|key| all.iter().find(|r| r.value.key == *key))
+        .chain(all.iter().filter(|r| !cited.contains(&r.value.key.as_str())))
+        .map(|r| &r.value)
+        .collect()
+}
+
 /// The widest the article column gets, in CSS pixels (`main { max-width: 46rem }`).
 const COLUMN_PX: u32 = 736;
 
@@ -755,12 +768,8 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
     }
     let cited = a.outline.cited();
     let mut references: Vec<ReferenceView<'_>> = Vec::new();
-    let in_order = cited
-        .iter()
-        .filter_map(|key| a.meta.references.iter().find(|r| r.value.key == *key))
-        .chain(a.meta.references.iter().filter(|r| !cited.contains(&r.value.key.as_str())));
-    for (i, reference) in in_order.enumerate() {
-        let work = &reference.value;
+    for (i, reference) in references_in_order(a).into_iter().enumerate() {
+        let work = reference;
         references.push(ReferenceView {
             number: i + 1,
             work,
