@@ -4,6 +4,7 @@
 //!     cargo bench --bench scale                         # 1k, 10k, 100k; 5 runs each
 //!     cargo bench --bench scale -- --sizes 1000,10000 --runs 3
 //!     cargo bench --bench scale -- --sizes 10000 --watch-only     # just the watch latency
+//!     cargo bench --bench scale -- --sizes 10000 --images         # just the row with 1,000 images
 //!
 //! Needs python3 (for shared/bench/gen_corpus.py, next to the repository or a parent), hugo, zola and /usr/bin/time
 //! (`apt-get install hugo time`; Zola is built from source, found through the `ZOLA`
@@ -31,6 +32,8 @@ struct Options {
     watch: bool,
     /// Only the watch latency, printed (the committed results are left alone).
     watch_only: bool,
+    /// Only the row with 1,000 generated illustrations, written to its section of results.md.
+    images: bool,
 }
 
 /// The day the builds take as today: `gen_corpus.py` dates articles up to the end of 2026,
@@ -39,7 +42,7 @@ const CORPUS_TODAY: &str = "2026-12-31";
 
 fn options() -> Options {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut o = Options { sizes: vec![1_000, 10_000, 100_000], runs: 5, watch: true, watch_only: false };
+    let mut o = Options { sizes: vec![1_000, 10_000, 100_000], runs: 5, watch: true, watch_only: false, images: false };
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -53,6 +56,7 @@ fn options() -> Options {
             }
             "--no-watch" => o.watch = false,
             "--watch-only" => o.watch_only = true,
+            "--images" => o.images = true,
             // `cargo bench` passes --bench to every bench binary.
             _ => {}
         }
@@ -704,10 +708,133 @@ fn chart(rows: &[Row], path: &Path) {
     root.present().unwrap();
 }
 
+/// How many illustrations the images row generates.
+const IMAGES: usize = 1_000;
+
+/// One generated illustration: seven in ten a JPEG photo 1,600 × 1,067 (a camera's picture
+/// scaled for the web), the others a PNG diagram 1,200 × 900; smooth shapes with some grain,
+/// so that they compress like real pictures rather than like noise or flat colour.
+fn generated_image(i: usize) -> (String, Vec<u8>) {
+    let photo = i % 10 < 7;
+    let (w, h) = if photo { (1600, 1067) } else { (1200, 900) };
+    let mut state = 0x9E37_79B9u32 ^ (i as u32).wrapping_mul(0x85EB_CA6B);
+    let (fx, fy) = (1 + i % 7, 1 + i % 5);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let grain = if photo { state % 24 } else { 0 };
+        let r = (x * 255 / w * fx as u32) % 256;
+        let g = (y * 255 / h * fy as u32) % 256;
+        let b = ((x + y) * 255 / (w + h)) % 256;
+        let c = |v: u32| (v + grain).min(255) as u8;
+        if !photo && (x / 40 + y / 40) % 9 == 0 { image::Rgb([255, 255, 255]) } else { image::Rgb([c(r), c(g), c(b)]) }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    let (name, format) = if photo {
+        (format!("img-{i}.jpg"), image::ImageFormat::Jpeg)
+    } else {
+        (format!("img-{i}.png"), image::ImageFormat::Png)
+    };
+    img.write_to(&mut out, format).unwrap();
+    (name, out.into_inner())
+}
+
+/// The `n`-article corpus with [`IMAGES`] illustrations in `articles/media/`, each with a
+/// sidecar and shown by one article in ten (so each by about `n / 10 / IMAGES` articles).
+/// Generated once and kept under target/ like the corpora.
+fn image_corpus(work: &Path, n: usize) -> PathBuf {
+    let dir = work.join(format!("corpus-images-{n}"));
+    if dir.join("articles/media").exists() {
+        return dir;
+    }
+    let plain = corpus(work, n, None);
+    let tmp = work.join("tmp-image-corpus");
+    rm(&tmp);
+    run(Command::new("cp").arg("-r").arg(&plain).arg(&tmp));
+    let media = tmp.join("articles/media");
+    std::fs::create_dir_all(&media).unwrap();
+    let names: Vec<String> = (0..IMAGES)
+        .map(|i| {
+            let (name, bytes) = generated_image(i);
+            std::fs::write(media.join(&name), bytes).unwrap();
+            let sidecar = format!(
+                "alt: Generated test picture number {i}\ncaption: Benchmark picture {i}\ncredit: encyc benchmark\nlicence: CC0\n"
+            );
+            std::fs::write(media.join(format!("{name}.yaml")), sidecar).unwrap();
+            name
+        })
+        .collect();
+    let mut articles: Vec<PathBuf> = std::fs::read_dir(tmp.join("articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    articles.sort();
+    for (k, article) in articles.iter().step_by(10).enumerate() {
+        let text = std::fs::read_to_string(article).unwrap();
+        let name = &names[k % IMAGES];
+        std::fs::write(article, format!("{text}\n![](media/{name})\n")).unwrap();
+    }
+    std::fs::rename(&tmp, &dir).unwrap();
+    dir
+}
+
+/// The images row: a cold build (once: encoding dominates it) and a build with nothing
+/// changed, which must read and encode no image.
+fn measure_images(work: &Path, n: usize, runs: usize) -> String {
+    let site = image_corpus(work, n);
+    let out = work.join(format!("out-images-{n}"));
+    let build = |quiet: bool| {
+        let mut c = Command::new(encyc());
+        c.args(["build", "--today", CORPUS_TODAY, "--root"]).arg(&site).arg("--output").arg(&out);
+        if quiet {
+            c.arg("--quiet");
+        }
+        c
+    };
+    rm(&out);
+    eprintln!("{n} articles, {IMAGES} images: cold build");
+    let cold = time(&mut build(true));
+    let unchanged = spread((0..runs).map(|_| time(&mut build(true))).collect());
+    // What the summary says of a rebuild with nothing changed: no image encoded.
+    let said = Command::new(encyc()).args(build(false).get_args()).output().unwrap();
+    let summary =
+        String::from_utf8_lossy(&said.stderr).lines().find(|l| l.starts_with("built")).unwrap_or("").to_string();
+    assert!(summary.contains(" 0 images encoded"), "a rebuild with nothing changed encoded images: {summary}");
+    let published = std::fs::read_dir(out.join("media")).unwrap().count();
+    rm(&out);
+    format!(
+        "| {n} | {IMAGES} ({published} files in media/) | {} | {} |\n\nA rebuild with nothing changed says: `{}`",
+        secs(cold),
+        with_spread(unchanged),
+        summary.split(" (").next().unwrap_or(&summary)
+    )
+}
+
+/// Where the images row goes in results.md: after this line, to the end.
+const IMAGES_SECTION: &str = "### With illustrations";
+
 fn main() {
     let o = options();
     let work = repo().join("target/bench");
     std::fs::create_dir_all(&work).unwrap();
+    if o.images {
+        let n = *o.sizes.iter().max().unwrap();
+        let row = measure_images(&work, n, o.runs);
+        let section = format!(
+            "{IMAGES_SECTION}\n\nMachine: {}. {IMAGES} generated illustrations (7 in 10 JPEG photos 1,600 × 1,067, the others PNG diagrams 1,200 × 900, each with a sidecar), shown by one article in ten. The cold build (one run) decodes each image and encodes its smaller and WebP copies; the rebuild with nothing changed (median of {} runs, fastest and slowest in brackets) reads no image.\n\n| articles | images | cold build | rebuild, none changed |\n|---:|---:|---:|---:|\n{row}\n",
+            machine(&[]),
+            o.runs
+        );
+        print!("{section}");
+        let path = repo().join("benches/results.md");
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        let kept = old.split(IMAGES_SECTION).next().unwrap_or("").trim_end();
+        std::fs::write(&path, format!("{kept}\n\n{section}")).unwrap();
+        eprintln!("wrote the images row in benches/results.md");
+        return;
+    }
     if o.watch_only {
         let n = *o.sizes.iter().max().unwrap();
         let (body, title) = watch_latency(&work, n);

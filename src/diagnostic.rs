@@ -105,6 +105,8 @@ pub(crate) enum Problem {
     SidecarWithoutImage,
     #[error("the image is a symbolic link: copy the image itself into the media folder")]
     LinkedImage,
+    #[error("the image would share its illustration page `{page}` with `{other}`: rename one of the two")]
+    SamePageName { page: String, other: String },
     #[error("the SVG is not safe to publish: {0}")]
     UnsafeSvg(String),
     #[error("the image cannot be read: {0}")]
@@ -170,6 +172,7 @@ impl Problem {
             Problem::MissingSidecar => "missing_image_metadata",
             Problem::SidecarWithoutImage => "image_metadata_without_image",
             Problem::LinkedImage => "linked_image",
+            Problem::SamePageName { .. } => "same_illustration_page",
             Problem::UnsafeSvg(_) => "unsafe_svg",
             Problem::CorruptImage(_) => "corrupt_image",
             Problem::ImageTooLarge { .. } => "image_too_large",

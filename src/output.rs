@@ -25,7 +25,7 @@ use std::time::SystemTime;
 
 use crate::config::Mode;
 use crate::hash::{ContentHash, content_hash};
-use crate::paths::{CACHE, MANIFEST, MEDIA_CACHE, OutputPath, TEMP_PREFIX};
+use crate::paths::{CACHE, MANIFEST, MEDIA_CACHE, MEDIA_VARIANTS, OutputPath, TEMP_PREFIX};
 use anyhow::{Context, Result, bail};
 
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
@@ -220,7 +220,11 @@ impl OutputState {
     fn unaccounted(&self, pages: &[Page]) -> Result<Vec<String>> {
         let pages: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).sort_by_file_name() {
+        // The cache of encoded illustrations is encyc's own, like the other caches.
+        let not_cache = |e: &walkdir::DirEntry| e.depth() != 1 || e.file_name() != MEDIA_VARIANTS;
+        for entry in
+            walkdir::WalkDir::new(&self.dir).min_depth(1).sort_by_file_name().into_iter().filter_entry(not_cache)
+        {
             let entry = entry.with_context(|| format!("cannot read the output folder {}", self.dir.display()))?;
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_dir()
@@ -437,6 +441,11 @@ struct Progress {
 
 impl Staging {
     /// Starts preparing the staging folder beside `output` for `paths`.
+    /// The folder that becomes the output folder.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub(crate) fn start(output: &Path, paths: Vec<OutputPath>) -> Result<Staging> {
         let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;

@@ -68,6 +68,10 @@ pub(crate) struct BuildReport {
     pub(crate) parsed: Vec<SourcePath>,
     /// Pages rendered in this build (the others were already on disk).
     pub(crate) rendered: usize,
+    /// Illustrations of the site, and how many of them were decoded and encoded into smaller
+    /// copies in this build (the others' copies came from the cache, or they have none).
+    pub(crate) illustrations: usize,
+    pub(crate) images_encoded: usize,
     pub(crate) write: WriteReport,
     pub(crate) elapsed: Duration,
     pub(crate) timings: Timings,
@@ -93,6 +97,10 @@ impl std::fmt::Display for BuildReport {
             self.write.unchanged,
             self.write.removed,
         )?;
+        if self.illustrations > 0 {
+            let encoded = plural(self.images_encoded, "image", "images");
+            write!(f, "; {}, {encoded} encoded", plural(self.illustrations, "illustration", "illustrations"))?;
+        }
         if self.drafts > 0 {
             write!(f, "; {} left out (not published)", plural(self.drafts, "draft", "drafts"))?;
         }
@@ -465,6 +473,7 @@ impl Builder {
             }
             true => None,
         };
+        self.media.keep_variants_in(staging.as_ref().map_or(config.output_dir.as_path(), |s| s.dir()));
         // Stage 1: load.
         let loaded = article::load(
             SearchLanguage::of(&config.site.language),
@@ -513,6 +522,7 @@ impl Builder {
         // Stages 3 and 4: render what is not on disk already, handing each page to the writer
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
+        let (illustrations, images_encoded) = (library.images.len(), library.encoded);
         let (pages, render_done, write, state) = {
             let medias = std::iter::once(&library).chain(&edition_media);
             let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
@@ -588,6 +598,8 @@ impl Builder {
             pages: page_count,
             parsed,
             rendered,
+            illustrations,
+            images_encoded,
             write,
             elapsed,
             timings: Timings {

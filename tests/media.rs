@@ -316,3 +316,133 @@ fn a_rebuild_does_not_read_an_unchanged_image_again() {
     std::fs::File::options().write(true).open(&path).unwrap().set_modified(std::time::SystemTime::now()).unwrap();
     site.build().assert_failed().assert_stderr_has("articles/media/photo.png: the image cannot be read");
 }
+
+/// `a.png` and `a.svg` would share one illustration page (`media/a.html`): an error naming both.
+#[test]
+fn two_images_with_the_same_name_but_different_extensions_are_an_error_naming_both() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    site.write("articles/media/spine.png", png(8, 8)).write("articles/media/spine.png.yaml", SIDECAR);
+    site.build()
+        .assert_failed()
+        .assert_stderr_has("articles/media/spine.png")
+        .assert_stderr_has("media/spine.svg")
+        .assert_stderr_has("media/spine.html");
+    assert!(snapshot(&site.output()) == before, "the previous site is left whole");
+}
+
+/// A smooth PNG of `w` × `h` pixels (a diagram's flat colours and gradients, not noise).
+fn smooth_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A JPEG photo (noise) of `w` × `h` pixels.
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::load_from_memory(&png(w, h)).unwrap().to_rgb8();
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// The `(url, width)` pairs of a `srcset`.
+fn srcset(value: &str) -> Vec<(String, u32)> {
+    value
+        .split(", ")
+        .map(|entry| {
+            let (url, w) = entry.rsplit_once(' ').unwrap();
+            (url.to_string(), w.strip_suffix('w').unwrap().parse().unwrap())
+        })
+        .collect()
+}
+
+/// Phones get smaller copies (`srcset`, with `sizes`), each published under a content-hashed
+/// name with the width it claims; WebP copies are offered only when smaller than the original
+/// format at every size, and SVG has no copies.
+#[test]
+fn a_wide_image_gets_smaller_copies_for_phones_and_webp_only_where_it_is_smaller() {
+    let site = TestSite::fixture("media");
+    site.write("articles/media/chart.png", smooth_png(1200, 600)).write("articles/media/chart.png.yaml", SIDECAR);
+    site.write("articles/media/photo.jpg", jpeg(1000, 800)).write("articles/media/photo.jpg.yaml", SIDECAR);
+    site.write(
+        "articles/p.md",
+        "---\ntitle: P\nlast_revised: 2020-01-01\n---\n\nText.\n\n![](media/chart.png)\n\n![](media/photo.jpg)\n",
+    );
+    site.build().assert_ok();
+    let page = site.page("p.html");
+    let size_of = |url: &str| std::fs::metadata(site.output().join(url)).unwrap().len();
+    let width_of = |url: &str| image::image_dimensions(site.output().join(url)).unwrap().0;
+
+    // The PNG: 480 and 960 wide copies beside the original, and WebP copies that are smaller.
+    let own = srcset(&page.attrs("img[src^='media/chart.']", "srcset")[0]);
+    assert_eq!(own.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [480, 960, 1200]);
+    for (url, w) in &own {
+        assert_eq!(width_of(url), *w, "{url}");
+        let name = url.strip_prefix("media/chart.").and_then(|n| n.strip_suffix(".png")).unwrap();
+        assert!(name.len() == 16 && name.chars().all(|c| c.is_ascii_hexdigit()), "{url}");
+    }
+    assert_eq!(page.attrs("img[src^='media/chart.']", "sizes"), ["(max-width: 736px) 100vw, 736px"]);
+    let webp = srcset(&page.attrs("picture source[type='image/webp']", "srcset")[0]);
+    assert_eq!(webp.len(), 3, "{webp:?}");
+    for ((webp_url, w), (png_url, _)) in webp.iter().zip(&own) {
+        assert!(webp_url.ends_with(".webp"));
+        assert_eq!(width_of(webp_url), *w);
+        assert!(size_of(webp_url) < size_of(png_url), "{webp_url} is not smaller than {png_url}");
+    }
+
+    // The JPEG photo: smaller JPEGs, but lossless WebP would be bigger, so none is offered or published.
+    let own = srcset(&page.attrs("img[src^='media/photo.']", "srcset")[0]);
+    assert_eq!(own.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [480, 960, 1000]);
+    assert!(own.iter().all(|(url, w)| width_of(url) == *w && url.ends_with(".jpg")));
+    assert_eq!(page.count("picture"), 1, "only the PNG is in a <picture>");
+    let published: Vec<String> = std::fs::read_dir(site.output().join("media"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!published.iter().any(|n| n.starts_with("photo.") && n.ends_with(".webp")), "{published:?}");
+
+    // The SVG scales by itself: no copies.
+    assert_eq!(site.page("back-pain.html").attrs("figure img", "srcset"), Vec::<String>::new());
+}
+
+/// A rebuild encodes no unchanged image, and says so: not with nothing changed, not when only
+/// its sidecar changed, and not when encyc's other caches are gone (a new encyc, say).
+#[test]
+fn a_rebuild_encodes_no_unchanged_image_even_when_its_sidecar_changes_or_the_caches_are_lost() {
+    let site = TestSite::fixture("media");
+    site.write("articles/media/chart.png", smooth_png(1000, 500)).write("articles/media/chart.png.yaml", SIDECAR);
+    site.write("articles/p.md", "---\ntitle: P\nlast_revised: 2020-01-01\n---\n\nText.\n\n![](media/chart.png)\n");
+    site.build().assert_ok().assert_stderr_has("2 illustrations, 1 image encoded");
+    site.build().assert_ok().assert_stderr_has("2 illustrations, 0 images encoded");
+    site.write("articles/media/chart.png.yaml", SIDECAR.replace("A caption", "A new caption"));
+    site.build().assert_ok().assert_stderr_has("0 images encoded");
+    assert!(site.page("p.html").text("figcaption").contains("A new caption"));
+    std::fs::remove_file(site.output().join(".encyc-media-cache")).unwrap();
+    std::fs::remove_file(site.output().join(".encyc-cache")).ok();
+    let before = snapshot(&site.output());
+    site.build().assert_ok().assert_stderr_has("0 images encoded");
+    let after = snapshot(&site.output());
+    assert!(after.keys().filter(|k| k.starts_with("media/")).eq(before.keys().filter(|k| k.starts_with("media/"))));
+    // A changed image is encoded again.
+    site.write("articles/media/chart.png", smooth_png(1000, 400));
+    site.build().assert_ok().assert_stderr_has("1 image encoded");
+}
+
+/// The structured data's `citation` list follows the reference list: order of first citation,
+/// not the order of the front matter.
+#[test]
+fn structured_data_lists_citations_in_order_of_first_citation() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let page = site.page("back-pain.html");
+    let json: serde_json::Value = serde_json::from_str(&page.text("script[type='application/ld+json']")).unwrap();
+    let names: Vec<&str> = json["citation"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let entries = page.texts(".references li");
+    assert_eq!(names.len(), entries.len());
+    for (name, entry) in names.iter().zip(&entries) {
+        assert!(entry.contains(name), "{name} is not in {entry}: {names:?}");
+    }
+}

@@ -13,10 +13,14 @@
 //! unchanged image again.
 
 pub(crate) mod svg;
+pub(crate) mod variants;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -117,6 +121,8 @@ pub(crate) struct Image {
     pub(crate) height: u32,
     pub(crate) bytes: u64,
     pub(crate) meta: ImageMeta,
+    /// Smaller and WebP copies, for `srcset` (none for GIF and SVG).
+    pub(crate) variants: Vec<variants::Variant>,
 }
 
 impl Image {
@@ -125,6 +131,27 @@ impl Image {
     pub(crate) fn published_path(&self) -> String {
         let stem = self.stem();
         format!("{MEDIA_DIR}/{stem}.{:016x}.{}", self.hash as u64, self.kind.extension())
+    }
+
+    /// A smaller or WebP copy, named by its own content: `media/spine.5e0c….png`.
+    pub(crate) fn variant_path(&self, variant: &variants::Variant) -> String {
+        format!("{MEDIA_DIR}/{}.{:016x}.{}", self.stem(), variant.hash as u64, variant.kind.extension())
+    }
+
+    /// Whether pages offer the WebP copies: only when each is smaller than the same size in
+    /// the image's own format (lossless WebP rarely beats a JPEG photo; it often beats a PNG).
+    pub(crate) fn webp_is_smaller(&self) -> bool {
+        let own_bytes =
+            |w: u32| self.variants.iter().find(|v| v.kind == self.kind && v.width == w).map_or(self.bytes, |v| v.bytes);
+        let mut webp = self.variants.iter().filter(|v| v.kind != self.kind).peekable();
+        webp.peek().is_some() && webp.all(|v| v.bytes < own_bytes(v.width))
+    }
+
+    /// The copies pages offer, and so the ones published: the smaller ones in the image's own
+    /// format, and the WebP ones when [`Image::webp_is_smaller`].
+    pub(crate) fn offered_variants(&self) -> impl Iterator<Item = &variants::Variant> {
+        let webp = self.webp_is_smaller();
+        self.variants.iter().filter(move |v| v.kind == self.kind || webp)
     }
 
     /// The illustration's own page: `media/spine.html`.
@@ -144,6 +171,9 @@ impl Image {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(&self.hash.to_le_bytes());
         h.update(format!("{:?}", self.meta).as_bytes());
+        for variant in &self.variants {
+            h.update(&variant.hash.to_le_bytes());
+        }
         h.digest128()
     }
 
@@ -158,11 +188,7 @@ pub(crate) fn inspect(kind: Kind, bytes: &[u8]) -> Result<(u32, u32), Problem> {
         None => svg::check(bytes),
         Some(format) => {
             let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-            let mut limits = image::Limits::default();
-            limits.max_image_width = Some(MAX_SIDE);
-            limits.max_image_height = Some(MAX_SIDE);
-            limits.max_alloc = Some(512 * 1024 * 1024);
-            reader.limits(limits);
+            reader.limits(limits());
             let corrupt = |e: image::ImageError| match e {
                 image::ImageError::Limits(_) => Problem::ImageTooLarge { max: MAX_SIDE },
                 other => Problem::CorruptImage(other.to_string()),
@@ -181,6 +207,15 @@ pub(crate) fn inspect(kind: Kind, bytes: &[u8]) -> Result<(u32, u32), Problem> {
     }
 }
 
+/// The most a raster image may take to decode: a bomb is refused, not decoded.
+fn limits() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits
+}
+
 /// What the cache keeps of one image file: the stamps it was read with, and what it gave.
 #[derive(Debug, Clone)]
 struct CacheEntry {
@@ -197,6 +232,9 @@ pub(crate) struct MediaCache {
     saved: HashMap<String, SavedEntry>,
     /// An image was read since the cache was last saved.
     pub(crate) unsaved: bool,
+    /// Where encoded variants are kept ([`crate::paths::MEDIA_VARIANTS`] in the output folder);
+    /// `None` when nothing is published (`encyc check`), and then no variants are made.
+    variants_dir: Option<PathBuf>,
 }
 
 type SavedEntry = (Option<(u64, u128)>, Option<(u64, u128)>, Image);
@@ -218,6 +256,12 @@ impl MediaCache {
             .map(|c| c.entries.into_iter().collect())
             .unwrap_or_default();
         MediaCache { saved, ..MediaCache::default() }
+    }
+
+    /// Keep encoded variants in the output folder `output` (or the staging folder that
+    /// becomes it, on a first build): until this is called, no variants are made.
+    pub(crate) fn keep_variants_in(&mut self, output: &Path) {
+        self.variants_dir = Some(output.join(crate::paths::MEDIA_VARIANTS));
     }
 
     /// Whether no image has been read or found in a saved cache.
@@ -257,6 +301,10 @@ pub(crate) struct Library {
     /// The articles folder, which `Image::source` paths are relative to.
     pub(crate) dir: PathBuf,
     pub(crate) images: BTreeMap<String, Arc<Image>>,
+    /// Where the variants were cached ([`MediaCache`]'s).
+    pub(crate) variants_dir: Option<PathBuf>,
+    /// How many images were decoded and encoded into variants by this load (not from a cache).
+    pub(crate) encoded: usize,
 }
 
 impl Library {
@@ -287,7 +335,8 @@ fn articles_dir_has(dir: &Path, source: &str) -> bool {
 /// stamps are unchanged. Returns the images that are fine and the problems of the others.
 pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec<Diagnostic>) {
     let dir = articles_dir.join(MEDIA_DIR);
-    let mut library = Library { dir: articles_dir.to_path_buf(), ..Library::default() };
+    let mut library =
+        Library { dir: articles_dir.to_path_buf(), variants_dir: cache.variants_dir.clone(), ..Library::default() };
     let mut problems = Vec::new();
     let mut entries = HashMap::new();
     let mut sidecars = Vec::new();
@@ -307,6 +356,13 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
             sidecars.push(source);
         }
     }
+    /// What to do for one image: what an earlier read gave, or read its sidecar or both files.
+    enum Todo {
+        Known(Result<Arc<Image>, Vec<Diagnostic>>),
+        Sidecar(Arc<Image>),
+        Read,
+    }
+    let mut todo = Vec::new();
     for (source, is_link) in &files {
         let shown = shown(source);
         if *is_link {
@@ -317,16 +373,37 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
         let sidecar = articles_dir.join(format!("{source}.yaml"));
         let stamps = (FileStamp::of(&path), FileStamp::of(&sidecar));
         let parts = (stamps.0.map(FileStamp::to_parts), stamps.1.map(FileStamp::to_parts));
-        let result = match cache.entries.remove(source) {
-            Some(entry) if entry.stamps == stamps && stamps.0.is_some() => entry.result,
-            _ => match cache.saved.remove(source) {
-                Some((image, meta, saved)) if (image, meta) == parts && parts.0.is_some() => Ok(Arc::new(saved)),
-                _ => {
-                    cache.unsaved = true;
-                    read_image(source, &path, &sidecar).map(Arc::new)
-                }
-            },
+        let previous = match cache.entries.remove(source) {
+            Some(e) => Some(((e.stamps.0.map(FileStamp::to_parts), e.stamps.1.map(FileStamp::to_parts)), e.result)),
+            None => cache.saved.remove(source).map(|(image, meta, saved)| ((image, meta), Ok(Arc::new(saved)))),
         };
+        let next = match previous {
+            Some((was, result)) if was == parts && parts.0.is_some() => Todo::Known(result),
+            // Only the sidecar changed: the image is neither read nor decoded again.
+            Some((was, Ok(image))) if was.0 == parts.0 && parts.0.is_some() => Todo::Sidecar(image),
+            _ => Todo::Read,
+        };
+        if !matches!(next, Todo::Known(_)) {
+            cache.unsaved = true;
+        }
+        todo.push((source, path, sidecar, stamps, next));
+    }
+    // Decoding and encoding are the slow part of a build with many new images: in parallel.
+    let encoded = AtomicUsize::new(0);
+    let variants_dir = cache.variants_dir.as_deref();
+    let done: Vec<_> = todo
+        .into_par_iter()
+        .map(|(source, path, sidecar, stamps, next)| {
+            let result = match next {
+                Todo::Known(result) => result,
+                Todo::Sidecar(image) => with_sidecar(source, &image, &sidecar).map(Arc::new),
+                Todo::Read => read_image(source, &path, &sidecar, variants_dir, &encoded).map(Arc::new),
+            };
+            (source, stamps, result)
+        })
+        .collect();
+    library.encoded = encoded.load(Ordering::Relaxed);
+    for (source, stamps, result) in done {
         match &result {
             Ok(image) => {
                 library.images.insert(source.clone(), Arc::clone(image));
@@ -334,6 +411,14 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
             Err(found) => problems.extend(found.iter().cloned()),
         }
         entries.insert(source.clone(), CacheEntry { stamps, result });
+    }
+    // `a.png` and `a.svg` (or `a-b.png` and `a/b.png`) would make one page, `media/a.html`.
+    let mut pages: HashMap<String, &str> = HashMap::new();
+    for image in library.images.values() {
+        if let Some(first) = pages.insert(image.page_path(), &image.source) {
+            let (page, other) = (image.page_path(), format!("{}/{first}", crate::config::ARTICLES_DIR));
+            problems.push(Diagnostic::new(shown(&image.source), None, Problem::SamePageName { page, other }));
+        }
     }
     for sidecar in sidecars {
         let image = sidecar.strip_suffix(".yaml").unwrap_or(&sidecar);
@@ -349,17 +434,40 @@ fn shown(source: &str) -> PathBuf {
     Path::new(crate::config::ARTICLES_DIR).join(source)
 }
 
-fn read_image(source: &str, path: &Path, sidecar: &Path) -> Result<Image, Vec<Diagnostic>> {
+/// Reads and checks the sidecar of the image at `source` (under `articles/`).
+fn read_sidecar(source: &str, sidecar: &Path) -> Result<ImageMeta, Vec<Diagnostic>> {
+    let sidecar_shown = shown(&format!("{source}.yaml"));
+    match std::fs::read_to_string(sidecar) {
+        Ok(text) => parse_meta(&text).map_err(|(line, p)| vec![Diagnostic::new(sidecar_shown, Some(line), p)]),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(vec![Diagnostic::new(shown(source), None, Problem::MissingSidecar)])
+        }
+        Err(e) => Err(vec![Diagnostic::new(sidecar_shown, None, Problem::Unreadable(e.to_string()))]),
+    }
+}
+
+/// An image read before, with its changed sidecar.
+fn with_sidecar(source: &str, image: &Image, sidecar: &Path) -> Result<Image, Vec<Diagnostic>> {
+    Ok(Image { meta: read_sidecar(source, sidecar)?, ..image.clone() })
+}
+
+fn read_image(
+    source: &str,
+    path: &Path,
+    sidecar: &Path,
+    variants_dir: Option<&Path>,
+    encoded: &AtomicUsize,
+) -> Result<Image, Vec<Diagnostic>> {
     let kind = Kind::of(source).expect("only images are read");
     let image_diag = |p: Problem| vec![Diagnostic::new(shown(source), None, p)];
-    let sidecar_shown = shown(&format!("{source}.yaml"));
-    let meta = match std::fs::read_to_string(sidecar) {
-        Ok(text) => parse_meta(&text).map_err(|(line, p)| vec![Diagnostic::new(sidecar_shown, Some(line), p)])?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(image_diag(Problem::MissingSidecar)),
-        Err(e) => return Err(vec![Diagnostic::new(sidecar_shown, None, Problem::Unreadable(e.to_string()))]),
-    };
+    let meta = read_sidecar(source, sidecar)?;
     let bytes = std::fs::read(path).map_err(|e| image_diag(Problem::Unreadable(e.to_string())))?;
     let (width, height) = inspect(kind, &bytes).map_err(image_diag)?;
+    let variants = match variants_dir {
+        Some(dir) => variants::make(kind, (width, height), &bytes, dir, encoded)
+            .map_err(|e| image_diag(Problem::CorruptImage(e)))?,
+        None => Vec::new(),
+    };
     Ok(Image {
         source: source.to_string(),
         kind,
@@ -368,5 +476,6 @@ fn read_image(source: &str, path: &Path, sidecar: &Path) -> Result<Image, Vec<Di
         height,
         bytes: bytes.len() as u64,
         meta,
+        variants,
     })
 }

@@ -206,11 +206,9 @@ pub(super) fn for_article(article: &Article, config: &SiteConfig, extras: &Extra
                 ..*i
             })
             .collect(),
-        citation: meta
-            .references
-            .iter()
+        citation: super::references_in_order(article)
+            .into_iter()
             .map(|r| {
-                let r = &r.value;
                 let mut same_as = Vec::new();
                 same_as.extend(r.doi.as_ref().map(|d| format!("https://doi.org/{d}")));
                 same_as.extend(r.pmid.as_ref().map(|p| format!("https://pubmed.ncbi.nlm.nih.gov/{p}/")));

@@ -274,6 +274,22 @@ struct ReferenceView<'a> {
     accessed: Option<String>,
 }
 
+/// An article's references as its list numbers them: in order of first citation, then the
+/// ones never cited (a `check` warning) in front-matter order.
+fn references_in_order(a: &crate::article::Article) -> Vec<&crate::article::front_matter::Reference> {
+    let cited = a.outline.cited();
+    let all = &a.meta.references;
+    cited
+        .iter()
+        .filter_map(|key| all.iter().find(|r| r.value.key == *key))
+        .chain(all.iter().filter(|r| !cited.contains(&r.value.key.as_str())))
+        .map(|r| &r.value)
+        .collect()
+}
+
+/// The widest the article column gets, in CSS pixels (`main { max-width: 46rem }`).
+const COLUMN_PX: u32 = 736;
+
 /// An illustration as templates show it.
 #[derive(Serialize)]
 struct ImageView<'a> {
@@ -285,6 +301,12 @@ struct ImageView<'a> {
     title: String,
     width: u32,
     height: u32,
+    /// The image and its smaller copies in its own format, for `srcset`, when there are copies.
+    srcset: Option<String>,
+    /// The WebP copies, for a `<source>`, when WebP is smaller at every size.
+    webp_srcset: Option<String>,
+    /// How wide the image shows: the column (46rem) on a wide screen, at most its own width.
+    sizes: String,
     alt: &'a str,
     caption: Option<&'a str>,
     credit: Option<&'a str>,
@@ -294,7 +316,22 @@ struct ImageView<'a> {
 impl<'a> ImageView<'a> {
     /// `root` leads from the page showing the image to the site's top folder.
     fn of(image: &'a Image, root: &str) -> Self {
+        let entry = |path: String, width: u32| format!("{root}{path} {width}w");
+        let own: Vec<_> = image.variants.iter().filter(|v| v.kind == image.kind).collect();
+        let srcset = (!own.is_empty()).then(|| {
+            let mut set: Vec<String> = own.iter().map(|v| entry(image.variant_path(v), v.width)).collect();
+            set.push(entry(image.published_path(), image.width));
+            set.join(", ")
+        });
+        let webp_srcset = image.webp_is_smaller().then(|| {
+            let webp = image.variants.iter().filter(|v| v.kind != image.kind);
+            webp.map(|v| entry(image.variant_path(v), v.width)).collect::<Vec<_>>().join(", ")
+        });
+        let shown = image.width.min(COLUMN_PX);
         ImageView {
+            srcset,
+            webp_srcset,
+            sizes: format!("(max-width: {shown}px) 100vw, {shown}px"),
             src: format!("{root}{}", image.published_path()),
             page: format!("{root}{}", image.page_path()),
             title: image.meta.caption.clone().unwrap_or_else(|| image.stem()),
@@ -559,6 +596,15 @@ pub(crate) fn plan<'a>(
         let file = media.dir.join(&image.source);
         let read = move || std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()));
         pages.push(made(OutputPath::new(image.published_path()), image.hash, read));
+        // Its smaller and WebP copies, from the cache of encoded variants.
+        if let Some(dir) = &media.variants_dir {
+            for variant in image.offered_variants() {
+                let file = media.dir.join(&image.source);
+                let (kind, hash) = (image.kind, image.hash);
+                let make = move || crate::media::variants::bytes_of(dir, &file, kind, hash, variant);
+                pages.push(made(OutputPath::new(image.variant_path(variant)), variant.hash, make));
+            }
+        }
     }
 
     // The old address of each renamed article: a page that sends readers on, listed nowhere.
@@ -769,12 +815,8 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
     }
     let cited = a.outline.cited();
     let mut references: Vec<ReferenceView<'_>> = Vec::new();
-    let in_order = cited
-        .iter()
-        .filter_map(|key| a.meta.references.iter().find(|r| r.value.key == *key))
-        .chain(a.meta.references.iter().filter(|r| !cited.contains(&r.value.key.as_str())));
-    for (i, reference) in in_order.enumerate() {
-        let work = &reference.value;
+    for (i, reference) in references_in_order(a).into_iter().enumerate() {
+        let work = reference;
         references.push(ReferenceView {
             number: i + 1,
             work,

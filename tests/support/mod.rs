@@ -143,12 +143,16 @@ impl TestSite {
 }
 
 /// Every file under `dir` with its bytes (empty map if there is no folder).
+/// Every file of the output folder `dir` and its bytes. The cache of encoded illustrations is
+/// left out: a failed build may add to it (what it encoded is still good, keyed by content),
+/// and no page is served from it.
 pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     if !dir.exists() {
         return files;
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let not_cache = |e: &walkdir::DirEntry| e.depth() != 1 || e.file_name() != ".encyc-variants";
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(not_cache) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
