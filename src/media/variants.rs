@@ -3,9 +3,10 @@
 //!
 //! A photo 2,000 pixels wide costs a phone a lot to fetch for a column 400 pixels wide, so each
 //! PNG, JPEG or WebP image wider than a step of [`WIDTHS`] gets a copy that wide, in its own
-//! format; and each size also gets a WebP copy (the `image` crate encodes WebP losslessly only),
-//! which pages offer in a `<picture>` only when it is smaller than the same size in the
-//! original format at every size. GIF (often animated) and SVG (already scalable) get none.
+//! format; and each size of a PNG also gets a WebP copy (the `image` crate encodes WebP
+//! losslessly only, which beats PNG but never a photo's JPEG, so JPEGs get none), which pages
+//! offer in a `<picture>` only when it is smaller than the PNG at every size. GIF (often
+//! animated) and SVG (already scalable) get none.
 //!
 //! Encoding is the slow part of a build with many images, so what was encoded is kept in
 //! [`crate::paths::MEDIA_VARIANTS`] in the output folder, by the source image's content hash and the
@@ -24,7 +25,7 @@ pub(crate) const WIDTHS: [u32; 2] = [480, 960];
 
 /// Changes whenever the way variants are made changes (filter, quality), so that old cached
 /// copies are not taken for new ones.
-const RECIPE: &str = "r1";
+const RECIPE: &str = "r2";
 
 /// JPEG quality of the smaller copies of a JPEG: photos on a phone, not for print.
 const JPEG_QUALITY: u8 = 80;
@@ -49,7 +50,9 @@ fn recipes(kind: Kind, width: u32, height: u32) -> Vec<(u32, u32, Kind)> {
         |w: u32| ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width)).max(1) as u32;
     let smaller: Vec<u32> = WIDTHS.into_iter().filter(|&w| w < width).collect();
     let mut out: Vec<(u32, u32, Kind)> = smaller.iter().map(|&w| (w, height_at(w), kind)).collect();
-    if kind != Kind::Webp {
+    // Lossless WebP against a lossy JPEG only loses, and encoding it is most of the time a
+    // build with photos takes: PNGs alone get a WebP copy.
+    if kind == Kind::Png {
         out.extend(smaller.iter().chain(std::iter::once(&width)).map(|&w| (w, height_at(w), Kind::Webp)));
     }
     out
@@ -128,7 +131,7 @@ fn encode(image: &image::DynamicImage, width: u32, height: u32, kind: Kind) -> R
     let resized = if width == image.width() {
         image.clone()
     } else {
-        image.resize_exact(width, height, image::imageops::FilterType::Lanczos3)
+        image.resize_exact(width, height, image::imageops::FilterType::CatmullRom)
     };
     let mut out = std::io::Cursor::new(Vec::new());
     let result = match kind {
@@ -160,20 +163,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_raster_images_wider_than_a_step_get_smaller_copies_and_webp_where_not_webp() {
+    fn only_raster_images_wider_than_a_step_get_smaller_copies_and_pngs_a_webp_copy() {
         assert_eq!(recipes(Kind::Svg, 2000, 1000), []);
         assert_eq!(recipes(Kind::Gif, 2000, 1000), []);
         assert_eq!(recipes(Kind::Png, 400, 300), [(400, 300, Kind::Webp)]);
         assert_eq!(
-            recipes(Kind::Jpeg, 1200, 800),
+            recipes(Kind::Png, 1200, 800),
             [
-                (480, 320, Kind::Jpeg),
-                (960, 640, Kind::Jpeg),
+                (480, 320, Kind::Png),
+                (960, 640, Kind::Png),
                 (480, 320, Kind::Webp),
                 (960, 640, Kind::Webp),
                 (1200, 800, Kind::Webp)
             ]
         );
+        assert_eq!(recipes(Kind::Jpeg, 1200, 800), [(480, 320, Kind::Jpeg), (960, 640, Kind::Jpeg)]);
         assert_eq!(recipes(Kind::Webp, 1000, 1), [(480, 1, Kind::Webp), (960, 1, Kind::Webp)]);
     }
 }
