@@ -34,6 +34,8 @@ struct Options {
     watch_only: bool,
     /// Only the row with 1,000 generated illustrations, written to its section of results.md.
     images: bool,
+    /// Only the comparison of one edition with two, written to its section of results.md.
+    editions: bool,
 }
 
 /// The day the builds take as today: `gen_corpus.py` dates articles up to the end of 2026,
@@ -42,7 +44,14 @@ const CORPUS_TODAY: &str = "2026-12-31";
 
 fn options() -> Options {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut o = Options { sizes: vec![1_000, 10_000, 100_000], runs: 5, watch: true, watch_only: false, images: false };
+    let mut o = Options {
+        sizes: vec![1_000, 10_000, 100_000],
+        runs: 5,
+        watch: true,
+        watch_only: false,
+        images: false,
+        editions: false,
+    };
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -57,6 +66,7 @@ fn options() -> Options {
             "--no-watch" => o.watch = false,
             "--watch-only" => o.watch_only = true,
             "--images" => o.images = true,
+            "--editions" => o.editions = true,
             // `cargo bench` passes --bench to every bench binary.
             _ => {}
         }
@@ -536,13 +546,18 @@ fn measure(work: &Path, n: usize, runs: usize, peers: &[(Peer, String)]) -> Row 
 
 /// Milliseconds from an editor's save to the new page being served by `encyc watch`.
 fn watch_latency(work: &Path, n: usize) -> (Spread, Spread) {
+    watch_latency_in(work, &corpus(work, n, None), "articles", "", n)
+}
+
+/// [`watch_latency`] on `site`, saving the articles of `folder`, whose pages are served under
+/// `prefix` (`es/` for a further edition).
+fn watch_latency_in(work: &Path, site: &Path, folder: &str, prefix: &str, n: usize) -> (Spread, Spread) {
     use std::io::BufRead;
-    let site = corpus(work, n, None);
     let out = work.join(format!("watch-out-{n}"));
     rm(&out);
     let mut child = Command::new(encyc())
         .args(["watch", "--port", "0", "--today", CORPUS_TODAY, "--root"])
-        .arg(&site)
+        .arg(site)
         .arg("--output")
         .arg(&out)
         .stdout(Stdio::piped())
@@ -561,8 +576,8 @@ fn watch_latency(work: &Path, n: usize) -> (Spread, Spread) {
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    let mut names: Vec<PathBuf> =
-        std::fs::read_dir(site.join("articles")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(site.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
+    names.retain(|p| p.extension().is_some_and(|e| e == "md"));
     names.sort();
     let get = |page: &str| -> String {
         ureq::get(&format!("{url}/{page}"))
@@ -591,7 +606,7 @@ fn watch_latency(work: &Path, n: usize) -> (Spread, Spread) {
         let marker = format!("Body edit number {i} for the benchmark.");
         let start = Instant::now();
         save(path, &original.replacen("\n## Symptoms", &format!("\n{marker}\n\n## Symptoms"), 1));
-        body.push(wait_for(&format!("{slug}.html"), &marker, start));
+        body.push(wait_for(&format!("{prefix}{slug}.html"), &marker, start));
         std::thread::sleep(Duration::from_millis(200));
         // A title change moves the article on the letter pages and changes every page that
         // shows it in "See also".
@@ -600,7 +615,7 @@ fn watch_latency(work: &Path, n: usize) -> (Spread, Spread) {
         let retitled = retitled.lines().filter(|l| !l.starts_with("x_old_title: ")).collect::<Vec<_>>().join("\n");
         let start = Instant::now();
         save(path, &retitled);
-        title.push(wait_for("letter-z.html", &new_title, start));
+        title.push(wait_for(&format!("{prefix}letter-z.html"), &new_title, start));
         std::thread::sleep(Duration::from_millis(200));
         save(path, &original);
         std::thread::sleep(Duration::from_millis(300));
@@ -812,6 +827,71 @@ fn measure_images(work: &Path, n: usize, runs: usize) -> String {
     )
 }
 
+/// The `n`-article corpus twice over: in `articles/` and, as a Spanish edition, in
+/// `articles.es/` (the same generated text: what is measured is the work of a second
+/// edition, not its language). Generated once and kept under target/.
+fn editions_corpus(work: &Path, n: usize) -> PathBuf {
+    let dir = work.join(format!("corpus-editions-{n}"));
+    if dir.join("articles.es").exists() {
+        return dir;
+    }
+    let plain = corpus(work, n, None);
+    let tmp = work.join("tmp-editions-corpus");
+    rm(&tmp);
+    run(Command::new("cp").arg("-r").arg(&plain).arg(&tmp));
+    run(Command::new("cp").arg("-r").arg(tmp.join("articles")).arg(tmp.join("articles.es")));
+    std::fs::write(tmp.join("encyc.yaml"), "editions:\n  - language: es\n").unwrap();
+    std::fs::rename(&tmp, &dir).unwrap();
+    dir
+}
+
+/// Two editions against one: cold builds taken in turns (so both meet the file system in the
+/// same state), then the preview's save-to-page latency in each edition of the two-edition
+/// site beside the one-edition site's.
+fn measure_editions(work: &Path, n: usize, runs: usize) -> String {
+    let one = corpus(work, n, None);
+    let two = editions_corpus(work, n);
+    let out = work.join(format!("out-editions-{n}"));
+    let build = |site: &Path| {
+        let mut c = Command::new(encyc());
+        c.args(["build", "--quiet", "--today", CORPUS_TODAY, "--root"]).arg(site).arg("--output").arg(&out);
+        c
+    };
+    eprintln!("{n} articles: cold builds of one edition and of two, in turns");
+    let (single, double): (Vec<Duration>, Vec<Duration>) = (0..runs)
+        .map(|_| {
+            rm(&out);
+            let single = time(&mut build(&one));
+            rm(&out);
+            let double = time(&mut build(&two));
+            (single, double)
+        })
+        .unzip();
+    rm(&out);
+    let (single, double) = (spread(single), spread(double));
+    eprintln!("{n} articles: watch, one edition");
+    let (body_one, title_one) = watch_latency_in(work, &one, "articles", "", n);
+    eprintln!("{n} articles: watch, two editions, saving in the main one");
+    let (body_main, title_main) = watch_latency_in(work, &two, "articles", "", n);
+    eprintln!("{n} articles: watch, two editions, saving in the Spanish one");
+    let (body_es, title_es) = watch_latency_in(work, &two, "articles.es", "es/", n);
+    format!(
+        "| cold build | {} | {} | {:.2} |\n| watch, body edit | {} | {} (main), {} (es) | |\n| watch, title change | {} | {} (main), {} (es) | |\n",
+        with_spread(single),
+        with_spread(double),
+        double.median.as_secs_f64() / single.median.as_secs_f64(),
+        with_spread(body_one),
+        with_spread(body_main),
+        with_spread(body_es),
+        with_spread(title_one),
+        with_spread(title_main),
+        with_spread(title_es),
+    )
+}
+
+/// Where the editions comparison goes in results.md: after this line, up to the images row.
+const EDITIONS_SECTION: &str = "### With two editions";
+
 /// Where the images row goes in results.md: after this line, to the end.
 const IMAGES_SECTION: &str = "### With illustrations";
 
@@ -833,6 +913,26 @@ fn main() {
         let kept = old.split(IMAGES_SECTION).next().unwrap_or("").trim_end();
         std::fs::write(&path, format!("{kept}\n\n{section}")).unwrap();
         eprintln!("wrote the images row in benches/results.md");
+        return;
+    }
+    if o.editions {
+        let n = *o.sizes.iter().max().unwrap();
+        let rows = measure_editions(&work, n, o.runs);
+        let section = format!(
+            "{EDITIONS_SECTION}\n\nMachine: {}. {n} generated articles in one edition, and the same {n} again as a Spanish edition (`articles.es/`). Medians of {} runs (10 saves for watch), fastest and slowest in brackets.\n\n| | one edition | two editions | two / one |\n|---|---:|---:|---:|\n{rows}",
+            machine(&[]),
+            o.runs
+        );
+        print!("{section}");
+        let path = repo().join("benches/results.md");
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        let (before, images) = match old.split_once(IMAGES_SECTION) {
+            Some((before, rest)) => (before, format!("{IMAGES_SECTION}{rest}")),
+            None => (old.as_str(), String::new()),
+        };
+        let kept = before.split(EDITIONS_SECTION).next().unwrap_or("").trim_end();
+        std::fs::write(&path, format!("{kept}\n\n{section}\n{images}")).unwrap();
+        eprintln!("wrote the editions comparison in benches/results.md");
         return;
     }
     if o.watch_only {
@@ -912,7 +1012,11 @@ fn main() {
         .unwrap();
     }
     print!("{md}");
-    std::fs::write(repo().join("benches/results.md"), &md).unwrap();
+    // The editions and images sections, measured on their own, stay as they were.
+    let path = repo().join("benches/results.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let kept = [EDITIONS_SECTION, IMAGES_SECTION].iter().filter_map(|s| old.find(s)).min().map_or("", |at| &old[at..]);
+    std::fs::write(&path, if kept.is_empty() { md } else { format!("{md}\n{kept}") }).unwrap();
     chart(&rows, &repo().join("benches/scale.svg"));
     eprintln!("wrote benches/results.md and benches/scale.svg");
 }
