@@ -47,6 +47,10 @@ A figure with its caption, credit and licence, and citations [@example-article; 
 
 ![](media/spine.svg)
 
+![](media/chart.png)
+
+![](media/photo.jpg)
+
 This article holds every kind of content an article body can have, so the browser checks see
 each one: **bold**, *emphasis*, ~~struck~~, `inline code`, a link to [[Back pain]], a
 [section link](#tables), an external link to
@@ -119,6 +123,13 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     let media = TestSite::fixture("media");
     fixture.write("articles/media/spine.svg", std::fs::read(media.path("articles/media/spine.svg")).unwrap());
     fixture.write("articles/media/spine.svg.yaml", std::fs::read(media.path("articles/media/spine.svg.yaml")).unwrap());
+    // Raster pictures wide enough for phone-sized copies: a PNG (with WebP copies, in a
+    // `<picture>`) and a JPEG (with `srcset` only).
+    let sidecar = "alt: A colour gradient\ncaption: A generated test picture\ncredit: encyc test suite\nlicence: CC0\n";
+    fixture.write("articles/media/chart.png", crate::media::smooth_png(1200, 600));
+    fixture.write("articles/media/chart.png.yaml", sidecar);
+    fixture.write("articles/media/photo.jpg", crate::media::jpeg(1000, 800));
+    fixture.write("articles/media/photo.jpg.yaml", sidecar);
     // A renamed article leaves a redirect page; a draft is built, with its banner, only by the
     // preview, so this site is built as `encyc watch` builds it.
     let disk = std::fs::read_to_string(fixture.path("articles/herniated-disk.md")).unwrap();
@@ -129,6 +140,8 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     );
     build_as_the_preview_does(&fixture);
     assert!(fixture.read_output("draft-sampler.html").contains("draft-banner"));
+    let sampler = fixture.read_output("theme-sampler.html");
+    assert!(sampler.contains("<picture>") && sampler.contains("srcset=\"media/photo."), "no phone-sized copies");
     assert!(fixture.read_output("slipped-disk.html").contains("rel=\"canonical\""));
     let shipped = TestSite::shipped();
     shipped.build().assert_ok();

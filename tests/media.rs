@@ -333,7 +333,7 @@ fn two_images_with_the_same_name_but_different_extensions_are_an_error_naming_bo
 }
 
 /// A smooth PNG of `w` × `h` pixels (a diagram's flat colours and gradients, not noise).
-fn smooth_png(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn smooth_png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128]));
     let mut out = Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
@@ -341,7 +341,7 @@ fn smooth_png(w: u32, h: u32) -> Vec<u8> {
 }
 
 /// A JPEG photo (noise) of `w` × `h` pixels.
-fn jpeg(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let img = image::load_from_memory(&png(w, h)).unwrap().to_rgb8();
     let mut out = Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
