@@ -53,14 +53,15 @@ const DICTIONARY: &[(&str, usize)] = &[
     ("various", 3),
 ];
 
-/// The syllables of one word (letters only; case is ignored).
+/// [`syllables_with`], with a buffer of its own.
 #[cfg(test)]
 fn syllables(word: &str) -> usize {
     syllables_with(word, &mut String::new())
 }
 
-/// [`syllables`], lowercasing the word into `word_buffer`: [`measure`] counts every word of
-/// every article, and one buffer for them all saves an allocation per word.
+/// The syllables of one word (letters only; case is ignored), lowercased into `word_buffer`:
+/// [`measure`] counts every word of every article, and one buffer for them all saves an
+/// allocation per word.
 fn syllables_with(word: &str, word_buffer: &mut String) -> usize {
     word_buffer.clear();
     word_buffer.extend(word.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase));
