@@ -229,7 +229,7 @@ impl OutputState {
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_dir()
                 || name == MANIFEST
-                || name == CACHE
+                || name.starts_with(CACHE)
                 || name == MEDIA_CACHE
                 || name.starts_with(TEMP_PREFIX)
             {

@@ -66,6 +66,8 @@ pub(crate) struct BuildReport {
     pub(crate) pages: usize,
     /// Articles parsed in this build (the others came from the cache).
     pub(crate) parsed: Vec<SourcePath>,
+    /// How many articles of the further editions were parsed in this build.
+    pub(crate) parsed_in_editions: usize,
     /// Pages rendered in this build (the others were already on disk).
     pub(crate) rendered: usize,
     /// Illustrations of the site, and how many of them were decoded and encoded into smaller
@@ -150,8 +152,8 @@ pub(crate) struct Builder {
     library: media::Library,
 }
 
-/// A further edition and what is kept of it between builds (its articles are parsed again by
-/// every one-off build: only the main edition's summaries are cached on disk).
+/// A further edition and what is kept of it between builds. Its article summaries are cached
+/// on disk like the main edition's, in a file of its own ([`cache::file_name`]).
 #[derive(Debug)]
 struct EditionState {
     config: EditionConfig,
@@ -164,6 +166,10 @@ struct EditionState {
     linker: Option<Linker>,
     /// Its illustrations (`articles.<language>/media/`), read before.
     media: MediaCache,
+    /// Whether the on-disk summary cache has been read yet.
+    seeded: bool,
+    /// Whether articles were parsed since the summary cache was last saved.
+    unsaved: bool,
 }
 
 impl EditionState {
@@ -179,6 +185,8 @@ impl EditionState {
                 articles: ArticleCache::from_summaries(Vec::new(), mode),
                 linker: None,
                 media: MediaCache::default(),
+                seeded: false,
+                unsaved: false,
             })
             .collect()
     }
@@ -215,9 +223,18 @@ impl Builder {
     /// Saves the summaries of parsed articles for the next process, if any are new. The cache
     /// only saves time, so failing to write it is not worth failing anything.
     pub(crate) fn save_cache(&mut self) {
-        if self.unsaved && self.output.is_some() {
-            let saved = cache::write_summaries(&self.config.output_dir, build_id(), self.articles.summaries());
+        if self.output.is_none() {
+            return;
+        }
+        let output_dir = &self.config.output_dir;
+        if self.unsaved {
+            let saved = cache::write_summaries(output_dir, CACHE, build_id(), self.articles.summaries());
             self.unsaved = saved.is_err();
+        }
+        for e in self.editions.iter_mut().filter(|e| e.unsaved) {
+            let name = cache::file_name(Some(&e.config.language));
+            let saved = cache::write_summaries(output_dir, &name, build_id(), e.articles.summaries());
+            e.unsaved = saved.is_err();
         }
     }
 
@@ -445,8 +462,14 @@ impl Builder {
         if !self.seeded {
             self.seeded = true;
             self.articles =
-                ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, build_id()), self.mode);
+                ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, CACHE, build_id()), self.mode);
             self.media = MediaCache::read(&config.output_dir, build_id());
+        }
+        for e in self.editions.iter_mut().filter(|e| !e.seeded) {
+            e.seeded = true;
+            let name = cache::file_name(Some(&e.config.language));
+            e.articles =
+                ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, &name, build_id()), self.mode);
         }
         let found = match &self.files {
             Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
@@ -576,13 +599,23 @@ impl Builder {
         if self.mode == Mode::OneOff {
             drop(loaded.articles);
             self.articles.forget_bodies();
+            for e in &mut self.editions {
+                e.articles.forget_bodies();
+            }
         }
         self.output = Some(state.for_mode(self.mode));
         // A one-off build rewrites the summary cache (tens of MB for a big site) only when many
         // articles were parsed anew; after a few edits the next build just parses those again.
-        let many = parsed.len() >= 64 || parsed.len() * 20 >= article_count.max(1);
         let one_off = self.mode == Mode::OneOff;
-        self.unsaved |= (!parsed.is_empty() && (many || !one_off)) || !config.output_dir.join(CACHE).exists();
+        let worth_saving = |parsed: usize, articles: usize, name: &str| {
+            let many = parsed >= 64 || parsed * 20 >= articles.max(1);
+            (parsed > 0 && (many || !one_off)) || !config.output_dir.join(name).exists()
+        };
+        self.unsaved |= worth_saving(parsed.len(), article_count, CACHE);
+        for (e, load) in self.editions.iter_mut().zip(&edition_loads) {
+            let name = cache::file_name(Some(&e.config.language));
+            e.unsaved |= worth_saving(load.parsed.len(), load.articles.len(), &name);
+        }
         let lost = !self.media.is_empty() && !config.output_dir.join(crate::paths::MEDIA_CACHE).exists();
         if self.media.unsaved || lost {
             // Only a speed-up for the next build: a cache that cannot be written is not an error.
@@ -597,6 +630,7 @@ impl Builder {
             drafts: drafts.len(),
             pages: page_count,
             parsed,
+            parsed_in_editions: edition_loads.iter().map(|l| l.parsed.len()).sum(),
             rendered,
             illustrations,
             images_encoded,

@@ -53,9 +53,19 @@ const DICTIONARY: &[(&str, usize)] = &[
     ("various", 3),
 ];
 
-/// The syllables of one word (letters only; case is ignored).
-pub(crate) fn syllables(word: &str) -> usize {
-    let word: String = word.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+/// [`syllables_with`], with a buffer of its own.
+#[cfg(test)]
+fn syllables(word: &str) -> usize {
+    syllables_with(word, &mut String::new())
+}
+
+/// The syllables of one word (letters only; case is ignored), lowercased into `word_buffer`:
+/// [`measure`] counts every word of every article, and one buffer for them all saves an
+/// allocation per word.
+fn syllables_with(word: &str, word_buffer: &mut String) -> usize {
+    word_buffer.clear();
+    word_buffer.extend(word.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase));
+    let word = word_buffer.as_str();
     if word.is_empty() {
         return 0;
     }
@@ -65,23 +75,24 @@ pub(crate) fn syllables(word: &str) -> usize {
     // Plurals and past tenses of dictionary words: "biopsies" is "biopsy" + s.
     for (suffix, base_suffix) in [("ies", "y"), ("s", ""), ("es", "e"), ("d", ""), ("ed", "e")] {
         if let Some(stem) = word.strip_suffix(suffix) {
-            let base = format!("{stem}{base_suffix}");
-            if let Some(&(_, n)) = DICTIONARY.iter().find(|(w, _)| *w == base) {
+            let is_base = |w: &str| w.strip_suffix(base_suffix) == Some(stem);
+            if let Some(&(_, n)) = DICTIONARY.iter().find(|(w, _)| is_base(w)) {
                 return n;
             }
         }
     }
-    heuristic(&word)
+    if word.is_ascii() { heuristic(word, word.as_bytes()) } else { heuristic(word, &word.chars().collect::<Vec<_>>()) }
 }
 
 /// Vowel groups, less a silent final `e` (but not `-le` after a consonant: "ta-ble") and a
-/// silent `-ed`/`-es` ("hoped", "makes"; but "wanted", "boxes").
-fn heuristic(word: &str) -> usize {
+/// silent `-ed`/`-es` ("hoped", "makes"; but "wanted", "boxes"). `chars` are the word's
+/// characters: its bytes when it is ASCII, as almost every word is.
+fn heuristic<C: Copy + Into<char>>(word: &str, chars: &[C]) -> usize {
     let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let chars: Vec<char> = word.chars().collect();
     let mut groups = 0;
     let mut previous_vowel = false;
     for (i, &c) in chars.iter().enumerate() {
+        let c: char = c.into();
         // A `y` that starts a word is a consonant ("yes").
         let vowel = is_vowel(c) && !(c == 'y' && i == 0);
         if vowel && !previous_vowel {
@@ -90,7 +101,7 @@ fn heuristic(word: &str) -> usize {
         previous_vowel = vowel;
     }
     let n = chars.len();
-    let consonant_at = |i: usize| i < n && !is_vowel(chars[i]);
+    let consonant_at = |i: usize| i < n && !is_vowel(chars[i].into());
     if groups > 1 {
         if word.ends_with('e') && !word.ends_with("le") && !word.ends_with("ee") && n >= 2 && consonant_at(n - 2) {
             groups -= 1;
@@ -98,7 +109,7 @@ fn heuristic(word: &str) -> usize {
             // "whale", "mile": the `e` is silent after a vowel.
             groups -= 1;
         } else if (word.ends_with("ed") || word.ends_with("es")) && n >= 3 && consonant_at(n - 3) {
-            let before = chars[n - 3];
+            let before: char = chars[n - 3].into();
             let sounded = if word.ends_with("ed") {
                 matches!(before, 't' | 'd')
             } else {
@@ -131,7 +142,8 @@ pub(crate) fn measure<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Reading 
         }
     }
     let words: Vec<&str> = sentences.iter().flatten().copied().collect();
-    let syllable_counts: Vec<usize> = words.iter().map(|w| syllables(w).max(1)).collect();
+    let mut word_buffer = String::new();
+    let syllable_counts: Vec<usize> = words.iter().map(|w| syllables_with(w, &mut word_buffer).max(1)).collect();
     let syllable_total: usize = syllable_counts.iter().sum();
     let mut by_length: Vec<&Vec<&str>> = sentences.iter().collect();
     by_length.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -229,7 +241,7 @@ mod tests {
             assert_eq!(syllables(word), expected, "{word}");
         }
         for word in ["diabetes", "pneumonia", "anemia", "osteoarthritis", "sciatica", "nausea", "fluid"] {
-            assert_ne!(heuristic(word), syllables(word), "{word} needs no dictionary entry");
+            assert_ne!(heuristic(word, word.as_bytes()), syllables(word), "{word} needs no dictionary entry");
         }
     }
 

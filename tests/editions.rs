@@ -319,3 +319,39 @@ fn check_warns_of_translations_out_of_date_oldest_first_and_of_articles_in_one_e
         ]
     );
 }
+
+/// A build with `ENCYC_TIMINGS` set, returning how many articles it parsed (of every edition).
+fn parsed_by_build(site: &TestSite) -> usize {
+    let out = crate::support::encyc()
+        .args(["build", TODAY])
+        .env("ENCYC_TIMINGS", "1")
+        .current_dir(&site.root)
+        .output()
+        .expect("run encyc");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let count = stderr.split("; parsed ").nth(1).and_then(|rest| rest.split(',').next()).expect("the timings line");
+    count.parse().unwrap()
+}
+
+/// Every edition's parsed articles are cached on disk between builds, not only the main
+/// edition's: a rebuild parses only the articles that changed, whichever edition they are in,
+/// and its output equals a fresh build's.
+#[test]
+fn a_rebuild_parses_only_changed_articles_in_every_edition() {
+    let site = TestSite::fixture("editions");
+    assert_eq!(parsed_by_build(&site), 6, "a first build parses every article of both editions");
+    assert_eq!(parsed_by_build(&site), 0, "nothing changed");
+    let path = "articles.es/solo-en-espanol.md";
+    let text = std::fs::read_to_string(site.path(path)).unwrap();
+    site.write(path, format!("{text}\nUna frase más.\n"));
+    assert_eq!(parsed_by_build(&site), 1, "one Spanish article changed");
+    let rebuilt = snapshot(&site.output());
+    std::fs::remove_dir_all(site.output()).unwrap();
+    site.run(&["build", TODAY]).assert_ok();
+    let fresh = snapshot(&site.output());
+    let pages = |s: &std::collections::BTreeMap<String, Vec<u8>>| {
+        s.iter().filter(|(k, _)| !k.starts_with(".encyc-")).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>()
+    };
+    assert!(pages(&rebuilt) == pages(&fresh), "the rebuild differs from a fresh build");
+}

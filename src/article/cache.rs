@@ -111,19 +111,31 @@ struct SummaryCacheRef<'a> {
     articles: Vec<&'a Article>,
 }
 
-/// The article summaries cached in `output`, if the same encyc build wrote them. Anything
-/// unreadable is treated as no cache.
-pub(crate) fn read_summaries(output: &Path, build_id: u128) -> Vec<Article> {
-    let Ok(bytes) = fs::read(output.join(CACHE)) else { return Vec::new() };
+/// The file in the output folder that caches the summaries of an edition's articles: the
+/// main edition's (`language` is `None`) in `.encyc-cache`, a further edition's in
+/// `.encyc-cache.<language>`.
+pub(crate) fn file_name(language: Option<&str>) -> String {
+    match language {
+        None => CACHE.to_string(),
+        Some(language) => format!("{CACHE}.{language}"),
+    }
+}
+
+/// The article summaries cached in `output/<name>`, if the same encyc build wrote them.
+/// Anything unreadable is treated as no cache.
+pub(crate) fn read_summaries(output: &Path, name: &str, build_id: u128) -> Vec<Article> {
+    let Ok(bytes) = fs::read(output.join(name)) else { return Vec::new() };
     match postcard::from_bytes::<SummaryCache>(&bytes) {
         Ok(cache) if cache.build == format!("{build_id:032x}") => cache.articles,
         _ => Vec::new(),
     }
 }
 
-/// Saves article summaries for the next build (atomically; the folder must exist).
+/// Saves article summaries in `output/<name>` for the next build (atomically; the folder must
+/// exist).
 pub(crate) fn write_summaries<'a>(
     output: &Path,
+    name: &str,
     build_id: u128,
     articles: impl Iterator<Item = &'a Article>,
 ) -> Result<()> {
@@ -131,7 +143,7 @@ pub(crate) fn write_summaries<'a>(
     articles.sort_by(|a, b| a.source.cmp(&b.source));
     let cache = SummaryCacheRef { build: format!("{build_id:032x}"), articles };
     // Encoded straight into the file: the cache of a big site is tens of MB.
-    let target = output.join(CACHE);
+    let target = output.join(name);
     let temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(output)

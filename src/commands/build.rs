@@ -43,7 +43,7 @@ pub(super) fn run(config: &Config, quiet: bool, today: Date, cancel: &'static At
                     t.link,
                     t.render,
                     t.write,
-                    report.parsed.len(),
+                    report.parsed.len() + report.parsed_in_editions,
                     report.rendered
                 );
             }
