@@ -166,6 +166,8 @@ struct EditionState {
     linker: Option<Linker>,
     /// Its illustrations (`articles.<language>/media/`), read before.
     media: MediaCache,
+    /// Its article files, while file events say none came or went (as [`Builder`]'s).
+    files: Option<Vec<SourcePath>>,
     /// Whether the on-disk summary cache has been read yet.
     seeded: bool,
     /// Whether articles were parsed since the summary cache was last saved.
@@ -185,6 +187,7 @@ impl EditionState {
                 articles: ArticleCache::from_summaries(Vec::new(), mode),
                 linker: None,
                 media: MediaCache::default(),
+                files: None,
                 seeded: false,
                 unsaved: false,
             })
@@ -267,8 +270,15 @@ impl Builder {
         let mut reports = Vec::with_capacity(self.editions.len());
         let mut libraries = Vec::with_capacity(self.editions.len());
         let mut problems = Vec::new();
+        let watching = self.mode == Mode::Watch;
         for e in &mut self.editions {
-            let found = article::discover(&e.dir)?;
+            let found = match &e.files {
+                Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
+                None => article::discover(&e.dir)?,
+            };
+            if watching && found.diagnostics.is_empty() {
+                e.files = Some(found.files.clone());
+            }
             let language = SearchLanguage::of(&e.config.language);
             let mut loaded = article::load(language, &e.dir, found, &mut e.articles, progress)?;
             let mut found_here = std::mem::take(&mut loaded.diagnostics);
@@ -373,11 +383,16 @@ impl Builder {
     }
 
     /// Forgets what is known about a file or folder in the further edition whose articles are
-    /// in `dir_name` (`articles.es`): the next build reads it again. Each build lists an
-    /// edition's files anew, so new and removed files need nothing more.
+    /// in `dir_name` (`articles.es`): the next build reads it again, and lists the folder
+    /// again unless this was an edit of a file it knows (as [`Builder::invalidate`]).
     pub(crate) fn invalidate_edition(&mut self, dir_name: &str, relative: &Path) {
         if let Some(e) = self.editions.iter_mut().find(|e| e.dir_name == dir_name) {
             e.articles.invalidate(relative);
+            let source = SourcePath::new(relative);
+            let known = e.files.as_ref().is_some_and(|files| files.binary_search(&source).is_ok());
+            if !known || !e.dir.join(relative).is_file() {
+                e.files = None;
+            }
         }
     }
 
