@@ -61,6 +61,8 @@ impl From<WriteError> for BuildError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuildReport {
     pub(crate) articles: usize,
+    /// The published articles of each further edition: its language, and how many.
+    pub(crate) in_editions: Vec<(String, usize)>,
     /// Articles marked `draft: true` that were left out.
     pub(crate) drafts: usize,
     pub(crate) pages: usize,
@@ -92,8 +94,9 @@ impl std::fmt::Display for BuildReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "built {} in {} ms: {} written, {} unchanged, {} removed",
+            "built {}{} in {} ms: {} written, {} unchanged, {} removed",
             plural(self.articles, "article", "articles"),
+            self.in_editions.iter().map(|(language, n)| format!(" ({language} edition: {n})")).collect::<String>(),
             self.elapsed.as_millis(),
             plural(self.write.written, "page", "pages"),
             self.write.unchanged,
@@ -640,8 +643,14 @@ impl Builder {
             self.save_cache();
         }
         let elapsed = started.elapsed();
+        let in_editions = self
+            .editions
+            .iter()
+            .map(|e| (e.config.language.clone(), e.linker.as_ref().map_or(0, |l| l.site().articles.len())))
+            .collect();
         Ok(BuildReport {
             articles: article_count,
+            in_editions,
             drafts: drafts.len(),
             pages: page_count,
             parsed,
