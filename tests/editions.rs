@@ -76,6 +76,16 @@ fn translations_link_each_other_and_credit_the_translator_and_the_original_revie
     );
     // Wiki links and see_also resolve within the article's own edition.
     assert_eq!(spanish.links(".see-also a"), [("Dolor de cuello".to_string(), "dolor-de-cuello.html".to_string())]);
+
+    // A name that ends in a full stop ("M.D.") ends the sentence by itself.
+    let original = std::fs::read_to_string(site.path("articles/back-pain.md")).unwrap();
+    site.write(
+        "articles/back-pain.md",
+        original.replace("revised_by: Ada Reviewer\n", "revised_by: Ada Reviewer, M.D.\n"),
+    );
+    site.run(&["build", TODAY]).assert_ok();
+    let credit = site.page("es/dolor-de-espalda.html").text(".translation");
+    assert!(credit.ends_with("Original revisado por Ada Reviewer, M.D."), "{credit}");
 }
 
 #[test]
