@@ -852,4 +852,10 @@ fn further_reviewers_and_the_editorial_team_are_credited_on_the_page_and_in_stru
     assert_eq!(names[1..], ["Jane Doe, MD", "Ear Encyclopedia Editorial team"]);
     assert_eq!(reviewed_by[1]["jobTitle"], "Medical Director");
     assert_eq!(reviewed_by[2]["@type"], "Organization");
+
+    // Without a team, the sentence ends with the last reviewer, whose name may end in a stop.
+    site.write("encyc.yaml", &config);
+    site.write("articles/otitis-media.md", otitis.replacen("---\n", "---\nreviewers:\n  - name: Jane Doe, M.D.\n", 1));
+    site.build().assert_ok();
+    assert_eq!(site.page("otitis-media.html").text(".also-reviewed"), "Also reviewed by Jane Doe, M.D.");
 }
