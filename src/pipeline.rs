@@ -171,6 +171,10 @@ struct EditionState {
     media: MediaCache,
     /// Its article files, while file events say none came or went (as [`Builder`]'s).
     files: Option<Vec<SourcePath>>,
+    /// What its pages were last made from ([`edition_digest`]) and the pages, by path and
+    /// fingerprint (kept by a long-lived builder): when a later build finds the same digest,
+    /// every page is as it was, and the edition is not planned again.
+    last_pages: Option<(u128, Vec<(OutputPath, u128)>)>,
     /// Whether the on-disk summary cache has been read yet.
     seeded: bool,
     /// Whether articles were parsed since the summary cache was last saved.
@@ -191,6 +195,7 @@ impl EditionState {
                 linker: None,
                 media: MediaCache::default(),
                 files: None,
+                last_pages: None,
                 seeded: false,
                 unsaved: false,
             })
@@ -564,17 +569,36 @@ impl Builder {
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
         let (illustrations, images_encoded) = (library.images.len(), library.encoded);
-        let (pages, render_done, write, state) = {
+        let (pages, render_done, write, state, digests) = {
             let medias = std::iter::once(&library).chain(&edition_media);
             let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
             bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
             let sites =
                 std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
             let prefixes = std::iter::once("").chain(self.editions.iter().map(|e| e.prefix.as_str()));
+            let writer = output::PageWriter::new(&state, staging)?;
             let mut plans = Vec::with_capacity(configs.len());
-            for (((((site, config), bodies), view), prefix), media) in
-                sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias)
+            // A further edition whose pages are made from what they were last time (an edit in
+            // another edition that shows nothing of it) keeps its pages without being planned:
+            // planning 10,000 pages is most of what a rebuild after one edit costs.
+            let mut reused: Vec<output::Page> = Vec::new();
+            let mut digests: Vec<Option<u128>> = Vec::with_capacity(configs.len());
+            for (k, (((((site, config), bodies), view), prefix), media)) in
+                sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias).enumerate()
             {
+                let digest =
+                    (k > 0 && self.mode != Mode::OneOff).then(|| edition_digest(site, &theme, config, view, media));
+                digests.push(digest);
+                let last = k.checked_sub(1).and_then(|e| self.editions[e].last_pages.as_ref());
+                if let (Some(digest), Some((was, pages))) = (digest, last)
+                    && digest == *was
+                {
+                    let kept: Option<Vec<output::Page>> = pages.iter().map(|(path, f)| writer.kept(path, *f)).collect();
+                    if let Some(kept) = kept {
+                        reused.extend(kept);
+                        continue;
+                    }
+                }
                 let mut plan = render::plan(site, &theme, config, build_id(), bodies, view, media)?;
                 if !prefix.is_empty() {
                     for page in &mut plan.pages {
@@ -587,9 +611,8 @@ impl Builder {
             let mut jobs: Vec<(&render::Plan<'_>, &render::Planned<'_>)> =
                 plans.iter().flat_map(|plan| plan.pages.iter().map(move |page| (plan, page))).collect();
             jobs.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-            let writer = output::PageWriter::new(&state, staging)?;
             progress.stage("rendering", jobs.len());
-            let pages: Vec<output::Page> = jobs
+            let mut pages: Vec<output::Page> = jobs
                 .par_iter()
                 .map(|&(plan, planned)| {
                     progress.step();
@@ -605,11 +628,21 @@ impl Builder {
                     Ok(changed) => BuildError::SourceChanged(changed),
                     Err(err) => BuildError::CouldNotRun(err),
                 })?;
+            if !reused.is_empty() {
+                pages.extend(reused);
+                pages.sort_by(|a, b| a.path.cmp(&b.path));
+            }
             let render_done = started.elapsed();
             interrupted(cancel)?;
             let (write, state) = writer.finish(&pages, cancel)?;
-            (pages, render_done, write, state)
+            (pages, render_done, write, state, digests)
         };
+        for (e, digest) in self.editions.iter_mut().zip(digests.into_iter().skip(1)) {
+            e.last_pages = digest.map(|digest| {
+                let mine = pages.iter().filter(|p| p.path.as_str().starts_with(e.prefix.as_str()));
+                (digest, mine.map(|p| (p.path.clone(), p.fingerprint)).collect())
+            });
+        }
         let rendered = pages.iter().filter(|p| p.state != PageState::Kept).count();
         let page_count = pages.len();
         progress.finish();
@@ -673,6 +706,30 @@ impl Builder {
         self.output = Some(state);
         BuildError::Failed(Diagnostics::new(problems, &self.config.root_shown))
     }
+}
+
+/// Everything a further edition's pages are made from, as one number: the build and theme,
+/// its settings and words, what it shows of the other editions (language switches, originals,
+/// links to them), its articles by content and its illustrations. Equal digests, equal pages.
+fn edition_digest(
+    site: &crate::site::Site,
+    theme: &Theme,
+    config: &SiteConfig,
+    view: &render::Edition,
+    media: &media::Library,
+) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&render::edition_fingerprint(build_id(), theme, config, view).to_le_bytes());
+    for (i, l) in site.articles.iter().enumerate() {
+        h.update(l.article.source.as_str().as_bytes());
+        h.update(&l.article.hash.to_le_bytes());
+        h.update(&view.article_fingerprint(i).to_le_bytes());
+    }
+    for (source, image) in &media.images {
+        h.update(source.as_bytes());
+        h.update(&image.fingerprint().to_le_bytes());
+    }
+    h.digest128()
 }
 
 /// The articles to publish, and the drafts left out (none when `with_drafts`, as `encyc

@@ -698,6 +698,42 @@ fn with_poll_edits_in_a_further_edition_are_rebuilt_even_after_its_folder_moves_
 }
 
 #[test]
+fn an_edit_in_one_edition_leaves_the_other_as_a_fresh_build_makes_it() {
+    // An edit that shows in no other edition leaves that edition's pages as they are (without
+    // planning them again); one that does (the original's title or reviewer, which a
+    // translation credits) rebuilds them. Either way the output is what a fresh build makes.
+    let site = TestSite::fixture("editions");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    edit(&site, "articles/english-only.md", "Fixture text", "Edited fixture text");
+    wait_until(&mut watch, "the English edit", || site.read_output("english-only.html").contains("Edited fixture"));
+    watch.settle();
+    assert_output_equals_a_fresh_build(&site);
+
+    let spanish = "es/dolor-de-espalda.html";
+    edit(&site, "articles/back-pain.md", "revised_by: Ada Reviewer", "revised_by: Ada Revisora");
+    wait_until(&mut watch, "the original's reviewer", || site.read_output(spanish).contains("Ada Revisora"));
+    watch.settle();
+    assert_output_equals_a_fresh_build(&site);
+    edit(
+        &site,
+        "articles/back-pain.md",
+        "title: Back pain\nalternative_names: [Backache]",
+        "title: Lower back pain\nalternative_names: [Backache, Back pain]",
+    );
+    wait_until(&mut watch, "the original's title", || site.read_output(spanish).contains("Lower back pain"));
+    watch.settle();
+    assert_output_equals_a_fresh_build(&site);
+
+    edit(&site, "articles.es/dolor-de-cuello.md", "Texto de prueba.", "Texto revisado.");
+    wait_until(&mut watch, "the Spanish edit", || {
+        site.read_output("es/dolor-de-cuello.html").contains("Texto revisado.")
+    });
+    watch.settle();
+    assert_eq!(watch.stop(), Some(0));
+    assert_output_equals_a_fresh_build(&site);
+}
+
+#[test]
 fn an_edition_added_to_encyc_yaml_is_watched_from_then_on() {
     let site = TestSite::fixture("editions");
     site.write("encyc.yaml", "title: Test Encyclopedia\n");

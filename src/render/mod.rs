@@ -136,7 +136,7 @@ impl Edition {
     }
 
     /// A fingerprint of what an article's page shows of the other editions.
-    fn article_fingerprint(&self, article: usize) -> u64 {
+    pub(crate) fn article_fingerprint(&self, article: usize) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         self.translations[article].hash(&mut h);
@@ -706,6 +706,16 @@ fn base_fingerprint(build_id: u128, theme: &Theme, config: &SiteConfig) -> u128 
     h.update(&build_id.to_le_bytes());
     h.update(&theme.fingerprint.to_le_bytes());
     h.update(format!("{config:?}").as_bytes());
+    h.digest128()
+}
+
+/// What every page of an edition shares, beyond its articles: the build, the theme, the
+/// settings, the edition's words and its links to the other editions' home pages.
+pub(crate) fn edition_fingerprint(build_id: u128, theme: &Theme, config: &SiteConfig, edition: &Edition) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(&base_fingerprint(build_id, theme, config).to_le_bytes());
+    h.update(&edition.strings.fingerprint.to_le_bytes());
+    h.update(format!("{:?}{:?}", edition.homes, edition.homes_from_root).as_bytes());
     h.digest128()
 }
 
