@@ -145,6 +145,8 @@ pub(crate) struct Builder {
     /// ([`Mode::Watch`] only): listing 10,000 files is the biggest part of a rebuild after one
     /// edit.
     files: Option<Vec<SourcePath>>,
+    /// The main edition's digest and pages, as [`EditionState`]'s `last_pages`.
+    main_pages: Option<(u128, Vec<(OutputPath, u128)>)>,
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
     /// The site's further editions, in the order `encyc.yaml` lists them.
@@ -224,6 +226,7 @@ impl Builder {
             seeded: false,
             linker: None,
             files: None,
+            main_pages: None,
             unsaved: false,
             editions,
             media: MediaCache::default(),
@@ -578,18 +581,20 @@ impl Builder {
             let prefixes = std::iter::once("").chain(self.editions.iter().map(|e| e.prefix.as_str()));
             let writer = output::PageWriter::new(&state, staging)?;
             let mut plans = Vec::with_capacity(configs.len());
-            // A further edition whose pages are made from what they were last time (an edit in
-            // another edition that shows nothing of it) keeps its pages without being planned:
-            // planning 10,000 pages is most of what a rebuild after one edit costs.
+            // An edition whose pages are made from what they were last time (an edit in another
+            // edition that shows nothing of it) keeps its pages without being planned: planning
+            // 10,000 pages is most of what a rebuild after one edit costs.
             let mut reused: Vec<output::Page> = Vec::new();
             let mut digests: Vec<Option<u128>> = Vec::with_capacity(configs.len());
             for (k, (((((site, config), bodies), view), prefix), media)) in
                 sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias).enumerate()
             {
-                let digest =
-                    (k > 0 && self.mode != Mode::OneOff).then(|| edition_digest(site, &theme, config, view, media));
+                let digest = (self.mode != Mode::OneOff).then(|| edition_digest(site, &theme, config, view, media));
                 digests.push(digest);
-                let last = k.checked_sub(1).and_then(|e| self.editions[e].last_pages.as_ref());
+                let last = match k {
+                    0 => self.main_pages.as_ref(),
+                    _ => self.editions[k - 1].last_pages.as_ref(),
+                };
                 if let (Some(digest), Some((was, pages))) = (digest, last)
                     && digest == *was
                 {
@@ -637,7 +642,15 @@ impl Builder {
             let (write, state) = writer.finish(&pages, cancel)?;
             (pages, render_done, write, state, digests)
         };
-        for (e, digest) in self.editions.iter_mut().zip(digests.into_iter().skip(1)) {
+        let mut digests = digests.into_iter();
+        let further: Vec<&str> = self.editions.iter().map(|e| e.prefix.as_str()).collect();
+        let main_page = |p: &&output::Page| !further.iter().any(|prefix| p.path.as_str().starts_with(prefix));
+        let main_pages = digests
+            .next()
+            .flatten()
+            .map(|digest| (digest, pages.iter().filter(main_page).map(|p| (p.path.clone(), p.fingerprint)).collect()));
+        self.main_pages = main_pages;
+        for (e, digest) in self.editions.iter_mut().zip(digests) {
             e.last_pages = digest.map(|digest| {
                 let mine = pages.iter().filter(|p| p.path.as_str().starts_with(e.prefix.as_str()));
                 (digest, mine.map(|p| (p.path.clone(), p.fingerprint)).collect())
@@ -708,7 +721,7 @@ impl Builder {
     }
 }
 
-/// Everything a further edition's pages are made from, as one number: the build and theme,
+/// Everything an edition's pages are made from, as one number: the build and theme,
 /// its settings and words, what it shows of the other editions (language switches, originals,
 /// links to them), its articles by content and its illustrations. Equal digests, equal pages.
 fn edition_digest(

@@ -729,6 +729,17 @@ fn an_edit_in_one_edition_leaves_the_other_as_a_fresh_build_makes_it() {
         site.read_output("es/dolor-de-cuello.html").contains("Texto revisado.")
     });
     watch.settle();
+    assert_output_equals_a_fresh_build(&site);
+
+    // A new translation: the original's page (in the other edition) gains its language switch.
+    site.write(
+        "articles.es/solo-ingles.md",
+        "---\ntitle: Solo en inglés\nlast_revised: 2023-01-01\ntranslation_of: english-only\noriginal_revised: 2022-05-05\n---\n\nTexto.\n",
+    );
+    wait_until(&mut watch, "the new translation", || {
+        site.read_output("english-only.html").contains("es/solo-ingles.html")
+    });
+    watch.settle();
     assert_eq!(watch.stop(), Some(0));
     assert_output_equals_a_fresh_build(&site);
 }
