@@ -228,6 +228,8 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         let mut stop = !pending.take(message, &events);
+        // Whether a failed build was already tried again once the files were quiet.
+        let mut retried = false;
         // One rebuild for everything queued meanwhile (a branch switch is hundreds of events,
         // arriving over a while), and again for what came during the build, until quiet.
         loop {
@@ -238,7 +240,7 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
             let what = pending.describe();
             watcher.refresh(&config.root, &pending.changes);
             session.apply(&pending);
-            pending = Pending::default();
+            let built = std::mem::take(&mut pending);
             let result = session.build(cancel);
             // `encyc.yaml` may list other editions now: watch their folders.
             events.editions = edition_dirs(session.builder.config());
@@ -263,6 +265,15 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
                 // the rest of a bulk change before showing them.
                 stop = !pending.settle(&rx, &events, BULK_QUIET);
                 if !pending.is_empty() {
+                    continue;
+                }
+                // A single save is built as soon as it comes, so the build may have read a file
+                // between an editor's truncating it and writing it, and the write's event may
+                // have gone with the first: read what failed once more, now that all is quiet,
+                // before showing errors that may be gone.
+                if !stop && !retried {
+                    retried = true;
+                    pending = built;
                     continue;
                 }
             }
