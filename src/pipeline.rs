@@ -141,10 +141,8 @@ pub(crate) struct Builder {
     seeded: bool,
     /// The last successful link, to re-link only what changed.
     linker: Option<Linker>,
-    /// The article files the last build found, while file events say no file came or went
-    /// ([`Mode::Watch`] only): listing 10,000 files is the biggest part of a rebuild after one
-    /// edit.
-    files: Option<Vec<SourcePath>>,
+    /// The article files the last build found ([`FileList`]).
+    files: FileList,
     /// The main edition's digest and pages, as [`EditionState`]'s `last_pages`.
     main_pages: Option<(u128, Vec<(OutputPath, u128)>)>,
     /// Whether articles were parsed since the summary cache was last saved.
@@ -155,6 +153,37 @@ pub(crate) struct Builder {
     media: MediaCache,
     /// The illustrations of the last check.
     library: media::Library,
+}
+
+/// An edition's article files as the last build found them, kept by [`Mode::Watch`] while file
+/// events say no file came or went: listing 10,000 files is the biggest part of a rebuild after
+/// one edit.
+#[derive(Debug, Default)]
+struct FileList(Option<Vec<SourcePath>>);
+
+impl FileList {
+    /// The files of `dir`: those kept, or listed anew (and kept when `keep`).
+    fn found(&mut self, dir: &Path, keep: bool) -> Result<article::Found> {
+        if let Some(files) = &self.0 {
+            return Ok(article::Found { files: files.clone(), ..article::Found::default() });
+        }
+        let found = article::discover(dir)?;
+        if keep && found.diagnostics.is_empty() {
+            self.0 = Some(found.files.clone());
+        }
+        Ok(found)
+    }
+
+    /// After an event for `relative` in `dir`: an edit of a file we know, which is still there,
+    /// leaves the list as it was; anything else (a new, removed or renamed file, a folder) means
+    /// looking again.
+    fn invalidate(&mut self, dir: &Path, relative: &Path) {
+        let source = SourcePath::new(relative);
+        let known = self.0.as_ref().is_some_and(|files| files.binary_search(&source).is_ok());
+        if !known || !dir.join(relative).is_file() {
+            self.0 = None;
+        }
+    }
 }
 
 /// A further edition and what is kept of it between builds. Its article summaries are cached
@@ -171,8 +200,8 @@ struct EditionState {
     linker: Option<Linker>,
     /// Its illustrations (`articles.<language>/media/`), read before.
     media: MediaCache,
-    /// Its article files, while file events say none came or went (as [`Builder`]'s).
-    files: Option<Vec<SourcePath>>,
+    /// Its article files, as the main edition's.
+    files: FileList,
     /// What its pages were last made from ([`edition_digest`]) and the pages, by path and
     /// fingerprint (kept by a long-lived builder): when a later build finds the same digest,
     /// every page is as it was, and the edition is not planned again.
@@ -196,7 +225,7 @@ impl EditionState {
                 articles: ArticleCache::from_summaries(Vec::new(), mode),
                 linker: None,
                 media: MediaCache::default(),
-                files: None,
+                files: FileList::default(),
                 last_pages: None,
                 seeded: false,
                 unsaved: false,
@@ -225,7 +254,7 @@ impl Builder {
             output: None,
             seeded: false,
             linker: None,
-            files: None,
+            files: FileList::default(),
             main_pages: None,
             unsaved: false,
             editions,
@@ -283,13 +312,7 @@ impl Builder {
         let mut problems = Vec::new();
         let watching = self.mode == Mode::Watch;
         for e in &mut self.editions {
-            let found = match &e.files {
-                Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
-                None => article::discover(&e.dir)?,
-            };
-            if watching && found.diagnostics.is_empty() {
-                e.files = Some(found.files.clone());
-            }
+            let found = e.files.found(&e.dir, watching)?;
             let language = SearchLanguage::of(&e.config.language);
             let mut loaded = article::load(language, &e.dir, found, &mut e.articles, progress)?;
             let mut found_here = std::mem::take(&mut loaded.diagnostics);
@@ -384,13 +407,7 @@ impl Builder {
     /// reads it again whatever its time stamp says.
     pub(crate) fn invalidate(&mut self, relative: &Path) {
         self.articles.invalidate(relative);
-        // An edit of a file we know, which is still there, leaves the list of files as it was;
-        // anything else (a new, removed or renamed file, a folder) means looking again.
-        let source = SourcePath::new(relative);
-        let known = self.files.as_ref().is_some_and(|files| files.binary_search(&source).is_ok());
-        if !known || !self.config.articles_dir.join(relative).is_file() {
-            self.files = None;
-        }
+        self.files.invalidate(&self.config.articles_dir, relative);
     }
 
     /// Forgets what is known about a file or folder in the further edition whose articles are
@@ -399,11 +416,7 @@ impl Builder {
     pub(crate) fn invalidate_edition(&mut self, dir_name: &str, relative: &Path) {
         if let Some(e) = self.editions.iter_mut().find(|e| e.dir_name == dir_name) {
             e.articles.invalidate(relative);
-            let source = SourcePath::new(relative);
-            let known = e.files.as_ref().is_some_and(|files| files.binary_search(&source).is_ok());
-            if !known || !e.dir.join(relative).is_file() {
-                e.files = None;
-            }
+            e.files.invalidate(&e.dir, relative);
         }
     }
 
@@ -497,13 +510,7 @@ impl Builder {
             e.articles =
                 ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, &name, build_id()), self.mode);
         }
-        let found = match &self.files {
-            Some(files) => article::Found { files: files.clone(), ..article::Found::default() },
-            None => article::discover(&config.articles_dir)?,
-        };
-        if self.mode == Mode::Watch && found.diagnostics.is_empty() {
-            self.files = Some(found.files.clone());
-        }
+        let found = self.files.found(&config.articles_dir, self.mode == Mode::Watch)?;
         let alphabet = Alphabet::of_language(&config.site.language);
         // A first build creates its files while the articles are parsed (see `Staging`).
         let staging = match state.exists() {
