@@ -141,7 +141,6 @@ impl Cli {
             CliCommand::Build(args) => Ok(Command::Build {
                 config: Config::new(&args.site.root, args.site.output.as_deref(), args.today.resolve())?,
                 quiet: args.quiet,
-                today: args.today.resolve(),
             }),
             CliCommand::Watch(args) => Ok(Command::Watch {
                 config: Config {

@@ -57,6 +57,7 @@ mod output;
 mod render;
 // The editions of a site side by side, once each is linked.
 mod editions;
+mod last_build;
 // The stages in order, with what they keep between builds.
 mod pipeline;
 // The commands on top, and the preview server `encyc watch` uses.

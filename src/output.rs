@@ -173,6 +173,13 @@ impl OutputState {
         modified.is_some() && modified == self.written_at
     }
 
+    /// Whether every file the manifest lists is still as encyc wrote it
+    /// ([`OutputState::intact`]), looked at in parallel.
+    pub(crate) fn untouched(&self) -> bool {
+        use rayon::prelude::*;
+        self.exists && self.files.par_iter().all(|(path, _)| self.intact(&OutputPath::new(path.clone())))
+    }
+
     /// Whether the file at `path` is one encyc wrote with exactly the bytes hashing to `hash`.
     fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool {
         self.files.get(path.as_str()).is_some_and(|r| r.hash == hash) && self.intact(path)

@@ -22,6 +22,9 @@ pub(crate) const CACHE: &str = ".encyc-cache";
 /// What the load stage learnt of each illustration (size, hash), by its file's stamp, so that
 /// a rebuild reads no unchanged image; in the output folder.
 pub(crate) const MEDIA_CACHE: &str = ".encyc-media-cache";
+/// What the last one-off build was made from and reported ([`crate::last_build`]); in the
+/// output folder.
+pub(crate) const LAST_BUILD: &str = ".encyc-cache-last-build";
 /// The folder of encoded smaller and WebP copies of illustrations, by the source image's
 /// hash, so that a rebuild encodes no unchanged image; in the output folder.
 pub(crate) const MEDIA_VARIANTS: &str = ".encyc-variants";

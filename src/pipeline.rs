@@ -20,6 +20,7 @@ use crate::article::{self, Article, Bodies, SourceChanged};
 use crate::config::{Config, EditionConfig, Mode, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics, Problem};
 use crate::editions;
+use crate::last_build;
 use crate::letters::Alphabet;
 use crate::media::{self, MediaCache};
 use crate::output::{self, OutputState, PageState, WriteError, WriteReport};
@@ -76,9 +77,45 @@ pub(crate) struct BuildReport {
     /// copies in this build (the others' copies came from the cache, or they have none).
     pub(crate) illustrations: usize,
     pub(crate) images_encoded: usize,
+    /// Articles of the main edition whose review is overdue on the build's day.
+    pub(crate) overdue: usize,
     pub(crate) write: WriteReport,
     pub(crate) elapsed: Duration,
     pub(crate) timings: Timings,
+}
+
+impl BuildReport {
+    /// What is reported again by a build that repeats this one ([`last_build`]).
+    fn outcome(&self) -> last_build::Outcome {
+        last_build::Outcome {
+            articles: self.articles,
+            in_editions: self.in_editions.clone(),
+            drafts: self.drafts,
+            pages: self.pages,
+            illustrations: self.illustrations,
+            overdue: self.overdue,
+        }
+    }
+
+    /// The report of a build that found its inputs as the last build left them, and its output
+    /// as that build wrote it: every page unchanged, in `elapsed`.
+    fn repeated(outcome: last_build::Outcome, elapsed: Duration) -> BuildReport {
+        BuildReport {
+            articles: outcome.articles,
+            in_editions: outcome.in_editions,
+            drafts: outcome.drafts,
+            pages: outcome.pages,
+            parsed: Vec::new(),
+            parsed_in_editions: 0,
+            rendered: 0,
+            illustrations: outcome.illustrations,
+            images_encoded: 0,
+            overdue: outcome.overdue,
+            write: WriteReport { written: 0, removed: 0, unchanged: outcome.pages },
+            elapsed,
+            timings: Timings { load: elapsed, ..Timings::default() },
+        }
+    }
 }
 
 /// Where a build's time went.
@@ -490,6 +527,11 @@ impl Builder {
     /// Builds the site. A build that fails leaves the output folder as it was.
     pub(crate) fn build(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport, BuildError> {
         let started = Instant::now();
+        // A one-off build whose inputs are those of the last build repeats it: nothing to do.
+        let inputs = (self.mode == Mode::OneOff).then(|| last_build::inputs(&self.config, build_id())).flatten();
+        if let Some(record) = inputs.and_then(|i| last_build::same_as_last(&self.config.output_dir, build_id(), i)) {
+            return Ok(BuildReport::repeated(record.outcome, started.elapsed()));
+        }
         let config = &self.config;
         let theme = Theme::load(&config.root, &config.site.theme)?;
         let strings = self.strings()?;
@@ -578,6 +620,13 @@ impl Builder {
         // Stages 3 and 4: render what is not on disk already, handing each page to the writer
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
+        let overdue = site
+            .articles
+            .iter()
+            .filter(|l| {
+                crate::review::overdue(l.article.meta.last_revised, config.site.review_period, config.today).is_some()
+            })
+            .count();
         let (illustrations, images_encoded) = (library.images.len(), library.encoded);
         let (pages, render_done, write, state, digests) = {
             let medias = std::iter::once(&library).chain(&edition_media);
@@ -701,7 +750,7 @@ impl Builder {
             .iter()
             .map(|e| (e.config.language.clone(), e.linker.as_ref().map_or(0, |l| l.site().articles.len())))
             .collect();
-        Ok(BuildReport {
+        let report = BuildReport {
             articles: article_count,
             in_editions,
             drafts: drafts.len(),
@@ -711,6 +760,7 @@ impl Builder {
             rendered,
             illustrations,
             images_encoded,
+            overdue,
             write,
             elapsed,
             timings: Timings {
@@ -719,7 +769,12 @@ impl Builder {
                 render: render_done - link_done,
                 write: elapsed - render_done,
             },
-        })
+        };
+        if let Some(inputs) = inputs {
+            // Only a speed-up for the next build, like the caches.
+            let _ = last_build::record(&self.config.output_dir, build_id(), inputs, report.outcome());
+        }
+        Ok(report)
     }
 
     fn failed(&mut self, problems: Vec<Diagnostic>, state: OutputState) -> BuildError {

@@ -33,6 +33,8 @@ const LAYERS: &[&str] = &[
     "output",
     // The editions side by side, between the stages and the pipeline that runs them.
     "editions",
+    // What the last build was made from, for the pipeline to skip a build that would repeat it.
+    "last_build",
     // The stages run in order, with what they keep between builds.
     "pipeline",
     // On top: the preview server, the commands, the command line.

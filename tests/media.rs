@@ -295,25 +295,22 @@ fn check_warns_about_uncited_references_and_unused_uncredited_or_large_images() 
     assert!(!run.stderr.contains("articles/media/spine.svg"), "{}", run.stderr);
 }
 
-/// A rebuild reads no unchanged image: the image's bytes are replaced behind encyc's back with
-/// garbage of the same length and the same time stamp, and the next build, in a new process,
-/// still succeeds (it would fail on the garbage had it read the file again).
+/// A rebuild trusts an image's stamp, not only its size and modification time: garbage of the
+/// same length written with the old modification time is read again, and refused.
 #[test]
-fn a_rebuild_does_not_read_an_unchanged_image_again() {
+fn an_image_rewritten_with_its_old_size_and_time_stamp_is_read_again() {
     let site = TestSite::fixture("media");
     site.write("articles/media/photo.png", png(40, 30)).write("articles/media/photo.png.yaml", SIDECAR);
     site.write("articles/p.md", "---\ntitle: P\nlast_revised: 2020-01-01\n---\n\nText.\n\n![](media/photo.png)\n");
     site.build().assert_ok();
-    let before = snapshot(&site.output());
+    site.build().assert_ok();
+    // New bytes of the same length, the old modification time put back (as `cp -p`, `rsync -t`
+    // or `touch -r` leave a file): the inode's own time still says it changed.
     let path = site.path("articles/media/photo.png");
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
     let len = std::fs::metadata(&path).unwrap().len() as usize;
     std::fs::write(&path, vec![b'x'; len]).unwrap();
     std::fs::File::options().write(true).open(&path).unwrap().set_modified(modified).unwrap();
-    site.build().assert_ok();
-    assert!(snapshot(&site.output()) == before, "the output changed");
-    // A real change (a new time stamp) is read, and here refused.
-    std::fs::File::options().write(true).open(&path).unwrap().set_modified(std::time::SystemTime::now()).unwrap();
     site.build().assert_failed().assert_stderr_has("articles/media/photo.png: the image cannot be read");
 }
 

@@ -244,3 +244,79 @@ fn two_sites_writing_one_output_folder_the_second_says_so_and_stops() {
     run.assert_failed().assert_stderr_has("another encyc process is writing the output folder");
     assert!(snapshot(&out) == before, "the second build touched the first one's output");
 }
+
+/// Waits until the sites' files are old enough for their stamps to be trusted by a later
+/// build (two seconds, longer than the coarsest file system clock): a build that repeats the
+/// last one is only recognised from settled stamps.
+fn wait_until_settled() {
+    std::thread::sleep(Duration::from_millis(2100));
+}
+
+/// The report line of a build, without its time.
+fn report_line(stderr: &str) -> String {
+    let line = stderr.lines().find(|l| l.starts_with("built ")).expect("a report line").to_string();
+    let (before, after) = line.split_once(" in ").unwrap();
+    format!("{before} {}", after.split_once(": ").unwrap().1)
+}
+
+#[test]
+fn a_build_that_repeats_the_last_one_writes_nothing_and_every_settled_change_is_still_built() {
+    // One site per change: "same size and time", "theme", "settings", "today", "page deleted",
+    // "page edited", "illustration added"; one wait settles them all.
+    let sites: Vec<TestSite> = (0..7).map(|_| TestSite::fixture("basic")).collect();
+    for site in &sites {
+        site.build().assert_ok();
+    }
+    wait_until_settled();
+    // Built once more from settled files, each build is recorded; the next one repeats it.
+    let mut first = Vec::new();
+    for site in &sites {
+        first.push(report_line(&site.build().assert_ok().stderr));
+    }
+    let before = mtimes(&sites[0]);
+    let again = sites[0].build();
+    again.assert_ok().assert_stderr_has("0 pages written");
+    assert_eq!(report_line(&again.stderr), first[0]);
+    again.assert_stderr_has("6 articles are overdue for review");
+    assert_eq!(mtimes(&sites[0]), before, "a repeated build touched the output");
+
+    // Changes a repeat must not miss, made long enough before the build to be settled.
+    let article = sites[0].path("articles/back-pain.md");
+    let original = std::fs::read_to_string(&article).unwrap();
+    let reference = sites[0].path("reference");
+    std::fs::copy(&article, &reference).unwrap();
+    std::process::Command::new("touch").arg("-r").arg(&article).arg(&reference).status().unwrap();
+    // Same size, modification time put back (as `cp -p` or `rsync -t` leave it).
+    std::fs::write(&article, original.replace("Back pain is pain in the back.", "BACK PAIN IS PAIN IN THE BACK."))
+        .unwrap();
+    std::process::Command::new("touch").arg("-r").arg(&reference).arg(&article).status().unwrap();
+    sites[1].write("themes/default/style.css", "body { color: #123456; }\n");
+    sites[2].write("encyc.yaml", "title: Renamed encyclopedia\n");
+    sites[4].remove("output/sciatica.html");
+    std::fs::write(sites[5].output().join("sciatica.html"), "tampered").unwrap();
+    sites[6].write(
+        "articles/media/dot.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><circle cx="1" cy="1" r="1"/></svg>"#,
+    );
+    sites[6].write("articles/media/dot.svg.yaml", "alt: A black dot.\n");
+    wait_until_settled();
+
+    for site in &sites {
+        site.build().assert_ok();
+    }
+    assert!(sites[0].read_output("back-pain.html").contains("BACK PAIN IS PAIN IN THE BACK."));
+    let published = |site: &TestSite, name: &str, text: &str| {
+        snapshot(&site.output())
+            .iter()
+            .any(|(path, bytes)| path.contains(name) && String::from_utf8_lossy(bytes).contains(text))
+    };
+    assert!(published(&sites[1], "style", "#123456"), "the theme's new style sheet is published");
+    assert!(sites[2].read_output("index.html").contains("Renamed encyclopedia"));
+    sites[3]
+        .run(&["build", "--today", "2099-01-01"])
+        .assert_ok()
+        .assert_stderr_has("7 articles are overdue for review");
+    assert!(sites[4].output().join("sciatica.html").exists(), "a deleted page is written again");
+    assert_ne!(sites[5].read_output("sciatica.html"), "tampered");
+    assert!(published(&sites[6], "dot", "circle"), "the new illustration is published");
+}

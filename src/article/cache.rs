@@ -17,32 +17,86 @@ use super::{Article, Loaded};
 use crate::config::Mode;
 use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
 
-/// What identifies a file's state without reading it: its size and modification time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What identifies a file's state without reading it: its size, its modification time, the
+/// time its inode last changed (`ctime`) and its inode number. Tools that put an old
+/// modification time back on new bytes (`cp -p`, `rsync -t`, `touch -r`, unpacking an archive)
+/// still change the inode's time, which no program can set; a file replaced by another
+/// (an editor's save by rename) has another inode.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct FileStamp {
     len: u64,
-    modified: SystemTime,
+    modified: i128,
+    changed: i128,
+    inode: u64,
+    /// Whether the file had last changed [`SETTLE`] or more before it was looked at. Only such a
+    /// stamp is kept on disk for the next process: a file written again within the file
+    /// system's clock resolution of our look could keep its times (the "racy" case Git also
+    /// guards against), so a recent one is read again next time.
+    settled: bool,
 }
 
-impl FileStamp {
-    /// The stamp as numbers, to keep on disk: length, and nanoseconds since 1970.
-    pub(crate) fn to_parts(self) -> (u64, u128) {
-        let nanos = self.modified.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        (self.len, nanos)
+/// Two stamps are equal when the file is: whether each was settled when taken does not matter.
+impl PartialEq for FileStamp {
+    fn eq(&self, other: &Self) -> bool {
+        (self.len, self.modified, self.changed, self.inode) == (other.len, other.modified, other.changed, other.inode)
     }
 }
 
+impl Eq for FileStamp {}
+
+impl std::hash::Hash for FileStamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.len, self.modified, self.changed, self.inode).hash(state);
+    }
+}
+
+/// How long ago a file must have last changed for its stamp to be trusted by a later process:
+/// longer than the coarsest time stamps a file system keeps (2 s on FAT).
+const SETTLE: i128 = 2_000_000_000;
+
 impl FileStamp {
+    /// The stamp of the file at `path` as it is now (following symbolic links).
     pub(crate) fn of(path: &Path) -> Option<FileStamp> {
         let meta = std::fs::metadata(path).ok()?;
-        Some(FileStamp { len: meta.len(), modified: meta.modified().ok()? })
+        let now = nanos_since_epoch(SystemTime::now());
+        let (modified, changed, inode) = times(&meta)?;
+        Some(FileStamp { len: meta.len(), modified, changed, inode, settled: changed.max(modified) + SETTLE <= now })
+    }
+
+    /// Whether a later process may trust this stamp: see [`FileStamp::settled`].
+    pub(crate) fn is_settled(self) -> bool {
+        self.settled
+    }
+}
+
+#[cfg(unix)]
+fn times(meta: &std::fs::Metadata) -> Option<(i128, i128, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let at = |secs: i64, nanos: i64| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+    Some((at(meta.mtime(), meta.mtime_nsec()), at(meta.ctime(), meta.ctime_nsec()), meta.ino()))
+}
+
+/// Without an inode time, the modification time stands in for it.
+#[cfg(not(unix))]
+fn times(meta: &std::fs::Metadata) -> Option<(i128, i128, u64)> {
+    let modified = nanos_since_epoch(meta.modified().ok()?);
+    Some((modified, modified, 0))
+}
+
+fn nanos_since_epoch(time: SystemTime) -> i128 {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(before) => -(before.duration().as_nanos() as i128),
     }
 }
 
 #[derive(Debug, Clone)]
 pub(super) struct Entry {
-    /// Set when the file was read in this process: an unchanged stamp means unchanged bytes.
+    /// The stamp of the file the summary was made from: an unchanged stamp means unchanged
+    /// bytes. From the on-disk cache only when settled ([`FileStamp::is_settled`]).
     pub(super) stamp: Option<FileStamp>,
+    /// Whether this process has seen the file with that stamp (rather than a previous one).
+    pub(super) seen: bool,
     pub(super) loaded: Loaded,
 }
 
@@ -59,10 +113,13 @@ pub(crate) struct ArticleCache {
 impl ArticleCache {
     /// A cache seeded with the article summaries an earlier build saved in `output` (see
     /// [`write_summaries`]), for builds of `mode`.
-    pub(crate) fn from_summaries(articles: Vec<Article>, mode: Mode) -> Self {
+    pub(crate) fn from_summaries(articles: Vec<(Option<FileStamp>, Article)>, mode: Mode) -> Self {
         let entries = articles
             .into_iter()
-            .map(|a| (a.source.clone(), Entry { stamp: None, loaded: Loaded { article: Arc::new(a), body: None } }))
+            .map(|(stamp, a)| {
+                let stamp = stamp.filter(|s| s.is_settled());
+                (a.source.clone(), Entry { stamp, seen: false, loaded: Loaded { article: Arc::new(a), body: None } })
+            })
             .collect();
         ArticleCache { entries, mode }
     }
@@ -75,9 +132,9 @@ impl ArticleCache {
         }
     }
 
-    /// The summaries of every cached article, for saving.
-    pub(crate) fn summaries(&self) -> impl Iterator<Item = &Article> {
-        self.entries.values().map(|e| e.loaded.article.as_ref())
+    /// The summaries of every cached article with the stamp of its file, for saving.
+    pub(crate) fn summaries(&self) -> impl Iterator<Item = (Option<FileStamp>, &Article)> {
+        self.entries.values().map(|e| (e.stamp.filter(|s| s.is_settled()), e.loaded.article.as_ref()))
     }
 
     /// Forgets what is known about `path` (a file event says it changed), or about every file
@@ -96,19 +153,20 @@ impl ArticleCache {
     }
 }
 
-/// The on-disk cache of article summaries: which encyc build wrote it, and the summaries.
-/// A compact binary encoding (postcard): it is read at the start of every build.
+/// The on-disk cache of article summaries: which encyc build wrote it, and the summaries with
+/// the settled stamps of their files. A compact binary encoding (postcard): it is read at the
+/// start of every build.
 #[derive(Deserialize)]
 struct SummaryCache {
     build: String,
-    articles: Vec<Article>,
+    articles: Vec<(Option<FileStamp>, Article)>,
 }
 
 /// [`SummaryCache`] as written: borrowing the articles rather than copying them all.
 #[derive(Serialize)]
 struct SummaryCacheRef<'a> {
     build: String,
-    articles: Vec<&'a Article>,
+    articles: Vec<(Option<FileStamp>, &'a Article)>,
 }
 
 /// The file in the output folder that caches the summaries of an edition's articles: the
@@ -123,7 +181,7 @@ pub(crate) fn file_name(language: Option<&str>) -> String {
 
 /// The article summaries cached in `output/<name>`, if the same encyc build wrote them.
 /// Anything unreadable is treated as no cache.
-pub(crate) fn read_summaries(output: &Path, name: &str, build_id: u128) -> Vec<Article> {
+pub(crate) fn read_summaries(output: &Path, name: &str, build_id: u128) -> Vec<(Option<FileStamp>, Article)> {
     let Ok(bytes) = fs::read(output.join(name)) else { return Vec::new() };
     match postcard::from_bytes::<SummaryCache>(&bytes) {
         Ok(cache) if cache.build == format!("{build_id:032x}") => cache.articles,
@@ -137,10 +195,10 @@ pub(crate) fn write_summaries<'a>(
     output: &Path,
     name: &str,
     build_id: u128,
-    articles: impl Iterator<Item = &'a Article>,
+    articles: impl Iterator<Item = (Option<FileStamp>, &'a Article)>,
 ) -> Result<()> {
-    let mut articles: Vec<&Article> = articles.collect();
-    articles.sort_by(|a, b| a.source.cmp(&b.source));
+    let mut articles: Vec<(Option<FileStamp>, &Article)> = articles.collect();
+    articles.sort_by(|a, b| a.1.source.cmp(&b.1.source));
     let cache = SummaryCacheRef { build: format!("{build_id:032x}"), articles };
     // Encoded straight into the file: the cache of a big site is tens of MB.
     let target = output.join(name);

@@ -4,18 +4,15 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
-use jiff::civil::Date;
 
 use super::Outcome;
-use super::check::overdue_articles;
 use crate::config::{Config, Mode, SiteConfig};
 use crate::pipeline::{BuildError, Builder};
 use crate::progress::Progress;
-use crate::site::Site;
 use crate::text::plural;
 
 /// Builds the site once and reports on stderr (only errors with `quiet`).
-pub(super) fn run(config: &Config, quiet: bool, today: Date, cancel: &'static AtomicBool) -> Result<Outcome> {
+pub(super) fn run(config: &Config, quiet: bool, cancel: &'static AtomicBool) -> Result<Outcome> {
     // Ctrl-C during a build must not leave a half-written site: note it, and let the build
     // stop at the last point where nothing has been replaced yet.
     let _ = ctrlc::set_handler(|| cancel.store(true, Ordering::SeqCst));
@@ -29,10 +26,8 @@ pub(super) fn run(config: &Config, quiet: bool, today: Date, cancel: &'static At
         Ok(report) => {
             if !quiet {
                 eprintln!("{report} ({})", config.output_dir.display());
-                if let Some(site) = builder.site() {
-                    for note in build_notes(site, &config.site, today) {
-                        eprintln!("{note}");
-                    }
+                for note in build_notes(report.overdue, &config.site) {
+                    eprintln!("{note}");
                 }
             }
             if std::env::var_os("ENCYC_TIMINGS").is_some() {
@@ -65,11 +60,10 @@ pub(super) fn run(config: &Config, quiet: bool, today: Date, cancel: &'static At
 }
 
 /// What `encyc build` adds after a successful build about what it never fails on: how many
-/// reviews are overdue on `today`, and that the sitemap and feed were left out for want of an
-/// address.
-fn build_notes(site: &Site, config: &SiteConfig, today: Date) -> Vec<String> {
+/// reviews are overdue (`overdue`, on the build's day), and that the sitemap and feed were left
+/// out for want of an address.
+fn build_notes(overdue: usize, config: &SiteConfig) -> Vec<String> {
     let mut notes = Vec::new();
-    let overdue = overdue_articles(site, config.review_period, today).count();
     if overdue > 0 {
         let articles = plural(overdue, "article is", "articles are");
         notes.push(format!("warning: {articles} overdue for review (run `encyc check` for the list)"));

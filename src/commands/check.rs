@@ -27,15 +27,6 @@ use crate::review::{self, Overdue};
 use crate::site::Site;
 use crate::text::plural;
 
-/// Indexes (into [`Site::articles`]) of the articles whose review is overdue on `today`.
-pub(super) fn overdue_articles(site: &Site, period_months: u32, today: Date) -> impl Iterator<Item = usize> + '_ {
-    site.articles
-        .iter()
-        .enumerate()
-        .filter(move |(_, l)| review::overdue(l.article.meta.last_revised, period_months, today).is_some())
-        .map(|(i, _)| i)
-}
-
 /// How `encyc check` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ReportFormat {

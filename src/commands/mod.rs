@@ -12,7 +12,6 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
-use jiff::civil::Date;
 
 use crate::config::Config;
 use check::CheckOptions;
@@ -22,7 +21,7 @@ use watch::WatchOptions;
 /// What to do, with validated settings.
 #[derive(Debug)]
 pub(crate) enum Command {
-    Build { config: Config, quiet: bool, today: Date },
+    Build { config: Config, quiet: bool },
     Watch { config: Config, options: WatchOptions },
     Check { config: Config, options: CheckOptions },
     New { root: PathBuf, root_shown: PathBuf, article: NewArticle },
@@ -55,7 +54,7 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 /// Runs a command.
 pub(crate) fn run(command: Command) -> Result<Outcome> {
     match command {
-        Command::Build { config, quiet, today } => build::run(&config, quiet, today, &CANCEL),
+        Command::Build { config, quiet } => build::run(&config, quiet, &CANCEL),
         Command::Watch { config, options } => {
             watch::watch(config, options, &CANCEL)?;
             Ok(Outcome::Success)

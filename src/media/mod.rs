@@ -227,7 +227,7 @@ struct CacheEntry {
 #[derive(Debug, Default)]
 pub(crate) struct MediaCache {
     entries: HashMap<String, CacheEntry>,
-    /// What the last build found on disk, from [`MediaCache::read`]: the stamps (as numbers)
+    /// What the last build found on disk, from [`MediaCache::read`]: the settled stamps
     /// of image and sidecar, and the image. Used for files this process has not read yet.
     saved: HashMap<String, SavedEntry>,
     /// An image was read since the cache was last saved.
@@ -237,7 +237,8 @@ pub(crate) struct MediaCache {
     variants_dir: Option<PathBuf>,
 }
 
-type SavedEntry = (Option<(u64, u128)>, Option<(u64, u128)>, Image);
+/// The stamps of image and sidecar (only settled ones: [`FileStamp::is_settled`]), and the image.
+type SavedEntry = (Option<FileStamp>, Option<FileStamp>, Image);
 
 #[derive(Serialize, Deserialize)]
 struct SavedCache {
@@ -277,8 +278,8 @@ impl MediaCache {
             .iter()
             .filter_map(|(source, e)| {
                 let image = e.result.as_ref().ok()?;
-                let parts = (e.stamps.0.map(FileStamp::to_parts), e.stamps.1.map(FileStamp::to_parts));
-                Some((source.clone(), (parts.0, parts.1, Image::clone(image))))
+                let settled = |s: Option<FileStamp>| s.filter(|s| s.is_settled());
+                Some((source.clone(), (settled(e.stamps.0), settled(e.stamps.1), Image::clone(image))))
             })
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -372,9 +373,9 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
         let path = articles_dir.join(source);
         let sidecar = articles_dir.join(format!("{source}.yaml"));
         let stamps = (FileStamp::of(&path), FileStamp::of(&sidecar));
-        let parts = (stamps.0.map(FileStamp::to_parts), stamps.1.map(FileStamp::to_parts));
+        let parts = stamps;
         let previous = match cache.entries.remove(source) {
-            Some(e) => Some(((e.stamps.0.map(FileStamp::to_parts), e.stamps.1.map(FileStamp::to_parts)), e.result)),
+            Some(e) => Some((e.stamps, e.result)),
             None => cache.saved.remove(source).map(|(image, meta, saved)| ((image, meta), Ok(Arc::new(saved)))),
         };
         let next = match previous {

@@ -1,0 +1,119 @@
+//! What the last one-off build was made from, so that a build whose inputs are all as they were
+//! does nothing but make sure of it.
+//!
+//! A build's inputs are this encyc binary, the settings (`encyc.yaml`, the command line and the
+//! day taken as today), and the files under the site's article folders (every edition's, with
+//! their illustrations and sidecars) and its theme folder. Their state is summed up without
+//! reading them, by the stamp of every file ([`FileStamp`]: size, modification time, inode time
+//! and inode number; the inode time changes with every write, even when a tool puts an old
+//! modification time back). A successful build records that digest, the stamp of the manifest it
+//! wrote and what it reported ([`Record`], in `output/.encyc-cache-last-build`). The next build
+//! with the same digest, whose output folder still has the same manifest and every page as it was
+//! written, is that build again, and says so.
+//!
+//! A file that changed less than two seconds before the look can keep its stamp through one
+//! more write (time stamps have a resolution); with such a file among the inputs there is no
+//! digest, so the build is made as usual and not recorded.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::article::cache::FileStamp;
+use crate::config::Config;
+use crate::output::OutputState;
+use crate::paths::{LAST_BUILD, MANIFEST, TEMP_PREFIX, THEMES_DIR};
+
+/// What a build reported, as it is reported again when its inputs come back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Outcome {
+    pub(crate) articles: usize,
+    pub(crate) in_editions: Vec<(String, usize)>,
+    pub(crate) drafts: usize,
+    pub(crate) pages: usize,
+    pub(crate) illustrations: usize,
+    pub(crate) overdue: usize,
+}
+
+/// The last successful one-off build: the encyc build that made it, the digest of its inputs,
+/// the stamp of the manifest it wrote, and what it reported.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Record {
+    build: String,
+    inputs: u128,
+    manifest: FileStamp,
+    pub(crate) outcome: Outcome,
+}
+
+/// The digest of the inputs of a build with `config` by the encyc build `build_id`, or `None`
+/// when a file among them changed too recently to be judged by its stamp, or a folder cannot be
+/// read (then the build itself reports it).
+pub(crate) fn inputs(config: &Config, build_id: u128) -> Option<u128> {
+    let mut dirs: Vec<PathBuf> = vec![config.articles_dir.clone()];
+    dirs.extend(config.site.editions.iter().map(|e| config.root.join(e.articles_dir_name())));
+    dirs.push(config.root.join(THEMES_DIR).join(&config.site.theme));
+    let mut files: Vec<(usize, PathBuf)> = Vec::new();
+    for (k, dir) in dirs.iter().enumerate() {
+        if !dir.exists() {
+            continue;
+        }
+        // A `.git` folder among the articles is no input (no stage reads hidden folders' files
+        // as articles or theme files), and it changes with every `git status`.
+        let walk = walkdir::WalkDir::new(dir).follow_links(true).min_depth(1);
+        for entry in walk.into_iter().filter_entry(|e| e.file_name() != ".git") {
+            let entry = entry.ok()?;
+            if !entry.file_type().is_dir() {
+                files.push((k, entry.path().strip_prefix(dir).ok()?.to_path_buf()));
+            }
+        }
+    }
+    // In byte order: comparing paths component by component costs more than the rest.
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_os_str().cmp(b.1.as_os_str())));
+    let stamps: Vec<FileStamp> = files
+        .par_iter()
+        .map(|(k, relative)| FileStamp::of(&dirs[*k].join(relative)).filter(|s| s.is_settled()))
+        .collect::<Option<_>>()?;
+    let mut digest = xxhash_rust::xxh3::Xxh3::new();
+    // The settings as parsed (the `Debug` form lists every field), so that a setting written
+    // differently but meaning the same is the same input.
+    digest.update(format!("{build_id:032x}\0{config:?}\0").as_bytes());
+    for ((k, relative), stamp) in files.iter().zip(&stamps) {
+        std::hash::Hash::hash(&(k, relative, stamp), &mut digest);
+    }
+    Some(digest.digest128())
+}
+
+/// The record of the last build into `output`, if it was made by the encyc build `build_id`
+/// from inputs with the digest `inputs`, and the folder still holds exactly what it wrote.
+pub(crate) fn same_as_last(output: &Path, build_id: u128, inputs: u128) -> Option<Record> {
+    let bytes = std::fs::read(output.join(LAST_BUILD)).ok()?;
+    let record: Record = postcard::from_bytes(&bytes).ok()?;
+    if record.build != format!("{build_id:032x}") || record.inputs != inputs {
+        return None;
+    }
+    if FileStamp::of(&output.join(MANIFEST)) != Some(record.manifest) {
+        return None;
+    }
+    let state = OutputState::read(output).ok()?;
+    state.untouched().then_some(record)
+}
+
+/// Records, after a successful build into `output` from inputs with the digest `inputs`, what it
+/// reported. Without a settled manifest stamp (it was just written) the stamp is still exact:
+/// encyc alone writes the manifest, under the output folder's lock.
+pub(crate) fn record(output: &Path, build_id: u128, inputs: u128, outcome: Outcome) -> Result<()> {
+    let manifest = output.join(MANIFEST);
+    let stamp = FileStamp::of(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let record = Record { build: format!("{build_id:032x}"), inputs, manifest: stamp, outcome };
+    let bytes = postcard::to_allocvec(&record)?;
+    let target = output.join(LAST_BUILD);
+    let temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(output)
+        .with_context(|| format!("cannot write in {}", output.display()))?;
+    std::fs::write(temp.path(), bytes).with_context(|| format!("cannot write {}", target.display()))?;
+    temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(())
+}
