@@ -52,6 +52,9 @@ pub(crate) struct Article {
     pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
     pub(crate) snippet: String,
     pub(crate) text: String,
+    /// The hash of `text`, so that planning the search files need not go through every
+    /// article's text.
+    pub(crate) text_hash: u128,
     /// How hard the body's prose is to read, for `encyc check`.
     pub(crate) reading: crate::readability::Reading,
 }
@@ -148,6 +151,7 @@ pub(crate) fn parse_article_in(
         surface,
         search_terms,
         snippet,
+        text_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
         text,
         reading: crate::readability::measure(plain.prose.iter().map(String::as_str)),
     };

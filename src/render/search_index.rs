@@ -124,8 +124,7 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
     pages.extend(site.articles.chunks(PASSAGES_PER_FILE).enumerate().map(|(n, chunk)| {
         let mut fingerprint = order.to_le_bytes().to_vec();
         for linked in chunk {
-            fingerprint.extend_from_slice(linked.article.text.as_bytes());
-            fingerprint.push(0);
+            fingerprint.extend_from_slice(&linked.article.text_hash.to_le_bytes());
         }
         let path = OutputPath::new(format!("assets/search-passages/{n}.js"));
         made(path, xxh3_128(&fingerprint), move || {
