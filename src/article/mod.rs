@@ -9,6 +9,7 @@
 pub(crate) mod cache;
 mod discover;
 pub(crate) mod front_matter;
+pub(crate) mod spill;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ use crate::markdown::{BodyHtml, Outline, parse_body};
 use crate::paths::{Slug, SourcePath};
 use crate::terms::SearchLanguage;
 use cache::{ArticleCache, Entry, FileStamp};
+use spill::{Kept, Spill};
 
 /// One article, parsed on its own: everything but the body's HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,10 +50,11 @@ pub(crate) struct Article {
     pub(crate) surface: u128,
     /// What the search index needs: the article's distinct words (grouped by the index shard
     /// they belong to), a snippet to show in results, and its text (whitespace collapsed), from
-    /// which a full-text result shows the passage where the words were found.
+    /// which a full-text result shows the passage where the words were found (kept out of
+    /// memory by a one-off build, see [`spill`]).
     pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
     pub(crate) snippet: String,
-    pub(crate) text: String,
+    pub(crate) text: Kept,
     /// How hard the body's prose is to read, for `encyc check`.
     pub(crate) reading: crate::readability::Reading,
 }
@@ -148,7 +151,7 @@ pub(crate) fn parse_article_in(
         surface,
         search_terms,
         snippet,
-        text,
+        text: text.into(),
         reading: crate::readability::measure(plain.prose.iter().map(String::as_str)),
     };
     Ok((article, body))
@@ -248,13 +251,42 @@ pub(crate) fn reparse_body(articles_dir: &Path, article: &Article) -> Result<Bod
 pub(crate) struct Loaded {
     pub(crate) article: Arc<Article>,
     /// The rendered body, unless the article came from the on-disk cache.
-    pub(crate) body: Option<Arc<BodyHtml>>,
+    pub(crate) body: Option<KeptBody>,
 }
 
-/// The rendered bodies of a build's articles: in memory for those parsed in this process,
-/// read and parsed again for those that came from the on-disk cache.
+/// A rendered body, in memory or, for a one-off build, in its temporary file ([`spill`]).
+#[derive(Debug, Clone)]
+pub(crate) enum KeptBody {
+    Memory(Arc<BodyHtml>),
+    /// The HTML in the temporary file; here the body without it (where its links go).
+    Spilled {
+        html: Kept,
+        shell: Arc<BodyHtml>,
+    },
+}
+
+impl KeptBody {
+    fn new(mut body: BodyHtml, spill: Option<&Arc<Spill>>) -> KeptBody {
+        match Kept::new(body.take_html(), spill) {
+            Kept::Memory(html) => KeptBody::Memory(Arc::new(body.with_html(html))),
+            html => KeptBody::Spilled { html, shell: Arc::new(body) },
+        }
+    }
+
+    /// The body, read back from the temporary file when it is there.
+    fn body(&self) -> Result<Arc<BodyHtml>> {
+        match self {
+            KeptBody::Memory(body) => Ok(Arc::clone(body)),
+            KeptBody::Spilled { html, shell } => Ok(Arc::new((**shell).clone().with_html(html.read()?.into_owned()))),
+        }
+    }
+}
+
+/// The rendered bodies of a build's articles: kept (in memory or in the build's temporary
+/// file) for those parsed in this process, read and parsed again for those that came from the
+/// on-disk cache.
 pub(crate) struct Bodies<'a> {
-    in_memory: FxHashMap<&'a SourcePath, &'a Arc<BodyHtml>>,
+    in_memory: FxHashMap<&'a SourcePath, &'a KeptBody>,
     articles_dir: &'a Path,
 }
 
@@ -267,7 +299,7 @@ impl<'a> Bodies<'a> {
     /// The rendered body of `article`.
     pub(crate) fn body(&self, article: &Article) -> Result<Arc<BodyHtml>> {
         match self.in_memory.get(&article.source) {
-            Some(body) => Ok(Arc::clone(body)),
+            Some(body) => body.body(),
             None => Ok(Arc::new(reparse_body(self.articles_dir, article)?)),
         }
     }
@@ -299,6 +331,8 @@ pub(crate) fn load(
     progress: &crate::progress::Progress,
 ) -> Result<LoadReport> {
     progress.stage("parsing", found.files.len());
+    // A one-off build keeps bodies and texts out of memory until they are rendered.
+    let spill = if cache.mode == Mode::OneOff { Spill::new() } else { None };
     let results: Vec<(SourcePath, Result<Fresh, Vec<Diagnostic>>)> = found
         .files
         .par_iter()
@@ -318,8 +352,11 @@ pub(crate) fn load(
                     let hash = content_hash(&bytes);
                     match cached {
                         Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false)),
-                        _ => parse_article_in(language, source, &bytes).map(|(article, body)| {
-                            (Loaded { article: Arc::new(article), body: Some(Arc::new(body)) }, stamp, true)
+                        _ => parse_article_in(language, source, &bytes).map(|(mut article, body)| {
+                            article.text = std::mem::replace(&mut article.text, Kept::Memory(String::new()))
+                                .spill_into(spill.as_ref());
+                            let body = KeptBody::new(body, spill.as_ref());
+                            (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true)
                         }),
                     }
                 }

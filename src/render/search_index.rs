@@ -123,13 +123,14 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
     let mut pages = vec![names, snippets];
     pages.extend(site.articles.chunks(PASSAGES_PER_FILE).enumerate().map(|(n, chunk)| {
         let mut fingerprint = order.to_le_bytes().to_vec();
+        // By the texts' hashes: a one-off build keeps the texts in a file until they are written.
         for linked in chunk {
-            fingerprint.extend_from_slice(linked.article.text.as_bytes());
-            fingerprint.push(0);
+            fingerprint.extend_from_slice(&linked.article.text.hash().to_le_bytes());
         }
         let path = OutputPath::new(format!("assets/search-passages/{n}.js"));
         made(path, xxh3_128(&fingerprint), move || {
-            let texts: Vec<&str> = chunk.iter().map(|l| l.article.text.as_str()).collect();
+            let texts: Vec<std::borrow::Cow<'_, str>> =
+                chunk.iter().map(|l| l.article.text.read()).collect::<Result<_>>()?;
             script("passages", &n.to_string(), &texts)
         })
     }));
