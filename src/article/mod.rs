@@ -420,3 +420,35 @@ pub(crate) fn load(
     cache.entries = entries;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fixture site's articles, loaded by a build of `mode`.
+    fn load_basic(mode: Mode) -> LoadReport {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/articles");
+        let found = discover(&dir).unwrap();
+        let mut cache = ArticleCache::from_summaries(Vec::new(), mode);
+        load(SearchLanguage::English, &dir, found, &mut cache, &crate::progress::Progress::none()).unwrap()
+    }
+
+    #[test]
+    fn a_one_off_build_keeps_bodies_and_texts_out_of_memory_and_reads_back_the_same() {
+        let one_off = load_basic(Mode::OneOff);
+        let watching = load_basic(Mode::Watch);
+        assert!(one_off.articles.len() >= 3);
+        let dir = Path::new("unused: every body is kept");
+        let (spilled, kept) = (Bodies::new(&one_off.articles, dir), Bodies::new(&watching.articles, dir));
+        for (s, k) in one_off.articles.iter().zip(&watching.articles) {
+            let (sa, ka) = (&s.article, &k.article);
+            assert!(matches!(s.body, Some(KeptBody::Spilled { .. })), "{} kept its body in memory", sa.source);
+            assert!(matches!(sa.text, Kept::Spilled(_)), "{} kept its text in memory", sa.source);
+            assert!(matches!(k.body, Some(KeptBody::Memory(_))) && matches!(ka.text, Kept::Memory(_)));
+            assert_eq!(spilled.body(sa).unwrap(), kept.body(ka).unwrap());
+            assert_eq!(sa.text.read().unwrap(), ka.text.read().unwrap());
+            assert_eq!(sa.text.hash(), ka.text.hash());
+            assert_eq!(postcard::to_stdvec(&**sa).unwrap(), postcard::to_stdvec(&**ka).unwrap());
+        }
+    }
+}
