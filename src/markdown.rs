@@ -1147,6 +1147,16 @@ impl BodyHtml {
         if self.has_raw_html { sanitise(&out) } else { out }
     }
 
+    /// Takes the HTML out (to keep it elsewhere), leaving the rest.
+    pub(crate) fn take_html(&mut self) -> String {
+        std::mem::take(&mut self.html)
+    }
+
+    /// This body with `html`, taken out by [`BodyHtml::take_html`], back in.
+    pub(crate) fn with_html(self, html: String) -> BodyHtml {
+        BodyHtml { html, ..self }
+    }
+
     /// The HTML before wiki links are filled in.
     #[cfg(test)]
     pub(crate) fn html(&self) -> &str {

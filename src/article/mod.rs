@@ -9,6 +9,7 @@
 pub(crate) mod cache;
 mod discover;
 pub(crate) mod front_matter;
+pub(crate) mod spill;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ use crate::markdown::{BodyHtml, Outline, parse_body};
 use crate::paths::{Slug, SourcePath};
 use crate::terms::SearchLanguage;
 use cache::{ArticleCache, Entry, FileStamp};
+use spill::{Kept, Spill};
 
 /// One article, parsed on its own: everything but the body's HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,13 +50,11 @@ pub(crate) struct Article {
     pub(crate) surface: u128,
     /// What the search index needs: the article's distinct words (grouped by the index shard
     /// they belong to), a snippet to show in results, and its text (whitespace collapsed), from
-    /// which a full-text result shows the passage where the words were found.
+    /// which a full-text result shows the passage where the words were found (kept out of
+    /// memory by a one-off build, see [`spill`]).
     pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
     pub(crate) snippet: String,
-    pub(crate) text: String,
-    /// The hash of `text`, so that planning the search files need not go through every
-    /// article's text.
-    pub(crate) text_hash: u128,
+    pub(crate) text: Kept,
     /// How hard the body's prose is to read, for `encyc check`.
     pub(crate) reading: crate::readability::Reading,
 }
@@ -86,6 +86,37 @@ impl Article {
 
     pub(crate) fn title_key(&self) -> &NameKey {
         &self.name_keys[0]
+    }
+
+    /// This article without the room its lists and strings grew while it was parsed: a build
+    /// keeps every article until its end, and that room was a fifth of their memory.
+    fn shrunk(mut self) -> Article {
+        let outline = &mut self.outline;
+        outline.headings.shrink_to_fit();
+        for heading in &mut outline.headings {
+            heading.id.shrink_to_fit();
+            heading.text.shrink_to_fit();
+        }
+        outline.links.shrink_to_fit();
+        for link in &mut outline.links {
+            link.written.shrink_to_fit();
+        }
+        outline.problems.shrink_to_fit();
+        outline.images.shrink_to_fit();
+        outline.citations.shrink_to_fit();
+        outline.empty_sections.shrink_to_fit();
+        self.search_terms.shrink_to_fit();
+        for group in &mut self.search_terms {
+            group.terms.shrink_to_fit();
+        }
+        self.snippet.shrink_to_fit();
+        if let Kept::Memory(text) = &mut self.text {
+            text.shrink_to_fit();
+        }
+        self.reading.longest_sentences.shrink_to_fit();
+        self.reading.long_words.shrink_to_fit();
+        self.name_keys.shrink_to_fit();
+        self
     }
 }
 
@@ -151,11 +182,10 @@ pub(crate) fn parse_article_in(
         surface,
         search_terms,
         snippet,
-        text_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
-        text,
+        text: text.into(),
         reading: crate::readability::measure(plain.prose.iter().map(String::as_str)),
     };
-    Ok((article, body))
+    Ok((article.shrunk(), body))
 }
 
 /// Articles revised after `today`: an error, since a date in the future would top "Recently
@@ -252,13 +282,42 @@ pub(crate) fn reparse_body(articles_dir: &Path, article: &Article) -> Result<Bod
 pub(crate) struct Loaded {
     pub(crate) article: Arc<Article>,
     /// The rendered body, unless the article came from the on-disk cache.
-    pub(crate) body: Option<Arc<BodyHtml>>,
+    pub(crate) body: Option<KeptBody>,
 }
 
-/// The rendered bodies of a build's articles: in memory for those parsed in this process,
-/// read and parsed again for those that came from the on-disk cache.
+/// A rendered body, in memory or, for a one-off build, in its temporary file ([`spill`]).
+#[derive(Debug, Clone)]
+pub(crate) enum KeptBody {
+    Memory(Arc<BodyHtml>),
+    /// The HTML in the temporary file; here the body without it (where its links go).
+    Spilled {
+        html: Kept,
+        shell: Arc<BodyHtml>,
+    },
+}
+
+impl KeptBody {
+    fn new(mut body: BodyHtml, spill: Option<&Arc<Spill>>) -> KeptBody {
+        match Kept::new(body.take_html(), spill) {
+            Kept::Memory(html) => KeptBody::Memory(Arc::new(body.with_html(html))),
+            html => KeptBody::Spilled { html, shell: Arc::new(body) },
+        }
+    }
+
+    /// The body, read back from the temporary file when it is there.
+    fn body(&self) -> Result<Arc<BodyHtml>> {
+        match self {
+            KeptBody::Memory(body) => Ok(Arc::clone(body)),
+            KeptBody::Spilled { html, shell } => Ok(Arc::new((**shell).clone().with_html(html.read()?.into_owned()))),
+        }
+    }
+}
+
+/// The rendered bodies of a build's articles: kept (in memory or in the build's temporary
+/// file) for those parsed in this process, read and parsed again for those that came from the
+/// on-disk cache.
 pub(crate) struct Bodies<'a> {
-    in_memory: FxHashMap<&'a SourcePath, &'a Arc<BodyHtml>>,
+    in_memory: FxHashMap<&'a SourcePath, &'a KeptBody>,
     articles_dir: &'a Path,
 }
 
@@ -271,7 +330,7 @@ impl<'a> Bodies<'a> {
     /// The rendered body of `article`.
     pub(crate) fn body(&self, article: &Article) -> Result<Arc<BodyHtml>> {
         match self.in_memory.get(&article.source) {
-            Some(body) => Ok(Arc::clone(body)),
+            Some(body) => body.body(),
             None => Ok(Arc::new(reparse_body(self.articles_dir, article)?)),
         }
     }
@@ -293,8 +352,8 @@ pub(crate) struct LoadReport {
 }
 
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about
-/// files whose bytes are unchanged. A file whose stamp is unchanged since it was read (by this
-/// process, or by an earlier one when the stamp was settled) is not read again.
+/// files whose bytes are unchanged. A file whose stamp is unchanged since this process read
+/// it is not read again.
 pub(crate) fn load(
     language: SearchLanguage,
     articles_dir: &Path,
@@ -303,13 +362,15 @@ pub(crate) fn load(
     progress: &crate::progress::Progress,
 ) -> Result<LoadReport> {
     progress.stage("parsing", found.files.len());
+    // A one-off build keeps bodies and texts out of memory until they are rendered.
+    let spill = if cache.mode == Mode::OneOff { Spill::new() } else { None };
     let results: Vec<(SourcePath, Result<Fresh, Vec<Diagnostic>>)> = found
         .files
         .par_iter()
         .map(|source| {
             let path: PathBuf = articles_dir.join(source.as_str());
             let cached = cache.entries.get(source);
-            if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.seen && e.stamp.is_some()) {
+            if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.stamp.is_some()) {
                 return (source.clone(), Ok((entry.loaded.clone(), entry.stamp, false)));
             }
             let stamp = FileStamp::of(&path);
@@ -322,8 +383,11 @@ pub(crate) fn load(
                     let hash = content_hash(&bytes);
                     match cached {
                         Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false)),
-                        _ => parse_article_in(language, source, &bytes).map(|(article, body)| {
-                            (Loaded { article: Arc::new(article), body: Some(Arc::new(body)) }, stamp, true)
+                        _ => parse_article_in(language, source, &bytes).map(|(mut article, body)| {
+                            article.text = std::mem::replace(&mut article.text, Kept::Memory(String::new()))
+                                .spill_into(spill.as_ref());
+                            let body = KeptBody::new(body, spill.as_ref());
+                            (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true)
                         }),
                     }
                 }
@@ -344,7 +408,7 @@ pub(crate) fn load(
                 if fresh {
                     report.parsed.push(source.clone());
                 }
-                entries.insert(source, Entry { stamp, seen: true, loaded: loaded.clone() });
+                entries.insert(source, Entry { stamp, loaded: loaded.clone() });
                 report.articles.push(loaded);
             }
             Err(problems) => {
@@ -355,4 +419,36 @@ pub(crate) fn load(
     }
     cache.entries = entries;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fixture site's articles, loaded by a build of `mode`.
+    fn load_basic(mode: Mode) -> LoadReport {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/articles");
+        let found = discover(&dir).unwrap();
+        let mut cache = ArticleCache::from_summaries(Vec::new(), mode);
+        load(SearchLanguage::English, &dir, found, &mut cache, &crate::progress::Progress::none()).unwrap()
+    }
+
+    #[test]
+    fn a_one_off_build_keeps_bodies_and_texts_out_of_memory_and_reads_back_the_same() {
+        let one_off = load_basic(Mode::OneOff);
+        let watching = load_basic(Mode::Watch);
+        assert!(one_off.articles.len() >= 3);
+        let dir = Path::new("unused: every body is kept");
+        let (spilled, kept) = (Bodies::new(&one_off.articles, dir), Bodies::new(&watching.articles, dir));
+        for (s, k) in one_off.articles.iter().zip(&watching.articles) {
+            let (sa, ka) = (&s.article, &k.article);
+            assert!(matches!(s.body, Some(KeptBody::Spilled { .. })), "{} kept its body in memory", sa.source);
+            assert!(matches!(sa.text, Kept::Spilled(_)), "{} kept its text in memory", sa.source);
+            assert!(matches!(k.body, Some(KeptBody::Memory(_))) && matches!(ka.text, Kept::Memory(_)));
+            assert_eq!(spilled.body(sa).unwrap(), kept.body(ka).unwrap());
+            assert_eq!(sa.text.read().unwrap(), ka.text.read().unwrap());
+            assert_eq!(sa.text.hash(), ka.text.hash());
+            assert_eq!(postcard::to_stdvec(&**sa).unwrap(), postcard::to_stdvec(&**ka).unwrap());
+        }
+    }
 }

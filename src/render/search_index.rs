@@ -61,7 +61,8 @@ struct Names<'a> {
 /// The search files for `site`, each fingerprinted with exactly what it is made from.
 pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec<Planned<'_>> {
     // Everything depends on the order of the articles (results refer to them by number).
-    let mut order = build_id.to_le_bytes().to_vec();
+    let mut order = Fingerprint::new();
+    order.extend_from_slice(&build_id.to_le_bytes());
     // The language's stop words and folding go into the names file.
     if language != SearchLanguage::English {
         order.extend_from_slice(format!("{language:?}").as_bytes());
@@ -70,12 +71,12 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
         order.extend_from_slice(linked.article.slug.as_str().as_bytes());
         order.push(0);
     }
-    let order = xxh3_128(&order);
+    let order = order.digest();
 
-    // Fingerprints are hashed in one go from buffers: streaming millions of small pieces into
-    // a hasher costs more than the copies.
-    let mut names_fp = order.to_le_bytes().to_vec();
-    let mut snippets_fp = order.to_le_bytes().to_vec();
+    let mut names_fp = Fingerprint::new();
+    names_fp.extend_from_slice(&order.to_le_bytes());
+    let mut snippets_fp = Fingerprint::new();
+    snippets_fp.extend_from_slice(&order.to_le_bytes());
     for linked in &site.articles {
         let a = &linked.article;
         for name in std::iter::once(&a.meta.title).chain(&a.meta.alternative_names) {
@@ -86,8 +87,8 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
         snippets_fp.extend_from_slice(a.snippet.as_bytes());
         snippets_fp.push(0);
     }
-    let names_fp = xxh3_128(&names_fp);
-    let snippets_fp = xxh3_128(&snippets_fp);
+    let names_fp = names_fp.digest();
+    let snippets_fp = snippets_fp.digest();
 
     let names = made(OutputPath::new(NAMES_PATH), names_fp, move || {
         let names = Names {
@@ -109,7 +110,7 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
     });
 
     // One pass over the articles fingerprints every shard, from the terms' hashes.
-    let mut fingerprints: Vec<Vec<u8>> = vec![Vec::new(); 256];
+    let mut fingerprints: Vec<Fingerprint> = (0..256).map(|_| Fingerprint::new()).collect();
     for &key in SHARDS {
         fingerprints[key as usize].extend_from_slice(&order.to_le_bytes());
     }
@@ -123,17 +124,53 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
     let mut pages = vec![names, snippets];
     pages.extend(site.articles.chunks(PASSAGES_PER_FILE).enumerate().map(|(n, chunk)| {
         let mut fingerprint = order.to_le_bytes().to_vec();
+        // By the texts' hashes: a one-off build keeps the texts in a file until they are written.
         for linked in chunk {
-            fingerprint.extend_from_slice(&linked.article.text_hash.to_le_bytes());
+            fingerprint.extend_from_slice(&linked.article.text.hash().to_le_bytes());
         }
         let path = OutputPath::new(format!("assets/search-passages/{n}.js"));
         made(path, xxh3_128(&fingerprint), move || {
-            let texts: Vec<&str> = chunk.iter().map(|l| l.article.text.as_str()).collect();
+            let texts: Vec<std::borrow::Cow<'_, str>> =
+                chunk.iter().map(|l| l.article.text.read()).collect::<Result<_>>()?;
             script("passages", &n.to_string(), &texts)
         })
     }));
-    pages.extend(SHARDS.iter().map(|&key| shard_page(site, xxh3_128(&fingerprints[key as usize]), key)));
+    let mut fingerprints = fingerprints.into_iter().map(Fingerprint::digest).collect::<Vec<_>>();
+    pages.extend(SHARDS.iter().map(|&key| shard_page(site, std::mem::take(&mut fingerprints[key as usize]), key)));
     pages
+}
+
+/// A fingerprint fed in small pieces (millions of them for a big site): they are gathered in
+/// a buffer, since hashing each one alone costs more than the copy, and the buffer is hashed
+/// whenever it fills, so that it stays small. The digest is that of all the pieces in one.
+struct Fingerprint {
+    buffer: Vec<u8>,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl Fingerprint {
+    const BUFFER: usize = 64 * 1024;
+
+    fn new() -> Fingerprint {
+        Fingerprint { buffer: Vec::new(), hasher: xxhash_rust::xxh3::Xxh3::new() }
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        if self.buffer.len() + bytes.len() > Self::BUFFER {
+            self.hasher.update(&self.buffer);
+            self.buffer.clear();
+        }
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.extend_from_slice(&[byte]);
+    }
+
+    fn digest(mut self) -> u128 {
+        self.hasher.update(&self.buffer);
+        self.hasher.digest128()
+    }
 }
 
 /// The terms starting with `key` of each article that has any, with its number.
@@ -171,4 +208,22 @@ fn script(function: &str, key: &str, data: &impl Serialize) -> Result<Vec<u8>> {
     serde_json::to_writer(&mut out, data).context("cannot encode the search index")?;
     out.extend_from_slice(b");\n");
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_fed_in_pieces_is_the_hash_of_them_all() {
+        // Pieces of every size up to past the buffer's, so that it fills many times over.
+        let pieces: Vec<Vec<u8>> = (0..400u32).map(|i| vec![(i % 251) as u8; (i as usize * 397) % 70_000]).collect();
+        let mut fingerprint = Fingerprint::new();
+        for piece in &pieces {
+            fingerprint.extend_from_slice(piece);
+            fingerprint.push(0);
+        }
+        let all: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied().chain([0])).collect();
+        assert_eq!(fingerprint.digest(), xxh3_128(&all));
+    }
 }
