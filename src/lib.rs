@@ -13,6 +13,10 @@
 //! 4. write, [`output`]: take each rendered page into a temporary file as soon as it is made,
 //!    then make the whole build visible at once, or nothing of it.
 //!
+//! A one-off build whose inputs (settings, binary, the stamps of every source and theme file)
+//! are those the last successful build recorded, over an output folder as that build left it,
+//! does nothing more ([`last_build`]).
+//!
 //! Every problem an editor must fix is a [`diagnostic::Diagnostic`]; a build collects them
 //! all and fails once, before anything is written ([`pipeline::BuildError`]).
 //!

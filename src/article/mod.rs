@@ -352,8 +352,8 @@ pub(crate) struct LoadReport {
 }
 
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about
-/// files whose bytes are unchanged. A file whose stamp is unchanged since this process read
-/// it is not read again.
+/// files whose bytes are unchanged. A file whose stamp is unchanged since it was read (by this
+/// process, or by an earlier one when the stamp was settled) is not read again.
 pub(crate) fn load(
     language: SearchLanguage,
     articles_dir: &Path,
@@ -370,7 +370,7 @@ pub(crate) fn load(
         .map(|source| {
             let path: PathBuf = articles_dir.join(source.as_str());
             let cached = cache.entries.get(source);
-            if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.stamp.is_some()) {
+            if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.seen && e.stamp.is_some()) {
                 return (source.clone(), Ok((entry.loaded.clone(), entry.stamp, false)));
             }
             let stamp = FileStamp::of(&path);
@@ -408,7 +408,7 @@ pub(crate) fn load(
                 if fresh {
                     report.parsed.push(source.clone());
                 }
-                entries.insert(source, Entry { stamp, loaded: loaded.clone() });
+                entries.insert(source, Entry { stamp, seen: true, loaded: loaded.clone() });
                 report.articles.push(loaded);
             }
             Err(problems) => {
