@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::cache::FileStamp;
 use crate::config::Config;
 use crate::output::OutputState;
-use crate::paths::{LAST_BUILD, MANIFEST, TEMP_PREFIX, THEMES_DIR};
+use crate::paths::{LAST_BUILD, MANIFEST, THEMES_DIR};
 
 /// What a build reported, as it is reported again when its inputs come back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,12 +108,5 @@ pub(crate) fn record(output: &Path, build_id: u128, inputs: u128, outcome: Outco
     let stamp = FileStamp::of(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
     let record = Record { build: format!("{build_id:032x}"), inputs, manifest: stamp, outcome };
     let bytes = postcard::to_allocvec(&record)?;
-    let target = output.join(LAST_BUILD);
-    let temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(output)
-        .with_context(|| format!("cannot write in {}", output.display()))?;
-    std::fs::write(temp.path(), bytes).with_context(|| format!("cannot write {}", target.display()))?;
-    temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
-    Ok(())
+    crate::paths::write_bookkeeping(output, LAST_BUILD, &bytes)
 }

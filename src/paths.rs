@@ -32,6 +32,20 @@ pub(crate) const MEDIA_VARIANTS: &str = ".encyc-variants";
 /// build are removed.
 pub(crate) const TEMP_PREFIX: &str = ".encyc-tmp";
 
+/// Writes one of encyc's bookkeeping files (`name`, a cache or record) in the output folder
+/// `output` at once: a temporary file beside it, renamed over it.
+pub(crate) fn write_bookkeeping(output: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let target = output.join(name);
+    let temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(output)
+        .with_context(|| format!("cannot write in {}", output.display()))?;
+    std::fs::write(temp.path(), bytes).with_context(|| format!("cannot write {}", target.display()))?;
+    temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(())
+}
+
 /// Characters that must be escaped inside one path segment of a URL.
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')

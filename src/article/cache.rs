@@ -117,7 +117,6 @@ impl ArticleCache {
         let entries = articles
             .into_iter()
             .map(|(stamp, a)| {
-                let stamp = stamp.filter(|s| s.is_settled());
                 (a.source.clone(), Entry { stamp, seen: false, loaded: Loaded { article: Arc::new(a), body: None } })
             })
             .collect();

@@ -272,7 +272,6 @@ impl MediaCache {
 
     /// Saves what is known of the images that were fine, for the next build.
     pub(crate) fn write(&mut self, output: &Path, build_id: u128) -> anyhow::Result<()> {
-        use anyhow::Context as _;
         let mut entries: Vec<(String, SavedEntry)> = self
             .entries
             .iter()
@@ -284,13 +283,7 @@ impl MediaCache {
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let bytes = postcard::to_allocvec(&SavedCache { build: format!("{build_id:032x}"), entries })?;
-        let target = output.join(crate::paths::MEDIA_CACHE);
-        let temp = tempfile::Builder::new()
-            .prefix(crate::paths::TEMP_PREFIX)
-            .tempfile_in(output)
-            .with_context(|| format!("cannot write in {}", output.display()))?;
-        std::fs::write(temp.path(), bytes).with_context(|| format!("cannot write {}", target.display()))?;
-        temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
+        crate::paths::write_bookkeeping(output, crate::paths::MEDIA_CACHE, &bytes)?;
         self.unsaved = false;
         Ok(())
     }
@@ -373,15 +366,14 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
         let path = articles_dir.join(source);
         let sidecar = articles_dir.join(format!("{source}.yaml"));
         let stamps = (FileStamp::of(&path), FileStamp::of(&sidecar));
-        let parts = stamps;
         let previous = match cache.entries.remove(source) {
             Some(e) => Some((e.stamps, e.result)),
             None => cache.saved.remove(source).map(|(image, meta, saved)| ((image, meta), Ok(Arc::new(saved)))),
         };
         let next = match previous {
-            Some((was, result)) if was == parts && parts.0.is_some() => Todo::Known(result),
+            Some((was, result)) if was == stamps && stamps.0.is_some() => Todo::Known(result),
             // Only the sidecar changed: the image is neither read nor decoded again.
-            Some((was, Ok(image))) if was.0 == parts.0 && parts.0.is_some() => Todo::Sidecar(image),
+            Some((was, Ok(image))) if was.0 == stamps.0 && stamps.0.is_some() => Todo::Sidecar(image),
             _ => Todo::Read,
         };
         if !matches!(next, Todo::Known(_)) {
