@@ -21,10 +21,12 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use rustc_hash::FxHashMap;
+
 use crate::article::cache::FileStamp;
 use crate::config::Config;
 use crate::output::OutputState;
-use crate::paths::{LAST_BUILD, MANIFEST, THEMES_DIR};
+use crate::paths::{LAST_BUILD, MANIFEST, SourcePath, THEMES_DIR};
 
 /// What a build reported, as it is reported again when its inputs come back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,14 +49,39 @@ pub(crate) struct Record {
     pub(crate) outcome: Outcome,
 }
 
-/// The digest of the inputs of a build with `config` by the encyc build `build_id`, or `None`
-/// when a file among them changed too recently to be judged by its stamp, or a folder cannot be
-/// read (then the build itself reports it).
-pub(crate) fn inputs(config: &Config, build_id: u128) -> Option<u128> {
+/// A look at a build's input files: the stamp of each, and their digest.
+#[derive(Debug)]
+pub(crate) struct Look {
+    /// The digest of the inputs of a build with these settings by this encyc build, or `None`
+    /// when a file among them changed too recently to be judged by its stamp, or a folder could
+    /// not be read (then the build itself reports it).
+    pub(crate) digest: Option<u128>,
+    /// The folders looked in (each edition's articles, then the theme) and the files found in
+    /// them: the folder's index, the path relative to it, and the file's stamp.
+    dirs: Vec<PathBuf>,
+    files: Vec<(usize, PathBuf, Option<FileStamp>)>,
+}
+
+impl Look {
+    /// The stamps of the files under `dir`, by their paths relative to it: the load stage takes
+    /// them rather than looking at every file once more.
+    pub(crate) fn stamps_under(&self, dir: &Path) -> FxHashMap<SourcePath, FileStamp> {
+        let Some(k) = self.dirs.iter().position(|d| d == dir) else { return FxHashMap::default() };
+        self.files
+            .iter()
+            .filter(|(i, _, _)| *i == k)
+            .filter_map(|(_, relative, stamp)| Some((SourcePath::new(relative), (*stamp)?)))
+            .collect()
+    }
+}
+
+/// Looks at the input files of a build with `config` by the encyc build `build_id`.
+pub(crate) fn look(config: &Config, build_id: u128) -> Look {
     let mut dirs: Vec<PathBuf> = vec![config.articles_dir.clone()];
     dirs.extend(config.site.editions.iter().map(|e| config.root.join(e.articles_dir_name())));
     dirs.push(config.root.join(THEMES_DIR).join(&config.site.theme));
     let mut files: Vec<(usize, PathBuf)> = Vec::new();
+    let mut readable = true;
     for (k, dir) in dirs.iter().enumerate() {
         if !dir.exists() {
             continue;
@@ -63,26 +90,36 @@ pub(crate) fn inputs(config: &Config, build_id: u128) -> Option<u128> {
         // as articles or theme files), and it changes with every `git status`.
         let walk = walkdir::WalkDir::new(dir).follow_links(true).min_depth(1);
         for entry in walk.into_iter().filter_entry(|e| e.file_name() != ".git") {
-            let entry = entry.ok()?;
-            if !entry.file_type().is_dir() {
-                files.push((k, entry.path().strip_prefix(dir).ok()?.to_path_buf()));
+            let Ok(entry) = entry else {
+                readable = false;
+                continue;
+            };
+            if let (false, Ok(relative)) = (entry.file_type().is_dir(), entry.path().strip_prefix(dir)) {
+                files.push((k, relative.to_path_buf()));
             }
         }
     }
     // In byte order: comparing paths component by component costs more than the rest.
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_os_str().cmp(b.1.as_os_str())));
-    let stamps: Vec<FileStamp> = files
-        .par_iter()
-        .map(|(k, relative)| FileStamp::of(&dirs[*k].join(relative)).filter(|s| s.is_settled()))
-        .collect::<Option<_>>()?;
-    let mut digest = xxhash_rust::xxh3::Xxh3::new();
-    // The settings as parsed (the `Debug` form lists every field), so that a setting written
-    // differently but meaning the same is the same input.
-    digest.update(format!("{build_id:032x}\0{config:?}\0").as_bytes());
-    for ((k, relative), stamp) in files.iter().zip(&stamps) {
-        std::hash::Hash::hash(&(k, relative, stamp), &mut digest);
-    }
-    Some(digest.digest128())
+    let files: Vec<(usize, PathBuf, Option<FileStamp>)> = files
+        .into_par_iter()
+        .map(|(k, relative)| {
+            let stamp = FileStamp::of(&dirs[k].join(&relative));
+            (k, relative, stamp)
+        })
+        .collect();
+    let settled = files.iter().all(|(_, _, stamp)| stamp.is_some_and(FileStamp::is_settled));
+    let digest = (readable && settled).then(|| {
+        let mut digest = xxhash_rust::xxh3::Xxh3::new();
+        // The settings as parsed (the `Debug` form lists every field), so that a setting written
+        // differently but meaning the same is the same input.
+        digest.update(format!("{build_id:032x}\0{config:?}\0").as_bytes());
+        for (k, relative, stamp) in &files {
+            std::hash::Hash::hash(&(k, relative, stamp.expect("settled")), &mut digest);
+        }
+        digest.digest128()
+    });
+    Look { digest, dirs, files }
 }
 
 /// The record of the last build into `output`, if it was made by the encyc build `build_id`

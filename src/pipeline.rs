@@ -342,14 +342,21 @@ impl Builder {
 
     /// Loads and links every further edition, each on its own, with its illustrations (in its
     /// own `media/` folder), with problems named by its folder.
-    fn load_editions(&mut self, progress: &Progress) -> Result<EditionLoads, BuildError> {
+    fn load_editions(
+        &mut self,
+        look: Option<&last_build::Look>,
+        progress: &Progress,
+    ) -> Result<EditionLoads, BuildError> {
         let (today, recent_count, with_drafts) = (self.config.today, self.config.site.recent_count, self.config.drafts);
         let mut reports = Vec::with_capacity(self.editions.len());
         let mut libraries = Vec::with_capacity(self.editions.len());
         let mut problems = Vec::new();
         let watching = self.mode == Mode::Watch;
         for e in &mut self.editions {
-            let found = e.files.found(&e.dir, watching)?;
+            let mut found = e.files.found(&e.dir, watching)?;
+            if let Some(look) = look {
+                found.stamps = look.stamps_under(&e.dir);
+            }
             let language = SearchLanguage::of(&e.config.language);
             let mut loaded = article::load(language, &e.dir, found, &mut e.articles, progress)?;
             let mut found_here = std::mem::take(&mut loaded.diagnostics);
@@ -483,6 +490,8 @@ impl Builder {
         let strings = self.strings()?;
         let config = &self.config;
         let found = article::discover(&config.articles_dir)?;
+        // Only a check reports reading grades (of the main edition: the formula is English's).
+        self.articles.measure_reading = true;
         let loaded = article::load(
             SearchLanguage::of(&config.site.language),
             &config.articles_dir,
@@ -501,7 +510,7 @@ impl Builder {
             Ok(linker) => self.linker = Some(linker),
             Err(more) => problems.extend(explain_links_to_drafts(more, &drafts)),
         }
-        let (edition_loads, edition_media, more) = self.load_editions(progress)?;
+        let (edition_loads, edition_media, more) = self.load_editions(None, progress)?;
         problems.extend(more);
         let config = &self.config;
         if !problems.is_empty() {
@@ -524,11 +533,42 @@ impl Builder {
         Ok((self.linker.as_ref().expect("linked above").site(), &self.library))
     }
 
-    /// Builds the site. A build that fails leaves the output folder as it was.
+    /// Builds the site. A build that fails leaves the output folder as it was. A build that
+    /// finds the on-disk cache of article summaries damaged is made again without it (and
+    /// saves a new one).
     pub(crate) fn build(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport, BuildError> {
+        match self.build_once(cancel, progress) {
+            Err(BuildError::CouldNotRun(err)) if err.downcast_ref::<article::spill::CacheDamaged>().is_some() => {
+                self.forget_cached_summaries();
+                self.build_once(cancel, progress)
+            }
+            result => result,
+        }
+    }
+
+    /// Forgets every article summary read from the on-disk caches, and removes those caches,
+    /// so that every article is parsed again and the caches are written anew.
+    fn forget_cached_summaries(&mut self) {
+        let output_dir = &self.config.output_dir;
+        let _ = std::fs::remove_file(output_dir.join(CACHE));
+        self.articles = ArticleCache::from_summaries(Vec::new(), self.mode);
+        self.seeded = true;
+        self.linker = None;
+        self.main_pages = None;
+        for e in &mut self.editions {
+            let _ = std::fs::remove_file(output_dir.join(cache::file_name(Some(&e.config.language))));
+            e.articles = ArticleCache::from_summaries(Vec::new(), self.mode);
+            e.seeded = true;
+            e.linker = None;
+            e.last_pages = None;
+        }
+    }
+
+    fn build_once(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport, BuildError> {
         let started = Instant::now();
         // A one-off build whose inputs are those of the last build repeats it: nothing to do.
-        let inputs = (self.mode == Mode::OneOff).then(|| last_build::inputs(&self.config, build_id())).flatten();
+        let look = (self.mode == Mode::OneOff).then(|| last_build::look(&self.config, build_id()));
+        let inputs = look.as_ref().and_then(|look| look.digest);
         if let Some(record) = inputs.and_then(|i| last_build::same_as_last(&self.config.output_dir, build_id(), i)) {
             return Ok(BuildReport::repeated(record.outcome, started.elapsed()));
         }
@@ -552,7 +592,10 @@ impl Builder {
             e.articles =
                 ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, &name, build_id()), self.mode);
         }
-        let found = self.files.found(&config.articles_dir, self.mode == Mode::Watch)?;
+        let mut found = self.files.found(&config.articles_dir, self.mode == Mode::Watch)?;
+        if let Some(look) = &look {
+            found.stamps = look.stamps_under(&config.articles_dir);
+        }
         let alphabet = Alphabet::of_language(&config.site.language);
         // A first build creates its files while the articles are parsed (see `Staging`).
         let staging = match state.exists() {
@@ -599,7 +642,7 @@ impl Builder {
         if let Err(more) = linked {
             problems.extend(explain_links_to_drafts(more, &drafts));
         }
-        let (edition_loads, edition_media, more) = self.load_editions(progress)?;
+        let (edition_loads, edition_media, more) = self.load_editions(look.as_ref(), progress)?;
         problems.extend(more);
         if !problems.is_empty() {
             return Err(self.failed(problems, state));

@@ -93,14 +93,14 @@ pub(crate) fn fold_table(language: SearchLanguage) -> Vec<(char, String)> {
 
 /// The distinct search terms of English `text`: [`terms_in`] English.
 #[cfg(test)]
-pub(crate) fn terms_of(text: &str) -> Vec<ShardTerms> {
+pub(crate) fn terms_of(text: &str) -> SearchTerms {
     terms_in(SearchLanguage::English, text)
 }
 
 /// The distinct search terms of `text` in `language`, sorted, grouped by their first
 /// character (the shard of the index they belong to), each group joined by single spaces:
 /// compact to cache, and each shard of the index can be built from its own group alone.
-pub(crate) fn terms_in(language: SearchLanguage, text: &str) -> Vec<ShardTerms> {
+pub(crate) fn terms_in(language: SearchLanguage, text: &str) -> SearchTerms {
     let folded = fold_in(language, text);
     // Words are compared by an integer of their first eight bytes first: most comparisons end
     // there, without a call to compare the strings (this is the hot loop of parsing).
@@ -115,21 +115,29 @@ pub(crate) fn terms_in(language: SearchLanguage, text: &str) -> Vec<ShardTerms> 
         .collect();
     terms.sort_unstable();
     terms.dedup();
-    let mut groups: Vec<ShardTerms> = Vec::new();
+    let mut packed =
+        SearchTerms { text: String::with_capacity(terms.iter().map(|(_, t)| t.len() + 1).sum()), groups: Vec::new() };
+    let mut start = 0;
     for (_, term) in terms {
         let key = term.as_bytes()[0];
-        match groups.last_mut() {
-            Some(group) if group.key == key => {
-                group.terms.push(' ');
-                group.terms.push_str(term);
+        match packed.groups.last() {
+            Some(group) if group.key == key => {}
+            Some(_) => {
+                packed.close_group(start);
+                start = packed.text.len() + 1;
+                packed.groups.push(Group { key, end: 0, hash: 0 });
             }
-            _ => groups.push(ShardTerms { key, terms: term.to_string(), hash: 0 }),
+            None => packed.groups.push(Group { key, end: 0, hash: 0 }),
         }
+        if !packed.text.is_empty() {
+            packed.text.push(' ');
+        }
+        packed.text.push_str(term);
     }
-    for group in &mut groups {
-        group.hash = xxhash_rust::xxh3::xxh3_64(group.terms.as_bytes());
+    if !packed.groups.is_empty() {
+        packed.close_group(start);
     }
-    groups
+    packed
 }
 
 /// The runs of ASCII letters and digits in `text` (split byte by byte: `text` is ASCII after
@@ -168,13 +176,66 @@ fn stopword_keys() -> &'static [u64] {
     KEYS.get_or_init(|| STOPWORDS.iter().map(|w| prefix_key(w)).collect())
 }
 
-/// The terms of one article that start with `key`, space-separated and sorted.
+/// The distinct search terms of one article ([`terms_in`]): every term, sorted and joined by
+/// single spaces, in one string, and where each shard's group of terms ends in it. One string
+/// rather than one per shard: every build decodes the cached terms of every article, and at
+/// 100,000 articles a string per group was two million allocations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SearchTerms {
+    text: String,
+    groups: Vec<Group>,
+}
+
+/// A group of [`SearchTerms`]: the terms starting with `key`, up to byte `end` of the text
+/// (from just after the previous group's end, or from the start).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct ShardTerms {
+struct Group {
+    key: u8,
+    end: u32,
+    /// A hash of the group's terms, so that a shard's fingerprint need not read every term.
+    hash: u64,
+}
+
+/// The terms of one article that start with `key`, space-separated and sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ShardTerms<'a> {
     pub(crate) key: u8,
-    pub(crate) terms: String,
-    /// A hash of `terms`, so that a shard's fingerprint need not read every term.
+    pub(crate) terms: &'a str,
+    /// A hash of `terms`.
     pub(crate) hash: u64,
+}
+
+impl SearchTerms {
+    /// Ends the last group, which started at byte `start`, where the text ends now.
+    fn close_group(&mut self, start: usize) {
+        let end = self.text.len();
+        let group = self.groups.last_mut().expect("a group to close");
+        group.end = u32::try_from(end).unwrap_or(u32::MAX);
+        group.hash = xxhash_rust::xxh3::xxh3_64(&self.text.as_bytes()[start..end]);
+    }
+
+    /// Each shard's group of terms, in key order.
+    pub(crate) fn groups(&self) -> impl Iterator<Item = ShardTerms<'_>> {
+        let mut start = 0;
+        self.groups.iter().map(move |g| {
+            let end = g.end as usize;
+            let terms = self.text.get(start..end).unwrap_or("");
+            start = end + 1;
+            ShardTerms { key: g.key, terms, hash: g.hash }
+        })
+    }
+
+    /// The terms that start with `key`, if there are any.
+    pub(crate) fn group(&self, key: u8) -> Option<&str> {
+        let at = self.groups.binary_search_by_key(&key, |g| g.key).ok()?;
+        let start = if at == 0 { 0 } else { self.groups[at - 1].end as usize + 1 };
+        self.text.get(start..self.groups[at].end as usize)
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.groups.shrink_to_fit();
+    }
 }
 
 /// A snippet for search results: `summary` if the article has one, otherwise the start of
@@ -227,7 +288,7 @@ mod tests {
     #[test]
     fn terms_are_folded_split_deduplicated_and_sorted() {
         let flat = |text: &str| -> Vec<(char, String)> {
-            terms_of(text).into_iter().map(|g| (g.key as char, g.terms)).collect()
+            terms_of(text).groups().map(|g| (g.key as char, g.terms.to_string())).collect()
         };
         assert_eq!(
             flat("Ménière's disease: the inner EAR, and the ear canal."),
@@ -243,7 +304,7 @@ mod tests {
             flat("X-rays at L4/L5 (2-5 days)"),
             [('d', "days".into()), ('l', "l4 l5".into()), ('r', "rays".into())]
         );
-        assert!(terms_of("").is_empty());
+        assert_eq!(terms_of("").groups().count(), 0);
     }
 
     /// One table of test vectors for folding, run here and against search.js (by
@@ -263,8 +324,8 @@ mod tests {
     fn spanish_search_ignores_accents_keeps_enye_and_leaves_out_snowball_stop_words() {
         let flat = |text: &str| -> Vec<String> {
             terms_in(SearchLanguage::Spanish, text)
-                .into_iter()
-                .flat_map(|g| g.terms.split(' ').map(String::from).collect::<Vec<_>>())
+                .groups()
+                .flat_map(|g| g.terms.split(' ').map(String::from))
                 .collect()
         };
         assert_eq!(

@@ -67,6 +67,43 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_files_it_touches() {
     assert!(site.read_output("ph-imbalance.html").contains("out of kilter"));
 }
 
+/// The published files of `site`, without encyc's own bookkeeping.
+fn published(site: &TestSite) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(&site.output()).into_iter().filter(|(path, _)| !path.starts_with(".encyc-")).collect()
+}
+
+#[test]
+fn a_damaged_or_cut_summary_cache_costs_time_and_never_a_wrong_page() {
+    let site = TestSite::fixture("basic");
+    let fresh = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let edit = |sites: [&TestSite; 2], from: &str, to: &str| {
+        for s in sites {
+            let text = std::fs::read_to_string(s.path("articles/ph-imbalance.md")).unwrap();
+            s.write("articles/ph-imbalance.md", text.replace(from, to));
+        }
+    };
+    // The cache keeps the articles' texts first, and reads one back only for a file of search
+    // passages that is made again: here the one that holds every article of this small site,
+    // after an edit of another article.
+    let cache = site.output().join(".encyc-cache");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    bytes[0] ^= 0x20;
+    std::fs::write(&cache, &bytes).unwrap();
+    edit([&site, &fresh], "out of balance", "out of kilter");
+    site.build().assert_ok();
+    fresh.build().assert_ok();
+    assert!(published(&site) == published(&fresh), "a build from a damaged cache differs from a fresh one");
+    assert_ne!(std::fs::read(&cache).unwrap(), bytes, "the damaged cache was kept");
+
+    let whole = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, &whole[..whole.len() / 2]).unwrap();
+    edit([&site, &fresh], "out of kilter", "out of true");
+    site.build().assert_ok();
+    fresh.build().assert_ok();
+    assert!(published(&site) == published(&fresh), "a build from a cut cache differs from a fresh one");
+}
+
 #[test]
 fn temporary_files_a_killed_build_left_are_swept_by_the_next_build_that_writes() {
     let site = TestSite::fixture("basic");

@@ -5,14 +5,17 @@
 //! only costs time.
 
 use std::collections::HashMap;
-use std::fs;
+use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::spill::Kept;
 use super::{Article, Loaded};
 use crate::config::Mode;
 use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
@@ -108,6 +111,9 @@ pub(crate) struct ArticleCache {
     /// file again, because file events tell us (through [`ArticleCache::invalidate`]) which
     /// files changed.
     pub(super) mode: Mode,
+    /// Whether parsing measures each article's reading grade ([`Article::reading`]): only
+    /// `encyc check` reports it.
+    pub(crate) measure_reading: bool,
 }
 
 impl ArticleCache {
@@ -120,7 +126,7 @@ impl ArticleCache {
                 (a.source.clone(), Entry { stamp, seen: false, loaded: Loaded { article: Arc::new(a), body: None } })
             })
             .collect();
-        ArticleCache { entries, mode }
+        ArticleCache { entries, mode, measure_reading: false }
     }
 
     /// Lets go of the rendered bodies, which only a long-lived builder reuses: a one-off
@@ -152,21 +158,36 @@ impl ArticleCache {
     }
 }
 
-/// The on-disk cache of article summaries: which encyc build wrote it, and the summaries with
-/// the settled stamps of their files. A compact binary encoding (postcard): it is read at the
-/// start of every build.
-#[derive(Deserialize)]
-struct SummaryCache {
+/// The on-disk cache of an edition's article summaries, read at the start of every build, so
+/// laid out to be read fast:
+///
+/// ```text
+/// [texts][chunk 1]…[chunk n][header][header's length: u64, little-endian]
+/// ```
+///
+/// The texts of the articles (for the search passages; two thirds of the bytes) come first and
+/// are not read with the rest: an article from the cache refers to its text in the file
+/// ([`Kept`]), and the few passages files a rebuild makes read theirs back. The summaries, with
+/// the settled stamps of their files and where their texts are, are in chunks of
+/// [`CHUNK`] articles, each a compact binary encoding (postcard) of its own, decoded in
+/// parallel. The header names the encyc build that wrote the file and the lengths of the parts.
+#[derive(Serialize, Deserialize)]
+struct Header {
     build: String,
-    articles: Vec<(Option<FileStamp>, Article)>,
+    texts: u64,
+    chunks: Vec<u64>,
 }
 
-/// [`SummaryCache`] as written: borrowing the articles rather than copying them all.
-#[derive(Serialize)]
-struct SummaryCacheRef<'a> {
-    build: String,
-    articles: Vec<(Option<FileStamp>, &'a Article)>,
+/// Where an article's text is in the texts part of the cache, and its hash ([`Kept::hash`]).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct TextAt {
+    offset: u64,
+    len: u64,
+    hash: u64,
 }
+
+/// Articles per chunk of the cache.
+const CHUNK: usize = 256;
 
 /// The file in the output folder that caches the summaries of an edition's articles: the
 /// main edition's (`language` is `None`) in `.encyc-cache`, a further edition's in
@@ -181,15 +202,92 @@ pub(crate) fn file_name(language: Option<&str>) -> String {
 /// The article summaries cached in `output/<name>`, if the same encyc build wrote them.
 /// Anything unreadable is treated as no cache.
 pub(crate) fn read_summaries(output: &Path, name: &str, build_id: u128) -> Vec<(Option<FileStamp>, Article)> {
-    let Ok(bytes) = fs::read(output.join(name)) else { return Vec::new() };
-    match postcard::from_bytes::<SummaryCache>(&bytes) {
-        Ok(cache) if cache.build == format!("{build_id:032x}") => cache.articles,
-        _ => Vec::new(),
+    read(&output.join(name), build_id).unwrap_or_default()
+}
+
+fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Article)>> {
+    let file = File::open(path).ok()?;
+    let file_len = file.metadata().ok()?.len();
+    let mut trailer = [0u8; 8];
+    read_at(&file, &mut trailer, file_len.checked_sub(8)?)?;
+    let header_len = u64::from_le_bytes(trailer);
+    let header_at = file_len.checked_sub(8)?.checked_sub(header_len)?;
+    let mut bytes = vec![0u8; usize::try_from(header_len).ok()?];
+    read_at(&file, &mut bytes, header_at)?;
+    let header: Header = postcard::from_bytes(&bytes).ok()?;
+    let chunks_len = header.chunks.iter().try_fold(0u64, |sum, &n| sum.checked_add(n))?;
+    if header.build != format!("{build_id:032x}") || header.texts.checked_add(chunks_len)? != header_at {
+        return None;
+    }
+    let mut bytes = vec![0u8; usize::try_from(chunks_len).ok()?];
+    read_at(&file, &mut bytes, header.texts)?;
+    let mut chunks = Vec::with_capacity(header.chunks.len());
+    let mut rest = bytes.as_slice();
+    for &len in &header.chunks {
+        let (chunk, after) = rest.split_at(usize::try_from(len).ok()?);
+        chunks.push(chunk);
+        rest = after;
+    }
+    let decoded: Vec<Vec<(Option<FileStamp>, Article, TextAt)>> =
+        chunks.par_iter().map(|chunk| postcard::from_bytes(chunk).ok()).collect::<Option<_>>()?;
+    let texts = TextsPart::of(file, header.texts);
+    decoded
+        .into_iter()
+        .flatten()
+        .map(|(stamp, mut article, at)| {
+            article.text = texts.text(at)?;
+            Some((stamp, article))
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> Option<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset).ok()
+}
+
+#[cfg(not(unix))]
+fn read_at(mut file: &File, bytes: &mut [u8], offset: u64) -> Option<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset)).ok()?;
+    file.read_exact(bytes).ok()
+}
+
+/// The texts part of an open cache file, `len` bytes from its start.
+struct TextsPart {
+    #[cfg(unix)]
+    file: std::sync::Arc<super::spill::Spill>,
+    #[cfg(not(unix))]
+    file: File,
+    len: u64,
+}
+
+impl TextsPart {
+    fn of(file: File, len: u64) -> TextsPart {
+        #[cfg(unix)]
+        let file = super::spill::Spill::reader(file);
+        TextsPart { file, len }
+    }
+
+    /// The text at `at`, left in the file (read at once where files cannot be read at an
+    /// offset from several threads); `None` when `at` is not inside the texts part.
+    fn text(&self, at: TextAt) -> Option<Kept> {
+        if at.offset.checked_add(at.len)? > self.len {
+            return None;
+        }
+        #[cfg(unix)]
+        return Some(Kept::Spilled(self.file.part(at.offset, at.len, at.hash)));
+        #[cfg(not(unix))]
+        {
+            let mut bytes = vec![0u8; usize::try_from(at.len).ok()?];
+            read_at(&self.file, &mut bytes, at.offset)?;
+            Some(Kept::Memory(String::from_utf8(bytes).ok()?))
+        }
     }
 }
 
 /// Saves article summaries in `output/<name>` for the next build (atomically; the folder must
-/// exist).
+/// exist), laid out as [`Header`] says.
 pub(crate) fn write_summaries<'a>(
     output: &Path,
     name: &str,
@@ -198,17 +296,39 @@ pub(crate) fn write_summaries<'a>(
 ) -> Result<()> {
     let mut articles: Vec<(Option<FileStamp>, &Article)> = articles.collect();
     articles.sort_by(|a, b| a.1.source.cmp(&b.1.source));
-    let cache = SummaryCacheRef { build: format!("{build_id:032x}"), articles };
-    // Encoded straight into the file: the cache of a big site is tens of MB.
     let target = output.join(name);
+    let cannot_write = || format!("cannot write {}", target.display());
     let temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(output)
         .with_context(|| format!("cannot write in {}", output.display()))?;
     let mut file = std::io::BufWriter::new(temp);
-    postcard::to_io(&cache, &mut file).with_context(|| format!("cannot write {}", target.display()))?;
-    let temp =
-        file.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", target.display()))?;
-    temp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
+    // The texts first, streamed (those kept in a file are read back one at a time).
+    let mut texts = Vec::with_capacity(articles.len());
+    let mut offset = 0u64;
+    for (_, article) in &articles {
+        let text = article.text.read()?;
+        file.write_all(text.as_bytes()).with_context(cannot_write)?;
+        let len = text.len() as u64;
+        texts.push(TextAt { offset, len, hash: article.text.hash() });
+        offset += len;
+    }
+    let entries: Vec<(Option<FileStamp>, &Article, TextAt)> =
+        articles.iter().zip(texts).map(|(&(stamp, article), at)| (stamp, article, at)).collect();
+    let chunks: Vec<Vec<u8>> =
+        entries.par_chunks(CHUNK).map(postcard::to_stdvec).collect::<Result<_, _>>().with_context(cannot_write)?;
+    for chunk in &chunks {
+        file.write_all(chunk).with_context(cannot_write)?;
+    }
+    let header = Header {
+        build: format!("{build_id:032x}"),
+        texts: offset,
+        chunks: chunks.iter().map(|c| c.len() as u64).collect(),
+    };
+    let header = postcard::to_stdvec(&header).with_context(cannot_write)?;
+    file.write_all(&header).with_context(cannot_write)?;
+    file.write_all(&(header.len() as u64).to_le_bytes()).with_context(cannot_write)?;
+    let temp = file.into_inner().map_err(|e| e.into_error()).with_context(cannot_write)?;
+    temp.persist(&target).with_context(cannot_write)?;
     Ok(())
 }

@@ -22,6 +22,9 @@ pub(crate) struct Found {
     /// Slugs of Markdown files under another extension (reported in `diagnostics`): links to
     /// them are not reported as well.
     pub(crate) misnamed: Vec<Slug>,
+    /// The stamps of the files, when they were looked at just before ([`crate::last_build`]):
+    /// loading takes a file's stamp from here rather than looking again.
+    pub(crate) stamps: rustc_hash::FxHashMap<SourcePath, crate::article::cache::FileStamp>,
 }
 
 /// Lists the article files under `dir`. A missing folder is an error; an unreadable entry or

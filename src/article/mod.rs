@@ -52,11 +52,15 @@ pub(crate) struct Article {
     /// they belong to), a snippet to show in results, and its text (whitespace collapsed), from
     /// which a full-text result shows the passage where the words were found (kept out of
     /// memory by a one-off build, see [`spill`]).
-    pub(crate) search_terms: Vec<crate::terms::ShardTerms>,
+    pub(crate) search_terms: crate::terms::SearchTerms,
     pub(crate) snippet: String,
+    /// (In the on-disk cache, kept apart from the rest: [`cache`].)
+    #[serde(skip)]
     pub(crate) text: Kept,
-    /// How hard the body's prose is to read, for `encyc check`.
-    pub(crate) reading: crate::readability::Reading,
+    /// How hard the body's prose is to read: measured only for `encyc check`
+    /// ([`ArticleCache::measure_reading`]), since no page shows it and measuring it was a twentieth
+    /// of a build's parsing.
+    pub(crate) reading: Option<crate::readability::Reading>,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
@@ -106,29 +110,31 @@ impl Article {
         outline.citations.shrink_to_fit();
         outline.empty_sections.shrink_to_fit();
         self.search_terms.shrink_to_fit();
-        for group in &mut self.search_terms {
-            group.terms.shrink_to_fit();
-        }
         self.snippet.shrink_to_fit();
         if let Kept::Memory(text) = &mut self.text {
             text.shrink_to_fit();
         }
-        self.reading.longest_sentences.shrink_to_fit();
-        self.reading.long_words.shrink_to_fit();
+        if let Some(reading) = &mut self.reading {
+            reading.longest_sentences.shrink_to_fit();
+            reading.long_words.shrink_to_fit();
+        }
         self.name_keys.shrink_to_fit();
         self
     }
 }
 
-/// Parses one article file of the main edition, in English: [`parse_article_in`].
+/// Parses one article file of the main edition, in English, measuring its reading grade:
+/// [`parse_article_in`].
 pub(crate) fn parse_article(source: &SourcePath, bytes: &[u8]) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
-    parse_article_in(SearchLanguage::English, source, bytes)
+    parse_article_in(SearchLanguage::English, true, source, bytes)
 }
 
-/// Parses one article file, whose search terms are those of `language`. Pure: the bytes of
-/// the file in, the article and its rendered body, or its problems, out.
+/// Parses one article file, whose search terms are those of `language`, and measures its
+/// reading grade when `measure_reading`. Pure: the bytes of the file in, the article and its
+/// rendered body, or its problems, out.
 pub(crate) fn parse_article_in(
     language: SearchLanguage,
+    measure_reading: bool,
     source: &SourcePath,
     bytes: &[u8],
 ) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
@@ -183,7 +189,7 @@ pub(crate) fn parse_article_in(
         search_terms,
         snippet,
         text: text.into(),
-        reading: crate::readability::measure(plain.prose.iter().map(String::as_str)),
+        reading: measure_reading.then(|| crate::readability::measure(plain.prose.iter().map(String::as_str))),
     };
     Ok((article.shrunk(), body))
 }
@@ -271,7 +277,7 @@ pub(crate) fn reparse_body(articles_dir: &Path, article: &Article) -> Result<Bod
     if content_hash(&bytes) != article.hash {
         return Err(changed().into());
     }
-    match parse_article(&article.source, &bytes) {
+    match parse_article_in(SearchLanguage::English, false, &article.source, &bytes) {
         Ok((_, body)) => Ok(body),
         Err(_) => Err(changed().into()),
     }
@@ -370,10 +376,12 @@ pub(crate) fn load(
         .map(|source| {
             let path: PathBuf = articles_dir.join(source.as_str());
             let cached = cache.entries.get(source);
+            // An article parsed without its reading grade is parsed again when it is wanted.
+            let cached = cached.filter(|e| !cache.measure_reading || e.loaded.article.reading.is_some());
             if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.seen && e.stamp.is_some()) {
                 return (source.clone(), Ok((entry.loaded.clone(), entry.stamp, false)));
             }
-            let stamp = FileStamp::of(&path);
+            let stamp = found.stamps.get(source).copied().or_else(|| FileStamp::of(&path));
             if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp) {
                 return (source.clone(), Ok((entry.loaded.clone(), stamp, false)));
             }
@@ -383,12 +391,14 @@ pub(crate) fn load(
                     let hash = content_hash(&bytes);
                     match cached {
                         Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false)),
-                        _ => parse_article_in(language, source, &bytes).map(|(mut article, body)| {
-                            article.text = std::mem::replace(&mut article.text, Kept::Memory(String::new()))
-                                .spill_into(spill.as_ref());
-                            let body = KeptBody::new(body, spill.as_ref());
-                            (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true)
-                        }),
+                        _ => parse_article_in(language, cache.measure_reading, source, &bytes).map(
+                            |(mut article, body)| {
+                                article.text = std::mem::replace(&mut article.text, Kept::Memory(String::new()))
+                                    .spill_into(spill.as_ref());
+                                let body = KeptBody::new(body, spill.as_ref());
+                                (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true)
+                            },
+                        ),
                     }
                 }
                 Err(err) => {
@@ -431,6 +441,19 @@ mod tests {
         let found = discover(&dir).unwrap();
         let mut cache = ArticleCache::from_summaries(Vec::new(), mode);
         load(SearchLanguage::English, &dir, found, &mut cache, &crate::progress::Progress::none()).unwrap()
+    }
+
+    #[test]
+    fn the_reading_grade_is_measured_only_when_asked_and_an_article_without_it_is_parsed_again() {
+        assert!(load_basic(Mode::OneOff).articles.iter().all(|l| l.article.reading.is_none()));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/articles");
+        let mut cache = ArticleCache::from_summaries(Vec::new(), Mode::Watch);
+        let none = &crate::progress::Progress::none();
+        load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut cache, none).unwrap();
+        cache.measure_reading = true;
+        let measured = load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut cache, none).unwrap();
+        assert_eq!(measured.parsed.len(), measured.articles.len());
+        assert!(measured.articles.iter().all(|l| l.article.reading.as_ref().is_some_and(|r| r.words > 0)));
     }
 
     #[test]

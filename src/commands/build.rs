@@ -22,6 +22,10 @@ pub(super) fn run(config: &Config, quiet: bool, cancel: &'static AtomicBool) -> 
     let mut builder = Builder::new(config.clone(), Mode::OneOff);
     let result = builder.build(cancel, &progress);
     progress.finish();
+    // The process ends with this build: freeing the summaries of every article one by one (a
+    // tenth of a rebuild after one edit of a big site) is left to the system, which takes the
+    // whole process's memory back at once.
+    std::mem::forget(builder);
     match result {
         Ok(report) => {
             if !quiet {

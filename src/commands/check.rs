@@ -208,8 +208,11 @@ pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result
             let max_grade = config.site.reading_grade_max;
             let mut found = warnings(site, config.site.review_period, max_grade, today);
             found.extend(media_warnings(site, builder.library(), config.site.image_size_limit_kb));
-            let readings =
-                site.articles.iter().map(|l| (l.article.source.display_path(), l.article.reading.clone())).collect();
+            let readings = site
+                .articles
+                .iter()
+                .filter_map(|l| Some((l.article.source.display_path(), l.article.reading.clone()?)))
+                .collect();
             let mut articles = site.articles.len();
             let editions = builder.edition_sites();
             for &(folder, _, edition) in &editions {
@@ -266,10 +269,11 @@ pub(crate) fn warnings(site: &Site, review_period: u32, reading_grade_max: u32, 
     let mut hard: Vec<Warning> = site
         .articles
         .iter()
-        .filter(|l| l.article.reading.grade() > f64::from(reading_grade_max))
-        .map(|l| Warning {
+        .filter_map(|l| Some((l, l.article.reading.as_ref()?)))
+        .filter(|(_, reading)| reading.grade() > f64::from(reading_grade_max))
+        .map(|(l, reading)| Warning {
             file: l.article.source.display_path(),
-            concern: Concern::ReadingLevel { reading: l.article.reading.clone(), max: reading_grade_max },
+            concern: Concern::ReadingLevel { reading: reading.clone(), max: reading_grade_max },
         })
         .collect();
     hard.sort_by(|a, b| a.file.cmp(&b.file));

@@ -115,7 +115,7 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
         fingerprints[key as usize].extend_from_slice(&order.to_le_bytes());
     }
     for (i, linked) in site.articles.iter().enumerate() {
-        for group in &linked.article.search_terms {
+        for group in linked.article.search_terms.groups() {
             let buffer = &mut fingerprints[group.key as usize];
             buffer.extend_from_slice(&(i as u32).to_le_bytes());
             buffer.extend_from_slice(&group.hash.to_le_bytes());
@@ -175,10 +175,10 @@ impl Fingerprint {
 
 /// The terms starting with `key` of each article that has any, with its number.
 fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = (u32, &str)> {
-    site.articles.iter().enumerate().filter_map(move |(i, l)| {
-        let groups = &l.article.search_terms;
-        groups.binary_search_by_key(&key, |g| g.key).ok().map(|at| (i as u32, groups[at].terms.as_str()))
-    })
+    site.articles
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, l)| l.article.search_terms.group(key).map(|terms| (i as u32, terms)))
 }
 
 fn shard_page(site: &Site, fingerprint: u128, key: u8) -> Planned<'_> {
