@@ -315,16 +315,17 @@ pub(crate) fn write_summaries<'a>(
     }
     let entries: Vec<(Option<FileStamp>, &Article, TextAt)> =
         articles.iter().zip(texts).map(|(&(stamp, article), at)| (stamp, article, at)).collect();
-    let chunks: Vec<Vec<u8>> =
-        entries.par_chunks(CHUNK).map(postcard::to_stdvec).collect::<Result<_, _>>().with_context(cannot_write)?;
-    for chunk in &chunks {
-        file.write_all(chunk).with_context(cannot_write)?;
+    // One chunk at a time, in one buffer: the cache of 100,000 articles is 150 MB without
+    // its texts, which a build at its peak of memory has no room for.
+    let mut chunks = Vec::new();
+    let mut buffer = Vec::new();
+    for chunk in entries.chunks(CHUNK) {
+        buffer.clear();
+        buffer = postcard::to_extend(chunk, buffer).with_context(cannot_write)?;
+        file.write_all(&buffer).with_context(cannot_write)?;
+        chunks.push(buffer.len() as u64);
     }
-    let header = Header {
-        build: format!("{build_id:032x}"),
-        texts: offset,
-        chunks: chunks.iter().map(|c| c.len() as u64).collect(),
-    };
+    let header = Header { build: format!("{build_id:032x}"), texts: offset, chunks };
     let header = postcard::to_stdvec(&header).with_context(cannot_write)?;
     file.write_all(&header).with_context(cannot_write)?;
     file.write_all(&(header.len() as u64).to_le_bytes()).with_context(cannot_write)?;
