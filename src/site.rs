@@ -51,41 +51,97 @@ pub(crate) struct Site {
     /// The previous slugs of renamed articles, sorted, each with its article's index: each
     /// gets a redirect page.
     pub(crate) redirects: Vec<(Slug, usize)>,
+    /// [`Site::links_here`], worked out when first asked for, and kept up to date by a re-link
+    /// that replaces articles ([`Linker::relink`]).
+    links_here: std::sync::OnceLock<LinksHere>,
 }
 
-impl Site {
-    /// For each article, the other articles that link to it by a body link (`slug.md`, an old
-    /// slug included), a wiki link or a `see_also` entry, each once, in slug order.
-    pub(crate) fn links_here(&self) -> Vec<Vec<usize>> {
-        let mut by_slug: HashMap<&str, usize> =
-            self.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str(), i)).collect();
-        for (old, i) in &self.redirects {
-            by_slug.entry(old.as_str()).or_insert(*i);
+/// Which articles link to each article, and the lookups that work it out.
+#[derive(Debug, Clone)]
+struct LinksHere {
+    /// Each article's index by its slug and old slugs, and by its page's href.
+    by_slug: HashMap<String, usize>,
+    by_href: HashMap<String, usize>,
+    /// For each article, the articles that link to it, sorted.
+    from: Vec<Vec<usize>>,
+}
+
+impl LinksHere {
+    fn of(site: &Site) -> LinksHere {
+        let mut by_slug: HashMap<String, usize> =
+            site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str().to_string(), i)).collect();
+        for (old, i) in &site.redirects {
+            by_slug.entry(old.as_str().to_string()).or_insert(*i);
         }
         // Wiki links were resolved to hrefs; an article's href is its slug's, and a fragment
         // follows a `#`, which a slug's href never holds (it is escaped).
-        let by_href: HashMap<String, usize> =
-            self.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i)).collect();
-        let mut from: Vec<Vec<usize>> = vec![Vec::new(); self.articles.len()];
-        for (i, l) in self.articles.iter().enumerate() {
-            let body = l.article.outline.links.iter().filter_map(|link| match &link.target {
-                LinkTarget::Article { slug, .. } => by_slug.get(slug.as_str()).copied(),
-                _ => None,
-            });
-            let wiki = l.wiki_hrefs.iter().filter_map(|href| {
-                let page = href.as_str().split('#').next().unwrap_or_default();
-                by_href.get(page).copied()
-            });
-            for to in body.chain(wiki).chain(l.see_also.iter().copied()) {
-                if to != i && !from[to].contains(&i) {
-                    from[to].push(i);
-                }
-            }
+        let by_href = site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i));
+        let mut links = LinksHere { by_slug, by_href: by_href.collect(), from: vec![Vec::new(); site.articles.len()] };
+        for (i, l) in site.articles.iter().enumerate() {
+            links.add(i, l);
         }
-        for list in &mut from {
+        for list in &mut links.from {
             list.sort_unstable();
         }
-        from
+        links
+    }
+
+    /// Adds the links of `linked`, the article at `i`, to the lists (unsorted).
+    fn add(&mut self, i: usize, linked: &LinkedArticle) {
+        let body = linked.article.outline.links.iter().filter_map(|link| match &link.target {
+            LinkTarget::Article { slug, .. } => self.by_slug.get(slug.as_str()).copied(),
+            _ => None,
+        });
+        let wiki = linked.wiki_hrefs.iter().filter_map(|href| {
+            let page = href.as_str().split('#').next().unwrap_or_default();
+            self.by_href.get(page).copied()
+        });
+        let targets: Vec<usize> = body.chain(wiki).chain(linked.see_also.iter().copied()).collect();
+        for to in targets {
+            if to != i && !self.from[to].contains(&i) {
+                self.from[to].push(i);
+            }
+        }
+    }
+
+    /// The article at `i` was replaced by `linked`, which kept its slug (and every other's):
+    /// its old links go, its new ones come.
+    fn replace(&mut self, i: usize, linked: &LinkedArticle) {
+        for list in &mut self.from {
+            list.retain(|&from| from != i);
+        }
+        self.add(i, linked);
+        for list in &mut self.from {
+            if !list.is_sorted() {
+                list.sort_unstable();
+            }
+        }
+    }
+}
+
+impl Site {
+    fn new(
+        articles: Vec<LinkedArticle>,
+        letters: Vec<(Letter, Vec<Entry>)>,
+        recent: Vec<usize>,
+        recent_count: usize,
+        redirects: Vec<(Slug, usize)>,
+    ) -> Site {
+        Site { articles, letters, recent, recent_count, redirects, links_here: std::sync::OnceLock::new() }
+    }
+
+    /// For each article, the other articles that link to it by a body link (`slug.md`, an old
+    /// slug included), a wiki link or a `see_also` entry, each once, in slug order.
+    pub(crate) fn links_here(&self) -> &[Vec<usize>] {
+        &self.links_here.get_or_init(|| LinksHere::of(self)).from
+    }
+
+    /// Puts `linked` in the place of the article at `i`, which kept its surface.
+    fn replace(&mut self, i: usize, linked: LinkedArticle) {
+        if let Some(links) = self.links_here.get_mut() {
+            links.replace(i, &linked);
+        }
+        self.articles[i] = linked;
     }
 }
 
@@ -156,12 +212,7 @@ impl Linker {
         let by_source = articles.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
         let mut redirects: Vec<(Slug, usize)> = index.previous.iter().map(|(s, &i)| (s.clone(), i)).collect();
         redirects.sort();
-        Ok(Linker {
-            site: Site { articles: linked, letters, recent, recent_count, redirects },
-            index,
-            by_source,
-            alphabet,
-        })
+        Ok(Linker { site: Site::new(linked, letters, recent, recent_count, redirects), index, by_source, alphabet })
     }
 
     /// Links `articles` again, after edits. When the same files are there and every edited
@@ -188,7 +239,7 @@ impl Linker {
                     return Err(problems);
                 }
                 for (i, linked) in replaced {
-                    self.site.articles[i] = linked;
+                    self.site.replace(i, linked);
                 }
                 Ok(())
             }
@@ -616,8 +667,13 @@ mod tests {
         Arc::new(parse_article(&source, text.as_bytes()).unwrap().0)
     }
 
-    fn summary(site: &Site) -> Vec<(String, Vec<Href>, Vec<usize>)> {
-        site.articles.iter().map(|l| (l.article.slug.to_string(), l.wiki_hrefs.clone(), l.see_also.clone())).collect()
+    type Summary = (String, Vec<Href>, Vec<usize>, Vec<usize>);
+
+    fn summary(site: &Site) -> Vec<Summary> {
+        let here = site.links_here();
+        let each = site.articles.iter().zip(here);
+        each.map(|(l, here)| (l.article.slug.to_string(), l.wiki_hrefs.clone(), l.see_also.clone(), here.clone()))
+            .collect()
     }
 
     #[test]
@@ -626,12 +682,15 @@ mod tests {
             "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\nSee [[Beta]].\n";
         let b = "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nSee [[First]] and [x](a.md#one).\n";
         let mut linker = Linker::link(vec![article("a.md", a), article("b.md", b)], &[], 10, Alphabet::Latin).unwrap();
-        let edits: [(&str, &str); 4] = [
+        let edits: [(&str, &str); 6] = [
             // Body only: re-linked alone.
             (
                 "b.md",
                 "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nNow [[Alpha]] only.\n",
             ),
+            // No link to Alpha left: nothing links there any more.
+            ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\nNo links.\n"),
+            ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[Back](a.md).\n"),
             // A broken link in a body edit is still reported.
             ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#nowhere)\n"),
             // A new section id changes the surface: everything is linked again.
@@ -643,6 +702,8 @@ mod tests {
         ];
         let mut current = vec![("a.md", a.to_string()), ("b.md", b.to_string())];
         for (path, text) in edits {
+            // Asked for before the re-link, so that the re-link keeps it up to date.
+            let _ = linker.site().links_here();
             let mut next = current.clone();
             next.iter_mut().find(|(p, _)| *p == path).unwrap().1 = text.to_string();
             let articles: Vec<_> = next.iter().map(|(p, t)| article(p, t)).collect();

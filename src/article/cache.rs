@@ -281,7 +281,7 @@ impl TextsPart {
         {
             let mut bytes = vec![0u8; usize::try_from(at.len).ok()?];
             read_at(&self.file, &mut bytes, at.offset)?;
-            Some(Kept::Memory(String::from_utf8(bytes).ok()?))
+            Some(Kept::from(String::from_utf8(bytes).ok()?))
         }
     }
 }

@@ -111,7 +111,7 @@ impl Article {
         outline.empty_sections.shrink_to_fit();
         self.search_terms.shrink_to_fit();
         self.snippet.shrink_to_fit();
-        if let Kept::Memory(text) = &mut self.text {
+        if let Kept::Memory(text, _) = &mut self.text {
             text.shrink_to_fit();
         }
         if let Some(reading) = &mut self.reading {
@@ -305,7 +305,7 @@ pub(crate) enum KeptBody {
 impl KeptBody {
     fn new(mut body: BodyHtml, spill: Option<&Arc<Spill>>) -> KeptBody {
         match Kept::new(body.take_html(), spill) {
-            Kept::Memory(html) => KeptBody::Memory(Arc::new(body.with_html(html))),
+            Kept::Memory(html, _) => KeptBody::Memory(Arc::new(body.with_html(html))),
             html => KeptBody::Spilled { html, shell: Arc::new(body) },
         }
     }
@@ -393,8 +393,7 @@ pub(crate) fn load(
                         Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false)),
                         _ => parse_article_in(language, cache.measure_reading, source, &bytes).map(
                             |(mut article, body)| {
-                                article.text = std::mem::replace(&mut article.text, Kept::Memory(String::new()))
-                                    .spill_into(spill.as_ref());
+                                article.text = std::mem::take(&mut article.text).spill_into(spill.as_ref());
                                 let body = KeptBody::new(body, spill.as_ref());
                                 (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true)
                             },
@@ -467,7 +466,7 @@ mod tests {
             let (sa, ka) = (&s.article, &k.article);
             assert!(matches!(s.body, Some(KeptBody::Spilled { .. })), "{} kept its body in memory", sa.source);
             assert!(matches!(sa.text, Kept::Spilled(_)), "{} kept its text in memory", sa.source);
-            assert!(matches!(k.body, Some(KeptBody::Memory(_))) && matches!(ka.text, Kept::Memory(_)));
+            assert!(matches!(k.body, Some(KeptBody::Memory(_))) && matches!(ka.text, Kept::Memory(..)));
             assert_eq!(spilled.body(sa).unwrap(), kept.body(ka).unwrap());
             assert_eq!(sa.text.read().unwrap(), ka.text.read().unwrap());
             assert_eq!(sa.text.hash(), ka.text.hash());

@@ -69,7 +69,7 @@ pub(crate) struct Plan<'a> {
     media: &'a Library,
     az_bar: String,
     /// For each article, the articles that link to it ([`Site::links_here`]).
-    links_here: Vec<Vec<usize>>,
+    links_here: &'a [Vec<usize>],
 }
 
 /// What a page needs to know of the site's other editions, and the words of its own.
