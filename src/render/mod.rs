@@ -920,6 +920,10 @@ fn with_care_card_titles(
         kind: &'a str,
         t: &'a std::collections::BTreeMap<String, String>,
     }
+    // Every slot holds this; most bodies have none, and one look costs less than eight.
+    if !html.contains("\">encyc-") {
+        return Ok(html);
+    }
     for (_, kind) in crate::markdown::CARE_CARDS {
         let slot = crate::markdown::care_card_slot(kind);
         if html.contains(&slot) {
