@@ -77,17 +77,20 @@ impl LinksHere {
         // follows a `#`, which a slug's href never holds (it is escaped).
         let by_href = site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i));
         let mut links = LinksHere { by_slug, by_href: by_href.collect(), from: vec![Vec::new(); site.articles.len()] };
+        // Articles in order, so each list comes out sorted.
         for (i, l) in site.articles.iter().enumerate() {
-            links.add(i, l);
-        }
-        for list in &mut links.from {
-            list.sort_unstable();
+            for to in links.targets(i, l) {
+                if links.from[to].last() != Some(&i) {
+                    links.from[to].push(i);
+                }
+            }
         }
         links
     }
 
-    /// Adds the links of `linked`, the article at `i`, to the lists (unsorted).
-    fn add(&mut self, i: usize, linked: &LinkedArticle) {
+    /// The other articles that `linked`, the article at `i`, links to (a target may come more
+    /// than once).
+    fn targets(&self, i: usize, linked: &LinkedArticle) -> Vec<usize> {
         let body = linked.article.outline.links.iter().filter_map(|link| match &link.target {
             LinkTarget::Article { slug, .. } => self.by_slug.get(slug.as_str()).copied(),
             _ => None,
@@ -96,12 +99,7 @@ impl LinksHere {
             let page = href.as_str().split('#').next().unwrap_or_default();
             self.by_href.get(page).copied()
         });
-        let targets: Vec<usize> = body.chain(wiki).chain(linked.see_also.iter().copied()).collect();
-        for to in targets {
-            if to != i && !self.from[to].contains(&i) {
-                self.from[to].push(i);
-            }
-        }
+        body.chain(wiki).chain(linked.see_also.iter().copied()).filter(|&to| to != i).collect()
     }
 
     /// The article at `i` was replaced by `linked`, which kept its slug (and every other's):
@@ -110,10 +108,9 @@ impl LinksHere {
         for list in &mut self.from {
             list.retain(|&from| from != i);
         }
-        self.add(i, linked);
-        for list in &mut self.from {
-            if !list.is_sorted() {
-                list.sort_unstable();
+        for to in self.targets(i, linked) {
+            if let Err(at) = self.from[to].binary_search(&i) {
+                self.from[to].insert(at, i);
             }
         }
     }

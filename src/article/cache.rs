@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::spill::Kept;
+use super::spill::{Kept, read_at};
 use super::{Article, Loaded};
 use crate::config::Mode;
 use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
@@ -209,18 +209,18 @@ fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Article)>
     let file = File::open(path).ok()?;
     let file_len = file.metadata().ok()?.len();
     let mut trailer = [0u8; 8];
-    read_at(&file, &mut trailer, file_len.checked_sub(8)?)?;
+    read_at(&file, &mut trailer, file_len.checked_sub(8)?).ok()?;
     let header_len = u64::from_le_bytes(trailer);
     let header_at = file_len.checked_sub(8)?.checked_sub(header_len)?;
     let mut bytes = vec![0u8; usize::try_from(header_len).ok()?];
-    read_at(&file, &mut bytes, header_at)?;
+    read_at(&file, &mut bytes, header_at).ok()?;
     let header: Header = postcard::from_bytes(&bytes).ok()?;
     let chunks_len = header.chunks.iter().try_fold(0u64, |sum, &n| sum.checked_add(n))?;
     if header.build != format!("{build_id:032x}") || header.texts.checked_add(chunks_len)? != header_at {
         return None;
     }
     let mut bytes = vec![0u8; usize::try_from(chunks_len).ok()?];
-    read_at(&file, &mut bytes, header.texts)?;
+    read_at(&file, &mut bytes, header.texts).ok()?;
     let mut chunks = Vec::with_capacity(header.chunks.len());
     let mut rest = bytes.as_slice();
     for &len in &header.chunks {
@@ -239,18 +239,6 @@ fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Article)>
             Some((stamp, article))
         })
         .collect()
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> Option<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset).ok()
-}
-
-#[cfg(not(unix))]
-fn read_at(mut file: &File, bytes: &mut [u8], offset: u64) -> Option<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    file.seek(SeekFrom::Start(offset)).ok()?;
-    file.read_exact(bytes).ok()
 }
 
 /// The texts part of an open cache file, `len` bytes from its start.
@@ -280,7 +268,7 @@ impl TextsPart {
         #[cfg(not(unix))]
         {
             let mut bytes = vec![0u8; usize::try_from(at.len).ok()?];
-            read_at(&self.file, &mut bytes, at.offset)?;
+            read_at(&self.file, &mut bytes, at.offset).ok()?;
             Some(Kept::from(String::from_utf8(bytes).ok()?))
         }
     }
@@ -304,17 +292,15 @@ pub(crate) fn write_summaries<'a>(
         .with_context(|| format!("cannot write in {}", output.display()))?;
     let mut file = std::io::BufWriter::new(temp);
     // The texts first, streamed (those kept in a file are read back one at a time).
-    let mut texts = Vec::with_capacity(articles.len());
+    let mut entries: Vec<(Option<FileStamp>, &Article, TextAt)> = Vec::with_capacity(articles.len());
     let mut offset = 0u64;
-    for (_, article) in &articles {
+    for (stamp, article) in articles {
         let text = article.text.read()?;
         file.write_all(text.as_bytes()).with_context(cannot_write)?;
         let len = text.len() as u64;
-        texts.push(TextAt { offset, len, hash: article.text.hash() });
+        entries.push((stamp, article, TextAt { offset, len, hash: article.text.hash() }));
         offset += len;
     }
-    let entries: Vec<(Option<FileStamp>, &Article, TextAt)> =
-        articles.iter().zip(texts).map(|(&(stamp, article), at)| (stamp, article, at)).collect();
     // One chunk at a time, in one buffer: the cache of 100,000 articles is 150 MB without
     // its texts, which a build at its peak of memory has no room for.
     let mut chunks = Vec::new();

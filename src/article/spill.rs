@@ -74,13 +74,24 @@ pub(crate) struct Spilled {
     hash: u64,
 }
 
+/// Fills `bytes` from `file` at `offset` (from several threads at once only on Unix, where
+/// the file's position is not involved).
+pub(super) fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset);
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(bytes)
+    }
+}
+
 impl Spilled {
     fn read(&self) -> Result<String> {
         let mut bytes = vec![0; self.len as usize];
-        #[cfg(unix)]
-        let read = std::os::unix::fs::FileExt::read_exact_at(&self.spill.file, &mut bytes, self.offset);
-        #[cfg(not(unix))]
-        let read: std::io::Result<()> = Ok(());
+        let read = read_at(&self.spill.file, &mut bytes, self.offset);
         let intact = read.is_ok() && xxhash_rust::xxh3::xxh3_64(&bytes) == self.hash;
         match String::from_utf8(bytes) {
             Ok(text) if intact => Ok(text),
