@@ -748,7 +748,9 @@ fn redirect_links(html: &str, old: &str, new: &str) -> String {
     out
 }
 
-/// Everything one article page is made from, beyond what all pages share.
+/// Everything one article page is made from, beyond what all pages share. Gathered in a
+/// buffer and hashed at once: ten thousand streaming hashers fed in small pieces (each piece
+/// copied into the hasher's state) were a sixth of a watch rebuild.
 fn article_fingerprint(
     shared: u128,
     site: &Site,
@@ -757,27 +759,27 @@ fn article_fingerprint(
     media: &Library,
     links_here: &[usize],
 ) -> u128 {
-    let mut h = Xxh3::new();
+    let mut h: Vec<u8> = Vec::with_capacity(512);
     for shown in &linked.article.outline.images {
         let image = media.images.get(&shown.source).map_or(0, |i| i.fingerprint());
-        h.update(&image.to_le_bytes());
+        h.extend_from_slice(&image.to_le_bytes());
     }
-    h.update(&shared.to_le_bytes());
-    h.update(&editions.to_le_bytes());
-    h.update(&linked.article.hash.to_le_bytes());
+    h.extend_from_slice(&shared.to_le_bytes());
+    h.extend_from_slice(&editions.to_le_bytes());
+    h.extend_from_slice(&linked.article.hash.to_le_bytes());
     for href in linked.wiki_hrefs.iter().chain(linked.renamed.iter().map(|(_, new)| new)) {
-        h.update(href.as_str().as_bytes());
-        h.update(b"\0");
+        h.extend_from_slice(href.as_str().as_bytes());
+        h.push(0);
     }
-    h.update(b"\x01");
+    h.push(1);
     for &i in linked.see_also.iter().chain(links_here) {
         let target = &site.articles[i].article;
-        h.update(target.meta.title.as_bytes());
-        h.update(b"\0");
-        h.update(target.slug.as_str().as_bytes());
-        h.update(b"\0");
+        h.extend_from_slice(target.meta.title.as_bytes());
+        h.push(0);
+        h.extend_from_slice(target.slug.as_str().as_bytes());
+        h.push(0);
     }
-    h.digest128()
+    xxhash_rust::xxh3::xxh3_128(&h)
 }
 
 fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout<'_>) -> Result<Vec<u8>> {
