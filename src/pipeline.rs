@@ -666,9 +666,7 @@ impl Builder {
         let overdue = site
             .articles
             .iter()
-            .filter(|l| {
-                crate::review::overdue(l.article.meta.last_revised, config.site.review_period, config.today).is_some()
-            })
+            .filter(|l| crate::review::is_overdue(l.article.meta.last_revised, config.site.review_period, config.today))
             .count();
         let (illustrations, images_encoded) = (library.images.len(), library.encoded);
         let (pages, render_done, write, state, digests) = {

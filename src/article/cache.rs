@@ -4,7 +4,7 @@
 //! keyed by content hash and by the encyc build that wrote them). A stale or missing cache
 //! only costs time.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -106,7 +106,7 @@ pub(super) struct Entry {
 /// Parsed articles kept between builds.
 #[derive(Debug)]
 pub(crate) struct ArticleCache {
-    pub(super) entries: HashMap<SourcePath, Entry>,
+    pub(super) entries: FxHashMap<SourcePath, Entry>,
     /// With [`Mode::Watch`], an article read in this process is reused without looking at its
     /// file again, because file events tell us (through [`ArticleCache::invalidate`]) which
     /// files changed.
