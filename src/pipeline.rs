@@ -182,6 +182,8 @@ pub(crate) struct Builder {
     files: FileList,
     /// The main edition's digest and pages, as [`EditionState`]'s `last_pages`.
     main_pages: Option<(u128, Vec<(OutputPath, u128)>)>,
+    /// The main edition's last plan, as [`EditionState`]'s `memo`.
+    main_memo: Option<Box<render::PlanMemo>>,
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
     /// The site's further editions, in the order `encyc.yaml` lists them.
@@ -243,6 +245,8 @@ struct EditionState {
     /// fingerprint (kept by a long-lived builder): when a later build finds the same digest,
     /// every page is as it was, and the edition is not planned again.
     last_pages: Option<(u128, Vec<(OutputPath, u128)>)>,
+    /// What a long-lived builder keeps of its last plan ([`render::Reuse`]).
+    memo: Option<Box<render::PlanMemo>>,
     /// Whether the on-disk summary cache has been read yet.
     seeded: bool,
     /// Whether articles were parsed since the summary cache was last saved.
@@ -264,6 +268,7 @@ impl EditionState {
                 media: MediaCache::default(),
                 files: FileList::default(),
                 last_pages: None,
+                memo: None,
                 seeded: false,
                 unsaved: false,
             })
@@ -293,6 +298,7 @@ impl Builder {
             linker: None,
             files: FileList::default(),
             main_pages: None,
+            main_memo: None,
             unsaved: false,
             editions,
             media: MediaCache::default(),
@@ -525,7 +531,7 @@ impl Builder {
         bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
         let sites = std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
         for ((((site, config), bodies), view), media) in sites.zip(&configs).zip(&bodies).zip(&views).zip(medias) {
-            let plan = render::plan(site, &theme, config, build_id(), bodies, view, media)?;
+            let plan = render::plan(site, &theme, config, build_id(), bodies, view, media, render::Reuse::Nothing)?;
             plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
         }
         drop(bodies);
@@ -648,6 +654,20 @@ impl Builder {
             return Err(self.failed(problems, state));
         }
         interrupted(cancel)?;
+        // What each edition's plan may take from its last one, main edition first (in the
+        // order of `sites` below). Taken now: a build that fails from here on keeps no memo.
+        let keep = self.mode != Mode::OneOff;
+        let mut reuses: Vec<render::Reuse> = Vec::with_capacity(self.editions.len() + 1);
+        let linkers = std::iter::once((self.linker.as_mut(), &mut self.main_memo))
+            .chain(self.editions.iter_mut().map(|e| (e.linker.as_mut(), &mut e.memo)));
+        for (linker, memo) in linkers {
+            let Some(linker) = linker else { continue };
+            reuses.push(match (keep, memo.take(), linker.take_changes()) {
+                (false, _, _) => render::Reuse::Nothing,
+                (true, Some(memo), Some(changes)) => render::Reuse::From(memo, changes),
+                (true, _, _) => render::Reuse::Remember,
+            });
+        }
         let site = self.linker.as_ref().expect("linked above").site();
         let (configs, views) = match self.views(site, strings) {
             Ok(views) => views,
@@ -669,7 +689,7 @@ impl Builder {
             .filter(|l| crate::review::is_overdue(l.article.meta.last_revised, config.site.review_period, config.today))
             .count();
         let (illustrations, images_encoded) = (library.images.len(), library.encoded);
-        let (pages, render_done, write, state, digests) = {
+        let (pages, render_done, write, state, digests, memos) = {
             let medias = std::iter::once(&library).chain(&edition_media);
             let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
             bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
@@ -683,8 +703,10 @@ impl Builder {
             // 10,000 pages is most of what a rebuild after one edit costs.
             let mut reused: Vec<output::Page> = Vec::new();
             let mut digests: Vec<Option<u128>> = Vec::with_capacity(configs.len());
-            for (k, (((((site, config), bodies), view), prefix), media)) in
-                sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias).enumerate()
+            // Each edition's memo, by its place (main edition first), to keep after the build.
+            let mut memos: Vec<Option<Box<render::PlanMemo>>> = Vec::with_capacity(configs.len());
+            for (k, ((((((site, config), bodies), view), prefix), media), reuse)) in
+                sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias).zip(reuses).enumerate()
             {
                 let digest = (self.mode != Mode::OneOff).then(|| edition_digest(site, &theme, config, view, media));
                 digests.push(digest);
@@ -698,10 +720,17 @@ impl Builder {
                     let kept: Option<Vec<output::Page>> = pages.iter().map(|(path, f)| writer.kept(path, *f)).collect();
                     if let Some(kept) = kept {
                         reused.extend(kept);
+                        // Its pages are as they were planned, so is its memo, unless articles
+                        // were re-linked since (edited, then edited back).
+                        memos.push(match reuse {
+                            render::Reuse::From(memo, changes) if changes == Default::default() => Some(memo),
+                            _ => None,
+                        });
                         continue;
                     }
                 }
-                let mut plan = render::plan(site, &theme, config, build_id(), bodies, view, media)?;
+                let mut plan = render::plan(site, &theme, config, build_id(), bodies, view, media, reuse)?;
+                memos.push(plan.memo.take());
                 if !prefix.is_empty() {
                     for page in &mut plan.pages {
                         page.path = OutputPath::new(format!("{prefix}{}", page.path.as_str()));
@@ -737,8 +766,13 @@ impl Builder {
             let render_done = started.elapsed();
             interrupted(cancel)?;
             let (write, state) = writer.finish(&pages, cancel)?;
-            (pages, render_done, write, state, digests)
+            (pages, render_done, write, state, digests, memos)
         };
+        let mut memos = memos.into_iter();
+        self.main_memo = memos.next().flatten();
+        for (e, memo) in self.editions.iter_mut().filter(|e| e.linker.is_some()).zip(memos) {
+            e.memo = memo;
+        }
         let mut digests = digests.into_iter();
         let further: Vec<&str> = self.editions.iter().map(|e| e.prefix.as_str()).collect();
         let main_page = |p: &&output::Page| !further.iter().any(|prefix| p.path.as_str().starts_with(prefix));

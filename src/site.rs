@@ -2,7 +2,7 @@
 //! every link, anchor and see-also entry, files every name under its letter, and picks the
 //! recently revised articles. Collects every problem before failing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -104,15 +104,22 @@ impl LinksHere {
 
     /// The article at `i` was replaced by `linked`, which kept its slug (and every other's):
     /// its old links go, its new ones come.
-    fn replace(&mut self, i: usize, linked: &LinkedArticle) {
-        for list in &mut self.from {
-            list.retain(|&from| from != i);
+    /// Returns the articles whose lists it changed (some perhaps back as they were).
+    fn replace(&mut self, i: usize, linked: &LinkedArticle) -> Vec<usize> {
+        let mut touched = Vec::new();
+        for (to, list) in self.from.iter_mut().enumerate() {
+            if let Ok(at) = list.binary_search(&i) {
+                list.remove(at);
+                touched.push(to);
+            }
         }
         for to in self.targets(i, linked) {
             if let Err(at) = self.from[to].binary_search(&i) {
                 self.from[to].insert(at, i);
+                touched.push(to);
             }
         }
+        touched
     }
 }
 
@@ -133,12 +140,13 @@ impl Site {
         &self.links_here.get_or_init(|| LinksHere::of(self)).from
     }
 
-    /// Puts `linked` in the place of the article at `i`, which kept its surface.
-    fn replace(&mut self, i: usize, linked: LinkedArticle) {
-        if let Some(links) = self.links_here.get_mut() {
-            links.replace(i, &linked);
-        }
+    /// Puts `linked` in the place of the article at `i`, which kept its surface. Returns the
+    /// articles whose "links here" list it may have changed, `None` when that is not known
+    /// (the lists were not made yet).
+    fn replace(&mut self, i: usize, linked: LinkedArticle) -> Option<Vec<usize>> {
+        let touched = self.links_here.get_mut().map(|links| links.replace(i, &linked));
         self.articles[i] = linked;
+        touched
     }
 }
 
@@ -170,6 +178,19 @@ pub(crate) struct Linker {
     by_source: HashMap<SourcePath, usize>,
     /// How names are filed under letters.
     alphabet: Alphabet,
+    /// What changed since [`Linker::take_changes`]; `None`: anything may have.
+    changes: Option<Changes>,
+}
+
+/// The articles whose pages re-links changed, for a rebuild to fingerprint only those pages
+/// again ([`crate::render::Reuse`]): the articles replaced by edits that kept every name, slug
+/// and section id (whose own pages and search terms changed), and those whose "Articles that
+/// link here" lists changed. A superset is harmless: such a page is fingerprinted again and
+/// kept if it did not change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Changes {
+    pub(crate) edited: BTreeSet<usize>,
+    pub(crate) links_here: BTreeSet<usize>,
 }
 
 /// What resolving a link needs to look up: articles by slug, and by title or alternative name.
@@ -209,7 +230,8 @@ impl Linker {
         let by_source = articles.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
         let mut redirects: Vec<(Slug, usize)> = index.previous.iter().map(|(s, &i)| (s.clone(), i)).collect();
         redirects.sort();
-        Ok(Linker { site: Site::new(linked, letters, recent, recent_count, redirects), index, by_source, alphabet })
+        let site = Site::new(linked, letters, recent, recent_count, redirects);
+        Ok(Linker { site, index, by_source, alphabet, changes: None })
     }
 
     /// Links `articles` again, after edits. When the same files are there and every edited
@@ -236,7 +258,14 @@ impl Linker {
                     return Err(problems);
                 }
                 for (i, linked) in replaced {
-                    self.site.replace(i, linked);
+                    let touched = self.site.replace(i, linked);
+                    match (&mut self.changes, touched) {
+                        (Some(changes), Some(touched)) => {
+                            changes.edited.insert(i);
+                            changes.links_here.extend(touched);
+                        }
+                        (changes, _) => *changes = None,
+                    }
                 }
                 Ok(())
             }
@@ -274,6 +303,12 @@ impl Linker {
 
     pub(crate) fn site(&self) -> &Site {
         &self.site
+    }
+
+    /// What re-links changed since the last call (`None`: anything may have, as after a full
+    /// link), and starts recording afresh.
+    pub(crate) fn take_changes(&mut self) -> Option<Changes> {
+        self.changes.replace(Changes::default())
     }
 }
 
@@ -698,9 +733,13 @@ mod tests {
             ("b.md", "---\ntitle: Beta\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#uno) [[first]]\n"),
         ];
         let mut current = vec![("a.md", a.to_string()), ("b.md", b.to_string())];
+        let mut changes_seen = 0;
         for (path, text) in edits {
             // Asked for before the re-link, so that the re-link keeps it up to date.
             let _ = linker.site().links_here();
+            let before = summary(linker.site());
+            let hashes: Vec<_> = linker.site().articles.iter().map(|l| l.article.hash).collect();
+            let _ = linker.take_changes();
             let mut next = current.clone();
             next.iter_mut().find(|(p, _)| *p == path).unwrap().1 = text.to_string();
             let articles: Vec<_> = next.iter().map(|(p, t)| article(p, t)).collect();
@@ -708,13 +747,27 @@ mod tests {
             let relinked = linker.relink(articles, &[], 10);
             match (fresh, relinked) {
                 (Ok(fresh), Ok(())) => {
-                    assert_eq!(summary(&fresh.site), summary(linker.site()), "after editing {path}");
+                    let after = summary(linker.site());
+                    assert_eq!(summary(&fresh.site), after, "after editing {path}");
+                    // The changes recorded cover every article whose page could differ.
+                    if let Some(changes) = linker.take_changes() {
+                        changes_seen += 1;
+                        for (i, l) in linker.site().articles.iter().enumerate() {
+                            if l.article.hash != hashes[i] {
+                                assert!(changes.edited.contains(&i), "after editing {path}: {i} edited");
+                            }
+                            if after[i].3 != before[i].3 {
+                                assert!(changes.links_here.contains(&i), "after editing {path}: links to {i}");
+                            }
+                        }
+                    }
                     current = next;
                 }
                 (Err(a), Err(b)) => assert_eq!(a, b, "after editing {path}"),
                 (fresh, relinked) => panic!("after editing {path}: fresh {:?}, relinked {relinked:?}", fresh.err()),
             }
         }
+        assert!(changes_seen >= 3, "the body edits were re-linked alone, with their changes");
     }
 
     #[test]

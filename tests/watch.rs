@@ -310,6 +310,17 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
         Box::new(|s| {
             s.write("encyc.yaml", "title: Spine\n");
         }),
+        // Body edits that keep every name and section: only the pages they reach are planned
+        // again (a new "links here" entry on the page linked to, new words in the search).
+        Box::new(|s| {
+            edit(
+                s,
+                "articles/spine/sciatica.md",
+                "Pain down the leg.",
+                "Pain down the leg, as a [disk](herniated-disk.md).",
+            )
+        }),
+        Box::new(|s| edit(s, "articles/back-pain.md", "## Symptoms", "Quixotic zebras.\n\n## Symptoms")),
     ];
     for step in &steps {
         step(&site);

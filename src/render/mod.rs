@@ -13,6 +13,7 @@
 
 mod feeds;
 mod json_ld;
+mod memo;
 pub(crate) mod search_index;
 pub(crate) mod strings;
 mod theme;
@@ -23,6 +24,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
+pub(crate) use memo::{PlanMemo, Reuse};
 pub(crate) use strings::Strings;
 pub(crate) use theme::Theme;
 
@@ -47,10 +49,11 @@ pub(crate) struct Planned<'a> {
 /// How to make a planned page.
 enum Job<'a> {
     Article(usize),
-    /// A letter page, with its A–Z bar (rendered while planning: the fingerprint covers it).
+    /// A letter page, with its A–Z bar when it was rendered while planning (the fingerprint
+    /// covers it; a fingerprint taken from the memo did not need it).
     Letter {
         index: usize,
-        bar: String,
+        bar: Option<String>,
     },
     /// A file published as it is.
     Asset(&'a [u8]),
@@ -70,6 +73,8 @@ pub(crate) struct Plan<'a> {
     az_bar: String,
     /// For each article, the articles that link to it ([`Site::links_here`]).
     links_here: &'a [Vec<usize>],
+    /// What the next plan may reuse, when asked to keep it ([`Reuse`]).
+    pub(crate) memo: Option<Box<PlanMemo>>,
 }
 
 /// What a page needs to know of the site's other editions, and the words of its own.
@@ -447,7 +452,9 @@ pub(crate) fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme, al
 
 /// Plans every page of `site`, sorted by path: articles, letter pages, home, 404, search, the
 /// sitemap and feed (with a `base_url`), the theme's assets and the search index. `build_id`
-/// identifies the encyc binary, whose code shapes every page too.
+/// identifies the encyc binary, whose code shapes every page too. `reuse` says whether to take
+/// fingerprints from the last plan, and whether to keep them for the next.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn plan<'a>(
     site: &'a Site,
     theme: &'a Theme,
@@ -456,6 +463,7 @@ pub(crate) fn plan<'a>(
     bodies: &'a Bodies<'a>,
     edition: &'a Edition,
     media: &'a Library,
+    mut reuse: Reuse,
 ) -> Result<Plan<'a>> {
     use rayon::prelude::*;
     let t = &edition.strings.table;
@@ -469,29 +477,51 @@ pub(crate) fn plan<'a>(
     };
     let shared = article_base_fingerprint(base, &az_bar);
     let links_here = site.links_here();
+    let keep = reuse.keeps();
+    let media_digest = if keep { memo::media_digest(media) } else { 0 };
+    let usable = reuse.valid(shared, base, media_digest, site.articles.len()).is_some();
+    // The search shards' lists, updated for the edited articles or gathered anew.
+    let shard_lists = match (&mut reuse, usable) {
+        (Reuse::From(memo, changes), true) => {
+            let mut lists = std::mem::take(&mut memo.shards);
+            lists.update(site, &changes.edited);
+            Some(lists)
+        }
+        _ => keep.then(|| search_index::ShardLists::of(site)),
+    };
+    let valid = reuse.valid(shared, base, media_digest, site.articles.len());
+    let editions: Vec<u64> = match keep {
+        true => (0..site.articles.len()).map(|i| edition.article_fingerprint(i)).collect(),
+        false => Vec::new(),
+    };
     let mut pages: Vec<Planned<'a>> = site
         .articles
         .par_iter()
         .enumerate()
-        .map(|(index, linked)| Planned {
-            path: linked.article.slug.output_path(),
-            fingerprint: Some(article_fingerprint(
-                shared,
-                site,
-                linked,
-                edition.article_fingerprint(index),
-                media,
-                &links_here[index],
-            )),
-            job: Job::Article(index),
+        .map(|(index, linked)| {
+            let editions = editions.get(index).copied().unwrap_or_else(|| edition.article_fingerprint(index));
+            let fingerprint = valid
+                .as_ref()
+                .and_then(|v| v.article(index, editions))
+                .unwrap_or_else(|| article_fingerprint(shared, site, linked, editions, media, &links_here[index]));
+            Planned {
+                path: linked.article.slug.output_path(),
+                fingerprint: Some(fingerprint),
+                job: Job::Article(index),
+            }
         })
         .collect();
 
+    let kept_letters = valid.as_ref().and_then(|v| v.letters(site.letters.len()));
     let letters: Vec<Planned<'a>> = site
         .letters
         .par_iter()
         .enumerate()
         .map(|(index, (letter, entries))| {
+            let path = OutputPath::new(letter.file_name());
+            if let Some(kept) = kept_letters {
+                return Ok(Planned { path, fingerprint: Some(kept[index]), job: Job::Letter { index, bar: None } });
+            }
             let bar = render_az(site, theme, "", Some(*letter), t)?;
             // Fingerprinted from the entries themselves: building the page's context (an
             // href per entry) costs more than the check that usually makes it unnecessary.
@@ -506,10 +536,20 @@ pub(crate) fn plan<'a>(
                 h.update(if e.is_alternative { target.meta.title.as_bytes() } else { b"" });
                 h.update(b"\0");
             }
-            let path = OutputPath::new(letter.file_name());
-            Ok(Planned { path, fingerprint: Some(h.digest128()), job: Job::Letter { index, bar } })
+            Ok(Planned { path, fingerprint: Some(h.digest128()), job: Job::Letter { index, bar: Some(bar) } })
         })
         .collect::<Result<_>>()?;
+    let memo = keep.then(|| {
+        Box::new(PlanMemo {
+            shared,
+            base,
+            media: media_digest,
+            articles: pages.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
+            editions,
+            letters: letters.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
+            shards: search_index::ShardLists::default(),
+        })
+    });
     pages.extend(letters);
 
     let layout = |az_bar: &str, description, href: Option<Href>| Layout {
@@ -626,9 +666,14 @@ pub(crate) fn plan<'a>(
         }
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
-    pages.extend(search_index::plan(site, build_id, crate::terms::SearchLanguage::of(&config.language)));
+    let language = crate::terms::SearchLanguage::of(&config.language);
+    pages.extend(search_index::plan(site, build_id, language, shard_lists.as_ref()));
+    let memo = memo.map(|mut memo| {
+        memo.shards = shard_lists.unwrap_or_default();
+        memo
+    });
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here })
+    Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here, memo })
 }
 
 impl Plan<'_> {
@@ -643,11 +688,17 @@ impl Plan<'_> {
             }
             Job::Letter { index, bar } => {
                 let (letter, entries) = &self.site.letters[*index];
+                let bar = match bar {
+                    Some(bar) => Cow::Borrowed(bar.as_str()),
+                    None => {
+                        Cow::Owned(render_az(self.site, self.theme, "", Some(*letter), &self.edition.strings.table)?)
+                    }
+                };
                 let context = LetterPage {
                     layout: Layout {
                         site: SiteView::of(self.config),
                         root: "",
-                        az_bar: Cow::Borrowed(bar),
+                        az_bar: bar,
                         description: None,
                         page_url: self.config.base_url.as_ref().map(|base| base.join(&Href::new(letter.file_name()))),
                         t: &self.edition.strings.table,

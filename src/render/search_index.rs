@@ -58,8 +58,14 @@ struct Names<'a> {
     fold: std::collections::BTreeMap<String, String>,
 }
 
-/// The search files for `site`, each fingerprinted with exactly what it is made from.
-pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec<Planned<'_>> {
+/// The search files for `site`, each fingerprinted with exactly what it is made from; the
+/// shards from `lists` when a long-lived builder keeps them ([`ShardLists`]).
+pub(super) fn plan<'a>(
+    site: &'a Site,
+    build_id: u128,
+    language: SearchLanguage,
+    lists: Option<&ShardLists>,
+) -> Vec<Planned<'a>> {
     // Everything depends on the order of the articles (results refer to them by number).
     let mut order = Fingerprint::new();
     order.extend_from_slice(&build_id.to_le_bytes());
@@ -109,18 +115,22 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
         script("snippets", "", &snippets)
     });
 
-    // One pass over the articles fingerprints every shard, from the terms' hashes.
-    let mut fingerprints: Vec<Fingerprint> = (0..256).map(|_| Fingerprint::new()).collect();
-    for &key in SHARDS {
-        fingerprints[key as usize].extend_from_slice(&order.to_le_bytes());
-    }
-    for (i, linked) in site.articles.iter().enumerate() {
-        for group in linked.article.search_terms.groups() {
-            let buffer = &mut fingerprints[group.key as usize];
-            buffer.extend_from_slice(&(i as u32).to_le_bytes());
-            buffer.extend_from_slice(&group.hash.to_le_bytes());
+    let mut fingerprints: Vec<u128> = match lists {
+        Some(lists) => (0..=u8::MAX).map(|key| lists.digest(order, key)).collect(),
+        None => {
+            // One pass over the articles fingerprints every shard, from the terms' hashes.
+            let mut fingerprints: Vec<Fingerprint> = (0..256).map(|_| Fingerprint::new()).collect();
+            for &key in SHARDS {
+                fingerprints[key as usize].extend_from_slice(&order.to_le_bytes());
+            }
+            for (i, linked) in site.articles.iter().enumerate() {
+                for group in linked.article.search_terms.groups() {
+                    fingerprints[group.key as usize].extend_from_slice(&ShardLists::entry(i, group.hash));
+                }
+            }
+            fingerprints.into_iter().map(Fingerprint::digest).collect()
         }
-    }
+    };
     let mut pages = vec![names, snippets];
     pages.extend(site.articles.chunks(PASSAGES_PER_FILE).enumerate().map(|(n, chunk)| {
         let mut fingerprint = order.to_le_bytes().to_vec();
@@ -135,9 +145,66 @@ pub(super) fn plan(site: &Site, build_id: u128, language: SearchLanguage) -> Vec
             script("passages", &n.to_string(), &texts)
         })
     }));
-    let mut fingerprints = fingerprints.into_iter().map(Fingerprint::digest).collect::<Vec<_>>();
     pages.extend(SHARDS.iter().map(|&key| shard_page(site, std::mem::take(&mut fingerprints[key as usize]), key)));
     pages
+}
+
+/// What each shard of the index is fingerprinted from, kept by a long-lived builder and
+/// updated for the articles an edit replaced rather than gathered from every article again:
+/// per shard (by its first character), an entry for each article with terms there, in article
+/// order: the article's number and the hash of its terms there, as the bytes a one-off build
+/// feeds its fingerprint (so both make the same fingerprints).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ShardLists(Vec<Vec<[u8; 12]>>);
+
+impl ShardLists {
+    fn entry(i: usize, hash: u64) -> [u8; 12] {
+        let mut entry = [0u8; 12];
+        entry[..4].copy_from_slice(&(i as u32).to_le_bytes());
+        entry[4..].copy_from_slice(&hash.to_le_bytes());
+        entry
+    }
+
+    fn article_of(entry: &[u8; 12]) -> u32 {
+        u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]])
+    }
+
+    /// The lists of every article of `site`.
+    pub(super) fn of(site: &Site) -> ShardLists {
+        let mut lists = vec![Vec::new(); 256];
+        for (i, linked) in site.articles.iter().enumerate() {
+            for group in linked.article.search_terms.groups() {
+                lists[group.key as usize].push(Self::entry(i, group.hash));
+            }
+        }
+        ShardLists(lists)
+    }
+
+    /// The lists after the articles at `edited` were replaced in `site`, every other article
+    /// being where it was.
+    pub(super) fn update(&mut self, site: &Site, edited: &std::collections::BTreeSet<usize>) {
+        for &i in edited {
+            let number = i as u32;
+            for list in &mut self.0 {
+                if let Ok(at) = list.binary_search_by_key(&number, Self::article_of) {
+                    list.remove(at);
+                }
+            }
+            for group in site.articles[i].article.search_terms.groups() {
+                let list = &mut self.0[group.key as usize];
+                let at = list.binary_search_by_key(&number, Self::article_of).unwrap_or_else(|at| at);
+                list.insert(at, Self::entry(i, group.hash));
+            }
+        }
+    }
+
+    /// The fingerprint of shard `key` of a site whose articles' order is `order`.
+    fn digest(&self, order: u128, key: u8) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&order.to_le_bytes());
+        h.update(self.0[key as usize].as_flattened());
+        h.digest128()
+    }
 }
 
 /// A fingerprint fed in small pieces (millions of them for a big site): they are gathered in
@@ -225,5 +292,49 @@ mod tests {
         }
         let all: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied().chain([0])).collect();
         assert_eq!(fingerprint.digest(), xxh3_128(&all));
+    }
+
+    #[test]
+    fn shard_lists_kept_across_edits_fingerprint_as_a_fresh_plan_does() {
+        use crate::letters::Alphabet;
+        use crate::paths::SourcePath;
+        use crate::site::Linker;
+        use std::sync::Arc;
+        let article = |path: &str, body: &str| {
+            let text = format!("---\ntitle: {path}\nlast_revised: 2020-01-01\n---\n\n{body}\n");
+            let source = SourcePath::new(std::path::Path::new(path));
+            Arc::new(crate::article::parse_article(&source, text.as_bytes()).unwrap().0)
+        };
+        let fingerprints = |site: &Site, lists: Option<&ShardLists>| -> Vec<(String, Option<u128>)> {
+            let pages = plan(site, 7, SearchLanguage::English, lists);
+            pages.into_iter().map(|p| (p.path.as_str().to_string(), p.fingerprint)).collect()
+        };
+        let bodies = ["Apples and bananas.", "Bananas, cherries and 7 dates.", "Zebras eat apples."];
+        let articles = |bodies: &[&str]| -> Vec<_> {
+            bodies.iter().enumerate().map(|(i, b)| article(&format!("a{i}.md"), b)).collect()
+        };
+        let mut linker = Linker::link(articles(&bodies), &[], 10, Alphabet::Latin).unwrap();
+        let mut lists = ShardLists::of(linker.site());
+        assert_eq!(fingerprints(linker.site(), Some(&lists)), fingerprints(linker.site(), None));
+        // As a plan does, which makes a re-link keep the lists up to date and record changes.
+        let _ = linker.site().links_here();
+        let _ = linker.take_changes();
+        // Words that come, words that go, a shard left by its last article, a new shard.
+        let edits = [
+            (1, "Bananas and 9 elderberries."),
+            (0, "Quinces only."),
+            (2, "Apples, bananas and quinces."),
+            (1, "Xylophones."),
+        ];
+        let mut current = bodies.to_vec();
+        for (i, body) in edits {
+            current[i] = body;
+            linker.relink(articles(&current), &[], 10).unwrap();
+            let changes = linker.take_changes().expect("a body edit is re-linked alone");
+            assert!(changes.edited.contains(&i));
+            lists.update(linker.site(), &changes.edited);
+            let fresh = Linker::link(articles(&current), &[], 10, Alphabet::Latin).unwrap();
+            assert_eq!(fingerprints(linker.site(), Some(&lists)), fingerprints(fresh.site(), None), "after {body:?}");
+        }
     }
 }

@@ -1,0 +1,99 @@
+//! What a long-lived builder (`encyc watch`) keeps of an edition's last plan, so that a rebuild
+//! fingerprints again only the pages an edit can reach. Fingerprinting all 10,000 article
+//! pages, letter pages and search shards after every save was most of a rebuild; an edit that
+//! keeps every name, slug and section id reaches only its own page, the pages whose "Articles
+//! that link here" list it changes, and the search files (see [`crate::site::Changes`]).
+//!
+//! The memo is used only as far as it can vouch for a page: another theme, other settings or
+//! words, a changed illustration, a full re-link or another count of articles make every
+//! fingerprint be worked out again, and an article whose links to the other editions changed
+//! is fingerprinted again. So a rebuild writes exactly what a fresh build writes.
+
+use super::search_index::ShardLists;
+use crate::media::Library;
+use crate::site::Changes;
+
+/// How a plan may use the last one.
+pub(crate) enum Reuse {
+    /// Fingerprint every page and keep nothing: a one-off build.
+    Nothing,
+    /// Fingerprint every page, and keep a memo for the next plan.
+    Remember,
+    /// Take from the memo what the changes since it was made leave valid, and keep a new one.
+    From(Box<PlanMemo>, Changes),
+}
+
+/// The fingerprints of an edition's last plan, and what they were made from.
+#[derive(Debug)]
+pub(crate) struct PlanMemo {
+    /// What every article page shares (the build, theme, settings, words, A–Z bar).
+    pub(super) shared: u128,
+    /// What every page shares.
+    pub(super) base: u128,
+    /// Every illustration's fingerprint ([`media_digest`]).
+    pub(super) media: u128,
+    /// Per article: what its page shows of the other editions, and its page's fingerprint.
+    pub(super) editions: Vec<u64>,
+    pub(super) articles: Vec<u128>,
+    /// Per letter page, in order.
+    pub(super) letters: Vec<u128>,
+    /// What each search shard is fingerprinted from.
+    pub(super) shards: ShardLists,
+}
+
+/// The part of a memo that is valid for a plan, with the changes since it was made.
+pub(super) struct Valid<'m> {
+    pub(super) memo: &'m PlanMemo,
+    pub(super) changes: &'m Changes,
+}
+
+impl Reuse {
+    /// Whether the plan keeps a memo.
+    pub(super) fn keeps(&self) -> bool {
+        !matches!(self, Reuse::Nothing)
+    }
+
+    /// The memo, if everything it was made from that is not tracked by the changes is as it
+    /// is now: what all pages share, the illustrations, and the number of articles.
+    pub(super) fn valid(&self, shared: u128, base: u128, media: u128, articles: usize) -> Option<Valid<'_>> {
+        match self {
+            Reuse::From(memo, changes)
+                if memo.shared == shared
+                    && memo.base == base
+                    && memo.media == media
+                    && memo.articles.len() == articles =>
+            {
+                Some(Valid { memo, changes })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Valid<'_> {
+    /// The fingerprint of article `i`'s page, if the memo's still holds: the article was not
+    /// edited, nothing changed its "links here" list, and it shows the same of the other
+    /// editions (`editions`).
+    pub(super) fn article(&self, i: usize, editions: u64) -> Option<u128> {
+        let unchanged = self.memo.editions[i] == editions
+            && !self.changes.edited.contains(&i)
+            && !self.changes.links_here.contains(&i);
+        unchanged.then(|| self.memo.articles[i])
+    }
+
+    /// The letter pages' fingerprints: names, slugs and letters are as they were when only
+    /// articles that kept their surface changed.
+    pub(super) fn letters(&self, count: usize) -> Option<&[u128]> {
+        (self.memo.letters.len() == count).then_some(self.memo.letters.as_slice())
+    }
+}
+
+/// Every illustration's fingerprint, as one number: an article page covers those it shows.
+pub(super) fn media_digest(media: &Library) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (source, image) in &media.images {
+        h.update(source.as_bytes());
+        h.update(&image.fingerprint().to_le_bytes());
+    }
+    h.digest128()
+}
