@@ -307,9 +307,11 @@ fn manifest_text(pages: &[Page]) -> String {
 /// shows on a 10,000-line manifest written after every edit in `encyc watch`.
 fn push_hex(text: &mut String, value: u128) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for shift in (0..32).rev() {
-        text.push(DIGITS[((value >> (shift * 4)) & 0xf) as usize] as char);
+    let mut digits = [0u8; 32];
+    for (i, digit) in digits.iter_mut().enumerate() {
+        *digit = DIGITS[((value >> ((31 - i) * 4)) & 0xf) as usize];
     }
+    text.push_str(std::str::from_utf8(&digits).expect("hex digits are ASCII"));
 }
 
 /// Reads a manifest; entries that could escape the folder are ignored (never ours).
@@ -589,13 +591,26 @@ fn finish_update(
     cancel: &AtomicBool,
 ) -> Result<WriteReport, WriteError> {
     let output = &state.dir;
-    let new_paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-    let mut stale: Vec<&String> = state.files.keys().filter(|p| !new_paths.contains(p.as_str())).collect();
+    // Pages the manifest lists as they are, and pages it lists at all: when every file it
+    // lists is among the pages (the usual case; pages come in path order, so each once), none
+    // is stale, and no set of paths is needed.
+    let (mut same, mut listed) = (0, 0);
+    for p in pages {
+        if let Some(recorded) = state.files.get(p.path.as_str()) {
+            listed += 1;
+            same += usize::from(*recorded == Recorded { hash: p.hash, fingerprint: p.fingerprint });
+        }
+    }
+    let unique = pages.is_sorted_by(|a, b| a.path < b.path);
+    let mut stale: Vec<&String> = match unique && listed == state.files.len() {
+        true => Vec::new(),
+        false => {
+            let new_paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+            state.files.keys().filter(|p| !new_paths.contains(p.as_str())).collect()
+        }
+    };
     stale.sort();
-    let manifest_same = state.written_at.is_some()
-        && pages
-            .iter()
-            .all(|p| state.files.get(p.path.as_str()) == Some(&Recorded { hash: p.hash, fingerprint: p.fingerprint }));
+    let manifest_same = state.written_at.is_some() && same == pages.len();
     if prepared.is_empty() && stale.is_empty() && manifest_same {
         return Ok(WriteReport { written: 0, removed: 0, unchanged: pages.len() });
     }
