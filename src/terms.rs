@@ -116,7 +116,7 @@ pub(crate) fn terms_in(language: SearchLanguage, text: &str) -> SearchTerms {
     terms.sort_unstable();
     terms.dedup();
     let mut packed =
-        SearchTerms { text: String::with_capacity(terms.iter().map(|(_, t)| t.len() + 1).sum()), groups: Vec::new() };
+        SearchTerms { text: String::with_capacity(terms.iter().map(|(_, t)| t.len() + 1).sum()), ..Default::default() };
     let mut start = 0;
     for (_, term) in terms {
         let key = term.as_bytes()[0];
@@ -125,9 +125,9 @@ pub(crate) fn terms_in(language: SearchLanguage, text: &str) -> SearchTerms {
             Some(_) => {
                 packed.close_group(start);
                 start = packed.text.len() + 1;
-                packed.groups.push(Group { key, end: 0, hash: 0 });
+                packed.open_group(key);
             }
-            None => packed.groups.push(Group { key, end: 0, hash: 0 }),
+            None => packed.open_group(key),
         }
         if !packed.text.is_empty() {
             packed.text.push(' ');
@@ -184,6 +184,23 @@ fn stopword_keys() -> &'static [u64] {
 pub(crate) struct SearchTerms {
     text: String,
     groups: Vec<Group>,
+    /// Which keys have a group, one bit each ([`key_bit`]): the shard pages look up one key in
+    /// every article, and a look at this alone answers most of them (and finds the group at
+    /// once for the others) where a search of the groups touched memory all over.
+    keys: u64,
+}
+
+/// The bit of `key` in [`SearchTerms::keys`]: terms start with a digit or a lower-case ASCII
+/// letter, 36 keys in all.
+/// The bit of [`SearchTerms::keys`] that says a key had no bit: look the group up by searching.
+const SEARCH_GROUPS: u64 = 1 << 63;
+
+fn key_bit(key: u8) -> Option<u32> {
+    match key {
+        b'0'..=b'9' => Some(u32::from(key - b'0')),
+        b'a'..=b'z' => Some(u32::from(key - b'a') + 10),
+        _ => None,
+    }
 }
 
 /// A group of [`SearchTerms`]: the terms starting with `key`, up to byte `end` of the text
@@ -206,6 +223,12 @@ pub(crate) struct ShardTerms<'a> {
 }
 
 impl SearchTerms {
+    fn open_group(&mut self, key: u8) {
+        self.groups.push(Group { key, end: 0, hash: 0 });
+        // Keys beyond the 36 cannot come from `words`; were one to, `group` would search.
+        self.keys |= key_bit(key).map_or(SEARCH_GROUPS, |bit| 1 << bit);
+    }
+
     /// Ends the last group, which started at byte `start`, where the text ends now.
     fn close_group(&mut self, start: usize) {
         let end = self.text.len();
@@ -227,7 +250,12 @@ impl SearchTerms {
 
     /// The terms that start with `key`, if there are any.
     pub(crate) fn group(&self, key: u8) -> Option<&str> {
-        let at = self.groups.binary_search_by_key(&key, |g| g.key).ok()?;
+        let at = match key_bit(key).filter(|_| self.keys & SEARCH_GROUPS == 0) {
+            Some(bit) if self.keys & (1 << bit) == 0 => return None,
+            // Groups are in key order, as the bits are: the group is after those of lower bits.
+            Some(bit) => (self.keys & ((1u64 << bit) - 1)).count_ones() as usize,
+            None => self.groups.binary_search_by_key(&key, |g| g.key).ok()?,
+        };
         let start = if at == 0 { 0 } else { self.groups[at - 1].end as usize + 1 };
         self.text.get(start..self.groups[at].end as usize)
     }
@@ -283,6 +311,34 @@ mod tests {
         let mut keyed: Vec<(u64, &str)> = words.iter().map(|w| (prefix_key(w), *w)).collect();
         keyed.sort_unstable();
         assert_eq!(keyed.iter().map(|k| k.1).collect::<Vec<_>>(), words);
+    }
+
+    #[test]
+    fn a_group_is_found_by_its_key_as_by_searching_the_groups() {
+        let texts = ["", "Zebra", "0 9 a z", "Quiet 42 xylophones and 7 apples, bananas, 2020 zoos", "ñandú"];
+        for text in texts {
+            let terms = terms_of(text);
+            let groups: Vec<ShardTerms<'_>> = terms.groups().collect();
+            for key in 0..=u8::MAX {
+                let searched = groups.iter().find(|g| g.key == key).map(|g| g.terms);
+                assert_eq!(terms.group(key), searched, "{text:?}, key {key}");
+            }
+        }
+        // A key without a bit of its own (none comes from real text) is searched for.
+        let mut odd = SearchTerms::default();
+        for (key, term) in [(b'#', "#x"), (b'b', "bb"), (b'~', "~y")] {
+            if !odd.text.is_empty() {
+                odd.text.push(' ');
+            }
+            let start = odd.text.len();
+            odd.open_group(key);
+            odd.text.push_str(term);
+            odd.close_group(start);
+        }
+        assert_eq!(
+            (odd.group(b'#'), odd.group(b'b'), odd.group(b'~'), odd.group(b'c')),
+            (Some("#x"), Some("bb"), Some("~y"), None)
+        );
     }
 
     #[test]
