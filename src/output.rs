@@ -157,6 +157,25 @@ impl OutputState {
         (recorded.fingerprint == fingerprint && self.intact(path)).then_some(recorded.hash)
     }
 
+    /// This state once `pages` are the folder's files, as recorded in a manifest written at
+    /// `written_at`. Updated in place: after an edit, most files are recorded as they were.
+    fn recording(mut self, pages: &[Page], written_at: SystemTime) -> OutputState {
+        for p in pages {
+            let recorded = Recorded { hash: p.hash, fingerprint: p.fingerprint };
+            match self.files.get_mut(p.path.as_str()) {
+                Some(old) => *old = recorded,
+                None => {
+                    self.files.insert(p.path.as_str().to_string(), recorded);
+                }
+            }
+        }
+        if self.files.len() != pages.len() {
+            let paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+            self.files.retain(|path, _| paths.contains(path.as_str()));
+        }
+        OutputState { exists: true, written_at: Some(written_at), swept: true, adopting: false, ..self }
+    }
+
     /// This state as the next build of `mode` uses it. A long-lived builder ([`Mode::Watch`], [`Mode::Poll`])
     /// trusts it from now on to describe the folder without checking each file, since its own
     /// writes keep it up to date. As long as the manifest is the one we wrote
@@ -337,8 +356,9 @@ fn parse_manifest(text: &str) -> HashMap<String, Recorded> {
 /// beside its final place. Nothing is visible until [`PageWriter::finish`]; dropping the writer
 /// instead (an error, Ctrl-C) deletes what it wrote.
 #[derive(Debug)]
-pub(crate) struct PageWriter<'a> {
-    state: &'a OutputState,
+pub(crate) struct PageWriter {
+    /// The folder as it was; as it is after [`PageWriter::finish`].
+    state: OutputState,
     /// The staging folder of a first build.
     staging: Option<Staging>,
     /// A later build's temporary files and the files each will replace.
@@ -348,10 +368,10 @@ pub(crate) struct PageWriter<'a> {
     in_the_way: Mutex<Vec<String>>,
 }
 
-impl<'a> PageWriter<'a> {
+impl PageWriter {
     /// A writer into the output folder described by `state`; a first build writes through
     /// `staging` when one was started.
-    pub(crate) fn new(state: &'a OutputState, staging: Option<Staging>) -> Result<PageWriter<'a>> {
+    pub(crate) fn new(state: OutputState, staging: Option<Staging>) -> Result<PageWriter> {
         let staging = match (state.exists, staging) {
             (true, _) => None,
             (false, Some(staging)) => Some(staging),
@@ -409,26 +429,13 @@ impl<'a> PageWriter<'a> {
         }
         let report = match self.staging {
             Some(staging) => finish_fresh(&state.dir, pages, staging, cancel)?,
-            None => finish_update(state, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?,
+            None => finish_update(&state, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?,
         };
         let manifest = state.dir.join(MANIFEST);
         let written_at = fs::metadata(&manifest)
             .and_then(|m| m.modified())
             .with_context(|| format!("cannot read {}", manifest.display()))?;
-        let files = pages
-            .iter()
-            .map(|p| (p.path.as_str().to_string(), Recorded { hash: p.hash, fingerprint: p.fingerprint }))
-            .collect();
-        let state = OutputState {
-            dir: state.dir.clone(),
-            exists: true,
-            files,
-            written_at: Some(written_at),
-            swept: true,
-            trusted: state.trusted,
-            adopting: false,
-        };
-        Ok((report, state))
+        Ok((report, state.recording(pages, written_at)))
     }
 }
 

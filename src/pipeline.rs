@@ -696,7 +696,7 @@ impl Builder {
             let sites =
                 std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
             let prefixes = std::iter::once("").chain(self.editions.iter().map(|e| e.prefix.as_str()));
-            let writer = output::PageWriter::new(&state, staging)?;
+            let writer = output::PageWriter::new(state, staging)?;
             let mut plans = Vec::with_capacity(configs.len());
             // An edition whose pages are made from what they were last time (an edit in another
             // edition that shows nothing of it) keeps its pages without being planned: planning

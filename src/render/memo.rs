@@ -37,8 +37,8 @@ pub(crate) struct PlanMemo {
     pub(super) articles: Vec<u128>,
     /// Per letter page, in order.
     pub(super) letters: Vec<u128>,
-    /// What each search shard is fingerprinted from.
-    pub(super) shards: ShardLists,
+    /// What each search shard is made from.
+    pub(super) shards: std::sync::Arc<ShardLists>,
 }
 
 /// The part of a memo that is valid for a plan, with the changes since it was made.

@@ -484,10 +484,11 @@ pub(crate) fn plan<'a>(
     let shard_lists = match (&mut reuse, usable) {
         (Reuse::From(memo, changes), true) => {
             let mut lists = std::mem::take(&mut memo.shards);
-            lists.update(site, &changes.edited);
+            // Not shared any more: the last build's pages are gone.
+            std::sync::Arc::make_mut(&mut lists).update(site, &changes.edited);
             Some(lists)
         }
-        _ => keep.then(|| search_index::ShardLists::of(site)),
+        _ => keep.then(|| std::sync::Arc::new(search_index::ShardLists::of(site))),
     };
     let valid = reuse.valid(shared, base, media_digest, site.articles.len());
     let editions: Vec<u64> = match keep {
@@ -547,7 +548,7 @@ pub(crate) fn plan<'a>(
             articles: pages.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
             editions,
             letters: letters.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
-            shards: search_index::ShardLists::default(),
+            shards: Default::default(),
         })
     });
     pages.extend(letters);
@@ -667,7 +668,7 @@ pub(crate) fn plan<'a>(
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
     let language = crate::terms::SearchLanguage::of(&config.language);
-    pages.extend(search_index::plan(site, build_id, language, shard_lists.as_ref()));
+    pages.extend(search_index::plan(site, build_id, language, shard_lists.clone()));
     let memo = memo.map(|mut memo| {
         memo.shards = shard_lists.unwrap_or_default();
         memo

@@ -24,7 +24,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use super::{Planned, made};
 use crate::paths::OutputPath;
 use crate::site::Site;
-use crate::terms::SearchLanguage;
+use crate::terms::{SearchLanguage, ShardTerms};
 
 /// The first characters terms can start with: one shard file each.
 const SHARDS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -64,7 +64,7 @@ pub(super) fn plan<'a>(
     site: &'a Site,
     build_id: u128,
     language: SearchLanguage,
-    lists: Option<&ShardLists>,
+    lists: Option<std::sync::Arc<ShardLists>>,
 ) -> Vec<Planned<'a>> {
     // Everything depends on the order of the articles (results refer to them by number).
     let mut order = Fingerprint::new();
@@ -115,7 +115,7 @@ pub(super) fn plan<'a>(
         script("snippets", "", &snippets)
     });
 
-    let mut fingerprints: Vec<u128> = match lists {
+    let mut fingerprints: Vec<u128> = match &lists {
         Some(lists) => (0..=u8::MAX).map(|key| lists.digest(order, key)).collect(),
         None => {
             // One pass over the articles fingerprints every shard, from the terms' hashes.
@@ -145,17 +145,42 @@ pub(super) fn plan<'a>(
             script("passages", &n.to_string(), &texts)
         })
     }));
-    pages.extend(SHARDS.iter().map(|&key| shard_page(site, std::mem::take(&mut fingerprints[key as usize]), key)));
+    pages.extend(
+        SHARDS.iter().map(|&key| shard_page(site, lists.clone(), std::mem::take(&mut fingerprints[key as usize]), key)),
+    );
     pages
 }
 
-/// What each shard of the index is fingerprinted from, kept by a long-lived builder and
-/// updated for the articles an edit replaced rather than gathered from every article again:
-/// per shard (by its first character), an entry for each article with terms there, in article
-/// order: the article's number and the hash of its terms there, as the bytes a one-off build
-/// feeds its fingerprint (so both make the same fingerprints).
+/// What each shard of the index is made from, kept by a long-lived builder and updated for the
+/// articles an edit replaced rather than gathered from every article again: per shard (by its
+/// first character), an entry for each article with terms there, in article order, with those
+/// terms. An entry is the article's number and the hash of its terms there, as the bytes a
+/// one-off build feeds the shard's fingerprint (so both make the same fingerprints); the terms
+/// sit one after another in one string, since gathering them from 10,000 articles, each in its
+/// own place in memory, was most of what rewriting a shard cost.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ShardLists(Vec<Vec<[u8; 12]>>);
+pub(crate) struct ShardLists(Vec<ShardList>);
+
+#[derive(Debug, Clone, Default)]
+struct ShardList {
+    entries: Vec<[u8; 12]>,
+    /// Where each entry's terms end in `terms`.
+    ends: Vec<u32>,
+    terms: String,
+}
+
+impl ShardList {
+    fn start(&self, at: usize) -> usize {
+        if at == 0 { 0 } else { self.ends[at - 1] as usize }
+    }
+
+    /// Moves the ends of the entries from `at` on by `by` bytes.
+    fn shift(&mut self, at: usize, by: i64) {
+        for end in &mut self.ends[at..] {
+            *end = (i64::from(*end) + by) as u32;
+        }
+    }
+}
 
 impl ShardLists {
     fn entry(i: usize, hash: u64) -> [u8; 12] {
@@ -171,10 +196,13 @@ impl ShardLists {
 
     /// The lists of every article of `site`.
     pub(super) fn of(site: &Site) -> ShardLists {
-        let mut lists = vec![Vec::new(); 256];
+        let mut lists = vec![ShardList::default(); 256];
         for (i, linked) in site.articles.iter().enumerate() {
             for group in linked.article.search_terms.groups() {
-                lists[group.key as usize].push(Self::entry(i, group.hash));
+                let list = &mut lists[group.key as usize];
+                list.entries.push(Self::entry(i, group.hash));
+                list.terms.push_str(group.terms);
+                list.ends.push(list.terms.len() as u32);
             }
         }
         ShardLists(lists)
@@ -185,15 +213,33 @@ impl ShardLists {
     pub(super) fn update(&mut self, site: &Site, edited: &std::collections::BTreeSet<usize>) {
         for &i in edited {
             let number = i as u32;
-            for list in &mut self.0 {
-                if let Ok(at) = list.binary_search_by_key(&number, Self::article_of) {
-                    list.remove(at);
+            let groups: Vec<ShardTerms<'_>> = site.articles[i].article.search_terms.groups().collect();
+            // A group whose terms are as they were (most, after an edit to a body) stays.
+            let unchanged = |list: &ShardList, key: usize| match list
+                .entries
+                .binary_search_by_key(&number, Self::article_of)
+            {
+                Ok(at) => groups.iter().any(|g| g.key as usize == key && Self::entry(i, g.hash) == list.entries[at]),
+                Err(_) => groups.iter().all(|g| g.key as usize != key),
+            };
+            for (key, list) in self.0.iter_mut().enumerate() {
+                if unchanged(list, key) {
+                    continue;
                 }
-            }
-            for group in site.articles[i].article.search_terms.groups() {
-                let list = &mut self.0[group.key as usize];
-                let at = list.binary_search_by_key(&number, Self::article_of).unwrap_or_else(|at| at);
-                list.insert(at, Self::entry(i, group.hash));
+                if let Ok(at) = list.entries.binary_search_by_key(&number, Self::article_of) {
+                    let (start, end) = (list.start(at), list.ends[at] as usize);
+                    list.terms.replace_range(start..end, "");
+                    list.entries.remove(at);
+                    list.ends.remove(at);
+                    list.shift(at, -((end - start) as i64));
+                }
+                let Some(group) = groups.iter().find(|g| g.key as usize == key) else { continue };
+                let at = list.entries.binary_search_by_key(&number, Self::article_of).unwrap_or_else(|at| at);
+                let start = list.start(at);
+                list.terms.insert_str(start, group.terms);
+                list.entries.insert(at, Self::entry(i, group.hash));
+                list.ends.insert(at, (start + group.terms.len()) as u32);
+                list.shift(at + 1, group.terms.len() as i64);
             }
         }
     }
@@ -202,8 +248,16 @@ impl ShardLists {
     fn digest(&self, order: u128, key: u8) -> u128 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(&order.to_le_bytes());
-        h.update(self.0[key as usize].as_flattened());
+        h.update(self.0[key as usize].entries.as_flattened());
         h.digest128()
+    }
+
+    /// The terms of shard `key` of each article that has any, with its number.
+    fn terms(&self, key: u8) -> impl Iterator<Item = (u32, &str)> {
+        let list = &self.0[key as usize];
+        list.entries.iter().enumerate().map(|(at, entry)| {
+            (Self::article_of(entry), list.terms.get(list.start(at)..list.ends[at] as usize).unwrap_or_default())
+        })
     }
 }
 
@@ -248,11 +302,15 @@ fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = (u32, &str)> {
         .filter_map(move |(i, l)| l.article.search_terms.group(key).map(|terms| (i as u32, terms)))
 }
 
-fn shard_page(site: &Site, fingerprint: u128, key: u8) -> Planned<'_> {
+fn shard_page(site: &Site, lists: Option<std::sync::Arc<ShardLists>>, fingerprint: u128, key: u8) -> Planned<'_> {
     made(shard_path(key), fingerprint, move || {
         // Articles are visited in order, so each postings list comes out sorted.
         let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-        for (i, terms) in shard_terms(site, key) {
+        let terms: Box<dyn Iterator<Item = (u32, &str)>> = match &lists {
+            Some(lists) => Box::new(lists.terms(key)),
+            None => Box::new(shard_terms(site, key)),
+        };
+        for (i, terms) in terms {
             for term in terms.split(' ') {
                 postings.entry(term).or_default().push(i);
             }
@@ -305,9 +363,14 @@ mod tests {
             let source = SourcePath::new(std::path::Path::new(path));
             Arc::new(crate::article::parse_article(&source, text.as_bytes()).unwrap().0)
         };
-        let fingerprints = |site: &Site, lists: Option<&ShardLists>| -> Vec<(String, Option<u128>)> {
-            let pages = plan(site, 7, SearchLanguage::English, lists);
-            pages.into_iter().map(|p| (p.path.as_str().to_string(), p.fingerprint)).collect()
+        // Each search file's path, fingerprint and bytes.
+        let fingerprints = |site: &Site, lists: Option<&ShardLists>| -> Vec<(String, Option<u128>, Vec<u8>)> {
+            let pages = plan(site, 7, SearchLanguage::English, lists.cloned().map(std::sync::Arc::new));
+            let bytes = |job: &super::super::Job<'_>| match job {
+                super::super::Job::Made(make) => make().unwrap(),
+                _ => unreachable!("search files are made"),
+            };
+            pages.iter().map(|p| (p.path.as_str().to_string(), p.fingerprint, bytes(&p.job))).collect()
         };
         let bodies = ["Apples and bananas.", "Bananas, cherries and 7 dates.", "Zebras eat apples."];
         let articles = |bodies: &[&str]| -> Vec<_> {
