@@ -321,6 +321,8 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
             )
         }),
         Box::new(|s| edit(s, "articles/back-pain.md", "## Symptoms", "Quixotic zebras.\n\n## Symptoms")),
+        // A new title, linked anew: the page listing it among "See also" shows the new one.
+        Box::new(|s| edit(s, "articles/herniated-disk.md", "title: Disk herniation", "title: Disc herniation")),
     ];
     for step in &steps {
         step(&site);

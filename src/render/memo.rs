@@ -82,9 +82,9 @@ impl Valid<'_> {
     }
 
     /// The letter pages' fingerprints: names, slugs and letters are as they were when only
-    /// articles that kept their surface changed.
+    /// articles that kept their surface changed (nothing was linked again).
     pub(super) fn letters(&self, count: usize) -> Option<&[u128]> {
-        (self.memo.letters.len() == count).then_some(self.memo.letters.as_slice())
+        (!self.changes.relinked && self.memo.letters.len() == count).then_some(self.memo.letters.as_slice())
     }
 }
 
