@@ -683,11 +683,11 @@ impl Builder {
         // Stages 3 and 4: render what is not on disk already, handing each page to the writer
         // as soon as it is made; then make the build visible at once.
         let article_count = site.articles.len();
-        let overdue = site
-            .articles
-            .iter()
-            .filter(|l| crate::review::is_overdue(l.article.meta.last_revised, config.site.review_period, config.today))
-            .count();
+        let overdue = crate::review::count_overdue(
+            site.articles.iter().map(|l| l.article.meta.last_revised),
+            config.site.review_period,
+            config.today,
+        );
         let (illustrations, images_encoded) = (library.images.len(), library.encoded);
         let (pages, render_done, write, state, digests, memos) = {
             let medias = std::iter::once(&library).chain(&edition_media);

@@ -44,6 +44,30 @@ pub(crate) fn is_overdue(last_revised: Date, period_months: u32, today: Date) ->
     next_review_due(last_revised, period_months).is_some_and(|due| today > due)
 }
 
+/// How many of `dates` (articles last revised then) are overdue for review on `today`: as many
+/// as [`is_overdue`] says, asked only a few times. A later revision is never due earlier, so
+/// every date up to one found overdue is overdue, and every date from one found not overdue is
+/// not; each answer narrows what is left to ask (a build counts this for every article).
+pub(crate) fn count_overdue(dates: impl Iterator<Item = Date>, period_months: u32, today: Date) -> usize {
+    let (mut overdue_up_to, mut fresh_from): (Option<Date>, Option<Date>) = (None, None);
+    dates
+        .filter(|&date| {
+            if overdue_up_to.is_some_and(|d| date <= d) {
+                return true;
+            }
+            if fresh_from.is_some_and(|d| date >= d) {
+                return false;
+            }
+            let overdue = is_overdue(date, period_months, today);
+            match overdue {
+                true => overdue_up_to = Some(date),
+                false => fresh_from = Some(date),
+            }
+            overdue
+        })
+        .count()
+}
+
 /// How overdue the review of an article last revised on `last_revised` is on `today`, if it is:
 /// a review is overdue from the day after it was due.
 pub(crate) fn overdue(last_revised: Date, period_months: u32, today: Date) -> Option<Overdue> {
@@ -87,6 +111,25 @@ mod tests {
         ];
         for (revised, period, due) in cases {
             assert_eq!(next_review_due(revised, period), due, "{revised} + {period} months");
+        }
+    }
+
+    #[test]
+    fn overdue_articles_are_counted_as_each_would_be_told() {
+        // Dates around month ends and leap days, in a scrambled order, against a few periods.
+        let mut dates: Vec<Date> = Vec::new();
+        let mut day = date(2019, 12, 25);
+        while day < date(2027, 3, 5) {
+            dates.push(day);
+            day = day.tomorrow().unwrap();
+        }
+        let n = dates.len();
+        let scrambled: Vec<Date> = (0..n).map(|i| dates[(i * 7919) % n]).collect();
+        for period in [0, 1, 6, 12, 24] {
+            for today in [date(2024, 2, 29), date(2025, 3, 31), date(2026, 11, 25)] {
+                let one_by_one = scrambled.iter().filter(|&&d| is_overdue(d, period, today)).count();
+                assert_eq!(count_overdue(scrambled.iter().copied(), period, today), one_by_one, "{period}, {today}");
+            }
         }
     }
 

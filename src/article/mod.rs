@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use discover::{Found, discover, is_markdown};
@@ -322,19 +321,26 @@ impl KeptBody {
 /// file) for those parsed in this process, read and parsed again for those that came from the
 /// on-disk cache.
 pub(crate) struct Bodies<'a> {
-    in_memory: FxHashMap<&'a SourcePath, &'a KeptBody>,
+    /// The loaded articles, in source path order (as [`LoadReport::articles`] are): looked up
+    /// by a binary search rather than a map of 10,000 entries made for every rebuild.
+    loaded: &'a [Loaded],
     articles_dir: &'a Path,
 }
 
 impl<'a> Bodies<'a> {
     pub(crate) fn new(loaded: &'a [Loaded], articles_dir: &'a Path) -> Bodies<'a> {
-        let in_memory = loaded.iter().filter_map(|l| l.body.as_ref().map(|b| (&l.article.source, b))).collect();
-        Bodies { in_memory, articles_dir }
+        debug_assert!(loaded.is_sorted_by(|a, b| a.article.source < b.article.source));
+        Bodies { loaded, articles_dir }
     }
 
     /// The rendered body of `article`.
     pub(crate) fn body(&self, article: &Article) -> Result<Arc<BodyHtml>> {
-        match self.in_memory.get(&article.source) {
+        let kept = match self.loaded.binary_search_by(|l| l.article.source.cmp(&article.source)) {
+            Ok(at) => self.loaded[at].body.as_ref(),
+            // Not in order after all: look at each.
+            Err(_) => self.loaded.iter().find(|l| l.article.source == article.source).and_then(|l| l.body.as_ref()),
+        };
+        match kept {
             Some(body) => body.body(),
             None => Ok(Arc::new(reparse_body(self.articles_dir, article)?)),
         }
