@@ -875,10 +875,7 @@ fn edition_digest(
         h.update(&l.article.hash.to_le_bytes());
         h.update(&view.article_fingerprint(i).to_le_bytes());
     }
-    for (source, image) in &media.images {
-        h.update(source.as_bytes());
-        h.update(&image.fingerprint().to_le_bytes());
-    }
+    h.update(&render::media_digest(media).to_le_bytes());
     h.digest128()
 }
 

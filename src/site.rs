@@ -194,7 +194,9 @@ pub(crate) struct Linker {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Changes {
     pub(crate) edited: BTreeSet<usize>,
-    pub(crate) links_here: BTreeSet<usize>,
+    /// Whose page shows something else of the others (and, after a full link, any page
+    /// whose own links resolved otherwise).
+    pub(crate) reached: BTreeSet<usize>,
     /// Whether everything was linked again (an edit changed a name, slug or section id): the
     /// letter pages are fingerprinted again.
     pub(crate) relinked: bool,
@@ -269,7 +271,7 @@ impl Linker {
                     match (&mut self.changes, touched) {
                         (Some(changes), Some(touched)) => {
                             changes.edited.insert(i);
-                            changes.links_here.extend(touched);
+                            changes.reached.extend(touched);
                         }
                         (changes, _) => *changes = None,
                     }
@@ -281,7 +283,7 @@ impl Linker {
                 let changes = match (self.changes.take(), self.changes_to(&fresh)) {
                     (Some(mut changes), Some(more)) => {
                         changes.edited.extend(more.edited);
-                        changes.links_here.extend(more.links_here);
+                        changes.reached.extend(more.reached);
                         changes.relinked = true;
                         Some(changes)
                     }
@@ -318,9 +320,9 @@ impl Linker {
                 || o.see_also != n.see_also
                 || o.renamed != n.renamed
                 || old_here[i] != new_here[i]
-                || shown.into_iter().any(|&j| renamed[j])
+                || shown.copied().any(|j| renamed[j])
             {
-                changes.links_here.insert(i);
+                changes.reached.insert(i);
             }
         }
         Some(changes)
@@ -829,7 +831,7 @@ mod tests {
                                 assert!(changes.edited.contains(&i), "after editing {path}: {i} edited");
                             }
                             if after[i] != before[i] || shown(linker.site())[i] != shown_before[i] {
-                                let reached = changes.links_here.contains(&i) || changes.edited.contains(&i);
+                                let reached = changes.reached.contains(&i) || changes.edited.contains(&i);
                                 assert!(reached, "after editing {path}: links of {i}");
                             }
                         }

@@ -335,12 +335,8 @@ impl<'a> Bodies<'a> {
 
     /// The rendered body of `article`.
     pub(crate) fn body(&self, article: &Article) -> Result<Arc<BodyHtml>> {
-        let kept = match self.loaded.binary_search_by(|l| l.article.source.cmp(&article.source)) {
-            Ok(at) => self.loaded[at].body.as_ref(),
-            // Not in order after all: look at each.
-            Err(_) => self.loaded.iter().find(|l| l.article.source == article.source).and_then(|l| l.body.as_ref()),
-        };
-        match kept {
+        let at = self.loaded.binary_search_by(|l| l.article.source.cmp(&article.source));
+        match at.ok().and_then(|at| self.loaded[at].body.as_ref()) {
             Some(body) => body.body(),
             None => Ok(Arc::new(reparse_body(self.articles_dir, article)?)),
         }

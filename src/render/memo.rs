@@ -77,7 +77,7 @@ impl Valid<'_> {
     pub(super) fn article(&self, i: usize, editions: u64) -> Option<u128> {
         let unchanged = self.memo.editions[i] == editions
             && !self.changes.edited.contains(&i)
-            && !self.changes.links_here.contains(&i);
+            && !self.changes.reached.contains(&i);
         unchanged.then(|| self.memo.articles[i])
     }
 
@@ -89,7 +89,7 @@ impl Valid<'_> {
 }
 
 /// Every illustration's fingerprint, as one number: an article page covers those it shows.
-pub(super) fn media_digest(media: &Library) -> u128 {
+pub(crate) fn media_digest(media: &Library) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for (source, image) in &media.images {
         h.update(source.as_bytes());

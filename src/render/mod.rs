@@ -24,7 +24,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
-pub(crate) use memo::{PlanMemo, Reuse};
+pub(crate) use memo::{PlanMemo, Reuse, media_digest};
 pub(crate) use strings::Strings;
 pub(crate) use theme::Theme;
 

@@ -116,7 +116,13 @@ pub(super) fn plan<'a>(
     });
 
     let mut fingerprints: Vec<u128> = match &lists {
-        Some(lists) => (0..=u8::MAX).map(|key| lists.digest(order, key)).collect(),
+        Some(lists) => {
+            let mut fingerprints = vec![0; 256];
+            for &key in SHARDS {
+                fingerprints[key as usize] = lists.digest(order, key);
+            }
+            fingerprints
+        }
         None => {
             // One pass over the articles fingerprints every shard, from the terms' hashes.
             let mut fingerprints: Vec<Fingerprint> = (0..256).map(|_| Fingerprint::new()).collect();
@@ -214,27 +220,24 @@ impl ShardLists {
         for &i in edited {
             let number = i as u32;
             let groups: Vec<ShardTerms<'_>> = site.articles[i].article.search_terms.groups().collect();
-            // A group whose terms are as they were (most, after an edit to a body) stays.
-            let unchanged = |list: &ShardList, key: usize| match list
-                .entries
-                .binary_search_by_key(&number, Self::article_of)
-            {
-                Ok(at) => groups.iter().any(|g| g.key as usize == key && Self::entry(i, g.hash) == list.entries[at]),
-                Err(_) => groups.iter().all(|g| g.key as usize != key),
-            };
             for (key, list) in self.0.iter_mut().enumerate() {
-                if unchanged(list, key) {
-                    continue;
-                }
-                if let Ok(at) = list.entries.binary_search_by_key(&number, Self::article_of) {
-                    let (start, end) = (list.start(at), list.ends[at] as usize);
-                    list.terms.replace_range(start..end, "");
-                    list.entries.remove(at);
-                    list.ends.remove(at);
-                    list.shift(at, -((end - start) as i64));
-                }
-                let Some(group) = groups.iter().find(|g| g.key as usize == key) else { continue };
-                let at = list.entries.binary_search_by_key(&number, Self::article_of).unwrap_or_else(|at| at);
+                let group = groups.iter().find(|g| g.key as usize == key);
+                let found = list.entries.binary_search_by_key(&number, Self::article_of);
+                let at = match (found, group) {
+                    // A group whose terms are as they were (most, after an edit to a body) stays.
+                    (Ok(at), Some(g)) if list.entries[at] == Self::entry(i, g.hash) => continue,
+                    (Err(_), None) => continue,
+                    (Ok(at), _) => {
+                        let (start, end) = (list.start(at), list.ends[at] as usize);
+                        list.terms.replace_range(start..end, "");
+                        list.entries.remove(at);
+                        list.ends.remove(at);
+                        list.shift(at, -((end - start) as i64));
+                        at
+                    }
+                    (Err(at), _) => at,
+                };
+                let Some(group) = group else { continue };
                 let start = list.start(at);
                 list.terms.insert_str(start, group.terms);
                 list.entries.insert(at, Self::entry(i, group.hash));
