@@ -170,6 +170,9 @@ pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<E
                 .iter()
                 .map(|l| {
                     let mut hrefs = Vec::new();
+                    if !l.article.links_elsewhere {
+                        return hrefs;
+                    }
                     for link in &l.article.outline.links {
                         let LinkTarget::OtherEdition { language, article, anchor, slot } = &link.target else {
                             continue;

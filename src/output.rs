@@ -98,6 +98,13 @@ pub(crate) struct OutputState {
     /// The folder has files but no manifest (it was deleted): a file there is adopted only if
     /// it holds exactly the bytes this build writes to it; anything else stops the build.
     adopting: bool,
+    /// The manifest this process last wrote, when it lists exactly `files`: the next one is
+    /// made from it by rewriting the lines of the pages that changed.
+    manifest: Option<Manifest>,
+    /// A trusted state's files as the last build's pages, in path order
+    /// ([`OutputState::remember`]): the next build, planning the same pages in the same order,
+    /// finds each where it was rather than by its path.
+    pages: Vec<Page>,
 }
 
 impl OutputState {
@@ -117,6 +124,8 @@ impl OutputState {
             swept: false,
             trusted: false,
             adopting: false,
+            manifest: None,
+            pages: Vec::new(),
         };
         let meta = match fs::symlink_metadata(output) {
             Ok(meta) => meta,
@@ -151,16 +160,25 @@ impl OutputState {
     }
 
     /// The hash of the file at `path` if encyc wrote it from `fingerprint` and nobody has
-    /// touched it since.
-    pub(crate) fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
+    /// touched it since. `at` is the page's place among all pages in path order (or
+    /// `usize::MAX`): when the last build's page there is the same, no look-up by path is
+    /// needed (`encyc watch` asks this of 10,000 pages after each edit).
+    fn kept_at(&self, at: usize, path: &OutputPath, fingerprint: u128) -> Option<ContentHash> {
+        if let Some(last) = self.pages.get(at).filter(|_| self.trusted && self.written_at.is_some())
+            && last.fingerprint == fingerprint
+            && last.path == *path
+        {
+            return Some(last.hash);
+        }
         let recorded = self.files.get(path.as_str())?;
-        (recorded.fingerprint == fingerprint && self.intact(path)).then_some(recorded.hash)
+        (recorded.fingerprint == fingerprint && self.intact_listed(path)).then_some(recorded.hash)
     }
 
     /// This state once `pages` are the folder's files, as recorded in a manifest written at
     /// `written_at`. Updated in place: after an edit, most files are recorded as they were.
-    fn recording(mut self, pages: &[Page], written_at: SystemTime) -> OutputState {
-        for p in pages {
+    fn recording(mut self, pages: &[Page], written_at: SystemTime, manifest: Option<Manifest>) -> OutputState {
+        // A kept page is recorded as it was (see [`PageWriter::kept`]).
+        for p in pages.iter().filter(|p| p.state != PageState::Kept) {
             let recorded = Recorded { hash: p.hash, fingerprint: p.fingerprint };
             match self.files.get_mut(p.path.as_str()) {
                 Some(old) => *old = recorded,
@@ -173,7 +191,16 @@ impl OutputState {
             let paths: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
             self.files.retain(|path, _| paths.contains(path.as_str()));
         }
-        OutputState { exists: true, written_at: Some(written_at), swept: true, adopting: false, ..self }
+        let pages = Vec::new();
+        OutputState {
+            exists: true,
+            written_at: Some(written_at),
+            swept: true,
+            adopting: false,
+            manifest,
+            pages,
+            ..self
+        }
     }
 
     /// This state as the next build of `mode` uses it. A long-lived builder ([`Mode::Watch`], [`Mode::Poll`])
@@ -184,6 +211,14 @@ impl OutputState {
     pub(crate) fn for_mode(mut self, mode: Mode) -> Self {
         self.trusted = mode != Mode::OneOff;
         self
+    }
+
+    /// Keeps `pages`, the pages of the build that made this state (in path order), for a
+    /// trusted state's next build ([`OutputState::kept_at`]).
+    pub(crate) fn remember(&mut self, pages: Vec<Page>) {
+        if self.trusted {
+            self.pages = pages;
+        }
     }
 
     /// Whether the manifest on disk is still the one this state was made from.
@@ -201,7 +236,16 @@ impl OutputState {
 
     /// Whether the file at `path` is one encyc wrote with exactly the bytes hashing to `hash`.
     fn holds(&self, path: &OutputPath, hash: ContentHash) -> bool {
-        self.files.get(path.as_str()).is_some_and(|r| r.hash == hash) && self.intact(path)
+        self.files.get(path.as_str()).is_some_and(|r| r.hash == hash) && self.intact_listed(path)
+    }
+
+    /// [`OutputState::intact`] for a file the manifest lists, which a trusted state need not
+    /// look up again: `encyc watch` asks this of every page after each edit.
+    fn intact_listed(&self, path: &OutputPath) -> bool {
+        match self.trusted {
+            true => self.written_at.is_some(),
+            false => self.intact(path),
+        }
     }
 
     /// The file at `path` is the one encyc last wrote there: it exists, and was not modified
@@ -298,28 +342,59 @@ changed. Move the file out of the output folder, or rename the article whose pag
     }
 }
 
-/// The manifest of `pages`, one line per path in path order. A build hands its pages over
-/// sorted already; sorting 10,000 paths again was a twentieth of a rebuild in `encyc watch`.
-fn manifest_text(pages: &[Page]) -> String {
-    fn entry(p: &Page) -> (&str, (ContentHash, u128)) {
-        (p.path.as_str(), (p.hash, p.fingerprint))
-    }
-    let sorted: Vec<(&str, (ContentHash, u128))> = match pages.is_sorted_by(|a, b| a.path < b.path) {
-        true => pages.iter().map(entry).collect(),
-        false => pages.iter().map(entry).collect::<BTreeMap<_, _>>().into_iter().collect(),
-    };
-    let mut text = String::with_capacity(80 * sorted.len());
-    text.push_str(MANIFEST_HEADER);
-    text.push('\n');
-    for (path, (hash, fingerprint)) in sorted {
-        push_hex(&mut text, hash);
-        text.push(' ');
-        push_hex(&mut text, fingerprint);
-        text.push(' ');
-        text.push_str(path);
+/// The text of a manifest, with where each of its lines starts.
+#[derive(Debug, Clone)]
+struct Manifest {
+    text: String,
+    /// Per page, in path order: where its line starts in `text`.
+    starts: Vec<u32>,
+}
+
+impl Manifest {
+    /// The manifest of `pages`, one line per path in path order. A build hands its pages over
+    /// sorted already; sorting 10,000 paths again was a twentieth of a rebuild in `encyc watch`.
+    fn of(pages: &[Page]) -> Manifest {
+        fn entry(p: &Page) -> (&str, (ContentHash, u128)) {
+            (p.path.as_str(), (p.hash, p.fingerprint))
+        }
+        let sorted: Vec<(&str, (ContentHash, u128))> = match pages.is_sorted_by(|a, b| a.path < b.path) {
+            true => pages.iter().map(entry).collect(),
+            false => pages.iter().map(entry).collect::<BTreeMap<_, _>>().into_iter().collect(),
+        };
+        let mut text = String::with_capacity(80 * sorted.len());
+        let mut starts = Vec::with_capacity(sorted.len());
+        text.push_str(MANIFEST_HEADER);
         text.push('\n');
+        for (path, (hash, fingerprint)) in sorted {
+            starts.push(text.len() as u32);
+            push_hex(&mut text, hash);
+            text.push(' ');
+            push_hex(&mut text, fingerprint);
+            text.push(' ');
+            text.push_str(path);
+            text.push('\n');
+        }
+        Manifest { text, starts }
     }
-    text
+
+    /// The manifest of `pages`, made from this one, which lists the same paths in the same
+    /// order (`pages` sorted, each listed, none missing): only the lines of pages that were not
+    /// kept as they were are written again. That keeps a rebuild in `encyc watch` from
+    /// writing out 10,000 lines after each edit.
+    fn updated(mut self, pages: &[Page]) -> Manifest {
+        debug_assert_eq!(self.starts.len(), pages.len());
+        for (page, &start) in pages.iter().zip(&self.starts).filter(|(p, _)| p.state != PageState::Kept) {
+            let mut line = String::with_capacity(65);
+            push_hex(&mut line, page.hash);
+            line.push(' ');
+            push_hex(&mut line, page.fingerprint);
+            let start = start as usize;
+            debug_assert!(self.text[start + 66..].starts_with(page.path.as_str()));
+            self.text.replace_range(start..start + line.len(), &line);
+        }
+        debug_assert_eq!(self.text, Manifest::of(pages).text);
+        self
+    }
 }
 
 /// Appends `value` as 32 lower-case hex digits, like `{:032x}` but several times faster, which
@@ -383,7 +458,12 @@ impl PageWriter {
     /// The page at `path` as it is on disk, if encyc wrote it there from `fingerprint` and
     /// nobody touched it since: then it need not be rendered.
     pub(crate) fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<Page> {
-        let hash = self.state.kept(path, fingerprint)?;
+        self.kept_at(usize::MAX, path, fingerprint)
+    }
+
+    /// [`PageWriter::kept`] for the page `at` that place among all the pages, in path order.
+    pub(crate) fn kept_at(&self, at: usize, path: &OutputPath, fingerprint: u128) -> Option<Page> {
+        let hash = self.state.kept_at(at, path, fingerprint)?;
         Some(Page { path: path.clone(), hash, fingerprint, state: PageState::Kept })
     }
 
@@ -419,7 +499,7 @@ impl PageWriter {
     /// records the new state. `pages` is every page of the site; `cancel` is checked before
     /// anything becomes visible. Returns what was done and the folder's new state.
     pub(crate) fn finish(self, pages: &[Page], cancel: &AtomicBool) -> Result<(WriteReport, OutputState), WriteError> {
-        let state = self.state;
+        let mut state = self.state;
         let mut refused = self.in_the_way.into_inner().expect("pages in the way");
         if state.adopting {
             refused.extend(state.unaccounted(pages)?);
@@ -427,15 +507,18 @@ impl PageWriter {
         if !refused.is_empty() {
             return Err(WriteError::Failed(state.refusal(refused)));
         }
-        let report = match self.staging {
-            Some(staging) => finish_fresh(&state.dir, pages, staging, cancel)?,
-            None => finish_update(&state, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?,
+        let (report, manifest) = match self.staging {
+            Some(staging) => finish_fresh(&state.dir, pages, staging, cancel).map(|(r, m)| (r, Some(m)))?,
+            None => {
+                let last = state.manifest.take();
+                finish_update(&state, last, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?
+            }
         };
-        let manifest = state.dir.join(MANIFEST);
-        let written_at = fs::metadata(&manifest)
+        let path = state.dir.join(MANIFEST);
+        let written_at = fs::metadata(&path)
             .and_then(|m| m.modified())
-            .with_context(|| format!("cannot read {}", manifest.display()))?;
-        Ok((report, state.recording(pages, written_at)))
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Ok((report, state.recording(pages, written_at, manifest)))
     }
 }
 
@@ -571,7 +654,7 @@ fn finish_fresh(
     pages: &[Page],
     mut staging: Staging,
     cancel: &AtomicBool,
-) -> Result<WriteReport, WriteError> {
+) -> Result<(WriteReport, Manifest), WriteError> {
     staging.join();
     let dir = staging.dir.clone();
     // Files prepared for pages the build did not write (none, unless the plan was wrong).
@@ -579,31 +662,38 @@ fn finish_fresh(
     for extra in staging.planned.keys().filter(|c| !written.contains(c.as_str())) {
         let _ = fs::remove_file(OutputPath::new(extra.clone()).under(&dir));
     }
-    let manifest = dir.join(MANIFEST);
-    fs::write(&manifest, manifest_text(pages)).with_context(|| format!("cannot write {}", manifest.display()))?;
+    let manifest = Manifest::of(pages);
+    let path = dir.join(MANIFEST);
+    fs::write(&path, &manifest.text).with_context(|| format!("cannot write {}", path.display()))?;
     if cancel.load(Ordering::SeqCst) {
         return Err(WriteError::Interrupted);
     }
     fs::rename(&dir, output).with_context(|| format!("cannot move {} to {}", dir.display(), output.display()))?;
     staging.keep = true;
-    Ok(WriteReport { written: pages.len(), removed: 0, unchanged: 0 })
+    Ok((WriteReport { written: pages.len(), removed: 0, unchanged: 0 }, manifest))
 }
 
 /// Later builds: the changed pages wait in temporary files; swap them in, drop what no
-/// longer belongs, and record the new state last.
+/// longer belongs, and record the new state last. `last` is the manifest this process wrote
+/// last, if it lists what `state` does.
 fn finish_update(
     state: &OutputState,
+    last: Option<Manifest>,
     pages: &[Page],
     prepared: Vec<(tempfile::TempPath, PathBuf)>,
     cancel: &AtomicBool,
-) -> Result<WriteReport, WriteError> {
+) -> Result<(WriteReport, Option<Manifest>), WriteError> {
     let output = &state.dir;
     // Pages the manifest lists as they are, and pages it lists at all: when every file it
     // lists is among the pages (the usual case; pages come in path order, so each once), none
     // is stale, and no set of paths is needed.
     let (mut same, mut listed) = (0, 0);
     for p in pages {
-        if let Some(recorded) = state.files.get(p.path.as_str()) {
+        // A kept page is listed as it is (see [`PageWriter::kept`]); most are, after an edit.
+        if p.state == PageState::Kept {
+            listed += 1;
+            same += 1;
+        } else if let Some(recorded) = state.files.get(p.path.as_str()) {
             listed += 1;
             same += usize::from(*recorded == Recorded { hash: p.hash, fingerprint: p.fingerprint });
         }
@@ -618,15 +708,22 @@ fn finish_update(
     };
     stale.sort();
     let manifest_same = state.written_at.is_some() && same == pages.len();
+    // The same paths as the last manifest's, in the same order.
+    let same_paths = unique && listed == state.files.len() && listed == pages.len();
+    let last = last.filter(|m| same_paths && m.starts.len() == pages.len());
     if prepared.is_empty() && stale.is_empty() && manifest_same {
-        return Ok(WriteReport { written: 0, removed: 0, unchanged: pages.len() });
+        return Ok((WriteReport { written: 0, removed: 0, unchanged: pages.len() }, last));
     }
     // Temporary files of a killed build are hidden and harmless, so they are swept up only by
     // a build that writes anyway.
     if !state.swept {
         remove_leftover_temps(output, pages, &prepared);
     }
-    let manifest = prepare(output, &OutputPath::new(MANIFEST), manifest_text(pages).as_bytes())?;
+    let text = match last {
+        Some(last) => last.updated(pages),
+        None => Manifest::of(pages),
+    };
+    let manifest = prepare(output, &OutputPath::new(MANIFEST), text.text.as_bytes())?;
     if cancel.load(Ordering::SeqCst) {
         return Err(WriteError::Interrupted);
     }
@@ -651,7 +748,7 @@ fn finish_update(
         }
     }
     manifest.0.persist(&manifest.1).with_context(|| format!("cannot write {}", manifest.1.display()))?;
-    Ok(WriteReport { written, removed, unchanged: pages.len() - written })
+    Ok((WriteReport { written, removed, unchanged: pages.len() - written }, Some(text)))
 }
 
 fn prepare(output: &Path, path: &OutputPath, bytes: &[u8]) -> Result<(tempfile::TempPath, PathBuf)> {
@@ -714,15 +811,53 @@ mod tests {
             fingerprint: 7,
             state: PageState::Staged,
         };
-        let text = manifest_text(&[page("b.html", b"b"), page("assets/style.css", b"css")]);
+        let text = Manifest::of(&[page("b.html", b"b"), page("assets/style.css", b"css")]).text;
         // Pages handed over in path order make the same manifest, in path order.
-        assert_eq!(manifest_text(&[page("assets/style.css", b"css"), page("b.html", b"b")]), text);
+        assert_eq!(Manifest::of(&[page("assets/style.css", b"css"), page("b.html", b"b")]).text, text);
         assert!(text.find("assets/style.css").unwrap() < text.find("b.html").unwrap());
         let parsed = parse_manifest(&text);
         assert_eq!(parsed.len(), 2);
         assert_eq!(parsed["b.html"], Recorded { hash: content_hash(b"b"), fingerprint: 7 });
         let hostile = format!("{:032x} {:032x} ../etc/passwd\n{:032x} {:032x} /abs\n", 1, 1, 2, 2);
         assert!(parse_manifest(&hostile).is_empty());
+    }
+
+    #[test]
+    fn a_manifest_updated_for_the_pages_that_changed_is_the_manifest_of_all() {
+        let page = |path: &str, bytes: &[u8], fingerprint: u128, state: PageState| Page {
+            path: OutputPath::new(path),
+            hash: content_hash(bytes),
+            fingerprint,
+            state,
+        };
+        let paths = ["404.html", "a.html", "assets/search-text/b.js", "b-ü.html", "index.html", "letter-a.html"];
+        let first: Vec<Page> = paths.iter().map(|p| page(p, p.as_bytes(), 1, PageState::Staged)).collect();
+        let mut last = Manifest::of(&first);
+        // Each round: some pages kept as they were, others rendered with new bytes or made
+        // from something else with the same bytes.
+        for round in 2..6u128 {
+            let pages: Vec<Page> = paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| match (i as u128 + round) % 3 {
+                    0 => page(p, format!("{p}{round}").as_bytes(), round, PageState::Staged),
+                    1 => page(p, p.as_bytes(), round, PageState::Same),
+                    _ => Page { state: PageState::Kept, ..page(p, b"", 0, PageState::Kept) },
+                })
+                .map(|p| match p.state {
+                    // A kept page is as the last manifest has it.
+                    PageState::Kept => {
+                        let line = last.text.lines().find(|l| l.ends_with(&format!(" {}", p.path))).unwrap();
+                        let hash = u128::from_str_radix(&line[..32], 16).unwrap();
+                        let fingerprint = u128::from_str_radix(&line[33..65], 16).unwrap();
+                        Page { hash, fingerprint, ..p }
+                    }
+                    _ => p,
+                })
+                .collect();
+            last = last.updated(&pages);
+            assert_eq!(last.text, Manifest::of(&pages).text, "round {round}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ impl Slug {
         let mut path = String::with_capacity(self.0.len() + 5);
         path.push_str(&self.0);
         path.push_str(".html");
-        OutputPath(path)
+        OutputPath(Arc::from(path))
     }
 
     /// The relative link to this article's page from any page at the top of the site.
@@ -141,13 +142,20 @@ impl fmt::Display for SourcePath {
 }
 
 /// A page's path relative to the output folder, with `/` separators (`assets/style.css`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub(crate) struct OutputPath(String);
+/// Shared rather than copied: a rebuild in `encyc watch` hands each of 10,000 paths from the
+/// plan to the writer and on to the next build.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct OutputPath(Arc<str>);
+
+impl Serialize for OutputPath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 impl OutputPath {
     pub(crate) fn new(path: impl Into<String>) -> Self {
-        OutputPath(path.into())
+        OutputPath(Arc::from(path.into()))
     }
 
     pub(crate) fn as_str(&self) -> &str {

@@ -340,8 +340,13 @@ impl Linker {
             return None;
         }
         let mut edited = Vec::new();
-        for article in articles {
-            let &i = self.by_source.get(&article.source)?;
+        for (at, article) in articles.iter().enumerate() {
+            // Most articles are where they were, and the very same: no need to look them up.
+            let i = match self.site.articles.get(at) {
+                Some(linked) if Arc::ptr_eq(&linked.article, article) => continue,
+                Some(linked) if linked.article.source == article.source => at,
+                _ => *self.by_source.get(&article.source)?,
+            };
             let old = &self.site.articles[i].article;
             if !Arc::ptr_eq(old, article) {
                 if old.surface != article.surface {

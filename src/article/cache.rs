@@ -114,6 +114,18 @@ pub(crate) struct ArticleCache {
     /// Whether parsing measures each article's reading grade ([`Article::reading`]): only
     /// `encyc check` reports it.
     pub(crate) measure_reading: bool,
+    /// With [`Mode::Watch`], what the last load gave (when every file loaded), and the files
+    /// events said changed since (`None` once a folder, or a file it did not know, was): the
+    /// next load takes every other article from there, without looking each one up.
+    pub(super) last: Option<LastLoad>,
+    pub(super) touched: Option<Vec<SourcePath>>,
+}
+
+/// The articles a load gave, in the order of the list of files it was given.
+#[derive(Debug)]
+pub(super) struct LastLoad {
+    pub(super) files: Arc<Vec<SourcePath>>,
+    pub(super) loaded: Vec<Loaded>,
 }
 
 impl ArticleCache {
@@ -126,7 +138,7 @@ impl ArticleCache {
                 (a.source.clone(), Entry { stamp, seen: false, loaded: Loaded { article: Arc::new(a), body: None } })
             })
             .collect();
-        ArticleCache { entries, mode, measure_reading: false }
+        ArticleCache { entries, mode, measure_reading: false, last: None, touched: None }
     }
 
     /// Lets go of the rendered bodies, which only a long-lived builder reuses: a one-off
@@ -146,6 +158,14 @@ impl ArticleCache {
     /// under it when it is a folder (every file when it is empty).
     pub(crate) fn invalidate(&mut self, relative: &Path) {
         let prefix = SourcePath::new(relative);
+        match self.entries.contains_key(&prefix) {
+            true => {
+                if let Some(touched) = &mut self.touched {
+                    touched.push(prefix.clone());
+                }
+            }
+            false => self.touched = None,
+        }
         for (source, entry) in &mut self.entries {
             let s = source.as_str();
             if prefix.as_str().is_empty()

@@ -17,7 +17,8 @@ use crate::paths::{Slug, SourcePath};
 /// The article files found, sorted, and the problems met while looking.
 #[derive(Debug, Default)]
 pub(crate) struct Found {
-    pub(crate) files: Vec<SourcePath>,
+    /// Shared: `encyc watch` keeps the list between builds while no file comes or goes.
+    pub(crate) files: std::sync::Arc<Vec<SourcePath>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Slugs of Markdown files under another extension (reported in `diagnostics`): links to
     /// them are not reported as well.
@@ -39,6 +40,7 @@ pub(crate) fn discover(dir: &Path) -> Result<Found> {
         Err(err) => return Err(err).with_context(|| format!("cannot read {}", dir.display())),
     }
     let mut found = Found::default();
+    let mut files = Vec::new();
     // Not sorted while walking (comparing file names per folder is slow for big folders):
     // the list is sorted once at the end.
     let walker =
@@ -50,7 +52,7 @@ pub(crate) fn discover(dir: &Path) -> Result<Found> {
                     let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
                     let source = SourcePath::new(relative);
                     if is_article(entry.file_name()) {
-                        found.files.push(source);
+                        files.push(source);
                     } else {
                         let stem = Path::new(source.as_str()).file_stem().unwrap_or_default().to_string_lossy();
                         found.misnamed.push(Slug::new(stem.to_string()));
@@ -78,7 +80,8 @@ pub(crate) fn discover(dir: &Path) -> Result<Found> {
             }
         }
     }
-    found.files.sort();
+    files.sort();
+    found.files = std::sync::Arc::new(files);
     Ok(found)
 }
 

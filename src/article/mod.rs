@@ -24,7 +24,7 @@ pub(crate) use front_matter::FrontMatter;
 use crate::config::Mode;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::hash::{ContentHash, content_hash};
-use crate::markdown::{BodyHtml, Outline, parse_body};
+use crate::markdown::{BodyHtml, LinkTarget, Outline, parse_body};
 use crate::paths::{Slug, SourcePath};
 use crate::terms::SearchLanguage;
 use cache::{ArticleCache, Entry, FileStamp};
@@ -46,6 +46,10 @@ pub(crate) struct Article {
     /// ids and revision date. An edit that keeps it (a body edit) cannot change how any other
     /// article links or lists.
     pub(crate) surface: u128,
+    /// Whether the body links to an article of another edition (checked once every edition
+    /// is linked): most do not, and looking through every link of every article after each
+    /// edit was a millisecond of `encyc watch`.
+    pub(crate) links_elsewhere: bool,
     /// What the search index needs: the article's distinct words (grouped by the index shard
     /// they belong to), a snippet to show in results, and its text (whitespace collapsed), from
     /// which a full-text result shows the passage where the words were found (kept out of
@@ -176,6 +180,7 @@ pub(crate) fn parse_article_in(
     let text = collapse_whitespace(&plain.all);
     let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
     let surface = surface(source, &meta, &outline);
+    let links_elsewhere = outline.links.iter().any(|l| matches!(l.target, LinkTarget::OtherEdition { .. }));
     let article = Article {
         source: source.clone(),
         slug: source.slug(),
@@ -184,6 +189,7 @@ pub(crate) fn parse_article_in(
         hash: content_hash(bytes),
         name_keys,
         surface,
+        links_elsewhere,
         search_terms,
         snippet,
         text: text.into(),
@@ -343,8 +349,9 @@ impl<'a> Bodies<'a> {
     }
 }
 
-/// A loaded article, the stamp of its file, and whether it was parsed anew.
-type Fresh = (Loaded, Option<FileStamp>, bool);
+/// A loaded article, the stamp of its file, whether it was parsed anew, and whether its cache
+/// entry is as it was (most are, in `encyc watch`: that skips a second look-up per article).
+type Fresh = (Loaded, Option<FileStamp>, bool, bool);
 
 /// What loading found: the articles that parsed, and the problems of those that did not.
 #[derive(Debug, Default)]
@@ -371,44 +378,68 @@ pub(crate) fn load(
     progress.stage("parsing", found.files.len());
     // A one-off build keeps bodies and texts out of memory until they are rendered.
     let spill = if cache.mode == Mode::OneOff { Spill::new() } else { None };
-    // In the order of `found.files`, without a copy of each path: `encyc watch` loads 10,000
-    // files from its cache after every edit.
-    let results: Vec<Result<Fresh, Vec<Diagnostic>>> = found
-        .files
-        .par_iter()
-        .map(|source| {
-            let cached = cache.entries.get(source);
-            // An article parsed without its reading grade is parsed again when it is wanted.
-            let cached = cached.filter(|e| !cache.measure_reading || e.loaded.article.reading.is_some());
-            if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.seen && e.stamp.is_some()) {
-                return Ok((entry.loaded.clone(), entry.stamp, false));
-            }
-            let path: PathBuf = articles_dir.join(source.as_str());
-            let stamp = found.stamps.get(source).copied().or_else(|| FileStamp::of(&path));
-            if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp) {
-                return Ok((entry.loaded.clone(), stamp, false));
-            }
-            progress.step();
-            match std::fs::read(&path) {
-                Ok(bytes) => {
-                    let hash = content_hash(&bytes);
-                    match cached {
-                        Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false)),
-                        _ => parse_article_in(language, cache.measure_reading, source, &bytes).map(
-                            |(mut article, body)| {
-                                article.text = std::mem::take(&mut article.text).spill_into(spill.as_ref());
-                                let body = KeptBody::new(body, spill.as_ref());
-                                (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true)
-                            },
-                        ),
+    let load_one = |source: &SourcePath| -> Result<Fresh, Vec<Diagnostic>> {
+        let cached = cache.entries.get(source);
+        // An article parsed without its reading grade is parsed again when it is wanted.
+        let cached = cached.filter(|e| !cache.measure_reading || e.loaded.article.reading.is_some());
+        if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.seen && e.stamp.is_some()) {
+            return Ok((entry.loaded.clone(), entry.stamp, false, true));
+        }
+        let path: PathBuf = articles_dir.join(source.as_str());
+        let stamp = found.stamps.get(source).copied().or_else(|| FileStamp::of(&path));
+        if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp) {
+            return Ok((entry.loaded.clone(), stamp, false, entry.seen));
+        }
+        progress.step();
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let hash = content_hash(&bytes);
+                match cached {
+                    Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false, false)),
+                    _ => {
+                        parse_article_in(language, cache.measure_reading, source, &bytes).map(|(mut article, body)| {
+                            article.text = std::mem::take(&mut article.text).spill_into(spill.as_ref());
+                            let body = KeptBody::new(body, spill.as_ref());
+                            (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true, false)
+                        })
                     }
                 }
-                Err(err) => {
-                    Err(vec![Diagnostic::new(source.display_path(), None, Problem::Unreadable(err.to_string()))])
-                }
             }
-        })
-        .collect();
+            Err(err) => Err(vec![Diagnostic::new(source.display_path(), None, Problem::Unreadable(err.to_string()))]),
+        }
+    };
+    // `encyc watch`, with the same list of files as the last load and events naming the files
+    // that changed since: only those are looked at.
+    let from_last = match (&cache.last, &cache.touched) {
+        (Some(last), Some(touched)) if Arc::ptr_eq(&last.files, &found.files) && found.diagnostics.is_empty() => {
+            let mut at: Vec<usize> = touched.iter().filter_map(|s| found.files.binary_search(s).ok()).collect();
+            at.sort_unstable();
+            at.dedup();
+            let fresh: Vec<(usize, Fresh)> =
+                at.into_iter().map_while(|i| load_one(&found.files[i]).ok().map(|f| (i, f))).collect();
+            // One that fails to load is reported by the full load below.
+            (fresh.len() == touched.iter().filter(|s| found.files.binary_search(s).is_ok()).count()).then_some(fresh)
+        }
+        _ => None,
+    };
+    if let Some((fresh, mut last)) = from_last.zip(cache.last.take()) {
+        let mut parsed = Vec::new();
+        for (i, (loaded, stamp, was_parsed, _)) in fresh {
+            let source = &found.files[i];
+            if was_parsed {
+                parsed.push(source.clone());
+            }
+            last.loaded[i] = loaded.clone();
+            cache.entries.insert(source.clone(), Entry { stamp, seen: true, loaded });
+        }
+        let articles = last.loaded.clone();
+        cache.last = Some(last);
+        cache.touched = Some(Vec::new());
+        return Ok(LoadReport { articles, parsed, failed_slugs: found.misnamed, ..LoadReport::default() });
+    }
+    // In the order of `found.files`, without a copy of each path: `encyc watch` loads 10,000
+    // files from its cache after every edit.
+    let results: Vec<Result<Fresh, Vec<Diagnostic>>> = found.files.par_iter().map(load_one).collect();
 
     let mut report = LoadReport {
         diagnostics: found.diagnostics,
@@ -419,7 +450,8 @@ pub(crate) fn load(
     // The cache is updated in place: most entries are as they were.
     for (source, result) in found.files.iter().zip(results) {
         match result {
-            Ok((loaded, stamp, fresh)) => {
+            Ok((loaded, _, _, true)) => report.articles.push(loaded),
+            Ok((loaded, stamp, fresh, false)) => {
                 if fresh {
                     report.parsed.push(source.clone());
                 }
@@ -443,6 +475,14 @@ pub(crate) fn load(
     if cache.entries.len() != report.articles.len() {
         cache.entries.retain(|source, _| found.files.binary_search(source).is_ok());
     }
+    let complete = report.diagnostics.is_empty() && report.failed_slugs.is_empty();
+    (cache.last, cache.touched) = match cache.mode == Mode::Watch && complete {
+        true => (
+            Some(cache::LastLoad { files: Arc::clone(&found.files), loaded: report.articles.clone() }),
+            Some(Vec::new()),
+        ),
+        false => (None, None),
+    };
     Ok(report)
 }
 

@@ -9,7 +9,7 @@
 //! fingerprint be worked out again, and an article whose links to the other editions changed
 //! is fingerprinted again. So a rebuild writes exactly what a fresh build writes.
 
-use super::search_index::ShardLists;
+use super::search_index::SearchMemo;
 use crate::media::Library;
 use crate::site::Changes;
 
@@ -35,10 +35,12 @@ pub(crate) struct PlanMemo {
     /// Per article: what its page shows of the other editions, and its page's fingerprint.
     pub(super) editions: Vec<u64>,
     pub(super) articles: Vec<u128>,
+    /// Per article, its page's path (shared, not made again after each edit).
+    pub(super) paths: Vec<crate::paths::OutputPath>,
     /// Per letter page, in order.
     pub(super) letters: Vec<u128>,
-    /// What each search shard is made from.
-    pub(super) shards: std::sync::Arc<ShardLists>,
+    /// What the search files are made from.
+    pub(super) search: SearchMemo,
 }
 
 /// The part of a memo that is valid for a plan, with the changes since it was made.
@@ -54,7 +56,8 @@ impl Reuse {
     }
 
     /// The memo, if everything it was made from that is not tracked by the changes is as it
-    /// is now: what all pages share, the illustrations, and the number of articles.
+    /// is now: what all pages share, the illustrations, and the number of articles. (Changes
+    /// are only recorded while the same files stay in the same places: each article's path.)
     pub(super) fn valid(&self, shared: u128, base: u128, media: u128, articles: usize) -> Option<Valid<'_>> {
         match self {
             Reuse::From(memo, changes)

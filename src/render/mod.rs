@@ -480,15 +480,12 @@ pub(crate) fn plan<'a>(
     let keep = reuse.keeps();
     let media_digest = if keep { memo::media_digest(media) } else { 0 };
     let usable = reuse.valid(shared, base, media_digest, site.articles.len()).is_some();
-    // The search shards' lists, updated for the edited articles or gathered anew.
-    let shard_lists = match (&mut reuse, usable) {
+    // What the search files were made from, taken out of the memo to be updated.
+    let last_search = match (&mut reuse, usable) {
         (Reuse::From(memo, changes), true) => {
-            let mut lists = std::mem::take(&mut memo.shards);
-            // Not shared any more: the last build's pages are gone.
-            std::sync::Arc::make_mut(&mut lists).update(site, &changes.edited);
-            Some(lists)
+            Some((std::mem::take(&mut memo.search), changes.edited.clone(), changes.relinked))
         }
-        _ => keep.then(|| std::sync::Arc::new(search_index::ShardLists::of(site))),
+        _ => None,
     };
     let valid = reuse.valid(shared, base, media_digest, site.articles.len());
     let editions: Vec<u64> = match keep {
@@ -505,11 +502,10 @@ pub(crate) fn plan<'a>(
                 .as_ref()
                 .and_then(|v| v.article(index, editions))
                 .unwrap_or_else(|| article_fingerprint(shared, site, linked, editions, media, &links_here[index]));
-            Planned {
-                path: linked.article.slug.output_path(),
-                fingerprint: Some(fingerprint),
-                job: Job::Article(index),
-            }
+            // The same articles in the same places as the memo's (see `Reuse::valid`).
+            let path =
+                valid.as_ref().map_or_else(|| linked.article.slug.output_path(), |v| v.memo.paths[index].clone());
+            Planned { path, fingerprint: Some(fingerprint), job: Job::Article(index) }
         })
         .collect();
 
@@ -546,9 +542,10 @@ pub(crate) fn plan<'a>(
             base,
             media: media_digest,
             articles: pages.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
+            paths: pages.iter().map(|p| p.path.clone()).collect(),
             editions,
             letters: letters.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
-            shards: Default::default(),
+            search: Default::default(),
         })
     });
     pages.extend(letters);
@@ -668,9 +665,11 @@ pub(crate) fn plan<'a>(
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
     let language = crate::terms::SearchLanguage::of(&config.language);
-    pages.extend(search_index::plan(site, build_id, language, shard_lists.clone()));
+    let last_search = last_search.map(|(memo, edited, relinked)| search_index::SearchReuse { memo, edited, relinked });
+    let (search_pages, search_memo) = search_index::plan(site, build_id, language, last_search, keep);
+    pages.extend(search_pages);
     let memo = memo.map(|mut memo| {
-        memo.shards = shard_lists.unwrap_or_default();
+        memo.search = search_memo.unwrap_or_default();
         memo
     });
     pages.sort_by(|a, b| a.path.cmp(&b.path));

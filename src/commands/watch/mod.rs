@@ -312,12 +312,14 @@ impl Session {
                 self.builder.invalidate_edition(&dir, Path::new(""));
             }
             self.builder.forget_output();
+            self.builder.forget_theme();
         }
         for change in &pending.changes {
             match change {
                 Change::Article(path) | Change::ArticlesTree(path) => self.builder.invalidate(path),
                 Change::Edition(dir, path) => self.builder.invalidate_edition(dir, path),
-                Change::Theme(_) | Change::Media(_) => {}
+                Change::Theme(_) => self.builder.forget_theme(),
+                Change::Media(_) => {}
                 Change::Config => {}
             }
         }
