@@ -39,6 +39,10 @@ pub(crate) struct PlanMemo {
     pub(super) paths: Vec<crate::paths::OutputPath>,
     /// Per letter page, in order.
     pub(super) letters: Vec<u128>,
+    /// Each letter page's A–Z bar, and what they were made from (what every page shares and
+    /// which letters have entries).
+    pub(super) bars_key: u128,
+    pub(super) bars: Vec<String>,
     /// What the search files are made from.
     pub(super) search: SearchMemo,
 }

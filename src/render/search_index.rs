@@ -64,21 +64,20 @@ struct Names<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct SearchMemo {
     lists: std::sync::Arc<ShardLists>,
-    /// The fingerprint of the articles' order, and of every title and alternative name.
+    /// The fingerprint of the articles' order.
     order: u128,
-    names: u128,
+    /// Per article, the hash of its title and alternative names.
+    names: Vec<u64>,
     /// Per article, the hash of its snippet.
     snippets: Vec<u64>,
     /// Per passages file, its fingerprint.
     passages: Vec<u128>,
 }
 
-/// The last plan's [`SearchMemo`] with what changed since: the articles `edited` in place,
-/// and whether names or addresses may have changed (`relinked`).
+/// The last plan's [`SearchMemo`] with the articles `edited` in place since.
 pub(super) struct SearchReuse {
     pub(super) memo: SearchMemo,
     pub(super) edited: std::collections::BTreeSet<usize>,
-    pub(super) relinked: bool,
 }
 
 /// The search files for `site`, each fingerprinted with exactly what it is made from; with a
@@ -90,13 +89,15 @@ pub(super) fn plan<'a>(
     last: Option<SearchReuse>,
     keep: bool,
 ) -> (Vec<Planned<'a>>, Option<SearchMemo>) {
-    let (last, edited, relinked) = match last {
-        Some(r) => (Some(r.memo), Some(r.edited), r.relinked),
-        None => (None, None, true),
+    let (last, edited) = match last {
+        Some(r) => (Some(r.memo), Some(r.edited)),
+        None => (None, None),
     };
-    // Everything depends on the order of the articles (results refer to them by number).
+    // Everything depends on the order of the articles (results refer to them by number),
+    // which is the last plan's: a memo is only kept while the same files are linked in the
+    // same order.
     let order = match &last {
-        Some(last) if !relinked => last.order,
+        Some(last) => last.order,
         _ => {
             let mut order = Fingerprint::new();
             order.extend_from_slice(&build_id.to_le_bytes());
@@ -111,27 +112,20 @@ pub(super) fn plan<'a>(
             order.digest()
         }
     };
-    // Names change only with a re-link; snippets and passages only for the articles edited.
-    let names_fp = match &last {
-        Some(last) if !relinked => last.names,
-        _ => {
-            let mut names_fp = Fingerprint::new();
-            names_fp.extend_from_slice(&order.to_le_bytes());
-            for linked in &site.articles {
-                let a = &linked.article;
-                for name in std::iter::once(&a.meta.title).chain(&a.meta.alternative_names) {
-                    names_fp.extend_from_slice(name.as_bytes());
-                    names_fp.push(0);
-                }
-                names_fp.push(1);
-            }
-            names_fp.digest()
+    // Names, snippets and passages change only for the articles edited.
+    let names_hash = |i: usize| {
+        let a = &site.articles[i].article;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for name in std::iter::once(&a.meta.title).chain(&a.meta.alternative_names) {
+            h.update(name.as_bytes());
+            h.update(&[0]);
         }
+        h.digest()
     };
     let snippet_hash = |i: usize| xxhash_rust::xxh3::xxh3_64(site.articles[i].article.snippet.as_bytes());
-    let (mut snippets, mut passages, mut lists) = match last {
-        Some(last) => (last.snippets, last.passages, Some(last.lists)),
-        None => (Vec::new(), Vec::new(), None),
+    let (mut name_hashes, mut snippets, mut passages, mut lists) = match last {
+        Some(last) => (last.names, last.snippets, last.passages, Some(last.lists)),
+        None => (Vec::new(), Vec::new(), Vec::new(), None),
     };
     let passages_fp = |n: usize| {
         let chunk = &site.articles[n * PASSAGES_PER_FILE..((n + 1) * PASSAGES_PER_FILE).min(site.articles.len())];
@@ -146,30 +140,32 @@ pub(super) fn plan<'a>(
     match (&edited, lists.as_mut()) {
         (Some(edited), Some(lists)) if snippets.len() == site.articles.len() && passages.len() == files => {
             for &i in edited.iter() {
+                name_hashes[i] = names_hash(i);
                 snippets[i] = snippet_hash(i);
             }
-            let order_kept = !relinked;
-            for n in (0..files).filter(|&n| {
-                !order_kept || edited.range(n * PASSAGES_PER_FILE..(n + 1) * PASSAGES_PER_FILE).next().is_some()
-            }) {
+            for n in (0..files)
+                .filter(|&n| edited.range(n * PASSAGES_PER_FILE..(n + 1) * PASSAGES_PER_FILE).next().is_some())
+            {
                 passages[n] = passages_fp(n);
             }
             // Not shared any more: the last build's pages are gone.
             std::sync::Arc::make_mut(lists).update(site, edited);
         }
         _ => {
+            name_hashes = (0..site.articles.len()).map(names_hash).collect();
             snippets = (0..site.articles.len()).map(snippet_hash).collect();
             passages = (0..files).map(passages_fp).collect();
             lists = keep.then(|| std::sync::Arc::new(ShardLists::of(site)));
         }
     }
-    let snippets_fp = {
+    let digest = |hashes: &[u64]| {
         let mut bytes = order.to_le_bytes().to_vec();
-        for hash in &snippets {
+        for hash in hashes {
             bytes.extend_from_slice(&hash.to_le_bytes());
         }
         xxh3_128(&bytes)
     };
+    let (names_fp, snippets_fp) = (digest(&name_hashes), digest(&snippets));
 
     let names = made(OutputPath::new(NAMES_PATH), names_fp, move || {
         let names = Names {
@@ -225,7 +221,7 @@ pub(super) fn plan<'a>(
         SHARDS.iter().map(|&key| shard_page(site, lists.clone(), std::mem::take(&mut fingerprints[key as usize]), key)),
     );
     let memo =
-        keep.then(|| SearchMemo { lists: lists.unwrap_or_default(), order, names: names_fp, snippets, passages });
+        keep.then(|| SearchMemo { lists: lists.unwrap_or_default(), order, names: name_hashes, snippets, passages });
     (pages, memo)
 }
 
@@ -493,7 +489,7 @@ mod tests {
             let changes = linker.take_changes().expect("the same files re-linked");
             assert_eq!(changes.edited, std::collections::BTreeSet::from([i]));
             assert_eq!(changes.relinked, title.is_some());
-            let last = SearchReuse { memo, edited: changes.edited.clone(), relinked: changes.relinked };
+            let last = SearchReuse { memo, edited: changes.edited.clone() };
             let (pages, kept) = plan(linker.site(), 7, SearchLanguage::English, Some(last), true);
             let fresh_link = Linker::link(articles(&titles, &bodies), &[], 10, Alphabet::Latin).unwrap();
             assert_eq!(files(pages), fresh(fresh_link.site()), "after {body:?}");
