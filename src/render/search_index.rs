@@ -115,12 +115,12 @@ pub(super) fn plan<'a>(
     // Names, snippets and passages change only for the articles edited.
     let names_hash = |i: usize| {
         let a = &site.articles[i].article;
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut bytes = Vec::with_capacity(128);
         for name in std::iter::once(&a.meta.title).chain(&a.meta.alternative_names) {
-            h.update(name.as_bytes());
-            h.update(&[0]);
+            bytes.extend_from_slice(name.as_bytes());
+            bytes.push(0);
         }
-        h.digest()
+        xxhash_rust::xxh3::xxh3_64(&bytes)
     };
     let snippet_hash = |i: usize| xxhash_rust::xxh3::xxh3_64(site.articles[i].article.snippet.as_bytes());
     let (mut name_hashes, mut snippets, mut passages, mut lists) = match last {
@@ -241,6 +241,10 @@ struct ShardList {
     /// Where each entry's terms end in `terms`.
     ends: Vec<u32>,
     terms: String,
+    /// Each term with the articles that have it, in order: the shard's content, kept up to
+    /// date so that rewriting a shard after an edit need not gather it from every article
+    /// again (that was most of a rebuild's rendering in `encyc watch`).
+    postings: std::collections::BTreeMap<Box<str>, Vec<u32>>,
 }
 
 impl ShardList {
@@ -277,6 +281,15 @@ impl ShardLists {
                 list.entries.push(Self::entry(i, group.hash));
                 list.terms.push_str(group.terms);
                 list.ends.push(list.terms.len() as u32);
+                for term in group.terms.split(' ') {
+                    // Articles are visited in order, so each list comes out sorted.
+                    match list.postings.get_mut(term) {
+                        Some(articles) => articles.push(i as u32),
+                        None => {
+                            list.postings.insert(term.into(), vec![i as u32]);
+                        }
+                    }
+                }
             }
         }
         ShardLists(lists)
@@ -297,6 +310,16 @@ impl ShardLists {
                     (Err(_), None) => continue,
                     (Ok(at), _) => {
                         let (start, end) = (list.start(at), list.ends[at] as usize);
+                        for term in list.terms[start..end].split(' ') {
+                            if let Some(articles) = list.postings.get_mut(term)
+                                && let Ok(k) = articles.binary_search(&number)
+                            {
+                                articles.remove(k);
+                                if articles.is_empty() {
+                                    list.postings.remove(term);
+                                }
+                            }
+                        }
                         list.terms.replace_range(start..end, "");
                         list.entries.remove(at);
                         list.ends.remove(at);
@@ -306,6 +329,12 @@ impl ShardLists {
                     (Err(at), _) => at,
                 };
                 let Some(group) = group else { continue };
+                for term in group.terms.split(' ') {
+                    let articles = list.postings.entry(term.into()).or_default();
+                    if let Err(k) = articles.binary_search(&number) {
+                        articles.insert(k, number);
+                    }
+                }
                 let start = list.start(at);
                 list.terms.insert_str(start, group.terms);
                 list.entries.insert(at, Self::entry(i, group.hash));
@@ -321,14 +350,6 @@ impl ShardLists {
         h.update(&order.to_le_bytes());
         h.update(self.0[key as usize].entries.as_flattened());
         h.digest128()
-    }
-
-    /// The terms of shard `key` of each article that has any, with its number.
-    fn terms(&self, key: u8) -> impl Iterator<Item = (u32, &str)> {
-        let list = &self.0[key as usize];
-        list.entries.iter().enumerate().map(|(at, entry)| {
-            (Self::article_of(entry), list.terms.get(list.start(at)..list.ends[at] as usize).unwrap_or_default())
-        })
     }
 }
 
@@ -375,37 +396,47 @@ fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = (u32, &str)> {
 
 fn shard_page(site: &Site, lists: Option<std::sync::Arc<ShardLists>>, fingerprint: u128, key: u8) -> Planned<'_> {
     made(shard_path(key), fingerprint, move || {
+        let key_text = (key as char).to_string();
+        // A long-lived builder keeps each shard's content up to date ([`ShardList`]).
+        if let Some(lists) = &lists {
+            let postings = &lists.0[key as usize].postings;
+            return script(
+                "shard",
+                &key_text,
+                &InOrder(postings.iter().map(|(term, list)| (&**term, list.as_slice()))),
+            );
+        }
         // Articles are visited in order, so each postings list comes out sorted.
         let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-        let terms: Box<dyn Iterator<Item = (u32, &str)>> = match &lists {
-            Some(lists) => Box::new(lists.terms(key)),
-            None => Box::new(shard_terms(site, key)),
-        };
-        for (i, terms) in terms {
+        for (i, terms) in shard_terms(site, key) {
             for term in terms.split(' ') {
                 postings.entry(term).or_default().push(i);
             }
         }
-        // Written as gaps between article numbers (mostly one digit), terms in order (sorted
-        // here, and each list turned into gaps in place: a map of new lists was a third of
-        // the time it takes to make a shard after each edit in `encyc watch`).
+        // Terms in order (sorted here rather than kept in a map of new lists, which was a
+        // third of the time it takes to make a shard).
         let mut postings: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
         postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (_, list) in &mut postings {
-            for k in (1..list.len()).rev() {
-                list[k] -= list[k - 1];
-            }
-        }
-        script("shard", &(key as char).to_string(), &InOrder(&postings))
+        script("shard", &key_text, &InOrder(postings.iter().map(|(term, list)| (*term, list.as_slice()))))
     })
 }
 
-/// Terms with their lists, already in order, written as one JSON object.
-struct InOrder<'a>(&'a [(&'a str, Vec<u32>)]);
+/// Terms with their articles, already in order, written as one JSON object whose lists are
+/// the gaps between article numbers (mostly one digit).
+struct InOrder<'a, I: Iterator<Item = (&'a str, &'a [u32])> + Clone>(I);
 
-impl Serialize for InOrder<'_> {
+impl<'a, I: Iterator<Item = (&'a str, &'a [u32])> + Clone> Serialize for InOrder<'a, I> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(term, list)| (term, list)))
+        serializer.collect_map(self.0.clone().map(|(term, list)| (term, Gaps(list))))
+    }
+}
+
+struct Gaps<'a>(&'a [u32]);
+
+impl Serialize for Gaps<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut last = 0;
+        serializer.collect_seq(self.0.iter().map(|&i| i - std::mem::replace(&mut last, i)))
     }
 }
 
