@@ -243,7 +243,7 @@ impl Linker {
         let index = Index { names, previous: previous_slugs(&articles, &by_slug, &mut problems), by_slug };
         let failed: HashSet<&Slug> = failed.iter().collect();
         let resolver = Resolver { articles: &articles, index: &index, failed: &failed };
-        let (resolved, (letters, recent, by_source)) = rayon::join(
+        let ((linked, resolve_problems), (letters, recent, by_source)) = rayon::join(
             || {
                 use rayon::prelude::*;
                 articles
@@ -252,7 +252,7 @@ impl Linker {
                         let mut problems = Vec::new();
                         (resolver.resolve(a, &mut problems), problems)
                     })
-                    .collect::<Vec<_>>()
+                    .unzip::<_, _, Vec<LinkedArticle>, Vec<Vec<Diagnostic>>>()
             },
             || {
                 let by_source: HashMap<SourcePath, usize> =
@@ -260,11 +260,7 @@ impl Linker {
                 (file_letters(&articles, alphabet), recent(&articles, recent_count), by_source)
             },
         );
-        let mut linked = Vec::with_capacity(resolved.len());
-        for (article, more) in resolved {
-            linked.push(article);
-            problems.extend(more);
-        }
+        problems.extend(resolve_problems.into_iter().flatten());
         if !problems.is_empty() {
             return Err(problems);
         }
