@@ -965,7 +965,7 @@ fn main() {
     let mut md = String::new();
     writeln!(
         md,
-        "Machine: {}. Medians of {} runs (3 at 100,000 articles), with the fastest and slowest run in brackets.\n",
+        "Machine: {}. Medians of {} runs, with the fastest and slowest run in brackets.\n",
         machine(&peers),
         o.runs
     )
