@@ -39,6 +39,10 @@ const browser = await chromium.launch({
 async function resultsFor(page, query) {
   const input = page.locator('#site-search');
   await input.fill('');
+  // Until the emptied box has cleared the last results, the same query asked twice would find
+  // them, and the status of the empty box could be read for its own (seen on a loaded machine).
+  await page.waitForFunction(() => !document.getElementById('site-search-results').hasAttribute('data-query'),
+    null, { timeout: 10000 });
   await input.fill(query);
   // Results appear as the reader types; wait until they are this query's.
   await page.waitForFunction((q) => document.getElementById('site-search-results').getAttribute('data-query') === q,

@@ -419,6 +419,8 @@
       var ticket = ++latest;
       if (query.length < 2) {
         close();
+        // No results stand for any query now (the attribute names the query of those shown).
+        list.removeAttribute("data-query");
         status.textContent = "";
         return;
       }
