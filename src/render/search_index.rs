@@ -229,9 +229,9 @@ pub(super) fn plan<'a>(
 /// articles an edit replaced rather than gathered from every article again: per shard (by its
 /// first character), an entry for each article with terms there, in article order, with those
 /// terms. An entry is the article's number and the hash of its terms there, as the bytes a
-/// one-off build feeds the shard's fingerprint (so both make the same fingerprints); the terms
-/// sit one after another in one string, since gathering them from 10,000 articles, each in its
-/// own place in memory, was most of what rewriting a shard cost.
+/// one-off build feeds the shard's fingerprint (so both make the same fingerprints). The terms
+/// sit one after another in one string (what an edit takes away from the shard), and each
+/// term's articles are kept as well, from which the shard is written.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ShardLists(Vec<ShardList>);
 
