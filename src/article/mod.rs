@@ -415,10 +415,11 @@ pub(crate) fn load(
             let mut at: Vec<usize> = touched.iter().filter_map(|s| found.files.binary_search(s).ok()).collect();
             at.sort_unstable();
             at.dedup();
+            let wanted = at.len();
             let fresh: Vec<(usize, Fresh)> =
                 at.into_iter().map_while(|i| load_one(&found.files[i]).ok().map(|f| (i, f))).collect();
             // One that fails to load is reported by the full load below.
-            (fresh.len() == touched.iter().filter(|s| found.files.binary_search(s).is_ok()).count()).then_some(fresh)
+            (fresh.len() == wanted).then_some(fresh)
         }
         _ => None,
     };

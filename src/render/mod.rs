@@ -482,7 +482,9 @@ pub(crate) fn plan<'a>(
     let usable = reuse.valid(shared, base, media_digest, site.articles.len()).is_some();
     // What the search files were made from, taken out of the memo to be updated.
     let last_search = match (&mut reuse, usable) {
-        (Reuse::From(memo, changes), true) => Some((std::mem::take(&mut memo.search), changes.edited.clone())),
+        (Reuse::From(memo, changes), true) => {
+            Some(search_index::SearchReuse { memo: std::mem::take(&mut memo.search), edited: changes.edited.clone() })
+        }
         _ => None,
     };
     let valid = reuse.valid(shared, base, media_digest, site.articles.len());
@@ -538,9 +540,7 @@ pub(crate) fn plan<'a>(
             let bar = &bars[index];
             // Fingerprinted from the entries themselves: building the page's context (an
             // href per entry) costs more than the check that usually makes it unnecessary.
-            // Gathered in one buffer, hashed once (a streaming hasher fed five pieces an entry
-            // took milliseconds for 10,000 articles).
-            let mut h = Vec::with_capacity(64 * entries.len() + bar.len() + 16);
+            let mut h = crate::hash::Fingerprint::new();
             h.extend_from_slice(&base.to_le_bytes());
             h.extend_from_slice(bar.as_bytes());
             for e in entries {
@@ -551,8 +551,7 @@ pub(crate) fn plan<'a>(
                 h.extend_from_slice(if e.is_alternative { target.meta.title.as_bytes() } else { b"" });
                 h.push(0);
             }
-            let fingerprint = xxhash_rust::xxh3::xxh3_128(&h);
-            Planned { path, fingerprint: Some(fingerprint), job: Job::Letter { index, bar: Some(bar.clone()) } }
+            Planned { path, fingerprint: Some(h.digest()), job: Job::Letter { index, bar: Some(bar.clone()) } }
         })
         .collect();
     let memo = keep.then(|| {
@@ -686,7 +685,6 @@ pub(crate) fn plan<'a>(
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
     let language = crate::terms::SearchLanguage::of(&config.language);
-    let last_search = last_search.map(|(memo, edited)| search_index::SearchReuse { memo, edited });
     let (search_pages, search_memo) = search_index::plan(site, build_id, language, last_search, keep);
     pages.extend(search_pages);
     let memo = memo.map(|mut memo| {

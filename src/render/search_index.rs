@@ -22,6 +22,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::{Planned, made};
+use crate::hash::Fingerprint;
 use crate::paths::OutputPath;
 use crate::site::Site;
 use crate::terms::{SearchLanguage, ShardTerms};
@@ -353,39 +354,6 @@ impl ShardLists {
     }
 }
 
-/// A fingerprint fed in small pieces (millions of them for a big site): they are gathered in
-/// a buffer, since hashing each one alone costs more than the copy, and the buffer is hashed
-/// whenever it fills, so that it stays small. The digest is that of all the pieces in one.
-struct Fingerprint {
-    buffer: Vec<u8>,
-    hasher: xxhash_rust::xxh3::Xxh3,
-}
-
-impl Fingerprint {
-    const BUFFER: usize = 64 * 1024;
-
-    fn new() -> Fingerprint {
-        Fingerprint { buffer: Vec::new(), hasher: xxhash_rust::xxh3::Xxh3::new() }
-    }
-
-    fn extend_from_slice(&mut self, bytes: &[u8]) {
-        if self.buffer.len() + bytes.len() > Self::BUFFER {
-            self.hasher.update(&self.buffer);
-            self.buffer.clear();
-        }
-        self.buffer.extend_from_slice(bytes);
-    }
-
-    fn push(&mut self, byte: u8) {
-        self.extend_from_slice(&[byte]);
-    }
-
-    fn digest(mut self) -> u128 {
-        self.hasher.update(&self.buffer);
-        self.hasher.digest128()
-    }
-}
-
 /// The terms starting with `key` of each article that has any, with its number.
 fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = (u32, &str)> {
     site.articles
@@ -451,19 +419,6 @@ fn script(function: &str, key: &str, data: &impl Serialize) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_fingerprint_fed_in_pieces_is_the_hash_of_them_all() {
-        // Pieces of every size up to past the buffer's, so that it fills many times over.
-        let pieces: Vec<Vec<u8>> = (0..400u32).map(|i| vec![(i % 251) as u8; (i as usize * 397) % 70_000]).collect();
-        let mut fingerprint = Fingerprint::new();
-        for piece in &pieces {
-            fingerprint.extend_from_slice(piece);
-            fingerprint.push(0);
-        }
-        let all: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied().chain([0])).collect();
-        assert_eq!(fingerprint.digest(), xxh3_128(&all));
-    }
 
     #[test]
     fn search_files_kept_across_edits_are_those_of_a_fresh_plan() {
