@@ -106,19 +106,25 @@ impl LinksHere {
         body.chain(wiki).chain(linked.see_also.iter().copied()).filter(move |&to| to != i)
     }
 
-    /// The article at `i` was replaced by `linked`, which kept its slug (and every other's):
-    /// its old links go, its new ones come.
-    /// Returns the articles whose lists it changed (some perhaps back as they were).
-    fn replace(&mut self, i: usize, linked: &LinkedArticle) -> Vec<usize> {
+    /// The article at `i`, linked as `old`, was replaced by `new`, which kept its slug (and
+    /// every other's): the links it no longer has go, its new ones come.
+    /// Returns the articles whose lists it changed.
+    fn replace(&mut self, i: usize, old: &LinkedArticle, new: &LinkedArticle) -> Vec<usize> {
+        let targets = |linked| {
+            let mut targets: Vec<usize> = self.targets(i, linked).collect();
+            targets.sort_unstable();
+            targets.dedup();
+            targets
+        };
+        let (before, after) = (targets(old), targets(new));
         let mut touched = Vec::new();
-        for (to, list) in self.from.iter_mut().enumerate() {
-            if let Ok(at) = list.binary_search(&i) {
-                list.remove(at);
+        for &to in before.iter().filter(|to| after.binary_search(to).is_err()) {
+            if let Ok(at) = self.from[to].binary_search(&i) {
+                self.from[to].remove(at);
                 touched.push(to);
             }
         }
-        let targets: Vec<usize> = self.targets(i, linked).collect();
-        for to in targets {
+        for &to in after.iter().filter(|to| before.binary_search(to).is_err()) {
             if let Err(at) = self.from[to].binary_search(&i) {
                 self.from[to].insert(at, i);
                 touched.push(to);
@@ -149,7 +155,8 @@ impl Site {
     /// articles whose "links here" list it may have changed, `None` when that is not known
     /// (the lists were not made yet).
     fn replace(&mut self, i: usize, linked: LinkedArticle) -> Option<Vec<usize>> {
-        let touched = self.links_here.get_mut().map(|links| links.replace(i, &linked));
+        let old = &self.articles[i];
+        let touched = self.links_here.get_mut().map(|links| links.replace(i, old, &linked));
         self.articles[i] = linked;
         touched
     }
@@ -185,6 +192,8 @@ pub(crate) struct Linker {
     alphabet: Alphabet,
     /// What changed since [`Linker::take_changes`]; `None`: anything may have.
     changes: Option<Changes>,
+    /// Who uses each name in a wiki link, made when a change of names first asks for it.
+    name_users: Option<NameUsers>,
 }
 
 /// The articles whose pages re-links changed, for a rebuild to fingerprint only those pages
@@ -267,21 +276,26 @@ impl Linker {
         let mut redirects: Vec<(Slug, usize)> = index.previous.iter().map(|(s, &i)| (s.clone(), i)).collect();
         redirects.sort();
         let site = Site::new(linked, letters, recent, recent_count, redirects);
-        Ok(Linker { site, index, by_source, alphabet, changes: None })
+        Ok(Linker { site, index, by_source, alphabet, changes: None, name_users: None })
     }
 
     /// Links `articles` again, after edits. When the same files are there and every edited
     /// one kept its [`Article::surface`], only the edited articles are resolved again (their
-    /// problems are reported as a full link would); otherwise everything is linked anew. On
-    /// failure `self` is left as it was.
+    /// problems are reported as a full link would); when a few changed their names, section
+    /// ids or revision dates but no slug, only what those reach ([`Linker::relink_surface`]);
+    /// otherwise everything is linked anew. On failure `self` is left as it was.
     pub(crate) fn relink(
         &mut self,
         articles: Vec<Arc<Article>>,
         failed: &[Slug],
         recent_count: usize,
     ) -> Result<(), Vec<Diagnostic>> {
-        match self.edited(&articles, failed, recent_count) {
-            Some(edited) => {
+        let edited = self.edited(&articles, failed, recent_count);
+        let same_surface = |edited: &[(usize, Arc<Article>)]| {
+            edited.iter().all(|(i, a)| self.site.articles[*i].article.surface == a.surface)
+        };
+        match edited {
+            Some(edited) if same_surface(&edited) => {
                 let current: Vec<Arc<Article>> = self.site.articles.iter().map(|l| Arc::clone(&l.article)).collect();
                 let no_failures = HashSet::default();
                 let mut problems = Vec::new();
@@ -294,6 +308,9 @@ impl Linker {
                     return Err(problems);
                 }
                 for (i, linked) in replaced {
+                    if let Some(users) = &mut self.name_users {
+                        users.replace(i, &self.site.articles[i].article, &linked.article);
+                    }
                     let touched = self.site.replace(i, linked);
                     match (&mut self.changes, touched) {
                         (Some(changes), Some(touched)) => {
@@ -305,7 +322,8 @@ impl Linker {
                 }
                 Ok(())
             }
-            None => {
+            Some(edited) if self.relink_surface(&edited) => Ok(()),
+            _ => {
                 let fresh = Linker::link(articles, failed, recent_count, self.alphabet)?;
                 let changes = match (self.changes.take(), self.changes_to(&fresh)) {
                     (Some(mut changes), Some(more)) => {
@@ -354,7 +372,7 @@ impl Linker {
         {
             let mut links = last.clone();
             for &i in &differ {
-                links.replace(i, &new[i]);
+                links.replace(i, &old[i], &new[i]);
             }
             debug_assert_eq!(links.from, LinksHere::of(&fresh.site).from);
             let _ = fresh.site.links_here.set(links);
@@ -379,8 +397,8 @@ impl Linker {
         Some(changes)
     }
 
-    /// The articles that differ from the linked ones, with their places, if all of them kept
-    /// their surface and nothing else changed; `None` when a full link is needed.
+    /// The articles that differ from the linked ones, with their places, if the same files
+    /// are there and nothing else changed; `None` when a full link is needed.
     fn edited(
         &self,
         articles: &[Arc<Article>],
@@ -398,15 +416,167 @@ impl Linker {
                 Some(linked) if linked.article.source == article.source => at,
                 _ => *self.by_source.get(&article.source)?,
             };
-            let old = &self.site.articles[i].article;
-            if !Arc::ptr_eq(old, article) {
-                if old.surface != article.surface {
-                    return None;
-                }
+            if !Arc::ptr_eq(&self.site.articles[i].article, article) {
                 edited.push((i, Arc::clone(article)));
             }
         }
         Some(edited)
+    }
+
+    /// Re-links after edits that changed what others see of a few articles (a title, an
+    /// alternative name, a section id, a revision date) but no slug or previous slug: their
+    /// names are filed again, and only the articles that such a change can reach are resolved
+    /// again: the edited ones, those that linked to a changed one (an anchor may be gone),
+    /// and those whose wiki links use one of its old or new names. Linking all 10,000
+    /// articles again was most of what a change of title cost in `encyc watch`.
+    ///
+    /// Returns `false`, with `self` as it was, when that is not enough (too many changed, a
+    /// slug changed, a name went under a letter the site has no place for) and when any
+    /// problem shows: a full link then reports every problem, in its order.
+    fn relink_surface(&mut self, edited: &[(usize, Arc<Article>)]) -> bool {
+        const FEW: usize = 64;
+        let olds: Vec<(usize, Arc<Article>)> =
+            edited.iter().map(|(i, _)| (*i, Arc::clone(&self.site.articles[*i].article))).collect();
+        let changed: Vec<usize> = edited
+            .iter()
+            .zip(&olds)
+            .filter(|((_, new), (_, old))| new.surface != old.surface)
+            .map(|(e, _)| e.0)
+            .collect();
+        let previous = |a: &Article| a.meta.previous_slugs.iter().map(|e| e.value.clone()).collect::<Vec<_>>();
+        let letters = &self.site.letters;
+        let filed = |a: &Article| {
+            a.names().all(|(name, key, _)| {
+                let letter = self.alphabet.letter_of(name, &key.sort);
+                letters.iter().any(|(l, _)| *l == letter)
+            })
+        };
+        if changed.len() > FEW
+            || edited
+                .iter()
+                .zip(&olds)
+                .any(|((_, new), (_, old))| new.slug != old.slug || previous(new) != previous(old) || !filed(new))
+        {
+            return false;
+        }
+        let mut current: Vec<Arc<Article>> = self.site.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+        for (i, article) in edited {
+            current[*i] = Arc::clone(article);
+        }
+        let names = |list: &[(usize, Arc<Article>)]| -> Vec<(usize, Arc<Article>)> {
+            list.iter().filter(|(i, _)| changed.contains(i)).cloned().collect()
+        };
+        let (from, to) = (names(&olds), names(edited));
+        if !self.index.names.refile(&from, &to) {
+            return false;
+        }
+        if self.name_users.is_none() {
+            self.name_users = Some(NameUsers::of(&self.site.articles));
+        }
+        let users = self.name_users.as_ref().expect("made above");
+        let mut todo: BTreeSet<usize> = edited.iter().map(|(i, _)| *i).collect();
+        let here = self.site.links_here();
+        for (i, article) in from.iter().chain(&to) {
+            todo.extend(&here[*i]);
+            for (_, key, _) in article.names() {
+                todo.extend(users.users(&key.lookup));
+            }
+        }
+        let no_failures = HashSet::default();
+        let resolver = Resolver { articles: &current, index: &self.index, failed: &no_failures };
+        let mut problems = Vec::new();
+        let resolved: Vec<(usize, LinkedArticle)> =
+            todo.iter().map(|&i| (i, resolver.resolve(&current[i], &mut problems))).collect();
+        if !problems.is_empty() {
+            let undone = self.index.names.refile(&to, &from);
+            debug_assert!(undone, "the names as they were are filed again");
+            return false;
+        }
+        #[cfg(debug_assertions)]
+        let expected = {
+            let fresh = Linker::link(current.clone(), &[], self.site.recent_count, self.alphabet)
+                .expect("a re-link without problems is a link without problems");
+            let changes = self.changes_to(&fresh).expect("the same files");
+            (fresh, changes)
+        };
+        // Nothing can fail from here on.
+        let users = self.name_users.as_mut().expect("made above");
+        for (i, old) in &olds {
+            users.replace(*i, old, &current[*i]);
+        }
+        refile_letters(&mut self.site.letters, &from, &current, self.alphabet);
+        self.site.recent = recent(&current, self.site.recent_count);
+        let mut edits = Changes { relinked: true, ..Changes::default() };
+        edits.edited.extend(edited.iter().map(|(i, _)| *i));
+        let mut known = true;
+        for (i, linked) in resolved {
+            let old = &self.site.articles[i];
+            let same = Arc::ptr_eq(&old.article, &linked.article)
+                && old.wiki_hrefs == linked.wiki_hrefs
+                && old.see_also == linked.see_also;
+            if same && old.renamed == linked.renamed {
+                continue;
+            }
+            edits.reached.insert(i);
+            match self.site.replace(i, linked) {
+                Some(touched) => edits.reached.extend(touched),
+                None => known = false,
+            }
+        }
+        // Whose page shows the title of an article whose title changed: those it links to,
+        // and those that link to it (a see-also entry is a link).
+        let here = self.site.links_here();
+        for ((i, old), (_, new)) in from.iter().zip(&to) {
+            if old.meta.title != new.meta.title {
+                edits.reached.extend(&here[*i]);
+                edits.reached.extend(
+                    self.site
+                        .links_here
+                        .get()
+                        .into_iter()
+                        .flat_map(|links| links.targets(*i, &self.site.articles[*i]).collect::<Vec<_>>()),
+                );
+            }
+        }
+        match (&mut self.changes, known) {
+            (Some(changes), true) => {
+                changes.edited.extend(edits.edited);
+                changes.reached.extend(edits.reached);
+                changes.relinked = true;
+            }
+            (changes, _) => *changes = None,
+        }
+        #[cfg(debug_assertions)]
+        {
+            let (fresh, expected) = expected;
+            self.assert_same(&fresh);
+            if let Some(changes) = &self.changes {
+                let covered = |i: &usize| changes.edited.contains(i) || changes.reached.contains(i);
+                assert!(expected.edited.iter().all(|i| changes.edited.contains(i)), "every edited article recorded");
+                assert!(expected.reached.iter().all(covered), "every reached article recorded");
+            }
+        }
+        true
+    }
+
+    /// Panics unless this link made what `fresh`, a full link of the same articles, made.
+    #[cfg(debug_assertions)]
+    fn assert_same(&self, fresh: &Linker) {
+        let (ours, theirs) = (&self.site, &fresh.site);
+        assert_eq!(ours.articles.len(), theirs.articles.len());
+        for (o, t) in ours.articles.iter().zip(&theirs.articles) {
+            assert!(Arc::ptr_eq(&o.article, &t.article), "{}", t.article.source);
+            assert_eq!((&o.wiki_hrefs, &o.see_also, &o.renamed), (&t.wiki_hrefs, &t.see_also, &t.renamed));
+        }
+        assert_eq!(ours.letters, theirs.letters);
+        assert_eq!(ours.recent, theirs.recent);
+        assert_eq!(ours.redirects, theirs.redirects);
+        assert_eq!(ours.links_here(), theirs.links_here());
+        assert_eq!(self.index.names.titles, fresh.index.names.titles);
+        assert_eq!(self.index.names.alternatives, fresh.index.names.alternatives);
+        if let Some(users) = &self.name_users {
+            assert_eq!(users, &NameUsers::of(&theirs.articles));
+        }
     }
 
     pub(crate) fn site(&self) -> &Site {
@@ -540,6 +710,66 @@ impl NameIndex {
             }
         }
         index
+    }
+
+    /// Files the names of the articles in `to` in place of those of `from` (the same
+    /// articles, as they were). Returns `false`, with the index as it was, when a new name
+    /// clashes with a title: [`NameIndex::new`] would report a problem.
+    fn refile(&mut self, from: &[(usize, Arc<Article>)], to: &[(usize, Arc<Article>)]) -> bool {
+        for (i, article) in from {
+            self.remove(*i, article);
+        }
+        for (k, (i, article)) in to.iter().enumerate() {
+            if !self.add(*i, article) {
+                for (i, article) in &to[..k] {
+                    self.remove(*i, article);
+                }
+                for (i, article) in from {
+                    let added = self.add(*i, article);
+                    debug_assert!(added, "names that were filed together file again");
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Takes out the names of `article`, at `i`.
+    fn remove(&mut self, i: usize, article: &Article) {
+        let title = article.title_key().lookup.as_str();
+        if self.titles.get(title) == Some(&i) {
+            self.titles.remove(title);
+        }
+        for (_, key, _) in article.names().filter(|(_, _, alt)| *alt) {
+            if let Some(list) = self.alternatives.get_mut(key.lookup.as_str()) {
+                list.retain(|&j| j != i);
+                if list.is_empty() {
+                    self.alternatives.remove(key.lookup.as_str());
+                }
+            }
+        }
+    }
+
+    /// Files the names of `article`, at `i`, where [`NameIndex::new`] would (lists sorted);
+    /// `false`, and nothing filed, when its title is another's title or alternative name, or
+    /// one of its alternative names another's title.
+    fn add(&mut self, i: usize, article: &Article) -> bool {
+        let title = &article.title_key().lookup;
+        let alternatives = || article.names().filter(|(_, key, alt)| *alt && key.lookup != *title);
+        if self.titles.contains_key(title.as_str())
+            || self.alternatives.contains_key(title.as_str())
+            || alternatives().any(|(_, key, _)| self.titles.contains_key(key.lookup.as_str()))
+        {
+            return false;
+        }
+        self.titles.insert(title.clone(), i);
+        for (_, key, _) in alternatives() {
+            let list = self.alternatives.entry(key.lookup.clone()).or_default();
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        true
     }
 
     fn lookup(&self, name: &str) -> Lookup<'_> {
@@ -783,6 +1013,91 @@ fn file_letters(articles: &[Arc<Article>], alphabet: Alphabet) -> Vec<(Letter, V
         .collect()
 }
 
+/// The names of `from` (the articles as they were, at their places) taken out of their
+/// letters, and those of the same articles in `articles` filed where [`file_letters`] puts them.
+/// Every name's letter is among `letters`.
+fn refile_letters(
+    letters: &mut [(Letter, Vec<Entry>)],
+    from: &[(usize, Arc<Article>)],
+    articles: &[Arc<Article>],
+    alphabet: Alphabet,
+) {
+    let moved: HashSet<usize> = from.iter().map(|(i, _)| *i).collect();
+    let letter_of = |name: &str, key: &crate::article::NameKey| alphabet.letter_of(name, &key.sort);
+    let was: HashSet<Letter> = from.iter().flat_map(|(_, a)| a.names().map(|(n, k, _)| letter_of(n, k))).collect();
+    for (_, entries) in letters.iter_mut().filter(|(l, _)| was.contains(l)) {
+        entries.retain(|e| !moved.contains(&e.article));
+    }
+    // As `file_letters` sorts: sort key, name, slug (names are distinct within an article).
+    fn key_of<'a>(articles: &'a [Arc<Article>], e: &'a Entry) -> (&'a str, &'a str, &'a Slug) {
+        let a = &articles[e.article];
+        let sort = a.names().find(|(n, _, _)| *n == e.name).map_or("", |(_, k, _)| k.sort.as_str());
+        (sort, e.name.as_str(), &a.slug)
+    }
+    for (i, _) in from {
+        let a = &articles[*i];
+        for (name, key, is_alternative) in a.names() {
+            let letter = letter_of(name, key);
+            let Some((_, entries)) = letters.iter_mut().find(|(l, _)| *l == letter) else {
+                unreachable!("every letter of a refiled name is checked to be on the site")
+            };
+            let at = entries.partition_point(|e| key_of(articles, e) < (key.sort.as_str(), name, &a.slug));
+            entries.insert(at, Entry { name: name.to_string(), article: *i, is_alternative });
+        }
+    }
+}
+
+/// For each name (by its lookup key) used in a wiki link, the articles whose wiki links
+/// use it, sorted: the articles a change of names can reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct NameUsers(HashMap<String, Vec<usize>>);
+
+impl NameUsers {
+    fn of(articles: &[LinkedArticle]) -> NameUsers {
+        let mut users = NameUsers::default();
+        for (i, linked) in articles.iter().enumerate() {
+            users.add(i, &linked.article);
+        }
+        users
+    }
+
+    fn keys(article: &Article) -> impl Iterator<Item = String> + '_ {
+        article.outline.links.iter().filter_map(|link| match &link.target {
+            LinkTarget::Wiki { name, .. } => Some(crate::letters::name_key(name)),
+            _ => None,
+        })
+    }
+
+    fn add(&mut self, i: usize, article: &Article) {
+        for key in NameUsers::keys(article) {
+            let list = self.0.entry(key).or_default();
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+    }
+
+    /// The article at `i` was `old` and is now `new`.
+    fn replace(&mut self, i: usize, old: &Article, new: &Article) {
+        if old.outline.links == new.outline.links {
+            return;
+        }
+        for key in NameUsers::keys(old) {
+            if let Some(list) = self.0.get_mut(&key) {
+                list.retain(|&j| j != i);
+                if list.is_empty() {
+                    self.0.remove(&key);
+                }
+            }
+        }
+        self.add(i, new);
+    }
+
+    fn users(&self, key: &str) -> &[usize] {
+        self.0.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
 fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..articles.len()).collect();
     let key = |i: &usize| {
@@ -833,10 +1148,14 @@ mod tests {
         let a =
             "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2020-01-01\n---\n\n## One\n\nSee [[Beta]].\n";
         let b = "---\ntitle: Beta\nsee_also: [a]\nlast_revised: 2020-01-02\n---\n\n## Two\n\nSee [[First]] and [x](a.md#one).\n";
-        let mut current = vec![("a.md", article("a.md", a)), ("b.md", article("b.md", b))];
+        let c = "---\ntitle: Gamma\nalternative_names: [Third]\nlast_revised: 2020-01-03\n---\n\n## Three\n\nSee [[Alpha]] and [[First#one]].\n";
+        let mut current =
+            vec![("a.md", article("a.md", a)), ("b.md", article("b.md", b)), ("c.md", article("c.md", c))];
         let first: Vec<_> = current.iter().map(|(_, a)| Arc::clone(a)).collect();
         let mut linker = Linker::link(first, &[], 10, Alphabet::Latin).unwrap();
-        let edits: [(&str, &str); 8] = [
+        let c_uno = "---\ntitle: Gamma\nalternative_names: [Third]\nlast_revised: 2020-01-03\n---\n\n## Three\n\nSee [[Alpha]] and [[First#uno]].\n";
+        let zeta = "---\ntitle: Zeta\nalternative_names: [Third]\nlast_revised: 2020-01-04\n---\n\n## Three\n\nSee [[Alpha]] and [[First#uno]].\n";
+        let edits: [(&str, &str); 22] = [
             // Body only: re-linked alone.
             (
                 "b.md",
@@ -860,6 +1179,35 @@ mod tests {
                 "a.md",
                 "---\ntitle: Alpha\nalternative_names: [First, Primo]\nlast_revised: 2020-01-01\n---\n\n## One\n\n## Uno\n",
             ),
+            // A section another article links to goes: its link is reported.
+            ("a.md", "---\ntitle: Alpha\nalternative_names: [First, Primo]\nlast_revised: 2020-01-01\n---\n\n## Uno\n"),
+            ("c.md", c_uno),
+            // A new title and date: another letter, another place among the recent articles.
+            ("c.md", zeta),
+            // A title a wiki link uses goes: the link is reported.
+            ("a.md", "---\ntitle: Alef\nalternative_names: [First, Primo]\nlast_revised: 2020-01-01\n---\n\n## Uno\n"),
+            // A title another has, an alternative name that is another's title: reported.
+            ("b.md", "---\ntitle: Zeta\nlast_revised: 2020-01-02\n---\n\n## Two\n"),
+            ("b.md", "---\ntitle: Bravo\nalternative_names: [Zeta]\nlast_revised: 2020-01-02\n---\n\n## Two\n"),
+            // An alternative name two articles share is fine until a wiki link uses it.
+            ("b.md", "---\ntitle: Bravo\nalternative_names: [Third]\nlast_revised: 2020-01-02\n---\n\n## Two\n"),
+            ("c.md", "---\ntitle: Zeta\nlast_revised: 2020-01-04\n---\n\n## Three\n\nSee [[Third]].\n"),
+            // A name a wiki link uses (not linking there) becomes ambiguous: reported.
+            ("a.md", "---\ntitle: Alpha\nalternative_names: [First, Third]\nlast_revised: 2020-01-01\n---\n\n## Uno\n"),
+            // A later revision date: another place among the recent articles.
+            ("a.md", "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2021-06-01\n---\n\n## Uno\n"),
+            // A section another article links to by its file goes: reported.
+            (
+                "b.md",
+                "---\ntitle: Bravo\nalternative_names: [Third]\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#uno)\n",
+            ),
+            ("a.md", "---\ntitle: Alpha\nalternative_names: [First]\nlast_revised: 2021-06-01\n---\n\n## Eins\n"),
+            // A new title shows on the page that lists it under "see also".
+            ("c.md", "---\ntitle: Zeta\nsee_also: [b]\nlast_revised: 2020-01-04\n---\n\n## Three\n\nSee [[Third]].\n"),
+            (
+                "b.md",
+                "---\ntitle: Baker\nalternative_names: [Third]\nlast_revised: 2020-01-02\n---\n\n## Two\n\n[x](a.md#uno)\n",
+            ),
         ];
         let mut changes_seen = 0;
         for (path, text) in edits {
@@ -869,6 +1217,11 @@ mod tests {
             let shown_before = shown(linker.site());
             let hashes: Vec<_> = linker.site().articles.iter().map(|l| l.article.hash).collect();
             let _ = linker.take_changes();
+            let surface_only = current.iter().any(|(p, old)| {
+                let new = article(path, text);
+                *p == path && old.surface != new.surface && old.meta.previous_slugs == new.meta.previous_slugs
+            });
+            linker.name_users = None;
             // The unchanged articles are the ones linked before, as the load stage hands them on.
             let mut next = current.clone();
             let at = next.iter().position(|(p, _)| *p == path).unwrap();
@@ -880,6 +1233,10 @@ mod tests {
                 (Ok(fresh), Ok(())) => {
                     let after = summary(linker.site());
                     assert_eq!(summary(&fresh.site), after, "after editing {path}");
+                    assert_eq!(fresh.site.letters, linker.site().letters, "after editing {path}");
+                    assert_eq!(fresh.site.recent, linker.site().recent, "after editing {path}");
+                    // A change of names, sections or date re-links only what it reaches.
+                    assert_eq!(linker.name_users.is_some(), surface_only, "after editing {path}");
                     // The changes recorded cover every article whose page could differ.
                     if let Some(changes) = linker.take_changes() {
                         changes_seen += 1;
@@ -899,8 +1256,9 @@ mod tests {
                 (fresh, relinked) => panic!("after editing {path}: fresh {:?}, relinked {relinked:?}", fresh.err()),
             }
         }
-        // One edit breaks a link; every other kept the same files, so each re-link told its changes.
-        assert_eq!(changes_seen, edits.len() - 1);
+        // Seven edits are refused (a link broken, a name clashing); every other kept the same
+        // files, so each re-link told its changes.
+        assert_eq!(changes_seen, edits.len() - 7);
     }
 
     #[test]
