@@ -177,7 +177,7 @@ impl OutputState {
     /// This state once `pages` are the folder's files, as recorded in a manifest written at
     /// `written_at`. Updated in place: after an edit, most files are recorded as they were.
     fn recording(mut self, pages: &[Page], written_at: SystemTime, manifest: Option<Manifest>) -> OutputState {
-        // A kept page is recorded as it was (see [`PageWriter::kept`]).
+        // A kept page is recorded as it was (see [`PageWriter::kept_at`]).
         for p in pages.iter().filter(|p| p.state != PageState::Kept) {
             let recorded = Recorded { hash: p.hash, fingerprint: p.fingerprint };
             match self.files.get_mut(p.path.as_str()) {
@@ -456,12 +456,8 @@ impl PageWriter {
     }
 
     /// The page at `path` as it is on disk, if encyc wrote it there from `fingerprint` and
-    /// nobody touched it since: then it need not be rendered.
-    pub(crate) fn kept(&self, path: &OutputPath, fingerprint: u128) -> Option<Page> {
-        self.kept_at(usize::MAX, path, fingerprint)
-    }
-
-    /// [`PageWriter::kept`] for the page `at` that place among all the pages, in path order.
+    /// nobody touched it since: then it need not be rendered. `at` is its place among all the
+    /// pages, in path order (see [`OutputState`]'s `kept_at`).
     pub(crate) fn kept_at(&self, at: usize, path: &OutputPath, fingerprint: u128) -> Option<Page> {
         let hash = self.state.kept_at(at, path, fingerprint)?;
         Some(Page { path: path.clone(), hash, fingerprint, state: PageState::Kept })
@@ -689,7 +685,7 @@ fn finish_update(
     // is stale, and no set of paths is needed.
     let (mut same, mut listed) = (0, 0);
     for p in pages {
-        // A kept page is listed as it is (see [`PageWriter::kept`]); most are, after an edit.
+        // A kept page is listed as it is (see [`PageWriter::kept_at`]); most are, after an edit.
         if p.state == PageState::Kept {
             listed += 1;
             same += 1;

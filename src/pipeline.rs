@@ -180,9 +180,9 @@ pub(crate) struct Builder {
     linker: Option<Linker>,
     /// The article files the last build found ([`FileList`]).
     files: FileList,
-    /// The main edition's digest and pages, as [`EditionState`]'s `last_pages` (only when
-    /// there are further editions).
-    main_pages: Option<(u128, Vec<(OutputPath, u128)>)>,
+    /// The main edition's pages, as [`EditionState`]'s `last_pages` (only when there are
+    /// further editions).
+    main_pages: Option<LastPages>,
     /// The main edition's last plan, as [`EditionState`]'s `memo`.
     main_memo: Option<Box<render::PlanMemo>>,
     /// A long-lived builder's theme, by name, until an event says a theme file changed
@@ -245,10 +245,10 @@ struct EditionState {
     media: MediaCache,
     /// Its article files, as the main edition's.
     files: FileList,
-    /// What its pages were last made from ([`edition_digest`]) and the pages, by path and
-    /// fingerprint (kept by a long-lived builder): when a later build finds the same digest,
-    /// every page is as it was, and the edition is not planned again.
-    last_pages: Option<(u128, Vec<(OutputPath, u128)>)>,
+    /// Its pages in the last build (kept by a long-lived builder): when no article of the
+    /// edition changed since, and what it shows beside its articles is the same, every page
+    /// is as it was, and the edition is not planned again.
+    last_pages: Option<LastPages>,
     /// What a long-lived builder keeps of its last plan ([`render::Reuse`]).
     memo: Option<Box<render::PlanMemo>>,
     /// Whether the on-disk summary cache has been read yet.
@@ -676,13 +676,19 @@ impl Builder {
         interrupted(cancel)?;
         // What each edition's plan may take from its last one, main edition first (in the
         // order of `sites` below). Taken now: a build that fails from here on keeps no memo.
+        // So are the last pages of each edition whose articles did not change since (the
+        // changes taken now are those since the last build that succeeded).
         let keep = self.mode != Mode::OneOff;
         let mut reuses: Vec<render::Reuse> = Vec::with_capacity(self.editions.len() + 1);
-        let linkers = std::iter::once((self.linker.as_mut(), &mut self.main_memo))
-            .chain(self.editions.iter_mut().map(|e| (e.linker.as_mut(), &mut e.memo)));
-        for (linker, memo) in linkers {
+        let mut lasts: Vec<Option<LastPages>> = Vec::with_capacity(self.editions.len() + 1);
+        let linkers = std::iter::once((self.linker.as_mut(), &mut self.main_memo, &mut self.main_pages))
+            .chain(self.editions.iter_mut().map(|e| (e.linker.as_mut(), &mut e.memo, &mut e.last_pages)));
+        for (linker, memo, last) in linkers {
             let Some(linker) = linker else { continue };
-            reuses.push(match (keep, memo.take(), linker.take_changes()) {
+            let changes = linker.take_changes();
+            let unchanged = changes.as_ref().is_some_and(|c| *c == Default::default());
+            lasts.push(last.take().filter(|_| unchanged));
+            reuses.push(match (keep, memo.take(), changes) {
                 (false, _, _) => render::Reuse::Nothing,
                 (true, Some(memo), Some(changes)) => render::Reuse::From(memo, changes),
                 (true, _, _) => render::Reuse::Remember,
@@ -709,7 +715,7 @@ impl Builder {
             config.today,
         );
         let (illustrations, images_encoded) = (library.images.len(), library.encoded);
-        let (pages, render_done, write, state, digests, memos) = {
+        let (pages, render_done, write, state, surroundings, memos) = {
             let medias = std::iter::once(&library).chain(&edition_media);
             let mut bodies = vec![Bodies::new(&loaded.articles, &config.articles_dir)];
             bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
@@ -722,26 +728,23 @@ impl Builder {
             // edition that shows nothing of it) keeps its pages without being planned: planning
             // 10,000 pages is most of what a rebuild after one edit costs.
             let mut reused: Vec<output::Page> = Vec::new();
-            let mut digests: Vec<Option<u128>> = Vec::with_capacity(configs.len());
+            let mut surroundings: Vec<Option<u128>> = Vec::with_capacity(configs.len());
             // Each edition's memo, by its place (main edition first), to keep after the build.
             let mut memos: Vec<Option<Box<render::PlanMemo>>> = Vec::with_capacity(configs.len());
-            for (k, ((((((site, config), bodies), view), prefix), media), reuse)) in
-                sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias).zip(reuses).enumerate()
+            for (((((((site, config), bodies), view), prefix), media), reuse), last) in
+                sites.zip(&configs).zip(&bodies).zip(&views).zip(prefixes).zip(medias).zip(reuses).zip(lasts)
             {
-                // Only a site of several editions has an edition an edit may leave alone; with
-                // one, planning from the memo costs less than the digest of every article.
+                // Only a site of several editions has an edition an edit may leave alone.
                 let several = !self.editions.is_empty();
-                let digest =
-                    (self.mode != Mode::OneOff && several).then(|| edition_digest(site, &theme, config, view, media));
-                digests.push(digest);
-                let last = match k {
-                    0 => self.main_pages.as_ref(),
-                    _ => self.editions[k - 1].last_pages.as_ref(),
-                };
-                if let (Some(digest), Some((was, pages))) = (digest, last)
-                    && digest == *was
+                let around = (self.mode != Mode::OneOff && several)
+                    .then(|| edition_surroundings(site.articles.len(), &theme, config, view, media));
+                surroundings.push(around);
+                if let (Some(around), Some(last)) = (around, last)
+                    && around == last.surroundings
                 {
-                    let kept: Option<Vec<output::Page>> = pages.iter().map(|(path, f)| writer.kept(path, *f)).collect();
+                    let pages = last.pages.iter();
+                    let kept: Option<Vec<output::Page>> =
+                        pages.map(|(path, f, at)| writer.kept_at(*at, path, *f)).collect();
                     if let Some(kept) = kept {
                         reused.extend(kept);
                         // Its pages are as they were planned, so is its memo, unless articles
@@ -767,11 +770,22 @@ impl Builder {
                 plans.iter().flat_map(|plan| plan.pages.iter().map(move |page| (plan, page))).collect();
             jobs.sort_by(|a, b| a.1.path.cmp(&b.1.path));
             progress.stage("rendering", jobs.len());
+            // Each job's place among all the pages, those of editions kept whole included.
+            reused.sort_by(|a, b| a.path.cmp(&b.path));
+            let mut before = 0;
+            let places: Vec<usize> = (0..jobs.len())
+                .map(|at| {
+                    while reused.get(before).is_some_and(|p| p.path < jobs[at].1.path) {
+                        before += 1;
+                    }
+                    at + before
+                })
+                .collect();
             // Pages on disk already, made from the same, are kept; the others are rendered.
             let kept: Vec<Option<output::Page>> = jobs
                 .par_iter()
-                .enumerate()
-                .map(|(at, &(_, planned))| {
+                .zip(&places)
+                .map(|(&(_, planned), &at)| {
                     let kept = planned.fingerprint.and_then(|f| writer.kept_at(at, &planned.path, f));
                     if kept.is_some() {
                         progress.step();
@@ -809,26 +823,23 @@ impl Builder {
             let render_done = started.elapsed();
             interrupted(cancel)?;
             let (write, state) = writer.finish(&pages, cancel)?;
-            (pages, render_done, write, state, digests, memos)
+            (pages, render_done, write, state, surroundings, memos)
         };
         let mut memos = memos.into_iter();
         self.main_memo = memos.next().flatten();
         for (e, memo) in self.editions.iter_mut().filter(|e| e.linker.is_some()).zip(memos) {
             e.memo = memo;
         }
-        let mut digests = digests.into_iter();
+        let mut surroundings = surroundings.into_iter();
         let further: Vec<&str> = self.editions.iter().map(|e| e.prefix.as_str()).collect();
-        let main_page = |p: &&output::Page| !further.iter().any(|prefix| p.path.as_str().starts_with(prefix));
-        let main_pages = digests
-            .next()
-            .flatten()
-            .map(|digest| (digest, pages.iter().filter(main_page).map(|p| (p.path.clone(), p.fingerprint)).collect()));
-        self.main_pages = main_pages;
-        for (e, digest) in self.editions.iter_mut().zip(digests) {
-            e.last_pages = digest.map(|digest| {
-                let mine = pages.iter().filter(|p| p.path.as_str().starts_with(e.prefix.as_str()));
-                (digest, mine.map(|p| (p.path.clone(), p.fingerprint)).collect())
-            });
+        let last_pages = |surroundings: u128, mine: &dyn Fn(&str) -> bool| {
+            let pages = pages.iter().enumerate().filter(|(_, p)| mine(p.path.as_str()));
+            LastPages { surroundings, pages: pages.map(|(at, p)| (p.path.clone(), p.fingerprint, at)).collect() }
+        };
+        let main_page = |path: &str| !further.iter().any(|prefix| path.starts_with(prefix));
+        self.main_pages = surroundings.next().flatten().map(|s| last_pages(s, &main_page));
+        for (e, around) in self.editions.iter_mut().zip(surroundings) {
+            e.last_pages = around.map(|s| last_pages(s, &|path: &str| path.starts_with(e.prefix.as_str())));
         }
         let rendered = pages.iter().filter(|p| p.state != PageState::Kept).count();
         let page_count = pages.len();
@@ -906,11 +917,21 @@ impl Builder {
 /// Up to how many pages to render are each rendered as a task of their own.
 const FEW_PAGES: usize = 256;
 
-/// Everything an edition's pages are made from, as one number: the build and theme,
-/// its settings and words, what it shows of the other editions (language switches, originals,
-/// links to them), its articles by content and its illustrations. Equal digests, equal pages.
-fn edition_digest(
-    site: &crate::site::Site,
+/// An edition's pages in a long-lived builder's last build, and what they were made from
+/// beside its articles ([`edition_surroundings`]).
+#[derive(Debug)]
+struct LastPages {
+    surroundings: u128,
+    /// Each page's path, fingerprint and place among all the build's pages (in path order).
+    pages: Vec<(OutputPath, u128, usize)>,
+}
+
+/// What an edition's pages are made from beside its articles, as one number: the build and
+/// theme, its settings and words, what it shows of the other editions (language switches,
+/// originals, links to them) and its illustrations. The same, and no article of the edition
+/// changed (its linker recorded no change), the pages are the same.
+fn edition_surroundings(
+    articles: usize,
     theme: &Theme,
     config: &SiteConfig,
     view: &render::Edition,
@@ -918,10 +939,8 @@ fn edition_digest(
 ) -> u128 {
     let mut h = crate::hash::Fingerprint::new();
     h.extend_from_slice(&render::edition_fingerprint(build_id(), theme, config, view).to_le_bytes());
-    for (i, l) in site.articles.iter().enumerate() {
-        h.extend_from_slice(l.article.source.as_str().as_bytes());
-        h.push(0);
-        h.extend_from_slice(&l.article.hash.to_le_bytes());
+    h.extend_from_slice(&articles.to_le_bytes());
+    for i in 0..articles {
         h.extend_from_slice(&view.article_fingerprint(i).to_le_bytes());
     }
     h.extend_from_slice(&render::media_digest(media).to_le_bytes());
