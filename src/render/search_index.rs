@@ -67,8 +67,10 @@ pub(crate) struct SearchMemo {
     lists: std::sync::Arc<ShardLists>,
     /// The fingerprint of the articles' order.
     order: u128,
-    /// Per article, the hash of its title and alternative names.
+    /// Per article, the hash of its title and alternative names, and their entries in the
+    /// names file.
     names: Vec<u64>,
+    names_json: std::sync::Arc<NamesJson>,
     /// Per article, the hash of its snippet.
     snippets: Vec<u64>,
     /// Per passages file, its fingerprint.
@@ -124,9 +126,9 @@ pub(super) fn plan<'a>(
         xxhash_rust::xxh3::xxh3_64(&bytes)
     };
     let snippet_hash = |i: usize| xxhash_rust::xxh3::xxh3_64(site.articles[i].article.snippet.as_bytes());
-    let (mut name_hashes, mut snippets, mut passages, mut lists) = match last {
-        Some(last) => (last.names, last.snippets, last.passages, Some(last.lists)),
-        None => (Vec::new(), Vec::new(), Vec::new(), None),
+    let (mut name_hashes, mut names_json, mut snippets, mut passages, mut lists) = match last {
+        Some(last) => (last.names, last.names_json, last.snippets, last.passages, Some(last.lists)),
+        None => (Vec::new(), Default::default(), Vec::new(), Vec::new(), None),
     };
     let passages_fp = |n: usize| {
         let chunk = &site.articles[n * PASSAGES_PER_FILE..((n + 1) * PASSAGES_PER_FILE).min(site.articles.len())];
@@ -140,9 +142,11 @@ pub(super) fn plan<'a>(
     let files = site.articles.len().div_ceil(PASSAGES_PER_FILE);
     match (&edited, lists.as_mut()) {
         (Some(edited), Some(lists)) if snippets.len() == site.articles.len() && passages.len() == files => {
+            let json = std::sync::Arc::make_mut(&mut names_json);
             for &i in edited.iter() {
                 name_hashes[i] = names_hash(i);
                 snippets[i] = snippet_hash(i);
+                (json.articles[i], json.alternatives[i]) = NamesJson::entries(site, i);
             }
             for n in (0..files)
                 .filter(|&n| edited.range(n * PASSAGES_PER_FILE..(n + 1) * PASSAGES_PER_FILE).next().is_some())
@@ -154,6 +158,9 @@ pub(super) fn plan<'a>(
         }
         _ => {
             name_hashes = (0..site.articles.len()).map(names_hash).collect();
+            if keep {
+                names_json = std::sync::Arc::new(NamesJson::of(site));
+            }
             snippets = (0..site.articles.len()).map(snippet_hash).collect();
             passages = (0..files).map(passages_fp).collect();
             lists = keep.then(|| std::sync::Arc::new(ShardLists::of(site)));
@@ -168,7 +175,12 @@ pub(super) fn plan<'a>(
     };
     let (names_fp, snippets_fp) = (digest(&name_hashes), digest(&snippets));
 
+    // A long-lived builder writes the names file from the entries it keeps.
+    let kept_json = keep.then(|| std::sync::Arc::clone(&names_json));
     let names = made(OutputPath::new(NAMES_PATH), names_fp, move || {
+        if let Some(json) = &kept_json {
+            return json.script(language);
+        }
         let names = Names {
             articles: site.articles.iter().map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str())).collect(),
             alternatives: site
@@ -221,9 +233,76 @@ pub(super) fn plan<'a>(
     pages.extend(
         SHARDS.iter().map(|&key| shard_page(site, lists.clone(), std::mem::take(&mut fingerprints[key as usize]), key)),
     );
-    let memo =
-        keep.then(|| SearchMemo { lists: lists.unwrap_or_default(), order, names: name_hashes, snippets, passages });
+    let memo = keep.then(|| SearchMemo {
+        lists: lists.unwrap_or_default(),
+        order,
+        names: name_hashes,
+        names_json,
+        snippets,
+        passages,
+    });
     (pages, memo)
+}
+
+/// The names file's entries as JSON, per article: `["slug","title"]`, and its alternative
+/// names' `[number,"name"]` (comma-separated, empty when it has none); kept by a long-lived
+/// builder, and made again only for the articles edited: encoding every name again after a
+/// change of title was a seventh of the rebuild.
+#[derive(Debug, Clone, Default)]
+struct NamesJson {
+    articles: Vec<String>,
+    alternatives: Vec<String>,
+}
+
+impl NamesJson {
+    fn of(site: &Site) -> NamesJson {
+        let (articles, alternatives) = (0..site.articles.len()).map(|i| NamesJson::entries(site, i)).unzip();
+        NamesJson { articles, alternatives }
+    }
+
+    /// The entries of article `i`.
+    fn entries(site: &Site, i: usize) -> (String, String) {
+        let a = &site.articles[i].article;
+        // Strings and numbers always encode.
+        let article = serde_json::to_string(&(a.slug.as_str(), a.meta.title.as_str())).expect("strings encode");
+        let alternatives: Vec<String> = a
+            .meta
+            .alternative_names
+            .iter()
+            .map(|n| serde_json::to_string(&(i as u32, n.as_str())).expect("strings encode"))
+            .collect();
+        (article, alternatives.join(","))
+    }
+
+    /// The names file, byte for byte as [`Names`] encodes it.
+    fn script(&self, language: SearchLanguage) -> Result<Vec<u8>> {
+        let size = self.articles.iter().chain(&self.alternatives).map(|e| e.len() + 1).sum::<usize>();
+        let mut out = Vec::with_capacity(size + 4096);
+        out.extend_from_slice(b"encycSearch.names(\"\", {\"articles\":[");
+        join(&mut out, &self.articles);
+        out.extend_from_slice(b"],\"alternatives\":[");
+        join(&mut out, &self.alternatives);
+        out.extend_from_slice(b"],\"stopwords\":");
+        serde_json::to_writer(&mut out, crate::terms::stopwords(language))?;
+        out.extend_from_slice(b",\"fold\":");
+        let fold: std::collections::BTreeMap<String, String> =
+            crate::terms::fold_table(language).into_iter().map(|(c, f)| (c.to_string(), f)).collect();
+        serde_json::to_writer(&mut out, &fold)?;
+        out.extend_from_slice(b"});\n");
+        Ok(out)
+    }
+}
+
+/// The non-empty `entries`, comma-separated.
+fn join(out: &mut Vec<u8>, entries: &[String]) {
+    let mut first = true;
+    for entry in entries.iter().filter(|e| !e.is_empty()) {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(entry.as_bytes());
+    }
 }
 
 /// What each shard of the index is made from, kept by a long-lived builder and updated for the
@@ -419,6 +498,48 @@ fn script(function: &str, key: &str, data: &impl Serialize) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_name_entries_make_the_names_file_as_a_fresh_plan_does() {
+        use crate::letters::Alphabet;
+        use crate::paths::SourcePath;
+        let article = |path: &str, front: &str| {
+            let text = format!("---\n{front}\nlast_revised: 2020-01-01\n---\n\nText.\n");
+            let source = SourcePath::new(std::path::Path::new(path));
+            std::sync::Arc::new(crate::article::parse_article(&source, text.as_bytes()).unwrap().0)
+        };
+        let articles = vec![
+            article("a.md", "title: 'Quotes \"and\" back\\slash'\nalternative_names: [Tab\"\\t\", Ñandú]"),
+            article("b.md", "title: No alternatives"),
+            article(
+                "c.md",
+                "title: Émile's </script> sign\nalternative_names: ['Zeta <b>', ☃ snow, \"\\u0001 control\"]",
+            ),
+        ];
+        let site = crate::site::Linker::link(articles, &[], 10, Alphabet::Latin).unwrap();
+        let site = site.site();
+        for language in [SearchLanguage::English, SearchLanguage::of("es")] {
+            let names = Names {
+                articles: site
+                    .articles
+                    .iter()
+                    .map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str()))
+                    .collect(),
+                alternatives: site
+                    .articles
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, l)| l.article.meta.alternative_names.iter().map(move |n| (i as u32, n.as_str())))
+                    .collect(),
+                stopwords: crate::terms::stopwords(language),
+                fold: crate::terms::fold_table(language).into_iter().map(|(c, f)| (c.to_string(), f)).collect(),
+            };
+            let expected = String::from_utf8(script("names", "", &names).unwrap()).unwrap();
+            let kept = String::from_utf8(NamesJson::of(site).script(language).unwrap()).unwrap();
+            assert_eq!(kept, expected);
+        }
+        assert!(site.articles[0].article.meta.alternative_names.len() == 2, "the names parsed as meant");
+    }
 
     #[test]
     fn search_files_kept_across_edits_are_those_of_a_fresh_plan() {
