@@ -125,7 +125,7 @@ pub(crate) struct ArticleCache {
 #[derive(Debug)]
 pub(super) struct LastLoad {
     pub(super) files: Arc<Vec<SourcePath>>,
-    pub(super) loaded: Vec<Loaded>,
+    pub(super) loaded: Arc<Vec<Loaded>>,
 }
 
 impl ArticleCache {

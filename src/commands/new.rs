@@ -207,7 +207,7 @@ in any folder)",
     // article is refused it anyway, since the next `[[name]]` would be ambiguous.
     let mine: Vec<(&str, String)> =
         std::iter::once(&article.title).chain(&article.alternative_names).map(|n| (n.as_str(), name_key(n))).collect();
-    for other in &loaded.articles {
+    for other in loaded.articles.iter() {
         let other = &other.article;
         for (_, key, is_alternative) in other.names() {
             if let Some((name, _)) = mine.iter().find(|(_, k)| *k == key.lookup) {
