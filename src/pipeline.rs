@@ -185,6 +185,8 @@ pub(crate) struct Builder {
     main_pages: Option<LastPages>,
     /// The main edition's last plan, as [`EditionState`]'s `memo`.
     main_memo: Option<Box<render::PlanMemo>>,
+    /// What the editions showed of each other in the last build ([`ViewsMemo`]).
+    views_memo: Option<ViewsMemo>,
     /// A long-lived builder's theme, by name, until an event says a theme file changed
     /// ([`Builder::forget_theme`]): compiling its templates after every edit cost a millisecond.
     theme: Option<(String, Arc<Theme>)>,
@@ -285,6 +287,8 @@ type EditionLoads = (Vec<article::LoadReport>, Vec<media::Library>, Vec<Diagnost
 
 /// Every edition's settings and what its pages show of the others, main edition first.
 type Views = (Vec<SiteConfig>, Vec<render::Edition>);
+/// A [`ViewsMemo`]'s key and facing hashes.
+type Facing = (u128, Vec<Vec<u64>>);
 
 impl Builder {
     /// A pipeline for builds of `mode`. A one-off build saves its cache of article summaries
@@ -303,6 +307,7 @@ impl Builder {
             files: FileList::default(),
             main_pages: None,
             main_memo: None,
+            views_memo: None,
             theme: None,
             unsaved: false,
             editions,
@@ -407,8 +412,17 @@ impl Builder {
     }
 
     /// Checks the translations across the linked editions, and works out each edition's
-    /// settings and links to the others.
-    fn views(&self, main: &Site, mut strings: Vec<Strings>) -> Result<Views, BuildError> {
+    /// settings and links to the others; taken from `last` when no article any edition sees
+    /// of another changed (`edited`: per edition, the articles edited since, `None` when not
+    /// known). With several editions and `keep`, also returns what a [`ViewsMemo`] needs.
+    fn views(
+        &self,
+        main: &Site,
+        mut strings: Vec<Strings>,
+        last: Option<ViewsMemo>,
+        edited: &[Option<std::collections::BTreeSet<usize>>],
+        keep: bool,
+    ) -> Result<(Views, Option<Facing>), BuildError> {
         let config = &self.config;
         let mut configs = vec![config.site.clone()];
         for (e, edition_strings) in self.editions.iter().zip(&strings[1..]) {
@@ -428,7 +442,30 @@ impl Builder {
             if !problems.is_empty() {
                 return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
             }
-            return Ok((configs, vec![edition]));
+            return Ok(((configs, vec![edition]), None));
+        }
+        let sites: Vec<&Site> = std::iter::once(main)
+            .chain(self.editions.iter().map(|e| e.linker.as_ref().expect("linked before the views").site()))
+            .collect();
+        let key = {
+            let mut h = crate::hash::Fingerprint::new();
+            h.extend_from_slice(format!("{configs:?}\0{}\0", config.site.base_path).as_bytes());
+            for s in &strings {
+                h.extend_from_slice(&s.fingerprint.to_le_bytes());
+            }
+            h.digest()
+        };
+        if let Some(mut last) = last
+            && last.key == key
+            && last.facing.len() == sites.len()
+            && sites.iter().zip(&mut last.facing).zip(edited).all(|((site, facing), edited)| {
+                let Some(edited) = edited else { return false };
+                facing.len() == site.articles.len()
+                    && edited.iter().all(|&i| facing_hash(&site.articles[i].article) == facing[i])
+            })
+        {
+            let views = last.views.into_iter().zip(strings).map(|(view, strings)| render::Edition { strings, ..view });
+            return Ok(((configs, views.collect()), Some((key, last.facing))));
         }
         let main_dir = crate::config::ARTICLES_DIR;
         let linked: Vec<editions::Linked<'_>> = std::iter::once((main, "", main_dir))
@@ -455,7 +492,11 @@ impl Builder {
         for (view, elsewhere) in views.iter_mut().zip(elsewhere) {
             view.elsewhere = elsewhere;
         }
-        Ok((configs, views))
+        let facing = keep.then(|| {
+            let facing = sites.iter().map(|site| site.articles.iter().map(|l| facing_hash(&l.article)).collect());
+            (key, facing.collect())
+        });
+        Ok(((configs, views), facing))
     }
 
     /// Forgets what is known about a file or folder under `articles/`, so the next build
@@ -533,7 +574,7 @@ impl Builder {
             return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown)));
         }
         let site = self.linker.as_ref().expect("linked above").site();
-        let (configs, views) = self.views(site, strings)?;
+        let ((configs, views), _) = self.views(site, strings, None, &[], false)?;
         // Templates fail on what a page holds (`{{ article.nosuch }}`, a filter on a missing
         // value), so only rendering every page finds every error a build would.
         let medias = std::iter::once(&library).chain(&edition_media);
@@ -681,12 +722,14 @@ impl Builder {
         let keep = self.mode != Mode::OneOff;
         let mut reuses: Vec<render::Reuse> = Vec::with_capacity(self.editions.len() + 1);
         let mut lasts: Vec<Option<LastPages>> = Vec::with_capacity(self.editions.len() + 1);
+        let mut edited = Vec::with_capacity(self.editions.len() + 1);
         let linkers = std::iter::once((self.linker.as_mut(), &mut self.main_memo, &mut self.main_pages))
             .chain(self.editions.iter_mut().map(|e| (e.linker.as_mut(), &mut e.memo, &mut e.last_pages)));
         for (linker, memo, last) in linkers {
             let Some(linker) = linker else { continue };
             let changes = linker.take_changes();
             let unchanged = changes.as_ref().is_some_and(|c| *c == Default::default());
+            edited.push(changes.as_ref().filter(|c| !c.relinked).map(|c| c.edited.clone()));
             lasts.push(last.take().filter(|_| unchanged));
             reuses.push(match (keep, memo.take(), changes) {
                 (false, _, _) => render::Reuse::Nothing,
@@ -695,7 +738,8 @@ impl Builder {
             });
         }
         let site = self.linker.as_ref().expect("linked above").site();
-        let (configs, views) = match self.views(site, strings) {
+        let last_views = self.views_memo.take();
+        let ((configs, views), facing) = match self.views(site, strings, last_views, &edited, keep) {
             Ok(views) => views,
             Err(err) => {
                 self.output = Some(state);
@@ -841,6 +885,7 @@ impl Builder {
         for (e, around) in self.editions.iter_mut().zip(surroundings) {
             e.last_pages = around.map(|s| last_pages(s, &|path: &str| path.starts_with(e.prefix.as_str())));
         }
+        self.views_memo = facing.map(|(key, facing)| ViewsMemo { key, facing, views });
         let rendered = pages.iter().filter(|p| p.state != PageState::Kept).count();
         let page_count = pages.len();
         progress.finish();
@@ -916,6 +961,39 @@ impl Builder {
 
 /// Up to how many pages to render are each rendered as a task of their own.
 const FEW_PAGES: usize = 256;
+
+/// What each edition showed of the others in a long-lived builder's last build, and what that
+/// was made from: a save that changes nothing one edition sees of another (a body edit) takes
+/// them as they were, rather than passing over every article of every edition again. Taken
+/// out when the linkers' changes are, so that a build that fails after that keeps none.
+#[derive(Debug)]
+struct ViewsMemo {
+    /// The editions' settings and words.
+    key: u128,
+    /// Per edition, per article: what the others see of it ([`facing_hash`]).
+    facing: Vec<Vec<u64>>,
+    views: Vec<render::Edition>,
+}
+
+/// What the other editions see of an article, and what checking it against them reads: its
+/// address, names, sections and revision date ([`Article::surface`]), what it translates,
+/// who revised it, and its own links to other editions.
+fn facing_hash(article: &Article) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    article.surface.hash(&mut h);
+    article.slug.as_str().hash(&mut h);
+    format!("{:?}\0{:?}", article.meta.translation, article.meta.revised_by).hash(&mut h);
+    article.links_elsewhere.hash(&mut h);
+    if article.links_elsewhere {
+        for link in &article.outline.links {
+            if matches!(link.target, crate::markdown::LinkTarget::OtherEdition { .. }) {
+                format!("{:?}", link.target).hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
 
 /// An edition's pages in a long-lived builder's last build, and what they were made from
 /// beside its articles ([`edition_surroundings`]).
