@@ -251,7 +251,7 @@ impl Linker {
         problems.extend(name_problems);
         let index = Index { names, previous: previous_slugs(&articles, &by_slug, &mut problems), by_slug };
         let failed: HashSet<&Slug> = failed.iter().collect();
-        let resolver = Resolver { articles: &articles, index: &index, failed: &failed };
+        let resolver = Resolver { articles: Targets::Articles(&articles), index: &index, failed: &failed };
         let ((linked, resolve_problems), (letters, recent, by_source)) = rayon::join(
             || {
                 use rayon::prelude::*;
@@ -286,22 +286,23 @@ impl Linker {
     /// otherwise everything is linked anew. On failure `self` is left as it was.
     pub(crate) fn relink(
         &mut self,
-        articles: Vec<Arc<Article>>,
+        articles: &[&Arc<Article>],
         failed: &[Slug],
         recent_count: usize,
     ) -> Result<(), Vec<Diagnostic>> {
-        let edited = self.edited(&articles, failed, recent_count);
+        let edited = self.edited(articles, failed, recent_count);
         let same_surface = |edited: &[(usize, Arc<Article>)]| {
             edited.iter().all(|(i, a)| self.site.articles[*i].article.surface == a.surface)
         };
         match edited {
             Some(edited) if same_surface(&edited) => {
-                let current: Vec<Arc<Article>> = self.site.articles.iter().map(|l| Arc::clone(&l.article)).collect();
+                // The edited articles kept their surface: what resolving reads of them.
+                let current = Targets::Linked(&self.site.articles);
                 let no_failures = HashSet::default();
                 let mut problems = Vec::new();
                 let mut replaced = Vec::with_capacity(edited.len());
                 for (i, article) in edited {
-                    let resolver = Resolver { articles: &current, index: &self.index, failed: &no_failures };
+                    let resolver = Resolver { articles: current, index: &self.index, failed: &no_failures };
                     replaced.push((i, resolver.resolve(&article, &mut problems)));
                 }
                 if !problems.is_empty() {
@@ -324,6 +325,7 @@ impl Linker {
             }
             Some(edited) if self.relink_surface(&edited) => Ok(()),
             _ => {
+                let articles = articles.iter().map(|a| Arc::clone(a)).collect();
                 let fresh = Linker::link(articles, failed, recent_count, self.alphabet)?;
                 let changes = match (self.changes.take(), self.changes_to(&fresh)) {
                     (Some(mut changes), Some(more)) => {
@@ -401,7 +403,7 @@ impl Linker {
     /// are there and nothing else changed; `None` when a full link is needed.
     fn edited(
         &self,
-        articles: &[Arc<Article>],
+        articles: &[&Arc<Article>],
         failed: &[Slug],
         recent_count: usize,
     ) -> Option<Vec<(usize, Arc<Article>)>> {
@@ -409,7 +411,7 @@ impl Linker {
             return None;
         }
         let mut edited = Vec::new();
-        for (at, article) in articles.iter().enumerate() {
+        for (at, &article) in articles.iter().enumerate() {
             // Most articles are where they were, and the very same: no need to look them up.
             let i = match self.site.articles.get(at) {
                 Some(linked) if Arc::ptr_eq(&linked.article, article) => continue,
@@ -483,7 +485,7 @@ impl Linker {
             }
         }
         let no_failures = HashSet::default();
-        let resolver = Resolver { articles: &current, index: &self.index, failed: &no_failures };
+        let resolver = Resolver { articles: Targets::Articles(&current), index: &self.index, failed: &no_failures };
         let mut problems = Vec::new();
         let resolved: Vec<(usize, LinkedArticle)> =
             todo.iter().map(|&i| (i, resolver.resolve(&current[i], &mut problems))).collect();
@@ -792,9 +794,35 @@ enum Lookup<'a> {
 }
 
 struct Resolver<'a> {
-    articles: &'a [Arc<Article>],
+    articles: Targets<'a>,
     index: &'a Index,
     failed: &'a HashSet<&'a Slug>,
+}
+
+/// The articles links resolve to, by index: as given, or as a link holds them (a body edit is
+/// resolved against the linked articles, without a list of them made for it: that was a
+/// millisecond of every save in `encyc watch`).
+#[derive(Clone, Copy)]
+enum Targets<'a> {
+    Articles(&'a [Arc<Article>]),
+    Linked(&'a [LinkedArticle]),
+}
+
+impl<'a> Targets<'a> {
+    fn get(self, i: usize) -> &'a Article {
+        match self {
+            Targets::Articles(articles) => &articles[i],
+            Targets::Linked(linked) => &linked[i].article,
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = &'a Article> {
+        let count = match self {
+            Targets::Articles(articles) => articles.len(),
+            Targets::Linked(linked) => linked.len(),
+        };
+        (0..count).map(move |i| self.get(i))
+    }
 }
 
 impl Resolver<'_> {
@@ -812,7 +840,7 @@ impl Resolver<'_> {
                     if current.is_none()
                         && let Some(&i) = self.index.previous.get(slug)
                     {
-                        let pair = (slug.href(), self.articles[i].slug.href());
+                        let pair = (slug.href(), self.articles.get(i).slug.href());
                         if !renamed.contains(&pair) {
                             renamed.push(pair);
                         }
@@ -839,7 +867,7 @@ impl Resolver<'_> {
                         if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
                             report(link.line, p);
                         }
-                        wiki_hrefs.push(self.articles[i].slug.href().with_fragment(anchor.as_deref()));
+                        wiki_hrefs.push(self.articles.get(i).slug.href().with_fragment(anchor.as_deref()));
                     }
                     Lookup::Ambiguous(candidates) => {
                         let names: Vec<String> = candidates
@@ -847,8 +875,8 @@ impl Resolver<'_> {
                             .map(|&i| {
                                 format!(
                                     "\"{}\" ({})",
-                                    self.articles[i].meta.title,
-                                    self.articles[i].source.display_path().display()
+                                    self.articles.get(i).meta.title,
+                                    self.articles.get(i).source.display_path().display()
                                 )
                             })
                             .collect();
@@ -923,7 +951,7 @@ impl Resolver<'_> {
 
     fn check_anchor(&self, target: usize, anchor: Option<&str>, written: &str) -> Option<Problem> {
         let anchor = anchor?;
-        let article = &self.articles[target];
+        let article = self.articles.get(target);
         if article.outline.headings.iter().any(|h| h.id == anchor) {
             return None;
         }
@@ -1228,7 +1256,7 @@ mod tests {
             next[at] = (path, article(path, text));
             let articles: Vec<_> = next.iter().map(|(_, a)| Arc::clone(a)).collect();
             let fresh = Linker::link(articles.clone(), &[], 10, Alphabet::Latin);
-            let relinked = linker.relink(articles, &[], 10);
+            let relinked = linker.relink(&articles.iter().collect::<Vec<_>>(), &[], 10);
             match (fresh, relinked) {
                 (Ok(fresh), Ok(())) => {
                     let after = summary(linker.site());

@@ -303,7 +303,7 @@ pub(crate) struct Library {
 
 impl Library {
     /// Images that articles show but that the library lacks: an error on the line showing each.
-    pub(crate) fn missing_in(&self, articles: &[Arc<crate::article::Article>]) -> Vec<Diagnostic> {
+    pub(crate) fn missing_in(&self, articles: &[&Arc<crate::article::Article>]) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         for article in articles {
             for shown in &article.outline.images {

@@ -592,7 +592,7 @@ mod tests {
                 titles[i] = title.to_string();
             }
             current[i] = article(&format!("a{i:02}.md"), &titles[i], &bodies[i]);
-            linker.relink(current.clone(), &[], 10).unwrap();
+            linker.relink(&current.iter().collect::<Vec<_>>(), &[], 10).unwrap();
             let changes = linker.take_changes().expect("the same files re-linked");
             assert_eq!(changes.edited, std::collections::BTreeSet::from([i]));
             assert_eq!(changes.relinked, title.is_some());
