@@ -25,7 +25,6 @@ use rustc_hash::FxHashMap;
 
 use crate::article::cache::FileStamp;
 use crate::config::Config;
-use crate::output::OutputState;
 use crate::paths::{LAST_BUILD, MANIFEST, SourcePath, THEMES_DIR};
 
 /// What a build reported, as it is reported again when its inputs come back unchanged.
@@ -133,8 +132,7 @@ pub(crate) fn same_as_last(output: &Path, build_id: u128, inputs: u128) -> Optio
     if FileStamp::of(&output.join(MANIFEST)) != Some(record.manifest) {
         return None;
     }
-    let state = OutputState::read(output).ok()?;
-    state.untouched().then_some(record)
+    crate::output::untouched_since_manifest(output).then_some(record)
 }
 
 /// Records, after a successful build into `output` from inputs with the digest `inputs`, what it
