@@ -59,6 +59,27 @@ struct Names<'a> {
     fold: std::collections::BTreeMap<String, String>,
 }
 
+impl Names<'_> {
+    fn of(site: &Site, language: SearchLanguage) -> Names<'_> {
+        Names {
+            articles: site.articles.iter().map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str())).collect(),
+            alternatives: site
+                .articles
+                .iter()
+                .enumerate()
+                .flat_map(|(i, l)| l.article.meta.alternative_names.iter().map(move |n| (i as u32, n.as_str())))
+                .collect(),
+            stopwords: crate::terms::stopwords(language),
+            fold: fold_table(language),
+        }
+    }
+}
+
+/// The language's letters beyond ASCII with what the index folds them to.
+fn fold_table(language: SearchLanguage) -> std::collections::BTreeMap<String, String> {
+    crate::terms::fold_table(language).into_iter().map(|(c, f)| (c.to_string(), f)).collect()
+}
+
 /// What a long-lived builder keeps of the last plan's search files: the shards' lists, and
 /// the fingerprints that an edit changes only in part (worked out again, they were a tenth of
 /// a rebuild in `encyc watch` at 10,000 articles).
@@ -181,18 +202,7 @@ pub(super) fn plan<'a>(
         if let Some(json) = &kept_json {
             return json.script(language);
         }
-        let names = Names {
-            articles: site.articles.iter().map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str())).collect(),
-            alternatives: site
-                .articles
-                .iter()
-                .enumerate()
-                .flat_map(|(i, l)| l.article.meta.alternative_names.iter().map(move |n| (i as u32, n.as_str())))
-                .collect(),
-            stopwords: crate::terms::stopwords(language),
-            fold: crate::terms::fold_table(language).into_iter().map(|(c, f)| (c.to_string(), f)).collect(),
-        };
-        script("names", "", &names)
+        script("names", "", &Names::of(site, language))
     });
     let snippets_page = made(OutputPath::new(SNIPPETS_PATH), snippets_fp, move || {
         let snippets: Vec<&str> = site.articles.iter().map(|l| l.article.snippet.as_str()).collect();
@@ -285,9 +295,7 @@ impl NamesJson {
         out.extend_from_slice(b"],\"stopwords\":");
         serde_json::to_writer(&mut out, crate::terms::stopwords(language))?;
         out.extend_from_slice(b",\"fold\":");
-        let fold: std::collections::BTreeMap<String, String> =
-            crate::terms::fold_table(language).into_iter().map(|(c, f)| (c.to_string(), f)).collect();
-        serde_json::to_writer(&mut out, &fold)?;
+        serde_json::to_writer(&mut out, &fold_table(language))?;
         out.extend_from_slice(b"});\n");
         Ok(out)
     }
@@ -519,26 +527,11 @@ mod tests {
         let site = crate::site::Linker::link(articles, &[], 10, Alphabet::Latin).unwrap();
         let site = site.site();
         for language in [SearchLanguage::English, SearchLanguage::of("es")] {
-            let names = Names {
-                articles: site
-                    .articles
-                    .iter()
-                    .map(|l| (l.article.slug.as_str(), l.article.meta.title.as_str()))
-                    .collect(),
-                alternatives: site
-                    .articles
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, l)| l.article.meta.alternative_names.iter().map(move |n| (i as u32, n.as_str())))
-                    .collect(),
-                stopwords: crate::terms::stopwords(language),
-                fold: crate::terms::fold_table(language).into_iter().map(|(c, f)| (c.to_string(), f)).collect(),
-            };
-            let expected = String::from_utf8(script("names", "", &names).unwrap()).unwrap();
+            let expected = String::from_utf8(script("names", "", &Names::of(site, language)).unwrap()).unwrap();
             let kept = String::from_utf8(NamesJson::of(site).script(language).unwrap()).unwrap();
             assert_eq!(kept, expected);
         }
-        assert!(site.articles[0].article.meta.alternative_names.len() == 2, "the names parsed as meant");
+        assert_eq!(site.articles[0].article.meta.alternative_names.len(), 2, "the names parsed as meant");
     }
 
     #[test]
