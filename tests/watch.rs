@@ -736,6 +736,22 @@ fn an_edit_in_one_edition_leaves_the_other_as_a_fresh_build_makes_it() {
     wait_until(&mut watch, "the original's title", || site.read_output(spanish).contains("Lower back pain"));
     watch.settle();
     assert_output_equals_a_fresh_build(&site);
+    // And back, after a body edit: the credit names the original's title and reviewer as
+    // they were again (what the other edition saw of it is compared with the last build's).
+    edit(&site, "articles/back-pain.md", "Fixture text", "Fixture text, edited");
+    edit(&site, "articles/back-pain.md", "revised_by: Ada Revisora", "revised_by: Ada Reviewer");
+    edit(
+        &site,
+        "articles/back-pain.md",
+        "title: Lower back pain\nalternative_names: [Backache, Back pain]",
+        "title: Back pain\nalternative_names: [Backache]",
+    );
+    wait_until(&mut watch, "the original's title and reviewer back", || {
+        let page = site.read_output(spanish);
+        !page.contains("Lower back pain") && page.contains("Ada Reviewer")
+    });
+    watch.settle();
+    assert_output_equals_a_fresh_build(&site);
 
     edit(&site, "articles.es/dolor-de-cuello.md", "Texto de prueba.", "Texto revisado.");
     wait_until(&mut watch, "the Spanish edit", || {
