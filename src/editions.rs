@@ -310,7 +310,8 @@ pub(crate) fn views(all: &[Linked<'_>], strings: Vec<Strings>, base_path: &str) 
                 });
                 originals.push(original);
             }
-            Edition { strings, homes, translations, originals, homes_from_root, elsewhere: Vec::new() }
+            let fingerprints = std::sync::OnceLock::new();
+            Edition { strings, homes, translations, originals, homes_from_root, elsewhere: Vec::new(), fingerprints }
         })
         .collect()
 }

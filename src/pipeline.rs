@@ -1042,8 +1042,8 @@ fn edition_surroundings(
     let mut h = crate::hash::Fingerprint::new();
     h.extend_from_slice(&render::edition_fingerprint(build_id(), theme, config, view).to_le_bytes());
     h.extend_from_slice(&articles.to_le_bytes());
-    for i in 0..articles {
-        h.extend_from_slice(&view.article_fingerprint(i).to_le_bytes());
+    for fingerprint in view.article_fingerprints() {
+        h.extend_from_slice(&fingerprint.to_le_bytes());
     }
     h.extend_from_slice(&render::media_digest(media).to_le_bytes());
     h.digest()

@@ -94,6 +94,8 @@ pub(crate) struct Edition {
     /// Per article: its links to other editions' articles (`[[es:Name]]`), as the wiki slot
     /// each fills and its href.
     pub(crate) elsewhere: Vec<Vec<(usize, Href)>>,
+    /// [`Edition::article_fingerprints`], once asked for.
+    pub(crate) fingerprints: std::sync::OnceLock<Vec<u64>>,
 }
 
 /// A page in another edition's language.
@@ -131,7 +133,15 @@ impl Edition {
             originals: vec![None; articles],
             homes_from_root: Vec::new(),
             elsewhere: vec![Vec::new(); articles],
+            fingerprints: std::sync::OnceLock::new(),
         }
+    }
+
+    /// [`Edition::article_fingerprint`] of every article, worked out once: the plan and the
+    /// check for an edition kept whole both need them, and views a long-lived builder keeps
+    /// across saves keep them too.
+    pub(crate) fn article_fingerprints(&self) -> &[u64] {
+        self.fingerprints.get_or_init(|| (0..self.translations.len()).map(|i| self.article_fingerprint(i)).collect())
     }
 
     /// The other editions for a page: the same article where there is one, else the home.
@@ -488,10 +498,7 @@ pub(crate) fn plan<'a>(
         _ => None,
     };
     let valid = reuse.valid(shared, base, media_digest, site.articles.len());
-    let editions: Vec<u64> = match keep {
-        true => (0..site.articles.len()).map(|i| edition.article_fingerprint(i)).collect(),
-        false => Vec::new(),
-    };
+    let editions: &[u64] = if keep { edition.article_fingerprints() } else { &[] };
     let mut pages: Vec<Planned<'a>> = site
         .articles
         .par_iter()
@@ -561,7 +568,7 @@ pub(crate) fn plan<'a>(
             media: media_digest,
             articles: pages.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
             paths: pages.iter().map(|p| p.path.clone()).collect(),
-            editions,
+            editions: editions.to_vec(),
             letters: letters.iter().map(|p| p.fingerprint.unwrap_or_default()).collect(),
             bars_key,
             bars,
