@@ -131,11 +131,11 @@ pub(super) struct LastLoad {
 impl ArticleCache {
     /// A cache seeded with the article summaries an earlier build saved in `output` (see
     /// [`write_summaries`]), for builds of `mode`.
-    pub(crate) fn from_summaries(articles: Vec<(Option<FileStamp>, Article)>, mode: Mode) -> Self {
+    pub(crate) fn from_summaries(articles: Vec<(Option<FileStamp>, Arc<Article>)>, mode: Mode) -> Self {
         let entries = articles
             .into_iter()
-            .map(|(stamp, a)| {
-                (a.source.clone(), Entry { stamp, seen: false, loaded: Loaded { article: Arc::new(a), body: None } })
+            .map(|(stamp, article)| {
+                (article.source.clone(), Entry { stamp, seen: false, loaded: Loaded { article, body: None } })
             })
             .collect();
         ArticleCache { entries, mode, measure_reading: false, last: None, touched: None }
@@ -221,11 +221,11 @@ pub(crate) fn file_name(language: Option<&str>) -> String {
 
 /// The article summaries cached in `output/<name>`, if the same encyc build wrote them.
 /// Anything unreadable is treated as no cache.
-pub(crate) fn read_summaries(output: &Path, name: &str, build_id: u128) -> Vec<(Option<FileStamp>, Article)> {
+pub(crate) fn read_summaries(output: &Path, name: &str, build_id: u128) -> Vec<(Option<FileStamp>, Arc<Article>)> {
     read(&output.join(name), build_id).unwrap_or_default()
 }
 
-fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Article)>> {
+fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Arc<Article>)>> {
     let file = File::open(path).ok()?;
     let file_len = file.metadata().ok()?.len();
     let mut trailer = [0u8; 8];
@@ -239,26 +239,42 @@ fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Article)>
     if header.build != format!("{build_id:032x}") || header.texts.checked_add(chunks_len)? != header_at {
         return None;
     }
-    let mut bytes = vec![0u8; usize::try_from(chunks_len).ok()?];
-    read_at(&file, &mut bytes, header.texts).ok()?;
+    // Each chunk is read into a buffer its thread keeps, and each article goes straight into
+    // the `Arc` the cache keeps it in: reading the whole file into one buffer and collecting
+    // the articles into lists first touched fresh memory, whose page faults were a third of
+    // the time of a build with one article changed.
     let mut chunks = Vec::with_capacity(header.chunks.len());
-    let mut rest = bytes.as_slice();
+    let mut at = header.texts;
     for &len in &header.chunks {
-        let (chunk, after) = rest.split_at(usize::try_from(len).ok()?);
-        chunks.push(chunk);
-        rest = after;
+        chunks.push((at, usize::try_from(len).ok()?));
+        at += len;
     }
-    let decoded: Vec<Vec<(Option<FileStamp>, Article, TextAt)>> =
-        chunks.par_iter().map(|chunk| postcard::from_bytes(chunk).ok()).collect::<Option<_>>()?;
-    let texts = TextsPart::of(file, header.texts);
-    decoded
-        .into_iter()
-        .flatten()
-        .map(|(stamp, mut article, at)| {
-            article.text = texts.text(at)?;
-            Some((stamp, article))
+    let texts = TextsPart::of(file.try_clone().ok()?, header.texts);
+    let decoded: Vec<Vec<(Option<FileStamp>, Arc<Article>)>> = chunks
+        .par_iter()
+        .map(|&(at, len)| {
+            CHUNK_BYTES.with_borrow_mut(|bytes| {
+                bytes.resize(len, 0);
+                read_at(&file, bytes, at).ok()?;
+                let chunk: Vec<(Option<FileStamp>, Article, TextAt)> = postcard::from_bytes(bytes).ok()?;
+                chunk
+                    .into_iter()
+                    .map(|(stamp, mut article, at)| {
+                        article.text = texts.text(at)?;
+                        Some((stamp, Arc::new(article)))
+                    })
+                    .collect()
+            })
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    let mut articles = Vec::with_capacity(decoded.iter().map(Vec::len).sum());
+    decoded.into_iter().for_each(|chunk| articles.extend(chunk));
+    Some(articles)
+}
+
+thread_local! {
+    /// The bytes of the chunk of the cache a thread is decoding ([`read`]).
+    static CHUNK_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The texts part of an open cache file, `len` bytes from its start.
