@@ -66,11 +66,12 @@ impl Look {
     /// them rather than looking at every file once more.
     pub(crate) fn stamps_under(&self, dir: &Path) -> FxHashMap<SourcePath, FileStamp> {
         let Some(k) = self.dirs.iter().position(|d| d == dir) else { return FxHashMap::default() };
-        self.files
-            .iter()
-            .filter(|(i, _, _)| *i == k)
-            .filter_map(|(_, relative, stamp)| Some((SourcePath::new(relative), (*stamp)?)))
-            .collect()
+        // Made at its full size at once: grown by doubling, its fresh memory was a twentieth of
+        // a build's page faults.
+        let mut stamps = FxHashMap::with_capacity_and_hasher(self.files.len(), Default::default());
+        let under = self.files.iter().filter(|(i, _, _)| *i == k);
+        stamps.extend(under.filter_map(|(_, relative, stamp)| Some((SourcePath::new(relative), (*stamp)?))));
+        stamps
     }
 }
 
