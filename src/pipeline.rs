@@ -369,10 +369,10 @@ impl Builder {
         let mut problems = Vec::new();
         let watching = self.mode == Mode::Watch;
         for e in &mut self.editions {
-            let mut found = e.files.found(&e.dir, watching)?;
-            if let Some(look) = look {
-                found.stamps = look.stamps_under(&e.dir);
-            }
+            let found = match look.and_then(|look| look.found_under(&e.dir)) {
+                Some(found) => found,
+                None => e.files.found(&e.dir, watching)?,
+            };
             let language = SearchLanguage::of(&e.config.language);
             let mut loaded = article::load(language, &e.dir, found, &mut e.articles, progress)?;
             let mut found_here = std::mem::take(&mut loaded.diagnostics);
@@ -676,19 +676,19 @@ impl Builder {
             e.articles =
                 ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, &name, build_id()), self.mode);
         }
-        let mut found = self.files.found(&config.articles_dir, self.mode == Mode::Watch)?;
-        if let Some(look) = &look {
-            found.stamps = look.stamps_under(&config.articles_dir);
-        }
+        let found = match look.as_ref().and_then(|look| look.found_under(&config.articles_dir)) {
+            Some(found) => found,
+            None => self.files.found(&config.articles_dir, self.mode == Mode::Watch)?,
+        };
         let alphabet = Alphabet::of_language(&config.site.language);
         // A first build creates its files while the articles are parsed (see `Staging`).
         let staging = match state.exists() {
             false => {
                 let mut paths = render::planned_paths(found.files.iter().map(|f| f.slug()), &theme, alphabet);
                 for e in &self.editions {
-                    // Listed once more by the load below; a folder of a few thousand files
-                    // lists in milliseconds.
-                    let files = article::discover(&e.dir).map(|f| f.files).unwrap_or_default();
+                    // Listed once more by the load below, unless the look listed it.
+                    let found = look.as_ref().and_then(|look| look.found_under(&e.dir)).map(Ok);
+                    let files = found.unwrap_or_else(|| article::discover(&e.dir)).map(|f| f.files).unwrap_or_default();
                     let files = files.as_slice();
                     let alphabet = Alphabet::of_language(&e.config.language);
                     let edition = render::planned_paths(files.iter().map(|f| f.slug()), &theme, alphabet);

@@ -286,6 +286,25 @@ fn markdown_files_with_another_extension_are_named_not_skipped() {
 }
 
 #[test]
+fn hidden_files_and_folders_under_articles_are_no_articles() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    // An editor's lock file, a note app's settings folder, a hidden folder deeper down: none
+    // is an article, however broken, nor a misnamed one.
+    site.write("articles/.#ph-imbalance.md", "not front matter");
+    site.write("articles/.obsidian/workspace.md", "not front matter");
+    site.write("articles/spine/.attic/old.md", "not front matter");
+    site.write("articles/.drafts/notes.markdown", "not front matter");
+    for _ in 0..2 {
+        let run = site.build();
+        run.assert_ok().assert_stderr_has("0 pages written");
+        assert!(!run.stderr.contains("obsidian") && !run.stderr.contains("attic"), "{}", run.stderr);
+        assert!(snapshot(&site.output()) == before, "the output changed");
+    }
+}
+
+#[test]
 fn a_utf16_file_is_recognised_as_utf16() {
     let text = format!("{OK_HEAD}\nText.\n");
     let le_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();

@@ -6,7 +6,7 @@
 //! because the slug is the file name less `.md`, and links (`upper.md`) and the page names
 //! must not depend on how a disk treats letter case.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
@@ -39,10 +39,8 @@ pub(crate) fn discover(dir: &Path) -> Result<Found> {
         }
         Err(err) => return Err(err).with_context(|| format!("cannot read {}", dir.display())),
     }
-    let mut found = Found::default();
     let mut files = Vec::new();
-    // Not sorted while walking (comparing file names per folder is slow for big folders):
-    // the list is sorted once at the end.
+    let mut diagnostics = Vec::new();
     let walker =
         WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
@@ -50,19 +48,7 @@ pub(crate) fn discover(dir: &Path) -> Result<Found> {
             Ok(entry) => {
                 if entry.file_type().is_file() && is_markdown(entry.file_name()) {
                     let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths under its root");
-                    let source = SourcePath::new(relative);
-                    if is_article(entry.file_name()) {
-                        files.push(source);
-                    } else {
-                        let stem = Path::new(source.as_str()).file_stem().unwrap_or_default().to_string_lossy();
-                        found.misnamed.push(Slug::new(stem.to_string()));
-                        let rename_to = format!("{stem}.md");
-                        found.diagnostics.push(Diagnostic::new(
-                            source.display_path(),
-                            None,
-                            Problem::NotDotMd { rename_to },
-                        ));
-                    }
+                    files.push(relative.to_path_buf());
                 }
             }
             Err(err) => {
@@ -76,13 +62,43 @@ pub(crate) fn discover(dir: &Path) -> Result<Found> {
                 } else {
                     err.io_error().map_or_else(|| err.to_string(), ToString::to_string)
                 };
-                found.diagnostics.push(Diagnostic::new(shown, None, Problem::Unreadable(message)));
+                diagnostics.push(Diagnostic::new(shown, None, Problem::Unreadable(message)));
             }
         }
     }
-    files.sort();
-    found.files = std::sync::Arc::new(files);
+    let mut found = sort_out(files.iter().map(PathBuf::as_path));
+    found.diagnostics.extend(diagnostics);
     Ok(found)
+}
+
+/// The article files among `files` (paths relative to the articles folder of every file
+/// under it, as a walk that gave no error lists them): those outside hidden folders, sorted,
+/// with Markdown files under another extension reported. A one-off build takes the list
+/// from its look at every input file ([`crate::last_build::Look::found_under`]) rather than
+/// walking the folder a second time.
+pub(crate) fn sort_out<'a>(files: impl Iterator<Item = &'a Path>) -> Found {
+    let mut found = Found::default();
+    let mut articles = Vec::new();
+    // Not sorted while walking (comparing file names per folder is slow for big folders):
+    // the list is sorted once here.
+    for relative in files {
+        let Some(name) = relative.file_name() else { continue };
+        if !is_markdown(name) || relative.components().any(|c| is_hidden(c.as_os_str())) {
+            continue;
+        }
+        let source = SourcePath::new(relative);
+        if is_article(name) {
+            articles.push(source);
+        } else {
+            let stem = Path::new(source.as_str()).file_stem().unwrap_or_default().to_string_lossy();
+            found.misnamed.push(Slug::new(stem.to_string()));
+            let rename_to = format!("{stem}.md");
+            found.diagnostics.push(Diagnostic::new(source.display_path(), None, Problem::NotDotMd { rename_to }));
+        }
+    }
+    articles.sort();
+    found.files = std::sync::Arc::new(articles);
+    found
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

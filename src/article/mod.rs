@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use discover::{Found, discover, is_markdown};
+pub(crate) use discover::{Found, discover, is_markdown, sort_out};
 pub(crate) use front_matter::FrontMatter;
 
 use crate::config::Mode;
