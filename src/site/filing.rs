@@ -1,0 +1,91 @@
+//! What the letter pages and the home page list: every name under its letter, and the
+//! recently revised articles.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet as HashSet;
+
+use super::Entry;
+use crate::article::Article;
+use crate::letters::{Alphabet, Letter};
+use crate::paths::Slug;
+
+/// Every title and alternative name under its letter, sorted ignoring case and accents.
+pub(super) fn file_letters(articles: &[Arc<Article>], alphabet: Alphabet) -> Vec<(Letter, Vec<Entry>)> {
+    let mut by_letter: BTreeMap<Letter, Vec<(&str, &str, usize, bool)>> =
+        alphabet.letters().map(|l| (l, Vec::new())).collect();
+    for (i, a) in articles.iter().enumerate() {
+        for (name, key, is_alternative) in a.names() {
+            by_letter.entry(alphabet.letter_of(name, &key.sort)).or_default().push((
+                &key.sort,
+                name,
+                i,
+                is_alternative,
+            ));
+        }
+    }
+    by_letter
+        .into_iter()
+        .map(|(letter, mut entries)| {
+            // Ties (same folded name) fall back to the name itself, then the slug, so the
+            // order never depends on the order files were read in.
+            entries.sort_unstable_by(|a, b| (a.0, a.1, &articles[a.2].slug).cmp(&(b.0, b.1, &articles[b.2].slug)));
+            let entries = entries
+                .into_iter()
+                .map(|(_, name, article, is_alternative)| Entry { name: name.to_string(), article, is_alternative })
+                .collect();
+            (letter, entries)
+        })
+        .collect()
+}
+
+/// The names of `from` (the articles as they were, at their places) taken out of their
+/// letters, and those of the same articles in `articles` filed where [`file_letters`] puts them.
+/// Every name's letter is among `letters`.
+pub(super) fn refile_letters(
+    letters: &mut [(Letter, Vec<Entry>)],
+    from: &[(usize, Arc<Article>)],
+    articles: &[Arc<Article>],
+    alphabet: Alphabet,
+) {
+    let moved: HashSet<usize> = from.iter().map(|(i, _)| *i).collect();
+    let letter_of = |name: &str, key: &crate::article::NameKey| alphabet.letter_of(name, &key.sort);
+    let was: HashSet<Letter> = from.iter().flat_map(|(_, a)| a.names().map(|(n, k, _)| letter_of(n, k))).collect();
+    for (_, entries) in letters.iter_mut().filter(|(l, _)| was.contains(l)) {
+        entries.retain(|e| !moved.contains(&e.article));
+    }
+    // As `file_letters` sorts: sort key, name, slug (names are distinct within an article).
+    fn key_of<'a>(articles: &'a [Arc<Article>], e: &'a Entry) -> (&'a str, &'a str, &'a Slug) {
+        let a = &articles[e.article];
+        let sort = a.names().find(|(n, _, _)| *n == e.name).map_or("", |(_, k, _)| k.sort.as_str());
+        (sort, e.name.as_str(), &a.slug)
+    }
+    for (i, _) in from {
+        let a = &articles[*i];
+        for (name, key, is_alternative) in a.names() {
+            let letter = letter_of(name, key);
+            let Some((_, entries)) = letters.iter_mut().find(|(l, _)| *l == letter) else {
+                unreachable!("every letter of a refiled name is checked to be on the site")
+            };
+            let at = entries.partition_point(|e| key_of(articles, e) < (key.sort.as_str(), name, &a.slug));
+            entries.insert(at, Entry { name: name.to_string(), article: *i, is_alternative });
+        }
+    }
+}
+
+/// The places of the `count` most recently revised articles, most recent first.
+pub(super) fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    let key = |i: &usize| {
+        let a = &articles[*i];
+        (std::cmp::Reverse(a.meta.last_revised), a.title_key().sort.as_str(), &a.slug)
+    };
+    let cmp = |a: &usize, b: &usize| key(a).cmp(&key(b));
+    if count < order.len() {
+        order.select_nth_unstable_by(count, cmp);
+        order.truncate(count);
+    }
+    order.sort_unstable_by(cmp);
+    order
+}

@@ -1,0 +1,201 @@
+//! The names wiki links look up: every title and alternative name, keyed as readers compare
+//! them, and which articles' wiki links use each name, so that a change of names re-links
+//! only the articles it can reach.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::LinkedArticle;
+use crate::article::Article;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::markdown::LinkTarget;
+
+/// Titles and alternative names, for wiki links, keyed as readers compare them (ignoring case
+/// and accents, [`crate::letters::name_key`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct NameIndex {
+    /// Titles are unique (checked).
+    titles: HashMap<String, usize>,
+    /// Alternative names → the articles that have them, deduplicated.
+    alternatives: HashMap<String, Vec<usize>>,
+}
+
+impl NameIndex {
+    pub(super) fn new(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) -> Self {
+        let mut index = NameIndex::default();
+        index.titles.reserve(articles.len());
+        for (i, a) in articles.iter().enumerate() {
+            if let Some(&first) = index.titles.get(a.title_key().lookup.as_str()) {
+                // Report the clash in both files: either may be the one to change.
+                for (this, other) in [(a, &articles[first]), (&articles[first], a)] {
+                    problems.push(Diagnostic::new(
+                        this.source.display_path(),
+                        Some(this.meta.title_line),
+                        Problem::DuplicateName {
+                            name: this.meta.title.clone(),
+                            this: "title",
+                            what: "title",
+                            other: other.source.display_path(),
+                        },
+                    ));
+                }
+            } else {
+                index.titles.insert(a.title_key().lookup.clone(), i);
+            }
+        }
+        for (i, a) in articles.iter().enumerate() {
+            for (name, key, _) in a.names().filter(|(_, _, alt)| *alt) {
+                match index.titles.get(key.lookup.as_str()) {
+                    Some(&owner) if owner != i => problems.push(Diagnostic::new(
+                        a.source.display_path(),
+                        Some(a.meta.alternative_names_line),
+                        Problem::DuplicateName {
+                            name: name.to_string(),
+                            this: "alternative name",
+                            what: "title",
+                            other: articles[owner].source.display_path(),
+                        },
+                    )),
+                    Some(_) => {}
+                    None => {
+                        let list = index.alternatives.entry(key.lookup.clone()).or_default();
+                        if !list.contains(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Files the names of the articles in `to` in place of those of `from` (the same
+    /// articles, as they were). Returns `false`, with the index as it was, when a new name
+    /// clashes with a title: [`NameIndex::new`] would report a problem.
+    pub(super) fn refile(&mut self, from: &[(usize, Arc<Article>)], to: &[(usize, Arc<Article>)]) -> bool {
+        for (i, article) in from {
+            self.remove(*i, article);
+        }
+        for (k, (i, article)) in to.iter().enumerate() {
+            if !self.add(*i, article) {
+                for (i, article) in &to[..k] {
+                    self.remove(*i, article);
+                }
+                for (i, article) in from {
+                    let added = self.add(*i, article);
+                    debug_assert!(added, "names that were filed together file again");
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Takes out the names of `article`, at `i`.
+    fn remove(&mut self, i: usize, article: &Article) {
+        let title = article.title_key().lookup.as_str();
+        if self.titles.get(title) == Some(&i) {
+            self.titles.remove(title);
+        }
+        for (_, key, _) in article.names().filter(|(_, _, alt)| *alt) {
+            if let Some(list) = self.alternatives.get_mut(key.lookup.as_str()) {
+                list.retain(|&j| j != i);
+                if list.is_empty() {
+                    self.alternatives.remove(key.lookup.as_str());
+                }
+            }
+        }
+    }
+
+    /// Files the names of `article`, at `i`, where [`NameIndex::new`] would (lists sorted);
+    /// `false`, and nothing filed, when its title is another's title or alternative name, or
+    /// one of its alternative names another's title.
+    fn add(&mut self, i: usize, article: &Article) -> bool {
+        let title = &article.title_key().lookup;
+        let alternatives = || article.names().filter(|(_, key, alt)| *alt && key.lookup != *title);
+        if self.titles.contains_key(title.as_str())
+            || self.alternatives.contains_key(title.as_str())
+            || alternatives().any(|(_, key, _)| self.titles.contains_key(key.lookup.as_str()))
+        {
+            return false;
+        }
+        self.titles.insert(title.clone(), i);
+        for (_, key, _) in alternatives() {
+            let list = self.alternatives.entry(key.lookup.clone()).or_default();
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        true
+    }
+
+    pub(super) fn lookup(&self, name: &str) -> Lookup<'_> {
+        let key = crate::letters::name_key(name);
+        if let Some(&i) = self.titles.get(key.as_str()) {
+            return Lookup::Found(i);
+        }
+        match self.alternatives.get(key.as_str()).map(Vec::as_slice) {
+            Some([i]) => Lookup::Found(*i),
+            Some(many) if !many.is_empty() => Lookup::Ambiguous(many),
+            _ => Lookup::Unknown,
+        }
+    }
+}
+
+pub(super) enum Lookup<'a> {
+    Found(usize),
+    Ambiguous(&'a [usize]),
+    Unknown,
+}
+
+/// For each name (by its lookup key) used in a wiki link, the articles whose wiki links
+/// use it, sorted: the articles a change of names can reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct NameUsers(HashMap<String, Vec<usize>>);
+
+impl NameUsers {
+    pub(super) fn of(articles: &[LinkedArticle]) -> NameUsers {
+        let mut users = NameUsers::default();
+        for (i, linked) in articles.iter().enumerate() {
+            users.add(i, &linked.article);
+        }
+        users
+    }
+
+    fn keys(article: &Article) -> impl Iterator<Item = String> + '_ {
+        article.outline.links.iter().filter_map(|link| match &link.target {
+            LinkTarget::Wiki { name, .. } => Some(crate::letters::name_key(name)),
+            _ => None,
+        })
+    }
+
+    pub(super) fn add(&mut self, i: usize, article: &Article) {
+        for key in NameUsers::keys(article) {
+            let list = self.0.entry(key).or_default();
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+    }
+
+    /// The article at `i` was `old` and is now `new`.
+    pub(super) fn replace(&mut self, i: usize, old: &Article, new: &Article) {
+        if old.outline.links == new.outline.links {
+            return;
+        }
+        for key in NameUsers::keys(old) {
+            if let Some(list) = self.0.get_mut(&key) {
+                list.retain(|&j| j != i);
+                if list.is_empty() {
+                    self.0.remove(&key);
+                }
+            }
+        }
+        self.add(i, new);
+    }
+
+    pub(super) fn users(&self, key: &str) -> &[usize] {
+        self.0.get(key).map_or(&[], Vec::as_slice)
+    }
+}
