@@ -323,6 +323,10 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
         Box::new(|s| edit(s, "articles/back-pain.md", "## Symptoms", "Quixotic zebras.\n\n## Symptoms")),
         // A new title, linked anew: the page listing it among "See also" shows the new one.
         Box::new(|s| edit(s, "articles/herniated-disk.md", "title: Disk herniation", "title: Disc herniation")),
+        // A new title under another letter, where the letter left keeps other names (so every
+        // A–Z bar stays as it was): that letter's page lists it no more.
+        Box::new(|s| edit(s, "articles/extra.md", "title: Extra", "title: Dextrocardia")),
+        Box::new(|s| edit(s, "articles/herniated-disk.md", "title: Disc herniation", "title: Slipped disc")),
     ];
     for step in &steps {
         step(&site);

@@ -35,7 +35,7 @@ use crate::letters::{Alphabet, Letter};
 use crate::markdown::{BodyHtml, Marker};
 use crate::media::{Image, Library};
 use crate::paths::{Href, OutputPath, Slug};
-use crate::site::{LinkedArticle, Site};
+use crate::site::{Entry, LinkedArticle, Site};
 
 /// One page of the site, planned: where it goes, what it is made from, and how to make it.
 pub(crate) struct Planned<'a> {
@@ -446,6 +446,24 @@ struct RecentView<'a> {
     last_revised: DateView,
 }
 
+/// What a letter page is made from, besides what every page shares (`base`) and its A–Z
+/// bar: its entries, fingerprinted from themselves (building the page's context, an href per
+/// entry, costs more than the check that usually makes it unnecessary).
+fn letter_fingerprint(site: &Site, base: u128, bar: &str, entries: &[Entry]) -> u128 {
+    let mut h = crate::hash::Fingerprint::new();
+    h.extend_from_slice(&base.to_le_bytes());
+    h.extend_from_slice(bar.as_bytes());
+    for e in entries {
+        let target = &site.articles[e.article].article;
+        h.extend_from_slice(e.name.as_bytes());
+        h.push(0);
+        h.extend_from_slice(target.slug.as_str().as_bytes());
+        h.extend_from_slice(if e.is_alternative { target.meta.title.as_bytes() } else { b"" });
+        h.push(0);
+    }
+    h.digest()
+}
+
 /// The paths of the pages a site with these slugs will have, for preparing files early.
 pub(crate) fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme, alphabet: Alphabet) -> Vec<OutputPath> {
     let mut paths: Vec<OutputPath> = slugs.map(|s| s.output_path()).collect();
@@ -516,7 +534,6 @@ pub(crate) fn plan<'a>(
         })
         .collect();
 
-    let kept_letters = valid.as_ref().and_then(|v| v.letters(site.letters.len()));
     // Each letter page's A–Z bar, the last plan's while the same letters have entries (a new
     // title files a name elsewhere, rarely under a letter that had none).
     let bars_key = {
@@ -541,24 +558,13 @@ pub(crate) fn plan<'a>(
         .enumerate()
         .map(|(index, (letter, entries))| {
             let path = OutputPath::new(letter.file_name());
-            if let Some(kept) = kept_letters {
-                return Planned { path, fingerprint: Some(kept[index]), job: Job::Letter { index, bar: None } };
-            }
             let bar = &bars[index];
-            // Fingerprinted from the entries themselves: building the page's context (an
-            // href per entry) costs more than the check that usually makes it unnecessary.
-            let mut h = crate::hash::Fingerprint::new();
-            h.extend_from_slice(&base.to_le_bytes());
-            h.extend_from_slice(bar.as_bytes());
-            for e in entries {
-                let target = &site.articles[e.article].article;
-                h.extend_from_slice(e.name.as_bytes());
-                h.push(0);
-                h.extend_from_slice(target.slug.as_str().as_bytes());
-                h.extend_from_slice(if e.is_alternative { target.meta.title.as_bytes() } else { b"" });
-                h.push(0);
+            if let Some(kept) = valid.as_ref().and_then(|v| v.letter(index, *letter, bars_key, site.letters.len())) {
+                debug_assert_eq!(kept, letter_fingerprint(site, base, bar, entries), "kept fingerprint of {letter:?}");
+                return Planned { path, fingerprint: Some(kept), job: Job::Letter { index, bar: None } };
             }
-            Planned { path, fingerprint: Some(h.digest()), job: Job::Letter { index, bar: Some(bar.clone()) } }
+            let fingerprint = letter_fingerprint(site, base, bar, entries);
+            Planned { path, fingerprint: Some(fingerprint), job: Job::Letter { index, bar: Some(bar.clone()) } }
         })
         .collect();
     let memo = keep.then(|| {

@@ -221,9 +221,43 @@ pub(crate) struct Changes {
     /// Whose page shows something else of the others (and, after a full link, any page
     /// whose own links resolved otherwise).
     pub(crate) reached: BTreeSet<usize>,
-    /// Whether everything was linked again (an edit changed a name, slug or section id): the
-    /// letter pages are fingerprinted again.
-    pub(crate) relinked: bool,
+    /// Which letter pages may list something else.
+    pub(crate) letters: Refiled,
+}
+
+/// Which letters' entries a re-link may have changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Refiled {
+    /// None: no name, slug or letter changed.
+    #[default]
+    Nothing,
+    /// These: where the names of articles whose names changed were filed, and are filed now
+    /// (an entry for an alternative name shows its article's title too).
+    Letters(BTreeSet<Letter>),
+    /// Any: everything was linked again.
+    Everything,
+}
+
+impl Refiled {
+    /// Whether the entries under `letter` are as they were.
+    pub(crate) fn keeps(&self, letter: Letter) -> bool {
+        match self {
+            Refiled::Nothing => true,
+            Refiled::Letters(letters) => !letters.contains(&letter),
+            Refiled::Everything => false,
+        }
+    }
+
+    fn add(&mut self, more: Refiled) {
+        *self = match (std::mem::take(self), more) {
+            (Refiled::Everything, _) | (_, Refiled::Everything) => Refiled::Everything,
+            (Refiled::Letters(mut these), Refiled::Letters(those)) => {
+                these.extend(those);
+                Refiled::Letters(these)
+            }
+            (Refiled::Nothing, other) | (other, Refiled::Nothing) => other,
+        };
+    }
 }
 
 /// What resolving a link needs to look up: articles by slug, and by title or alternative name.
@@ -344,7 +378,7 @@ impl Linker {
                     (Some(mut changes), Some(more)) => {
                         changes.edited.extend(more.edited);
                         changes.reached.extend(more.reached);
-                        changes.relinked = true;
+                        changes.letters = Refiled::Everything;
                         Some(changes)
                     }
                     _ => None,
@@ -393,7 +427,7 @@ impl Linker {
             let _ = fresh.site.links_here.set(links);
         }
         let (old_here, new_here) = (self.site.links_here(), fresh.site.links_here());
-        let mut changes = Changes { relinked: true, ..Changes::default() };
+        let mut changes = Changes { letters: Refiled::Everything, ..Changes::default() };
         for (i, (o, n)) in old.iter().zip(new).enumerate() {
             // Both links hold their articles: an address cannot be reused meanwhile.
             if !Arc::ptr_eq(&o.article, &n.article) {
@@ -521,7 +555,11 @@ impl Linker {
         }
         refile_letters(&mut self.site.letters, &from, &current, self.alphabet);
         self.site.recent = recent(&current, self.site.recent_count);
-        let mut edits = Changes { relinked: true, ..Changes::default() };
+        let refiled = from
+            .iter()
+            .chain(&to)
+            .flat_map(|(_, a)| a.names().map(|(name, key, _)| self.alphabet.letter_of(name, &key.sort)));
+        let mut edits = Changes { letters: Refiled::Letters(refiled.collect()), ..Changes::default() };
         edits.edited.extend(edited.iter().map(|(i, _)| *i));
         let mut known = true;
         for (i, linked) in resolved {
@@ -557,7 +595,7 @@ impl Linker {
             (Some(changes), true) => {
                 changes.edited.extend(edits.edited);
                 changes.reached.extend(edits.reached);
-                changes.relinked = true;
+                changes.letters.add(edits.letters);
             }
             (changes, _) => *changes = None,
         }
