@@ -67,8 +67,6 @@ pub(crate) struct Look {
 }
 
 impl Look {
-    /// The stamps of the files under `dir`, by their paths relative to it: the load stage takes
-    /// them rather than looking at every file once more.
     /// The article files under `dir` with their stamps, as [`crate::article::discover`] finds
     /// them, when the look listed that folder without an error (otherwise the load stage
     /// walks it and reports what it meets): listing 10,000 files a second time was a twelfth
@@ -81,6 +79,8 @@ impl Look {
         Some(found)
     }
 
+    /// The stamps of the files under `dir`, by their paths relative to it: the load stage takes
+    /// them rather than looking at every file once more.
     fn stamps_under(&self, dir: &Path) -> FxHashMap<SourcePath, FileStamp> {
         let Some(k) = self.dirs.iter().position(|d| d == dir) else { return FxHashMap::default() };
         // Made at its full size at once: grown by doubling, its fresh memory was a twentieth of
