@@ -119,19 +119,7 @@ pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Dia
                         language: language_name(&main.language),
                     },
                 )),
-                Some(i) => {
-                    let actual = main.site.articles[i].article.meta.last_revised;
-                    if t.original_revised > actual {
-                        problems.push(Diagnostic::new(
-                            file.clone(),
-                            line,
-                            Problem::TranslationAhead {
-                                given: t.original_revised.to_string(),
-                                actual: actual.to_string(),
-                            },
-                        ));
-                    }
-                }
+                Some(_) => problems.extend(translation_ahead(main.site, e, &l.article)),
             }
             if let Some(other) = first.get(&t.of.value) {
                 let slug = t.of.value.to_string();
@@ -147,6 +135,18 @@ pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Dia
         }
     }
     problems
+}
+
+/// The problem with a translation that says it follows a revision of its original later than
+/// the original's last (`None` when it does not, or is no translation of an article there).
+fn translation_ahead(main: &Site, e: &Linked<'_>, article: &crate::article::Article) -> Option<Diagnostic> {
+    let t = article.meta.translation.as_ref()?;
+    let actual = main.articles[find(main, &t.of.value)?].article.meta.last_revised;
+    (t.original_revised > actual).then(|| {
+        let file = moved(&article.source.display_path(), e.dir_name);
+        let (given, actual) = (t.original_revised.to_string(), actual.to_string());
+        Diagnostic::new(file, Some(t.of.line), Problem::TranslationAhead { given, actual })
+    })
 }
 
 /// Per article of an edition: the wiki slot and href of each of its links to other editions.
@@ -251,13 +251,30 @@ pub(crate) fn language_name(tag: &str) -> String {
 /// What each edition's pages show of the others; `all[0]` is the main edition. `strings`
 /// are moved into the views, in the same order.
 pub(crate) fn views(all: &[Linked<'_>], strings: Vec<Strings>, base_path: &str) -> Vec<Edition> {
+    let parts = view_parts(all, base_path).into_iter().zip(strings);
+    parts
+        .map(|(ViewParts { homes, translations, originals, homes_from_root }, strings)| {
+            let fingerprints = std::sync::OnceLock::new();
+            Edition { strings, homes, translations, originals, homes_from_root, elsewhere: Vec::new(), fingerprints }
+        })
+        .collect()
+}
+
+/// An edition's [`Edition`] but for its strings and its links to other editions.
+#[derive(Debug)]
+pub(crate) struct ViewParts {
+    pub(crate) homes: Vec<LanguageLink>,
+    pub(crate) translations: Vec<Vec<LanguageLink>>,
+    pub(crate) originals: Vec<Option<Original>>,
+    pub(crate) homes_from_root: Vec<LanguageLink>,
+}
+
+/// See [`views`].
+pub(crate) fn view_parts(all: &[Linked<'_>], base_path: &str) -> Vec<ViewParts> {
     let by_original = translations(&all[1..]);
     let main = all[0].site;
-    let up = |k: usize| if k == 0 { "" } else { "../" };
-    strings
-        .into_iter()
-        .enumerate()
-        .map(|(k, strings)| {
+    (0..all.len())
+        .map(|k| {
             let others: Vec<usize> = (0..all.len()).filter(|&j| j != k).collect();
             let link = |j: usize, page: &str, same_page: bool| LanguageLink {
                 lang: all[j].language.clone(),
@@ -297,21 +314,74 @@ pub(crate) fn views(all: &[Linked<'_>], strings: Vec<Strings>, base_path: &str) 
                         .collect(),
                 };
                 translations.push(same);
-                let original = a.meta.translation.as_ref().filter(|_| k > 0).and_then(|t| {
-                    let o = &main.articles[find(main, &t.of.value)?].article;
-                    Some(Original {
-                        title: o.meta.title.clone(),
-                        href: format!("{}{}", up(k), o.slug.href().as_str()),
-                        lang: all[0].language.clone(),
-                        revised_by: o.meta.revised_by.clone(),
-                        followed: t.original_revised,
-                        translated_by: t.translated_by.clone(),
-                    })
-                });
-                originals.push(original);
+                originals.push(original(all, k, a));
             }
-            let fingerprints = std::sync::OnceLock::new();
-            Edition { strings, homes, translations, originals, homes_from_root, elsewhere: Vec::new(), fingerprints }
+            ViewParts { homes, translations, originals, homes_from_root }
         })
         .collect()
+}
+
+/// From an edition's pages to the main edition's: the main edition is published at the top,
+/// each further edition in a folder of its own.
+fn up(k: usize) -> &'static str {
+    if k == 0 { "" } else { "../" }
+}
+
+/// The credit of article `a` of edition `k` for its original, when `a` is a translation in a
+/// further edition of an article the main edition has.
+fn original(all: &[Linked<'_>], k: usize, a: &crate::article::Article) -> Option<Original> {
+    let main = all[0].site;
+    let t = a.meta.translation.as_ref().filter(|_| k > 0)?;
+    let o = &main.articles[find(main, &t.of.value)?].article;
+    Some(Original {
+        title: o.meta.title.clone(),
+        href: format!("{}{}", up(k), o.slug.href().as_str()),
+        lang: all[0].language.clone(),
+        revised_by: o.meta.revised_by.clone(),
+        followed: t.original_revised,
+        translated_by: t.translated_by.clone(),
+    })
+}
+
+/// `last`, the [`views`] of editions whose articles relate as those of `all` do (the same
+/// files, slugs and translations, and no link to another edition anywhere), brought up to date
+/// after the articles `changed[k]` of each edition `k` changed only what they show: a title or
+/// name, a section, a revision date, a reviewer, a translation's credit. Only translation credits
+/// show any of that: those of the changed translations and of every translation of a changed
+/// original are made again, with their fingerprints, and checked (a translation may now follow a
+/// revision later than its original's last). Far cheaper than [`views`] after a change of title,
+/// which builds every article's links to the other editions again.
+pub(crate) fn refresh(
+    all: &[Linked<'_>],
+    mut last: Vec<Edition>,
+    changed: &[Vec<usize>],
+) -> Result<Vec<Edition>, Vec<Diagnostic>> {
+    let main = all[0].site;
+    let originals: Vec<&Slug> = changed[0].iter().map(|&i| &main.articles[i].article.slug).collect();
+    let mut problems = Vec::new();
+    for (k, (e, view)) in all.iter().zip(&mut last).enumerate().skip(1) {
+        let mut redo: std::collections::BTreeSet<usize> = changed[k].iter().copied().collect();
+        if !originals.is_empty() {
+            let translates = |l: &crate::site::LinkedArticle| {
+                l.article.meta.translation.as_ref().is_some_and(|t| originals.contains(&&t.of.value))
+            };
+            redo.extend(e.site.articles.iter().enumerate().filter(|(_, l)| translates(l)).map(|(i, _)| i));
+        }
+        let mut fingerprints = view.fingerprints.take();
+        for i in redo {
+            let a = &e.site.articles[i].article;
+            problems.extend(translation_ahead(main, e, a));
+            view.originals[i] = original(all, k, a);
+            if let Some(fingerprints) = &mut fingerprints {
+                fingerprints[i] = view.article_fingerprint(i);
+            }
+        }
+        if let Some(fingerprints) = fingerprints {
+            let _ = view.fingerprints.set(fingerprints);
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(last),
+        false => Err(problems),
+    }
 }

@@ -288,7 +288,7 @@ type EditionLoads = (Vec<article::LoadReport>, Vec<media::Library>, Vec<Diagnost
 /// Every edition's settings and what its pages show of the others, main edition first.
 type Views = (Vec<SiteConfig>, Vec<render::Edition>);
 /// A [`ViewsMemo`]'s key and facing hashes.
-type Facing = (u128, Vec<Vec<u64>>);
+type Facings = (u128, Vec<Vec<Facing>>);
 
 impl Builder {
     /// A pipeline for builds of `mode`. A one-off build saves its cache of article summaries
@@ -423,7 +423,7 @@ impl Builder {
         last: Option<ViewsMemo>,
         edited: &[Option<std::collections::BTreeSet<usize>>],
         keep: bool,
-    ) -> Result<(Views, Option<Facing>), BuildError> {
+    ) -> Result<(Views, Option<Facings>), BuildError> {
         let config = &self.config;
         let mut configs = vec![config.site.clone()];
         for (e, edition_strings) in self.editions.iter().zip(&strings[1..]) {
@@ -468,23 +468,6 @@ impl Builder {
                     .zip(edited)
                     .all(|((site, facing), edited)| edited.is_some() && facing.len() == site.articles.len())
         });
-        let mut facing_now = None;
-        if let Some(mut last) = kept {
-            let mut same = true;
-            for ((site, facing), edited) in sites.iter().zip(&mut last.facing).zip(edited) {
-                for &i in edited.iter().flatten() {
-                    let now = facing_hash(&site.articles[i].article);
-                    same &= now == facing[i];
-                    facing[i] = now;
-                }
-            }
-            if same {
-                let views =
-                    last.views.into_iter().zip(strings).map(|(view, strings)| render::Edition { strings, ..view });
-                return Ok(((configs, views.collect()), Some((key, last.facing))));
-            }
-            facing_now = Some(last.facing);
-        }
         let main_dir = crate::config::ARTICLES_DIR;
         let linked: Vec<editions::Linked<'_>> = std::iter::once((main, "", main_dir))
             .chain(self.editions.iter().map(|e| {
@@ -500,6 +483,40 @@ impl Builder {
                 endonym: s.get("language-name").to_string(),
             })
             .collect();
+        let mut facing_now = None;
+        if let Some(mut last) = kept {
+            // Per edition, the edited articles that show the others something else; and
+            // whether every edit kept how the articles relate.
+            let mut shown: Vec<Vec<usize>> = vec![Vec::new(); sites.len()];
+            let mut related = true;
+            for (((site, facing), edited), shown) in sites.iter().zip(&mut last.facing).zip(edited).zip(&mut shown) {
+                for &i in edited.iter().flatten() {
+                    let now = Facing::of(&site.articles[i].article);
+                    related &= now.relation == facing[i].relation;
+                    if now.shown != facing[i].shown {
+                        shown.push(i);
+                    }
+                    facing[i] = now;
+                }
+            }
+            let elsewhere = || sites.iter().any(|site| site.articles.iter().any(|l| l.article.links_elsewhere));
+            let refreshed = match (related, shown.iter().all(Vec::is_empty)) {
+                (true, true) => Some(last.views),
+                // No link between editions to check again: only translation credits change.
+                (true, false) if !elsewhere() => match editions::refresh(&linked, last.views, &shown) {
+                    Ok(views) => Some(views),
+                    Err(problems) => return Err(BuildError::Failed(Diagnostics::new(problems, &config.root_shown))),
+                },
+                _ => None,
+            };
+            if let Some(views) = refreshed {
+                #[cfg(debug_assertions)]
+                assert_same_views(&linked, &views, &config.site.base_path);
+                let views = views.into_iter().zip(strings).map(|(view, strings)| render::Edition { strings, ..view });
+                return Ok(((configs, views.collect()), Some((key, last.facing))));
+            }
+            facing_now = Some(last.facing);
+        }
         let mut problems = editions::cross_check(&linked[0], &linked[1..]);
         let (more, elsewhere) = editions::other_edition_links(&linked);
         problems.extend(more);
@@ -511,7 +528,7 @@ impl Builder {
             view.elsewhere = elsewhere;
         }
         let facing = keep.then(|| {
-            let all = || sites.iter().map(|site| site.articles.iter().map(|l| facing_hash(&l.article)).collect());
+            let all = || sites.iter().map(|site| site.articles.iter().map(|l| Facing::of(&l.article)).collect());
             (key, facing_now.unwrap_or_else(|| all().collect()))
         });
         Ok(((configs, views), facing))
@@ -989,34 +1006,59 @@ const FEW_PAGES: usize = 256;
 struct ViewsMemo {
     /// The editions' settings and words.
     key: u128,
-    /// Per edition, per article: what the others see of it ([`facing_hash`]).
-    facing: Vec<Vec<u64>>,
+    /// Per edition, per article: what the others see of it ([`Facing`]).
+    facing: Vec<Vec<Facing>>,
     views: Vec<render::Edition>,
 }
 
-/// What the other editions see of an article, and what checking it against them reads: its
-/// address, names, sections and revision date ([`Article::surface`]), what it translates,
-/// who revised it, and its own links to other editions.
-fn facing_hash(article: &Article) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    article.surface.hash(&mut h);
-    article.slug.as_str().hash(&mut h);
-    // Field by field: formatting them (`{:?}`) was most of a title change with two editions.
-    match &article.meta.translation {
-        Some(t) => (1u8, t.of.value.as_str(), t.original_revised, &t.translated_by).hash(&mut h),
-        None => 0u8.hash(&mut h),
-    }
-    article.meta.revised_by.hash(&mut h);
-    article.links_elsewhere.hash(&mut h);
-    if article.links_elsewhere {
-        for link in &article.outline.links {
-            if matches!(link.target, crate::markdown::LinkTarget::OtherEdition { .. }) {
-                format!("{:?}", link.target).hash(&mut h);
+/// What the other editions see of an article, and what checking it against them reads, as
+/// two hashes: how it relates to the others (its address, what it translates, its own links to
+/// other editions), and what it shows them (its names, sections and revision date,
+/// [`Article::surface`], who revised it, and a translation's credit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Facing {
+    relation: u64,
+    shown: u64,
+}
+
+impl Facing {
+    fn of(article: &Article) -> Facing {
+        use std::hash::{Hash, Hasher};
+        let mut relation = rustc_hash::FxHasher::default();
+        article.slug.as_str().hash(&mut relation);
+        article.meta.translation.as_ref().map(|t| t.of.value.as_str()).hash(&mut relation);
+        article.links_elsewhere.hash(&mut relation);
+        if article.links_elsewhere {
+            for link in &article.outline.links {
+                if matches!(link.target, crate::markdown::LinkTarget::OtherEdition { .. }) {
+                    format!("{:?}", link.target).hash(&mut relation);
+                }
             }
         }
+        let mut shown = rustc_hash::FxHasher::default();
+        article.surface.hash(&mut shown);
+        // Field by field: formatting them (`{:?}`) was most of a title change with two editions.
+        article.meta.translation.as_ref().map(|t| (t.original_revised, &t.translated_by)).hash(&mut shown);
+        article.meta.revised_by.hash(&mut shown);
+        Facing { relation: relation.finish(), shown: shown.finish() }
     }
-    h.finish()
+}
+
+/// Panics unless `views`, kept or brought up to date, are what working them out anew from
+/// `linked` gives, with their fingerprints.
+#[cfg(debug_assertions)]
+fn assert_same_views(linked: &[editions::Linked<'_>], views: &[render::Edition], base: &str) {
+    let (problems, elsewhere) = editions::other_edition_links(linked);
+    assert!(problems.is_empty() && editions::cross_check(&linked[0], &linked[1..]).is_empty());
+    let fresh = editions::view_parts(linked, base);
+    assert_eq!(views.len(), fresh.len());
+    for ((kept, fresh), elsewhere) in views.iter().zip(&fresh).zip(&elsewhere) {
+        let parts = (&kept.homes, &kept.translations, &kept.originals, &kept.homes_from_root, &kept.elsewhere);
+        let anew = (&fresh.homes, &fresh.translations, &fresh.originals, &fresh.homes_from_root, elsewhere);
+        assert_eq!(format!("{parts:?}"), format!("{anew:?}"), "the views kept are the views anew");
+        let fingerprints: Vec<u64> = (0..kept.translations.len()).map(|i| kept.article_fingerprint(i)).collect();
+        assert_eq!(kept.article_fingerprints(), fingerprints.as_slice());
+    }
 }
 
 /// An edition's pages in a long-lived builder's last build, and what they were made from

@@ -757,6 +757,16 @@ fn an_edit_in_one_edition_leaves_the_other_as_a_fresh_build_makes_it() {
     watch.settle();
     assert_output_equals_a_fresh_build(&site);
 
+    // The original now revised before the revision its translation says it follows: refused,
+    // naming the translation; put back, built again.
+    edit(&site, "articles/back-pain.md", "last_revised: 2024-03-14", "last_revised: 2024-03-01");
+    let refused = watch.wait_for("is after the original's `last_revised: 2024-03-01`");
+    assert!(refused.contains("dolor-de-espalda.md"), "{refused}");
+    edit(&site, "articles/back-pain.md", "last_revised: 2024-03-01", "last_revised: 2024-03-14");
+    watch.wait_for("pages written");
+    watch.settle();
+    assert_output_equals_a_fresh_build(&site);
+
     edit(&site, "articles.es/dolor-de-cuello.md", "Texto de prueba.", "Texto revisado.");
     wait_until(&mut watch, "the Spanish edit", || {
         site.read_output("es/dolor-de-cuello.html").contains("Texto revisado.")
