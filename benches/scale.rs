@@ -604,13 +604,17 @@ fn watch_latency_in(work: &Path, site: &Path, folder: &str, prefix: &str, n: usi
         let slug = path.file_stem().unwrap().to_string_lossy().to_string();
         let original = std::fs::read_to_string(path).unwrap();
         let marker = format!("Body edit number {i} for the benchmark.");
+        // A corpus left edited (by an interrupted run, or by hand) would time nothing.
+        let page = format!("{prefix}{slug}.html");
+        assert!(!get(&page).contains(&marker), "{} already has {marker:?}: regenerate the corpus", path.display());
         let start = Instant::now();
         save(path, &original.replacen("\n## Symptoms", &format!("\n{marker}\n\n## Symptoms"), 1));
-        body.push(wait_for(&format!("{prefix}{slug}.html"), &marker, start));
+        body.push(wait_for(&page, &marker, start));
         std::thread::sleep(Duration::from_millis(200));
         // A title change moves the article on the letter pages and changes every page that
         // shows it in "See also".
         let new_title = format!("Zz benchmark retitled {i}");
+        assert!(!get(&format!("{prefix}letter-z.html")).contains(&new_title), "a title left from an earlier run");
         let retitled = original.replacen("title: ", &format!("title: {new_title}\nx_old_title: "), 1);
         let retitled = retitled.lines().filter(|l| !l.starts_with("x_old_title: ")).collect::<Vec<_>>().join("\n");
         let start = Instant::now();
