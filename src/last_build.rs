@@ -72,11 +72,16 @@ impl Look {
     /// walks it and reports what it meets): listing 10,000 files a second time was a twelfth
     /// of a build with one article changed.
     pub(crate) fn found_under(&self, dir: &Path) -> Option<Found> {
-        let k = self.dirs.iter().position(|d| d == dir).filter(|&k| self.listed[k])?;
-        let under = self.files.iter().zip(&self.is_file).filter(|((i, _, _), is_file)| *i == k && **is_file);
-        let mut found = crate::article::sort_out(under.map(|((_, relative, _), _)| relative.as_path()));
+        let mut found = self.articles_under(dir)?;
         found.stamps = self.stamps_under(dir);
         Some(found)
+    }
+
+    /// [`Look::found_under`] without the stamps, for a first build's list of pages to come.
+    pub(crate) fn articles_under(&self, dir: &Path) -> Option<Found> {
+        let k = self.dirs.iter().position(|d| d == dir).filter(|&k| self.listed[k])?;
+        let under = self.files.iter().zip(&self.is_file).filter(|((i, _, _), is_file)| *i == k && **is_file);
+        Some(crate::article::sort_out(under.map(|((_, relative, _), _)| relative.as_path())))
     }
 
     /// The stamps of the files under `dir`, by their paths relative to it: the load stage takes
