@@ -72,8 +72,10 @@ impl Look {
     /// walks it and reports what it meets): listing 10,000 files a second time was a twelfth
     /// of a build with one article changed.
     pub(crate) fn found_under(&self, dir: &Path) -> Option<Found> {
-        let mut found = self.articles_under(dir)?;
-        found.stamps = self.stamps_under(dir);
+        // One on each core: either takes a few milliseconds for 10,000 articles.
+        let (found, stamps) = rayon::join(|| self.articles_under(dir), || self.stamps_under(dir));
+        let mut found = found?;
+        found.stamps = stamps;
         Some(found)
     }
 
