@@ -659,9 +659,21 @@ impl Builder {
     fn build_once(&mut self, cancel: &AtomicBool, progress: &Progress) -> Result<BuildReport, BuildError> {
         let started = Instant::now();
         // A one-off build whose inputs are those of the last build repeats it: nothing to do.
-        let look = (self.mode == Mode::OneOff).then(|| last_build::look(&self.config, build_id()));
+        // Whether every page is still as written is looked at meanwhile: a build that does not
+        // repeat the last one needs it too, for each page it keeps.
+        let (look, untouched) = match self.mode {
+            Mode::OneOff => {
+                let (look, untouched) = rayon::join(
+                    || last_build::look(&self.config, build_id()),
+                    || output::untouched_since_manifest(&self.config.output_dir),
+                );
+                (Some(look), untouched)
+            }
+            Mode::Watch | Mode::Poll => (None, None),
+        };
         let inputs = look.as_ref().and_then(|look| look.digest);
-        if let Some(record) = inputs.and_then(|i| last_build::same_as_last(&self.config.output_dir, build_id(), i)) {
+        let same_as_last = |i| last_build::same_as_last(&self.config.output_dir, build_id(), i, untouched);
+        if let Some(record) = inputs.and_then(same_as_last) {
             return Ok(BuildReport::repeated(record.outcome, started.elapsed()));
         }
         let config = &self.config;
@@ -683,10 +695,10 @@ impl Builder {
         let (state, summaries) = match (kept_state, self.seeded) {
             (Some(state), true) => (Ok(state), None),
             (Some(state), false) => (Ok(state), Some(cache::read_summaries(&config.output_dir, CACHE, build_id()))),
-            (None, true) => (OutputState::read(&config.output_dir), None),
+            (None, true) => (OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched)), None),
             (None, false) => {
                 let (state, summaries) = rayon::join(
-                    || OutputState::read(&config.output_dir),
+                    || OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched)),
                     || cache::read_summaries(&config.output_dir, CACHE, build_id()),
                 );
                 (state, Some(summaries))
