@@ -27,6 +27,7 @@ use crate::article::Found;
 use crate::article::cache::FileStamp;
 use crate::config::Config;
 use crate::paths::{LAST_BUILD, MANIFEST, SourcePath, THEMES_DIR};
+use crate::stat::Folder;
 
 /// What a build reported, as it is reported again when its inputs come back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,10 +129,11 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
     // In byte order: comparing paths component by component costs more than the rest.
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_os_str().cmp(b.1.as_os_str())));
     let is_file = files.iter().map(|(_, _, is_file)| *is_file).collect();
+    let folders: Vec<Folder> = dirs.iter().map(|dir| Folder::open(dir)).collect();
     let files: Vec<(usize, PathBuf, Option<FileStamp>)> = files
         .into_par_iter()
         .map(|(k, relative, _)| {
-            let stamp = FileStamp::of(&dirs[k].join(&relative));
+            let stamp = folders[k].stat(&relative).map(FileStamp::from_stat);
             (k, relative, stamp)
         })
         .collect();

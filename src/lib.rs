@@ -45,6 +45,7 @@ mod paths;
 mod progress;
 mod readability;
 mod review;
+mod stat;
 mod terms;
 mod text;
 mod yaml;

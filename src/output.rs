@@ -26,6 +26,7 @@ use std::time::SystemTime;
 use crate::config::Mode;
 use crate::hash::{ContentHash, content_hash};
 use crate::paths::{CACHE, MANIFEST, MEDIA_CACHE, MEDIA_VARIANTS, OutputPath, TEMP_PREFIX};
+use crate::stat::{Folder, nanos_since_epoch};
 use anyhow::{Context, Result, bail};
 
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
@@ -451,10 +452,9 @@ pub(crate) fn untouched_since_manifest(output: &Path) -> Option<SystemTime> {
     };
     let listed: Option<Vec<&str>> =
         text.lines().filter(|l| !l.starts_with('#')).map(|line| line.splitn(3, ' ').nth(2)).collect();
+    let (folder, written) = (Folder::open(output), nanos_since_epoch(written_at));
     let untouched = listed?.par_iter().all(|page| {
-        is_safe(page)
-            && fs::symlink_metadata(OutputPath::new(page.to_string()).under(output))
-                .is_ok_and(|meta| meta.is_file() && meta.modified().is_ok_and(|m| m <= written_at))
+        is_safe(page) && folder.stat_link(Path::new(page)).is_some_and(|s| s.is_file && s.modified <= written)
     });
     untouched.then_some(written_at)
 }

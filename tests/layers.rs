@@ -11,6 +11,7 @@ const LAYERS: &[&str] = &[
     // Leaves: they know nothing of the stages.
     "hash",
     "paths",
+    "stat",
     "text",
     "yaml",
     "diagnostic",

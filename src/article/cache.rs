@@ -19,6 +19,7 @@ use super::spill::{Kept, read_at};
 use super::{Article, Loaded};
 use crate::config::Mode;
 use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
+use crate::stat::{Stat, nanos_since_epoch};
 
 /// What identifies a file's state without reading it: its size, its modification time, the
 /// time its inode last changed (`ctime`) and its inode number. Tools that put an old
@@ -60,36 +61,19 @@ const SETTLE: i128 = 2_000_000_000;
 impl FileStamp {
     /// The stamp of the file at `path` as it is now (following symbolic links).
     pub(crate) fn of(path: &Path) -> Option<FileStamp> {
-        let meta = std::fs::metadata(path).ok()?;
+        Stat::of(path).map(FileStamp::from_stat)
+    }
+
+    /// The stamp of a file as `stat` found it, just now.
+    pub(crate) fn from_stat(stat: Stat) -> FileStamp {
+        let Stat { len, modified, changed, inode, .. } = stat;
         let now = nanos_since_epoch(SystemTime::now());
-        let (modified, changed, inode) = times(&meta)?;
-        Some(FileStamp { len: meta.len(), modified, changed, inode, settled: changed.max(modified) + SETTLE <= now })
+        FileStamp { len, modified, changed, inode, settled: changed.max(modified) + SETTLE <= now }
     }
 
     /// Whether a later process may trust this stamp: see [`FileStamp::settled`].
     pub(crate) fn is_settled(self) -> bool {
         self.settled
-    }
-}
-
-#[cfg(unix)]
-fn times(meta: &std::fs::Metadata) -> Option<(i128, i128, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    let at = |secs: i64, nanos: i64| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
-    Some((at(meta.mtime(), meta.mtime_nsec()), at(meta.ctime(), meta.ctime_nsec()), meta.ino()))
-}
-
-/// Without an inode time, the modification time stands in for it.
-#[cfg(not(unix))]
-fn times(meta: &std::fs::Metadata) -> Option<(i128, i128, u64)> {
-    let modified = nanos_since_epoch(meta.modified().ok()?);
-    Some((modified, modified, 0))
-}
-
-fn nanos_since_epoch(time: SystemTime) -> i128 {
-    match time.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => d.as_nanos() as i128,
-        Err(before) => -(before.duration().as_nanos() as i128),
     }
 }
 
