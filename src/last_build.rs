@@ -153,14 +153,9 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
 
 /// The record of the last build into `output`, if it was made by the encyc build `build_id`
 /// from inputs with the digest `inputs`, and the folder still holds exactly what it wrote:
-/// the manifest it recorded, and every page as `untouched` says
-/// ([`crate::output::untouched_since_manifest`]).
-pub(crate) fn same_as_last(
-    output: &Path,
-    build_id: u128,
-    inputs: u128,
-    untouched: Option<std::time::SystemTime>,
-) -> Option<Record> {
+/// the manifest it recorded, and every page untouched since
+/// ([`crate::output::untouched_since_manifest`], which the caller has asked).
+pub(crate) fn same_as_last(output: &Path, build_id: u128, inputs: u128, untouched: bool) -> Option<Record> {
     let bytes = std::fs::read(output.join(LAST_BUILD)).ok()?;
     let record: Record = postcard::from_bytes(&bytes).ok()?;
     if record.build != format!("{build_id:032x}") || record.inputs != inputs {
@@ -169,7 +164,7 @@ pub(crate) fn same_as_last(
     if FileStamp::of(&output.join(MANIFEST)) != Some(record.manifest) {
         return None;
     }
-    untouched.is_some().then_some(record)
+    untouched.then_some(record)
 }
 
 /// Records, after a successful build into `output` from inputs with the digest `inputs`, what it

@@ -26,7 +26,7 @@ use std::time::SystemTime;
 use crate::config::Mode;
 use crate::hash::{ContentHash, content_hash};
 use crate::paths::{CACHE, MANIFEST, MEDIA_CACHE, MEDIA_VARIANTS, OutputPath, TEMP_PREFIX};
-use crate::stat::{Folder, nanos_since_epoch};
+use crate::stat::{Folder, Stat, nanos_since_epoch};
 use anyhow::{Context, Result, bail};
 
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
@@ -264,10 +264,7 @@ impl OutputState {
         if self.trusted {
             return self.files.contains_key(path.as_str());
         }
-        match fs::symlink_metadata(path.under(&self.dir)) {
-            Ok(meta) => meta.is_file() && meta.modified().is_ok_and(|m| m <= written_at),
-            Err(_) => false,
-        }
+        as_written(Stat::of_link(&path.under(&self.dir)), written_at)
     }
 
     /// Whether the file at `path` already has exactly `bytes` (hashing to `hash`), judged
@@ -452,11 +449,16 @@ pub(crate) fn untouched_since_manifest(output: &Path) -> Option<SystemTime> {
     };
     let listed: Option<Vec<&str>> =
         text.lines().filter(|l| !l.starts_with('#')).map(|line| line.splitn(3, ' ').nth(2)).collect();
-    let (folder, written) = (Folder::open(output), nanos_since_epoch(written_at));
-    let untouched = listed?.par_iter().all(|page| {
-        is_safe(page) && folder.stat_link(Path::new(page)).is_some_and(|s| s.is_file && s.modified <= written)
-    });
+    let folder = Folder::open(output);
+    let untouched =
+        listed?.par_iter().all(|page| is_safe(page) && as_written(folder.stat_link(Path::new(page)), written_at));
     untouched.then_some(written_at)
+}
+
+/// Whether a page looked at as `stat` (not following a link) is as encyc wrote it before the
+/// manifest written at `written_at`: a file, not modified since.
+fn as_written(stat: Option<Stat>, written_at: SystemTime) -> bool {
+    stat.is_some_and(|s| s.is_file && s.modified <= nanos_since_epoch(written_at))
 }
 
 /// The write stage, fed page by page while the site is rendered: a first build writes each

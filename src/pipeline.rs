@@ -672,7 +672,7 @@ impl Builder {
             Mode::Watch | Mode::Poll => (None, None),
         };
         let inputs = look.as_ref().and_then(|look| look.digest);
-        let same_as_last = |i| last_build::same_as_last(&self.config.output_dir, build_id(), i, untouched);
+        let same_as_last = |i| last_build::same_as_last(&self.config.output_dir, build_id(), i, untouched.is_some());
         if let Some(record) = inputs.and_then(same_as_last) {
             return Ok(BuildReport::repeated(record.outcome, started.elapsed()));
         }
@@ -690,17 +690,17 @@ impl Builder {
         let strings = self.strings()?;
         let config = &self.config;
         let kept_state = self.output.take().filter(OutputState::still_ours);
+        let state = || match kept_state {
+            Some(state) => Ok(state),
+            None => OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched)),
+        };
         // A first look at the output reads the manifest while the summaries are decoded (on
         // the other core, mostly): a tenth of a build with one article changed.
-        let (state, summaries) = match (kept_state, self.seeded) {
-            (Some(state), true) => (Ok(state), None),
-            (Some(state), false) => (Ok(state), Some(cache::read_summaries(&config.output_dir, CACHE, build_id()))),
-            (None, true) => (OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched)), None),
-            (None, false) => {
-                let (state, summaries) = rayon::join(
-                    || OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched)),
-                    || cache::read_summaries(&config.output_dir, CACHE, build_id()),
-                );
+        let (state, summaries) = match self.seeded {
+            true => (state(), None),
+            false => {
+                let (state, summaries) =
+                    rayon::join(state, || cache::read_summaries(&config.output_dir, CACHE, build_id()));
                 (state, Some(summaries))
             }
         };
