@@ -83,6 +83,11 @@ impl Slug {
 
     /// Where this article's page is written.
     pub(crate) fn output_path(&self) -> OutputPath {
+        self.output_path_in("")
+    }
+
+    /// This article's page in the edition whose pages are under `prefix` (`en-gb/`).
+    pub(crate) fn output_path_in(&self, prefix: &str) -> OutputPath {
         // Not `format!`, and made in a buffer kept per thread: a build makes one per article,
         // and formatting was a twentieth of a rebuild in `encyc watch`.
         thread_local! {
@@ -90,6 +95,7 @@ impl Slug {
         }
         BUFFER.with_borrow_mut(|path| {
             path.clear();
+            path.push_str(prefix);
             path.push_str(&self.0);
             path.push_str(".html");
             OutputPath(Arc::from(path.as_str()))

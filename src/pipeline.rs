@@ -617,7 +617,7 @@ impl Builder {
         bodies.extend(edition_loads.iter().zip(&self.editions).map(|(l, e)| Bodies::new(&l.articles, &e.dir)));
         let sites = std::iter::once(site).chain(self.editions.iter().filter_map(|e| Some(e.linker.as_ref()?.site())));
         for ((((site, config), bodies), view), media) in sites.zip(&configs).zip(&bodies).zip(&views).zip(medias) {
-            let plan = render::plan(site, &theme, config, build_id(), bodies, view, media, render::Reuse::Nothing)?;
+            let plan = render::plan("", site, &theme, config, build_id(), bodies, view, media, render::Reuse::Nothing)?;
             plan.pages.par_iter().try_for_each(|planned| plan.render(planned).map(drop))?;
         }
         drop(bodies);
@@ -859,13 +859,8 @@ impl Builder {
                         continue;
                     }
                 }
-                let mut plan = render::plan(site, &theme, config, build_id(), bodies, view, media, reuse)?;
+                let mut plan = render::plan(prefix, site, &theme, config, build_id(), bodies, view, media, reuse)?;
                 memos.push(plan.memo.take());
-                if !prefix.is_empty() {
-                    for page in &mut plan.pages {
-                        page.path = OutputPath::new(format!("{prefix}{}", page.path.as_str()));
-                    }
-                }
                 plans.push(plan);
             }
             // Every edition's pages in one list, in path order, as the writer expects them.
@@ -916,13 +911,17 @@ impl Builder {
                     Ok(changed) => BuildError::SourceChanged(changed),
                     Err(err) => BuildError::CouldNotRun(err),
                 })?;
+            // Every page in path order: each job at its place, the kept editions' pages around
+            // them (both lists are in path order already, so no page is compared again).
             let mut rendered = rendered.into_iter();
-            let mut pages: Vec<output::Page> =
-                kept.into_iter().map(|k| k.or_else(|| rendered.next()).expect("a page for every job")).collect();
-            if !reused.is_empty() {
-                pages.extend(reused);
-                pages.sort_by(|a, b| a.path.cmp(&b.path));
+            let mut reused = reused.into_iter();
+            let mut pages: Vec<output::Page> = Vec::with_capacity(places.len() + reused.len());
+            for (kept, &at) in kept.into_iter().zip(&places) {
+                pages.extend(reused.by_ref().take(at - pages.len()));
+                pages.push(kept.or_else(|| rendered.next()).expect("a page for every job"));
             }
+            pages.extend(reused);
+            debug_assert!(pages.is_sorted_by(|a, b| a.path < b.path), "pages in path order");
             let render_done = started.elapsed();
             interrupted(cancel)?;
             let (write, state) = writer.finish(&pages, cancel)?;

@@ -481,9 +481,11 @@ pub(crate) fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme, al
 /// Plans every page of `site`, sorted by path: articles, letter pages, home, 404, search, the
 /// sitemap and feed (with a `base_url`), the theme's assets and the search index. `build_id`
 /// identifies the encyc binary, whose code shapes every page too. `reuse` says whether to take
-/// fingerprints from the last plan, and whether to keep them for the next.
+/// fingerprints from the last plan, and whether to keep them for the next. Every path starts
+/// with `prefix`, the folder of a further edition (`en-gb/`) or nothing.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn plan<'a>(
+    prefix: &str,
     site: &'a Site,
     theme: &'a Theme,
     config: &'a SiteConfig,
@@ -528,8 +530,9 @@ pub(crate) fn plan<'a>(
                 .and_then(|v| v.article(index, editions))
                 .unwrap_or_else(|| article_fingerprint(shared, site, linked, editions, media, &links_here[index]));
             // The same articles in the same places as the memo's (see `Reuse::valid`).
-            let path =
-                valid.as_ref().map_or_else(|| linked.article.slug.output_path(), |v| v.memo.paths[index].clone());
+            let path = valid
+                .as_ref()
+                .map_or_else(|| linked.article.slug.output_path_in(prefix), |v| v.memo.paths[index].clone());
             Planned { path, fingerprint: Some(fingerprint), job: Job::Article(index) }
         })
         .collect();
@@ -704,6 +707,13 @@ pub(crate) fn plan<'a>(
         memo.search = search_memo.unwrap_or_default();
         memo
     });
+    // An article's path was made with the prefix (and is kept in the memo so: a rebuild after
+    // an edit makes none of them anew); the few other pages take it now.
+    if !prefix.is_empty() {
+        for page in pages.iter_mut().filter(|p| !matches!(p.job, Job::Article(_))) {
+            page.path = OutputPath::new(format!("{prefix}{}", page.path.as_str()));
+        }
+    }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here, memo })
 }
