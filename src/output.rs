@@ -264,7 +264,7 @@ impl OutputState {
         if self.trusted {
             return self.files.contains_key(path.as_str());
         }
-        as_written(Stat::of_link(&path.under(&self.dir)), written_at)
+        as_written(Stat::of_link(&path.under(&self.dir)), nanos_since_epoch(written_at))
     }
 
     /// Whether the file at `path` already has exactly `bytes` (hashing to `hash`), judged
@@ -449,16 +449,16 @@ pub(crate) fn untouched_since_manifest(output: &Path) -> Option<SystemTime> {
     };
     let listed: Option<Vec<&str>> =
         text.lines().filter(|l| !l.starts_with('#')).map(|line| line.splitn(3, ' ').nth(2)).collect();
-    let folder = Folder::open(output);
+    let (folder, written) = (Folder::open(output), nanos_since_epoch(written_at));
     let untouched =
-        listed?.par_iter().all(|page| is_safe(page) && as_written(folder.stat_link(Path::new(page)), written_at));
+        listed?.par_iter().all(|page| is_safe(page) && as_written(folder.stat_link(Path::new(page)), written));
     untouched.then_some(written_at)
 }
 
 /// Whether a page looked at as `stat` (not following a link) is as encyc wrote it before the
-/// manifest written at `written_at`: a file, not modified since.
-fn as_written(stat: Option<Stat>, written_at: SystemTime) -> bool {
-    stat.is_some_and(|s| s.is_file && s.modified <= nanos_since_epoch(written_at))
+/// manifest written at `written` ([`nanos_since_epoch`]): a file, not modified since.
+fn as_written(stat: Option<Stat>, written: i128) -> bool {
+    stat.is_some_and(|s| s.is_file && s.modified <= written)
 }
 
 /// The write stage, fed page by page while the site is rendered: a first build writes each

@@ -173,6 +173,15 @@ impl OutputPath {
         &self.0
     }
 
+    /// This path under `prefix`, the folder of a further edition (`en-gb/`); itself when the
+    /// prefix is empty.
+    pub(crate) fn prefixed(&self, prefix: &str) -> OutputPath {
+        match prefix {
+            "" => self.clone(),
+            _ => OutputPath::new(format!("{prefix}{}", self.as_str())),
+        }
+    }
+
     /// The file system path under `root`.
     pub(crate) fn under(&self, root: &Path) -> PathBuf {
         self.0.split('/').fold(root.to_path_buf(), |p, part| p.join(part))

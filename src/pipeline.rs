@@ -724,15 +724,15 @@ impl Builder {
         // A first build creates its files while the articles are parsed (see `Staging`).
         let staging = match state.exists() {
             false => {
-                let mut paths = render::planned_paths(found.files.iter().map(|f| f.slug()), &theme, alphabet);
+                let mut paths = render::planned_paths("", found.files.iter().map(|f| f.slug()), &theme, alphabet);
                 for e in &self.editions {
                     // Listed once more by the load below, unless the look listed it.
                     let found = look.as_ref().and_then(|look| look.articles_under(&e.dir)).map(Ok);
                     let files = found.unwrap_or_else(|| article::discover(&e.dir)).map(|f| f.files).unwrap_or_default();
                     let files = files.as_slice();
                     let alphabet = Alphabet::of_language(&e.config.language);
-                    let edition = render::planned_paths(files.iter().map(|f| f.slug()), &theme, alphabet);
-                    paths.extend(edition.into_iter().map(|p| OutputPath::new(format!("{}{}", e.prefix, p.as_str()))));
+                    let slugs = files.iter().map(|f| f.slug());
+                    paths.extend(render::planned_paths(&e.prefix, slugs, &theme, alphabet));
                 }
                 paths.sort();
                 Some(output::Staging::start(&config.output_dir, paths)?)

@@ -464,15 +464,20 @@ fn letter_fingerprint(site: &Site, base: u128, bar: &str, entries: &[Entry]) -> 
     h.digest()
 }
 
-/// The paths of the pages a site with these slugs will have, for preparing files early.
-pub(crate) fn planned_paths(slugs: impl Iterator<Item = Slug>, theme: &Theme, alphabet: Alphabet) -> Vec<OutputPath> {
-    let mut paths: Vec<OutputPath> = slugs.map(|s| s.output_path()).collect();
-    paths.extend(alphabet.letters().map(|l| OutputPath::new(l.file_name())));
-    paths.push(OutputPath::new("index.html"));
-    paths.push(OutputPath::new("404.html"));
-    paths.push(OutputPath::new("search.html"));
-    paths.extend(theme.assets.iter().map(|(p, _)| p.clone()));
-    paths.extend(search_index::paths());
+/// The paths of the pages a site with these slugs will have, for preparing files early, each
+/// under `prefix` as in [`plan`].
+pub(crate) fn planned_paths(
+    prefix: &str,
+    slugs: impl Iterator<Item = Slug>,
+    theme: &Theme,
+    alphabet: Alphabet,
+) -> Vec<OutputPath> {
+    let mut others: Vec<OutputPath> = alphabet.letters().map(|l| OutputPath::new(l.file_name())).collect();
+    others.extend(["index.html", "404.html", "search.html"].map(OutputPath::new));
+    others.extend(theme.assets.iter().map(|(p, _)| p.clone()));
+    others.extend(search_index::paths());
+    let mut paths: Vec<OutputPath> = slugs.map(|s| s.output_path_in(prefix)).collect();
+    paths.extend(others.iter().map(|p| p.prefixed(prefix)));
     paths.sort();
     paths.dedup();
     paths
@@ -711,7 +716,7 @@ pub(crate) fn plan<'a>(
     // an edit makes none of them anew); the few other pages take it now.
     if !prefix.is_empty() {
         for page in pages.iter_mut().filter(|p| !matches!(p.job, Job::Article(_))) {
-            page.path = OutputPath::new(format!("{prefix}{}", page.path.as_str()));
+            page.path = page.path.prefixed(prefix);
         }
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
