@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use crate::article::Found;
 use crate::article::cache::FileStamp;
 use crate::config::Config;
-use crate::paths::{LAST_BUILD, MANIFEST, SourcePath, THEMES_DIR};
+use crate::paths::{LAST_BUILD, MANIFEST, MANIFEST_CHANGES, SourcePath, THEMES_DIR};
 use crate::stat::Folder;
 
 /// What a build reported, as it is reported again when its inputs come back unchanged.
@@ -47,6 +47,8 @@ pub(crate) struct Record {
     build: String,
     inputs: u128,
     manifest: FileStamp,
+    /// The stamp of the manifest's changes file, if there was one ([`MANIFEST_CHANGES`]).
+    changes: Option<FileStamp>,
     pub(crate) outcome: Outcome,
 }
 
@@ -153,7 +155,7 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
 
 /// The record of the last build into `output`, if it was made by the encyc build `build_id`
 /// from inputs with the digest `inputs`, and the folder still holds exactly what it wrote:
-/// the manifest it recorded, and every page untouched since
+/// the manifest (and changes) it recorded, and every page untouched since
 /// ([`crate::output::untouched_since_manifest`], which the caller has asked).
 pub(crate) fn same_as_last(output: &Path, build_id: u128, inputs: u128, untouched: bool) -> Option<Record> {
     let bytes = std::fs::read(output.join(LAST_BUILD)).ok()?;
@@ -161,7 +163,9 @@ pub(crate) fn same_as_last(output: &Path, build_id: u128, inputs: u128, untouche
     if record.build != format!("{build_id:032x}") || record.inputs != inputs {
         return None;
     }
-    if FileStamp::of(&output.join(MANIFEST)) != Some(record.manifest) {
+    if FileStamp::of(&output.join(MANIFEST)) != Some(record.manifest)
+        || FileStamp::of(&output.join(MANIFEST_CHANGES)) != record.changes
+    {
         return None;
     }
     untouched.then_some(record)
@@ -173,7 +177,8 @@ pub(crate) fn same_as_last(output: &Path, build_id: u128, inputs: u128, untouche
 pub(crate) fn record(output: &Path, build_id: u128, inputs: u128, outcome: Outcome) -> Result<()> {
     let manifest = output.join(MANIFEST);
     let stamp = FileStamp::of(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
-    let record = Record { build: format!("{build_id:032x}"), inputs, manifest: stamp, outcome };
+    let changes = FileStamp::of(&output.join(MANIFEST_CHANGES));
+    let record = Record { build: format!("{build_id:032x}"), inputs, manifest: stamp, changes, outcome };
     let bytes = postcard::to_allocvec(&record)?;
     crate::paths::write_bookkeeping(output, LAST_BUILD, &bytes)
 }

@@ -10,7 +10,9 @@
 //!   fingerprints. It is how encyc knows the folder is its own and which files are unchanged,
 //!   without reading them back. A file not in it is never overwritten or deleted; a folder
 //!   without one is adopted only if it holds nothing but the files the build writes, each
-//!   with exactly the bytes written.
+//!   with exactly the bytes written. After an edit, `encyc watch` writes only the manifest's
+//!   lines that changed, into a file beside it ([`MANIFEST_CHANGES`], naming the manifest it
+//!   changes), and the manifest whole again once those are many.
 //! * Beside it, the load stage keeps its cache of article summaries (`article::cache`).
 
 use std::collections::BTreeMap;
@@ -25,11 +27,16 @@ use std::time::SystemTime;
 
 use crate::config::Mode;
 use crate::hash::{ContentHash, content_hash};
-use crate::paths::{CACHE, MANIFEST, MEDIA_CACHE, MEDIA_VARIANTS, OutputPath, TEMP_PREFIX};
+use crate::paths::{CACHE, MANIFEST, MANIFEST_CHANGES, MEDIA_CACHE, MEDIA_VARIANTS, OutputPath, TEMP_PREFIX};
 use crate::stat::{Folder, Stat, nanos_since_epoch};
 use anyhow::{Context, Result, bail};
 
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
+
+/// The first line of the changes to the manifest whose text hashes to `base`.
+fn changes_header(base: u64) -> String {
+    format!("# encyc manifest changes to the manifest with hash {base:016x}: lines that replace its own; do not edit")
+}
 
 /// What a write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -89,8 +96,11 @@ pub(crate) struct OutputState {
     dir: PathBuf,
     exists: bool,
     files: HashMap<String, Recorded>,
-    /// When the manifest was written: a file modified later was touched by someone else.
+    /// When the manifest (or its changes, when they apply) was written: a file modified later
+    /// was touched by someone else.
     written_at: Option<SystemTime>,
+    /// The manifest's and its changes file's times, as last read or written.
+    times: ManifestTimes,
     /// Whether this process already removed temporary files a killed build left behind.
     swept: bool,
     /// [`Mode::Watch`] or [`Mode::Poll`]: take the recorded state as the truth without looking at each file
@@ -125,6 +135,7 @@ impl OutputState {
             exists: false,
             files: HashMap::default(),
             written_at: None,
+            times: (None, None),
             swept: false,
             trusted: false,
             verified: false,
@@ -141,18 +152,21 @@ impl OutputState {
             bail!("the output path {} exists and is not a folder", output.display());
         }
         state.exists = true;
-        let manifest_path = output.join(MANIFEST);
-        match fs::read_to_string(&manifest_path) {
-            Ok(text) => {
-                state.written_at = Some(
-                    fs::metadata(&manifest_path)
-                        .and_then(|m| m.modified())
-                        .with_context(|| format!("cannot read {}", manifest_path.display()))?,
-                );
-                state.files = parse_manifest(&text);
+        let manifest =
+            read_manifest(output).with_context(|| format!("cannot read {}", output.join(MANIFEST).display()))?;
+        match manifest {
+            Some(manifest) => {
+                state.written_at = Some(manifest.written_at);
+                state.times = manifest.times;
+                state.files = parse_manifest(&manifest.text);
+                for (path, recorded) in manifest.changes.as_deref().map(manifest_lines).into_iter().flatten() {
+                    if let Some(old) = state.files.get_mut(path) {
+                        *old = recorded;
+                    }
+                }
                 Ok(state)
             }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            None => {
                 let mut entries = fs::read_dir(output)
                     .with_context(|| format!("cannot read the output folder {}", output.display()))?;
                 // Without a manifest nothing proves which files encyc wrote: the build may only
@@ -160,7 +174,6 @@ impl OutputState {
                 state.adopting = entries.next().is_some();
                 Ok(state)
             }
-            Err(err) => Err(err).with_context(|| format!("cannot read {}", manifest_path.display())),
         }
     }
 
@@ -180,8 +193,14 @@ impl OutputState {
     }
 
     /// This state once `pages` are the folder's files, as recorded in a manifest written at
-    /// `written_at`. Updated in place: after an edit, most files are recorded as they were.
-    fn recording(mut self, pages: &[Page], written_at: SystemTime, manifest: Option<Manifest>) -> OutputState {
+    /// `written_at` (with the manifest files' `times`). Updated in place: after an edit, most
+    /// files are recorded as they were.
+    fn recording(
+        mut self,
+        pages: &[Page],
+        (written_at, times): (SystemTime, ManifestTimes),
+        manifest: Option<Manifest>,
+    ) -> OutputState {
         // A kept page is recorded as it was (see [`PageWriter::kept_at`]).
         for p in pages.iter().filter(|p| p.state != PageState::Kept) {
             let recorded = Recorded { hash: p.hash, fingerprint: p.fingerprint };
@@ -200,6 +219,7 @@ impl OutputState {
         OutputState {
             exists: true,
             written_at: Some(written_at),
+            times,
             swept: true,
             verified: false,
             adopting: false,
@@ -236,10 +256,9 @@ impl OutputState {
         }
     }
 
-    /// Whether the manifest on disk is still the one this state was made from.
+    /// Whether the manifest on disk, and its changes, are still those this state was made from.
     pub(crate) fn still_ours(&self) -> bool {
-        let modified = fs::metadata(self.dir.join(MANIFEST)).and_then(|m| m.modified()).ok();
-        modified.is_some() && modified == self.written_at
+        self.times.0.is_some() && manifest_times(&self.dir) == self.times
     }
 
     /// Whether the file at `path` is one encyc wrote with exactly the bytes hashing to `hash`.
@@ -305,6 +324,7 @@ impl OutputState {
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_dir()
                 || name == MANIFEST
+                || name == MANIFEST_CHANGES
                 || name.starts_with(CACHE)
                 || name == MEDIA_CACHE
                 || name.starts_with(TEMP_PREFIX)
@@ -348,12 +368,18 @@ changed. Move the file out of the output folder, or rename the article whose pag
     }
 }
 
-/// The text of a manifest, with where each of its lines starts.
+/// The text of a manifest, with where each of its lines starts, and which lines changed since
+/// it was last written whole.
 #[derive(Debug, Clone)]
 struct Manifest {
     text: String,
     /// Per page, in path order: where its line starts in `text`.
     starts: Vec<u32>,
+    /// The hash of the text last written whole ([`MANIFEST`]), which the changes file names.
+    base: u64,
+    /// The pages (places in `starts`) whose lines may differ from that text: those of the
+    /// changes file ([`MANIFEST_CHANGES`]).
+    changed: std::collections::BTreeSet<u32>,
 }
 
 impl Manifest {
@@ -380,7 +406,39 @@ impl Manifest {
             text.push_str(path);
             text.push('\n');
         }
-        Manifest { text, starts }
+        let base = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        Manifest { text, starts, base, changed: Default::default() }
+    }
+
+    /// Whether the manifest on disk is this text only with its changes file.
+    fn has_changes(&self) -> bool {
+        !self.changed.is_empty()
+    }
+
+    /// Whether the changed lines are few enough to be written as changes: at most an eighth
+    /// of the manifest (and 64 lines, for small sites), so that the changes file stays small
+    /// and a build that reads it has little to apply.
+    fn changes_are_few(&self) -> bool {
+        self.has_changes() && self.changed.len() <= (self.starts.len() / 8).max(64)
+    }
+
+    /// This text, as written whole.
+    fn rebased(mut self) -> Manifest {
+        self.base = xxhash_rust::xxh3::xxh3_64(self.text.as_bytes());
+        self.changed.clear();
+        self
+    }
+
+    /// The text of the changes file: the lines that changed since the text was written whole.
+    fn changes_text(&self) -> String {
+        let mut text = changes_header(self.base);
+        text.push('\n');
+        for &at in &self.changed {
+            let start = self.starts[at as usize] as usize;
+            let line = &self.text[start..];
+            text.push_str(&line[..=line.find('\n').expect("every line ends")]);
+        }
+        text
     }
 
     /// The manifest of `pages`, made from this one, which lists the same paths in the same
@@ -389,7 +447,10 @@ impl Manifest {
     /// writing out 10,000 lines after each edit.
     fn updated(mut self, pages: &[Page]) -> Manifest {
         debug_assert_eq!(self.starts.len(), pages.len());
-        for (page, &start) in pages.iter().zip(&self.starts).filter(|(p, _)| p.state != PageState::Kept) {
+        for (at, (page, &start)) in
+            pages.iter().zip(&self.starts).enumerate().filter(|(_, (p, _))| p.state != PageState::Kept)
+        {
+            self.changed.insert(at as u32);
             let mut line = String::with_capacity(65);
             push_hex(&mut line, page.hash);
             line.push(' ');
@@ -418,14 +479,61 @@ fn push_hex(text: &mut String, value: u128) {
 fn parse_manifest(text: &str) -> HashMap<String, Recorded> {
     // At its full size at once (see `Look::stamps_under`).
     let mut files = HashMap::with_capacity_and_hasher(text.lines().count(), Default::default());
-    files.extend(text.lines().filter(|l| !l.starts_with('#')).filter_map(|line| {
+    files.extend(manifest_lines(text).map(|(path, recorded)| (path.to_string(), recorded)));
+    files
+}
+
+/// The entries of a manifest's (or its changes file's) lines, but those that could escape the
+/// folder (never ours).
+fn manifest_lines(text: &str) -> impl Iterator<Item = (&str, Recorded)> {
+    text.lines().filter(|l| !l.starts_with('#')).filter_map(|line| {
         let mut parts = line.splitn(3, ' ');
         let hash = ContentHash::from_str_radix(parts.next()?, 16).ok()?;
         let fingerprint = u128::from_str_radix(parts.next()?, 16).ok()?;
         let path = parts.next()?;
-        is_safe(path).then(|| (path.to_string(), Recorded { hash, fingerprint }))
-    }));
-    files
+        is_safe(path).then_some((path, Recorded { hash, fingerprint }))
+    })
+}
+
+/// The modification times of the manifest and of its changes file: while both are as a
+/// build left them, nobody else wrote the folder.
+type ManifestTimes = (Option<SystemTime>, Option<SystemTime>);
+
+fn manifest_times(output: &Path) -> ManifestTimes {
+    let time = |name| fs::metadata(output.join(name)).and_then(|m| m.modified()).ok();
+    (time(MANIFEST), time(MANIFEST_CHANGES))
+}
+
+/// The manifest of an output folder as it is on disk.
+struct ManifestOnDisk {
+    text: String,
+    /// The lines of its changes file, when that was written for this very text. Changes to
+    /// another text (a build that wrote the manifest whole and was stopped before removing
+    /// them, or another program's manifest) no longer say anything.
+    changes: Option<String>,
+    /// When the manifest, or its changes when they apply, were written.
+    written_at: SystemTime,
+    times: ManifestTimes,
+}
+
+/// Reads the manifest of `output` and its changes, if it has one.
+fn read_manifest(output: &Path) -> std::io::Result<Option<ManifestOnDisk>> {
+    let text = match fs::read_to_string(output.join(MANIFEST)) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    let times = manifest_times(output);
+    let Some(base_at) = times.0 else { return Err(std::io::Error::other("the manifest went while it was read")) };
+    let changes = times.1.and_then(|_| fs::read_to_string(output.join(MANIFEST_CHANGES)).ok()).and_then(|changes| {
+        let (header, lines) = changes.split_once('\n')?;
+        (header == changes_header(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))).then(|| lines.to_string())
+    });
+    let written_at = match (&changes, times.1) {
+        (Some(_), Some(changes_at)) => changes_at.max(base_at),
+        _ => base_at,
+    };
+    Ok(Some(ManifestOnDisk { text, changes, written_at, times }))
 }
 
 /// Whether a path a manifest lists stays inside the output folder.
@@ -443,10 +551,8 @@ fn is_safe(path: &str) -> bool {
 /// the last one takes the answer for every page ([`OutputState::verified_at`]).
 pub(crate) fn untouched_since_manifest(output: &Path) -> Option<SystemTime> {
     use rayon::prelude::*;
-    let path = output.join(MANIFEST);
-    let (Ok(text), Ok(written_at)) = (fs::read_to_string(&path), fs::metadata(&path).and_then(|m| m.modified())) else {
-        return None;
-    };
+    // Changes name no path the manifest does not list (see `Manifest::updated`).
+    let ManifestOnDisk { text, written_at, .. } = read_manifest(output).ok()??;
     let listed: Option<Vec<&str>> =
         text.lines().filter(|l| !l.starts_with('#')).map(|line| line.splitn(3, ' ').nth(2)).collect();
     let (folder, written) = (Folder::open(output), nanos_since_epoch(written_at));
@@ -545,11 +651,17 @@ impl PageWriter {
                 finish_update(&state, last, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?
             }
         };
+        // Pages are compared with the time of the file written last: the changes file when the
+        // manifest has changes, else the manifest (or, when nothing was written, as before).
+        let times = manifest_times(&state.dir);
+        let written_at = match manifest.as_ref().map(Manifest::has_changes) {
+            Some(true) => times.1,
+            Some(false) => times.0,
+            None => state.written_at,
+        };
         let path = state.dir.join(MANIFEST);
-        let written_at = fs::metadata(&path)
-            .and_then(|m| m.modified())
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        Ok((report, state.recording(pages, written_at, manifest)))
+        let written_at = written_at.with_context(|| format!("cannot read {}", path.display()))?;
+        Ok((report, state.recording(pages, (written_at, times), manifest)))
     }
 }
 
@@ -754,7 +866,19 @@ fn finish_update(
         Some(last) => last.updated(pages),
         None => Manifest::of(pages),
     };
-    let manifest = prepare(output, &OutputPath::new(MANIFEST), text.text.as_bytes())?;
+    // After an edit, only the lines that changed since the manifest was written whole: the
+    // whole of it was most of what a rebuild in `encyc watch` wrote.
+    let (text, manifest) = match text.changes_are_few() {
+        true => {
+            let changes = prepare(output, &OutputPath::new(MANIFEST_CHANGES), text.changes_text().as_bytes())?;
+            (text, changes)
+        }
+        false => {
+            let text = text.rebased();
+            let manifest = prepare(output, &OutputPath::new(MANIFEST), text.text.as_bytes())?;
+            (text, manifest)
+        }
+    };
     if cancel.load(Ordering::SeqCst) {
         return Err(WriteError::Interrupted);
     }
@@ -779,6 +903,11 @@ fn finish_update(
         }
     }
     manifest.0.persist(&manifest.1).with_context(|| format!("cannot write {}", manifest.1.display()))?;
+    if !text.has_changes() {
+        // Changes to the manifest just replaced: they name its old text, so they no longer
+        // apply even if they cannot be removed.
+        let _ = fs::remove_file(output.join(MANIFEST_CHANGES));
+    }
     Ok((WriteReport { written, removed, unchanged: pages.len() - written }, Some(text)))
 }
 
@@ -892,6 +1021,49 @@ mod tests {
             last = last.updated(&pages);
             assert_eq!(last.text, Manifest::of(&pages).text, "round {round}");
         }
+    }
+
+    #[test]
+    fn a_manifest_read_with_its_changes_lists_the_pages_as_they_are_and_changes_to_another_do_not_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = |path: &str, bytes: &str, state: PageState| Page {
+            path: OutputPath::new(path),
+            hash: content_hash(bytes.as_bytes()),
+            fingerprint: content_hash(bytes.as_bytes()) ^ 1,
+            state,
+        };
+        let paths = ["a.html", "b.html", "c.html", "search/d.js"];
+        let first: Vec<Page> = paths.iter().map(|p| page(p, p, PageState::Staged)).collect();
+        let base = Manifest::of(&first);
+        fs::write(dir.path().join(MANIFEST), &base.text).unwrap();
+        let read = || OutputState::read(dir.path()).unwrap().files;
+        assert_eq!(read(), parse_manifest(&base.text));
+        // Two edits, each changing some pages: the changes file lists every line changed since
+        // the manifest was written whole, and nothing else.
+        let second: Vec<Page> = paths
+            .iter()
+            .map(|p| match *p {
+                "b.html" => page(p, "b2", PageState::Staged),
+                _ => Page { state: PageState::Kept, ..page(p, p, PageState::Kept) },
+            })
+            .collect();
+        let third: Vec<Page> = second
+            .iter()
+            .map(|p| match p.path.as_str() {
+                "search/d.js" => page("search/d.js", "d3", PageState::Staged),
+                _ => Page { state: PageState::Kept, ..p.clone() },
+            })
+            .collect();
+        let updated = base.updated(&second).updated(&third);
+        let changes = updated.changes_text();
+        assert_eq!(changes.lines().count(), 3, "{changes}");
+        fs::write(dir.path().join(MANIFEST_CHANGES), &changes).unwrap();
+        assert_eq!(read(), parse_manifest(&Manifest::of(&third).text));
+        // The manifest written whole again (by a build stopped before it removed the changes,
+        // or by another program): the changes no longer apply.
+        let other = Manifest::of(&first[..3]);
+        fs::write(dir.path().join(MANIFEST), &other.text).unwrap();
+        assert_eq!(read(), parse_manifest(&other.text));
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub(crate) const THEMES_DIR: &str = "themes";
 
 /// The file in the output folder that lists what encyc wrote there.
 pub(crate) const MANIFEST: &str = ".encyc-manifest";
+/// The lines of [`MANIFEST`] that `encyc watch` changed since it was written whole, beside it:
+/// rewriting 10,000 lines after each edit was a tenth of a rebuild (see `output`).
+pub(crate) const MANIFEST_CHANGES: &str = ".encyc-manifest-changes";
 /// The load stage's cache of article summaries, in the output folder.
 pub(crate) const CACHE: &str = ".encyc-cache";
 /// What the load stage learnt of each illustration (size, hash), by its file's stamp, so that

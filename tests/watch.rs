@@ -355,10 +355,60 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
     let mut built = snapshot(&fresh.output());
     watched.remove(".encyc-cache");
     built.remove(".encyc-cache");
+    // The watched folder's manifest, with the lines `watch` changed since it was written whole.
+    let changes = watched.remove(".encyc-manifest-changes").expect("watch wrote only the manifest lines that changed");
+    let manifest = manifest_with_changes(&watched[".encyc-manifest"], &changes);
+    watched.insert(".encyc-manifest".into(), manifest.into_bytes());
     assert_eq!(watched.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>());
     for (path, bytes) in &built {
         assert!(watched[path] == *bytes, "{path} differs from a fresh build");
     }
+}
+
+/// A manifest's text with the lines of its changes file in place of its own for the same paths.
+fn manifest_with_changes(manifest: &[u8], changes: &[u8]) -> String {
+    let path = |line: &str| line.splitn(3, ' ').nth(2).map(str::to_string);
+    let changes = String::from_utf8_lossy(changes);
+    let changed: std::collections::HashMap<String, &str> =
+        changes.lines().skip(1).map(|line| (path(line).unwrap(), line)).collect();
+    String::from_utf8_lossy(manifest)
+        .lines()
+        .map(|line| match path(line).and_then(|p| changed.get(&p)) {
+            Some(changed) => format!("{changed}\n"),
+            None => format!("{line}\n"),
+        })
+        .collect()
+}
+
+#[test]
+fn after_edits_under_watch_a_build_trusts_the_manifest_changes_and_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    edit(&site, "articles/back-pain.md", "Rest briefly.", "Rest for a day or two.");
+    watch.wait_for("articles/back-pain.md changed");
+    edit(&site, "articles/spine/sciatica.md", "Pain down the leg.", "Pain down one leg.");
+    watch.wait_for("articles/spine/sciatica.md changed");
+    assert_eq!(watch.stop(), Some(0));
+    // Only the lines of the pages each rebuild made, beside the manifest written whole.
+    let (manifest, changes) = (site.read_output(".encyc-manifest"), site.read_output(".encyc-manifest-changes"));
+    assert!(changes.contains(" back-pain.html\n") && changes.contains(" sciatica.html\n"), "{changes}");
+    assert!(!changes.contains(" letter-b.html\n"), "a body edit changed no letter page:\n{changes}");
+    assert!(changes.lines().count() * 2 < manifest.lines().count(), "{changes}");
+    // A one-off build afterwards finds every page as encyc wrote it.
+    site.build().assert_ok().assert_stderr_has(" 0 pages written");
+    assert_output_equals_a_fresh_build(&site);
+    // Changes that name another manifest (a build stopped between writing the manifest whole
+    // and removing them, or another program's) are not trusted: the pages written since the
+    // manifest are written again, and the manifest whole.
+    let header = changes.lines().next().unwrap();
+    let stale = header.replace(header.rsplit_once("hash ").unwrap().1.split(':').next().unwrap(), "0123456789abcdef");
+    site.write("output/.encyc-manifest-changes", changes.replacen(header, &stale, 1));
+    let run = site.build();
+    run.assert_ok();
+    assert!(!run.stderr.contains(" 0 pages written"), "pages changed since the manifest were trusted:\n{}", run.stderr);
+    assert!(!site.output().join(".encyc-manifest-changes").exists());
+    assert_output_equals_a_fresh_build(&site);
+    site.build().assert_ok().assert_stderr_has(" 0 pages written");
 }
 
 /// Requests the preview answers while edits are saved: `ENCYC_LOAD_REQUESTS` (default 2,000;
