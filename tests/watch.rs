@@ -411,6 +411,26 @@ fn after_edits_under_watch_a_build_trusts_the_manifest_changes_and_writes_nothin
     site.build().assert_ok().assert_stderr_has(" 0 pages written");
 }
 
+#[test]
+fn an_old_slug_corrected_under_watch_moves_its_redirect_page_as_a_fresh_build_would() {
+    // The same pages but one, at another path: the order of the last plan no longer holds.
+    let site = TestSite::empty();
+    site.write(
+        "articles/alpha.md",
+        "---\ntitle: Alpha\nlast_revised: 2026-01-01\nprevious_slugs: [alhpa]\n---\n\nText.\n",
+    );
+    site.write("articles/beta.md", "---\ntitle: Beta\nlast_revised: 2026-01-01\n---\n\nText.\n");
+    let mut watch = Watch::start(&site, &["--no-serve"]);
+    let (typo, corrected) = (site.output().join("alhpa.html"), site.output().join("zalpha.html"));
+    assert!(typo.exists() && !corrected.exists());
+    edit(&site, "articles/alpha.md", "[alhpa]", "[zalpha]");
+    let line = watch.wait_for("articles/alpha.md changed");
+    assert!(line.contains("1 removed"), "{line}");
+    assert_eq!(watch.stop(), Some(0));
+    assert!(!typo.exists() && corrected.exists());
+    assert_output_equals_a_fresh_build(&site);
+}
+
 /// Requests the preview answers while edits are saved: `ENCYC_LOAD_REQUESTS` (default 2,000;
 /// the figure of 10,000 was measured with it set).
 fn load_requests() -> usize {

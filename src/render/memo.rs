@@ -46,6 +46,11 @@ pub(crate) struct PlanMemo {
     pub(super) bars: Vec<String>,
     /// What the search files are made from.
     pub(super) search: SearchMemo,
+    /// The paths of the pages other than articles, in the order planned, and where each
+    /// planned page goes in path order: a plan of the same pages takes that order rather
+    /// than sorting 10,000 paths again.
+    pub(super) others: Vec<crate::paths::OutputPath>,
+    pub(super) order: Vec<u32>,
 }
 
 /// The part of a memo that is valid for a plan, with the changes since it was made.
