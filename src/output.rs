@@ -33,9 +33,21 @@ use anyhow::{Context, Result, bail};
 
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
 
-/// The first line of the changes to the manifest whose text hashes to `base`.
+/// The first line of the changes to the manifest file named `base` ([`manifest_identity`]).
 fn changes_header(base: u64) -> String {
-    format!("# encyc manifest changes to the manifest with hash {base:016x}: lines that replace its own; do not edit")
+    format!("# encyc manifest changes to the manifest {base:016x}: lines that replace its own; do not edit")
+}
+
+/// What names one writing of the manifest: its text's hash, and the file's inode number and
+/// modification time. The same text written again (a build that found every page as it was
+/// when the manifest was last written whole) is another file, which no earlier changes fit.
+fn manifest_identity(text: &str, file: Stat) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(text.as_bytes());
+    hasher.update(&file.inode.to_le_bytes());
+    hasher.update(&file.modified.to_le_bytes());
+    hasher.update(&file.len.to_le_bytes());
+    hasher.digest()
 }
 
 /// What a write did.
@@ -375,8 +387,9 @@ struct Manifest {
     text: String,
     /// Per page, in path order: where its line starts in `text`.
     starts: Vec<u32>,
-    /// The hash of the text last written whole ([`MANIFEST`]), which the changes file names.
-    base: u64,
+    /// The file the text was last written whole to ([`MANIFEST`], see [`manifest_identity`]),
+    /// which the changes file names; `None` when not known, and then no changes are written.
+    base: Option<u64>,
     /// The pages (places in `starts`) whose lines may differ from that text: those of the
     /// changes file ([`MANIFEST_CHANGES`]).
     changed: std::collections::BTreeSet<u32>,
@@ -406,8 +419,7 @@ impl Manifest {
             text.push_str(path);
             text.push('\n');
         }
-        let base = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        Manifest { text, starts, base, changed: Default::default() }
+        Manifest { text, starts, base: None, changed: Default::default() }
     }
 
     /// Whether the manifest on disk is this text only with its changes file.
@@ -419,19 +431,19 @@ impl Manifest {
     /// of the manifest (and 64 lines, for small sites), so that the changes file stays small
     /// and a build that reads it has little to apply.
     fn changes_are_few(&self) -> bool {
-        self.has_changes() && self.changed.len() <= (self.starts.len() / 8).max(64)
+        self.base.is_some() && self.has_changes() && self.changed.len() <= (self.starts.len() / 8).max(64)
     }
 
-    /// This text, as written whole.
-    fn rebased(mut self) -> Manifest {
-        self.base = xxhash_rust::xxh3::xxh3_64(self.text.as_bytes());
+    /// This text, as written whole to `file` (looked at once written; `None` if it could not be).
+    fn written_whole(mut self, file: Option<Stat>) -> Manifest {
+        self.base = file.map(|file| manifest_identity(&self.text, file));
         self.changed.clear();
         self
     }
 
     /// The text of the changes file: the lines that changed since the text was written whole.
     fn changes_text(&self) -> String {
-        let mut text = changes_header(self.base);
+        let mut text = changes_header(self.base.expect("changes are written only to a known manifest"));
         text.push('\n');
         for &at in &self.changed {
             let start = self.starts[at as usize] as usize;
@@ -524,10 +536,12 @@ fn read_manifest(output: &Path) -> std::io::Result<Option<ManifestOnDisk>> {
         Err(err) => return Err(err),
     };
     let times = manifest_times(output);
-    let Some(base_at) = times.0 else { return Err(std::io::Error::other("the manifest went while it was read")) };
+    let (Some(base_at), Some(file)) = (times.0, Stat::of(&output.join(MANIFEST))) else {
+        return Err(std::io::Error::other("the manifest went while it was read"));
+    };
     let changes = times.1.and_then(|_| fs::read_to_string(output.join(MANIFEST_CHANGES)).ok()).and_then(|changes| {
         let (header, lines) = changes.split_once('\n')?;
-        (header == changes_header(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))).then(|| lines.to_string())
+        (header == changes_header(manifest_identity(&text, file))).then(|| lines.to_string())
     });
     let written_at = match (&changes, times.1) {
         (Some(_), Some(changes_at)) => changes_at.max(base_at),
@@ -808,6 +822,8 @@ fn finish_fresh(
     let manifest = Manifest::of(pages);
     let path = dir.join(MANIFEST);
     fs::write(&path, &manifest.text).with_context(|| format!("cannot write {}", path.display()))?;
+    // Renaming the folder keeps the file's inode and time.
+    let manifest = manifest.written_whole(Stat::of(&path));
     if cancel.load(Ordering::SeqCst) {
         return Err(WriteError::Interrupted);
     }
@@ -874,9 +890,9 @@ fn finish_update(
             (text, changes)
         }
         false => {
-            let text = text.rebased();
             let manifest = prepare(output, &OutputPath::new(MANIFEST), text.text.as_bytes())?;
-            (text, manifest)
+            // Renaming keeps the file's inode and time.
+            (text.written_whole(Stat::of(&manifest.0)), manifest)
         }
     };
     if cancel.load(Ordering::SeqCst) {
@@ -1034,8 +1050,15 @@ mod tests {
         };
         let paths = ["a.html", "b.html", "c.html", "search/d.js"];
         let first: Vec<Page> = paths.iter().map(|p| page(p, p, PageState::Staged)).collect();
-        let base = Manifest::of(&first);
-        fs::write(dir.path().join(MANIFEST), &base.text).unwrap();
+        // Written as a build writes it: into a new file renamed over the old one.
+        let write_whole = |manifest: Manifest| {
+            let temp = dir.path().join("manifest.tmp");
+            fs::write(&temp, &manifest.text).unwrap();
+            let file = Stat::of(&temp);
+            fs::rename(&temp, dir.path().join(MANIFEST)).unwrap();
+            manifest.written_whole(file)
+        };
+        let base = write_whole(Manifest::of(&first));
         let read = || OutputState::read(dir.path()).unwrap().files;
         assert_eq!(read(), parse_manifest(&base.text));
         // Two edits, each changing some pages: the changes file lists every line changed since
@@ -1054,15 +1077,17 @@ mod tests {
                 _ => Page { state: PageState::Kept, ..p.clone() },
             })
             .collect();
-        let updated = base.updated(&second).updated(&third);
+        let updated = base.clone().updated(&second).updated(&third);
         let changes = updated.changes_text();
         assert_eq!(changes.lines().count(), 3, "{changes}");
         fs::write(dir.path().join(MANIFEST_CHANGES), &changes).unwrap();
         assert_eq!(read(), parse_manifest(&Manifest::of(&third).text));
         // The manifest written whole again (by a build stopped before it removed the changes,
-        // or by another program): the changes no longer apply.
-        let other = Manifest::of(&first[..3]);
-        fs::write(dir.path().join(MANIFEST), &other.text).unwrap();
+        // or by another program): the changes no longer apply, even to the same text.
+        let again = write_whole(Manifest::of(&first));
+        assert_eq!(again.text, base.text);
+        assert_eq!(read(), parse_manifest(&base.text));
+        let other = write_whole(Manifest::of(&first[..3]));
         assert_eq!(read(), parse_manifest(&other.text));
     }
 
