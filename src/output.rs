@@ -519,9 +519,10 @@ fn manifest_times(output: &Path) -> ManifestTimes {
 /// The manifest of an output folder as it is on disk.
 struct ManifestOnDisk {
     text: String,
-    /// The lines of its changes file, when that was written for this very text. Changes to
-    /// another text (a build that wrote the manifest whole and was stopped before removing
-    /// them, or another program's manifest) no longer say anything.
+    /// The lines of its changes file, when that was written for this very writing of it
+    /// ([`manifest_identity`]). Changes to another (a build that wrote the manifest whole and
+    /// was stopped before removing them, or an older encyc that knew nothing of them) no
+    /// longer say anything.
     changes: Option<String>,
     /// When the manifest, or its changes when they apply, were written.
     written_at: SystemTime,
@@ -665,11 +666,12 @@ impl PageWriter {
                 finish_update(&state, last, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?
             }
         };
-        // Pages are compared with the time of the file written last: the changes file when the
-        // manifest has changes, else the manifest (or, when nothing was written, as before).
+        // Pages are compared with the time of the file written last, as `read_manifest` takes
+        // it: the later of the manifest and its changes when it has changes, else the manifest
+        // (or, when nothing was written, as before).
         let times = manifest_times(&state.dir);
         let written_at = match manifest.as_ref().map(Manifest::has_changes) {
-            Some(true) => times.1,
+            Some(true) => times.1.zip(times.0).map(|(changes, whole)| changes.max(whole)),
             Some(false) => times.0,
             None => state.written_at,
         };
