@@ -23,6 +23,14 @@ pub struct Cli {
     pub(crate) command: CliCommand,
 }
 
+impl Cli {
+    /// Whether the command does its work once and ends (every command but `watch`): the
+    /// binary tunes its allocator for that (see `main.rs`).
+    pub fn runs_once(&self) -> bool {
+        !matches!(self.command, CliCommand::Watch(_))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum CliCommand {
     /// Build the site from articles/ into the output folder.

@@ -35,6 +35,7 @@
 //! These docs are for encyc's developers: `cargo doc --document-private-items` (as CI runs it)
 //! shows every module.
 #![allow(rustdoc::private_intra_doc_links)]
+#![forbid(unsafe_code)]
 
 // Leaves: no knowledge of the stages.
 mod diagnostic;
