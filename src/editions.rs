@@ -265,7 +265,7 @@ pub(crate) fn views(all: &[Linked<'_>], strings: Vec<Strings>, base_path: &str) 
 pub(crate) struct ViewParts {
     pub(crate) homes: Vec<LanguageLink>,
     pub(crate) translations: Vec<Vec<LanguageLink>>,
-    pub(crate) originals: Vec<Option<Original>>,
+    pub(crate) originals: Vec<Option<Box<Original>>>,
     pub(crate) homes_from_root: Vec<LanguageLink>,
 }
 
@@ -329,18 +329,18 @@ fn up(k: usize) -> &'static str {
 
 /// The credit of article `a` of edition `k` for its original, when `a` is a translation in a
 /// further edition of an article the main edition has.
-fn original(all: &[Linked<'_>], k: usize, a: &crate::article::Article) -> Option<Original> {
+fn original(all: &[Linked<'_>], k: usize, a: &crate::article::Article) -> Option<Box<Original>> {
     let main = all[0].site;
     let t = a.meta.translation.as_ref().filter(|_| k > 0)?;
     let o = &main.articles[find(main, &t.of.value)?].article;
-    Some(Original {
+    Some(Box::new(Original {
         title: o.meta.title.clone(),
         href: format!("{}{}", up(k), o.slug.href().as_str()),
         lang: all[0].language.clone(),
         revised_by: o.meta.revised_by.clone(),
         followed: t.original_revised,
         translated_by: t.translated_by.clone(),
-    })
+    }))
 }
 
 /// `last`, the [`views`] of editions whose articles relate as those of `all` do (the same

@@ -30,8 +30,9 @@ pub(crate) struct FrontMatter {
     pub(crate) source: Option<String>,
     pub(crate) see_also: Vec<Located<Slug>>,
     pub(crate) summary: Option<String>,
-    /// What this article is a translation of, in an edition in another language.
-    pub(crate) translation: Option<Translation>,
+    /// What this article is a translation of, in an edition in another language (boxed: most
+    /// articles are not translations, and a summary of every article is kept in memory).
+    pub(crate) translation: Option<Box<Translation>>,
     /// The works the article cites, each with the line its `key:` is on.
     pub(crate) references: Vec<Located<Reference>>,
     /// Reviewers besides `revised_by`, each with a role ("Medical Director").
@@ -258,7 +259,8 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
     let see_also = slug_list("see_also", raw.see_also);
     let previous_slugs = slug_list("previous_slugs", raw.previous_slugs);
     let translation =
-        translation(&raw.translation_of, &raw.original_revised, &raw.translated_by, &line_of, &mut problems);
+        translation(&raw.translation_of, &raw.original_revised, &raw.translated_by, &line_of, &mut problems)
+            .map(Box::new);
     let references_line = line_of("references");
     let mut references: Vec<Located<Reference>> = Vec::new();
     for reference in raw.references {

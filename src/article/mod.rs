@@ -61,8 +61,8 @@ pub(crate) struct Article {
     pub(crate) text: Kept,
     /// How hard the body's prose is to read: measured only for `encyc check`
     /// ([`ArticleCache::measure_reading`]), since no page shows it and measuring it was a twentieth
-    /// of a build's parsing.
-    pub(crate) reading: Option<crate::readability::Reading>,
+    /// of a build's parsing. Boxed, since every other build keeps a `None` for every article.
+    pub(crate) reading: Option<Box<crate::readability::Reading>>,
 }
 
 /// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
@@ -193,7 +193,7 @@ pub(crate) fn parse_article_in(
         search_terms,
         snippet,
         text: text.into(),
-        reading: measure_reading.then(|| crate::readability::measure(plain.prose.iter().map(String::as_str))),
+        reading: measure_reading.then(|| Box::new(crate::readability::measure(plain.prose.iter().map(String::as_str)))),
     };
     Ok((article.shrunk(), body))
 }

@@ -211,7 +211,7 @@ pub(crate) fn check(config: &Config, today: Date, progress: &Progress) -> Result
             let readings = site
                 .articles
                 .iter()
-                .filter_map(|l| Some((l.article.source.display_path(), l.article.reading.clone()?)))
+                .filter_map(|l| Some((l.article.source.display_path(), l.article.reading.as_deref()?.clone())))
                 .collect();
             let mut articles = site.articles.len();
             let editions = builder.edition_sites();
@@ -269,7 +269,7 @@ pub(crate) fn warnings(site: &Site, review_period: u32, reading_grade_max: u32, 
     let mut hard: Vec<Warning> = site
         .articles
         .iter()
-        .filter_map(|l| Some((l, l.article.reading.as_ref()?)))
+        .filter_map(|l| Some((l, l.article.reading.as_deref()?)))
         .filter(|(_, reading)| reading.grade() > f64::from(reading_grade_max))
         .map(|(l, reading)| Warning {
             file: l.article.source.display_path(),

@@ -87,8 +87,9 @@ pub(crate) struct Edition {
     /// Per article of this edition (by index into [`Site::articles`]): the same article in
     /// the other editions that have it.
     pub(crate) translations: Vec<Vec<LanguageLink>>,
-    /// Per article: what it translates, for its credit.
-    pub(crate) originals: Vec<Option<Original>>,
+    /// Per article: what it translates, for its credit (boxed: most articles translate
+    /// nothing, and an empty place is then 8 bytes instead of 128, 12 MB at 100,000 articles).
+    pub(crate) originals: Vec<Option<Box<Original>>>,
     /// The other editions' home pages, as absolute paths for the 404 page.
     pub(crate) homes_from_root: Vec<LanguageLink>,
     /// Per article: its links to other editions' articles (`[[es:Name]]`), as the wiki slot
