@@ -72,6 +72,8 @@ mod commands;
 mod serve;
 // What the fuzz targets check.
 pub mod fuzzing;
+// What the binary tells its allocator.
+pub mod allocator;
 
 pub use cli::Cli;
 pub use commands::Outcome;

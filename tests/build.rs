@@ -187,3 +187,24 @@ fn printed_pages_carry_their_address_when_the_site_has_one() {
     );
     assert_eq!(site.page("404.html").count(".page-address"), 0);
 }
+
+/// `main.rs` sets mimalloc's purge delay by the option's place in mimalloc's list
+/// ([`encyc::allocator::PURGE_DELAY_OPTION`]; the bindings do not name it): mimalloc's own
+/// listing of its options, in that order, shows which option that place is in the allocator
+/// linked in, so that an upgrade that moved it fails here rather than quietly setting another.
+#[test]
+fn the_allocator_option_a_build_sets_is_mimallocs_purge_delay() {
+    let site = TestSite::fixture("basic");
+    let out = crate::support::encyc()
+        .args(["build", "--quiet"])
+        .env("MIMALLOC_VERBOSE", "1")
+        .current_dir(&site.root)
+        .output()
+        .expect("run encyc");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let options: Vec<&str> = stderr.lines().filter_map(|l| l.strip_prefix("option '")).collect();
+    let place = usize::try_from(encyc::allocator::PURGE_DELAY_OPTION).unwrap();
+    let option = options.get(place).unwrap_or_else(|| panic!("mimalloc listed its options:\n{stderr}"));
+    assert!(option.starts_with("purge_delay'"), "option {place} is {option:?}");
+}
