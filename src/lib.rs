@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 
 // Leaves: no knowledge of the stages.
+pub mod allocator;
 mod diagnostic;
 mod hash;
 mod letters;
@@ -72,8 +73,6 @@ mod commands;
 mod serve;
 // What the fuzz targets check.
 pub mod fuzzing;
-// What the binary tells its allocator.
-pub mod allocator;
 
 pub use cli::Cli;
 pub use commands::Outcome;

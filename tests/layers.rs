@@ -9,6 +9,7 @@ use std::path::Path;
 /// Every top-level module of `src/`, lowest first.
 const LAYERS: &[&str] = &[
     // Leaves: they know nothing of the stages.
+    "allocator",
     "hash",
     "paths",
     "stat",
