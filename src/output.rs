@@ -516,6 +516,16 @@ fn manifest_times(output: &Path) -> ManifestTimes {
     (time(MANIFEST), time(MANIFEST_CHANGES))
 }
 
+/// When the manifest files were last written, as pages are compared with it: the later of the
+/// manifest and its changes when the changes apply, else the manifest. One rule for a read and
+/// for a build's own record, which must agree.
+fn written_at((whole, changes): ManifestTimes, changes_apply: bool) -> Option<SystemTime> {
+    match changes_apply {
+        true => whole.zip(changes).map(|(whole, changes)| whole.max(changes)),
+        false => whole,
+    }
+}
+
 /// The manifest of an output folder as it is on disk.
 struct ManifestOnDisk {
     text: String,
@@ -544,10 +554,8 @@ fn read_manifest(output: &Path) -> std::io::Result<Option<ManifestOnDisk>> {
         let (header, lines) = changes.split_once('\n')?;
         (header == changes_header(manifest_identity(&text, file))).then(|| lines.to_string())
     });
-    let written_at = match (&changes, times.1) {
-        (Some(_), Some(changes_at)) => changes_at.max(base_at),
-        _ => base_at,
-    };
+    // Changes are read only when their file has a time, so that this is always known.
+    let written_at = written_at(times, changes.is_some()).unwrap_or(base_at);
     Ok(Some(ManifestOnDisk { text, changes, written_at, times }))
 }
 
@@ -666,13 +674,11 @@ impl PageWriter {
                 finish_update(&state, last, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?
             }
         };
-        // Pages are compared with the time of the file written last, as `read_manifest` takes
-        // it: the later of the manifest and its changes when it has changes, else the manifest
-        // (or, when nothing was written, as before).
+        // Pages are compared with the time the manifest files were written, as `read_manifest`
+        // takes it ([`written_at`]; when nothing was written, as before).
         let times = manifest_times(&state.dir);
-        let written_at = match manifest.as_ref().map(Manifest::has_changes) {
-            Some(true) => times.1.zip(times.0).map(|(changes, whole)| changes.max(whole)),
-            Some(false) => times.0,
+        let written_at = match &manifest {
+            Some(manifest) => written_at(times, manifest.has_changes()),
             None => state.written_at,
         };
         let path = state.dir.join(MANIFEST);

@@ -735,7 +735,11 @@ pub(crate) fn plan<'a>(
             order
         }
     };
-    let others: Vec<OutputPath> = pages[articles..].iter().map(|p| p.path.clone()).collect();
+    // Only a memo (kept by `encyc watch`) needs them.
+    let others: Vec<OutputPath> = match memo.is_some() {
+        true => pages[articles..].iter().map(|p| p.path.clone()).collect(),
+        false => Vec::new(),
+    };
     let mut planned: Vec<Option<Planned<'a>>> = pages.into_iter().map(Some).collect();
     let pages: Vec<Planned<'a>> =
         order.iter().map(|&at| planned[at as usize].take().expect("each page once in the order")).collect();
