@@ -948,6 +948,7 @@ impl Builder {
         let page_count = pages.len();
         progress.finish();
         let parsed = loaded.parsed;
+        let restamped = loaded.restamped;
         if self.mode == Mode::OneOff {
             drop(loaded.articles);
             self.articles.forget_bodies();
@@ -959,16 +960,17 @@ impl Builder {
         state.remember(pages);
         self.output = Some(state);
         // A one-off build rewrites the summary cache (tens of MB for a big site) only when many
-        // articles were parsed anew; after a few edits the next build just parses those again.
+        // articles were parsed anew, or read again and found unchanged; after a few edits the
+        // next build just reads those again.
         let one_off = self.mode == Mode::OneOff;
-        let worth_saving = |parsed: usize, articles: usize, name: &str| {
-            let many = parsed >= 64 || parsed * 20 >= articles.max(1);
-            (parsed > 0 && (many || !one_off)) || !config.output_dir.join(name).exists()
+        let worth_saving = |renewed: usize, articles: usize, name: &str| {
+            let many = renewed >= 64 || renewed * 20 >= articles.max(1);
+            (renewed > 0 && (many || !one_off)) || !config.output_dir.join(name).exists()
         };
-        self.unsaved |= worth_saving(parsed.len(), article_count, CACHE);
+        self.unsaved |= worth_saving(parsed.len() + restamped, article_count, CACHE);
         for (e, load) in self.editions.iter_mut().zip(&edition_loads) {
             let name = cache::file_name(Some(&e.config.language));
-            e.unsaved |= worth_saving(load.parsed.len(), load.articles.len(), &name);
+            e.unsaved |= worth_saving(load.parsed.len() + load.restamped, load.articles.len(), &name);
         }
         let lost = !self.media.is_empty() && !config.output_dir.join(crate::paths::MEDIA_CACHE).exists();
         if self.media.unsaved || lost {

@@ -364,6 +364,11 @@ pub(crate) struct LoadReport {
     pub(crate) failed_slugs: Vec<Slug>,
     /// Articles parsed anew in this build.
     pub(crate) parsed: Vec<SourcePath>,
+    /// Articles read again because their file's stamp was not the cached one, found unchanged,
+    /// and whose new stamp a later process may trust: saving the cache spares the next build
+    /// reading them again (after a `git checkout` or `touch` of many files, or a build that ran
+    /// while they were being written).
+    pub(crate) restamped: usize,
 }
 
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about
@@ -461,7 +466,11 @@ pub(crate) fn load(
                 }
                 let entry = Entry { stamp, seen: true, loaded: loaded.clone() };
                 match cache.entries.get_mut(source) {
-                    Some(kept) => *kept = entry,
+                    Some(kept) => {
+                        let settled = stamp.is_some_and(FileStamp::is_settled);
+                        report.restamped += usize::from(!fresh && settled && kept.stamp != stamp);
+                        *kept = entry;
+                    }
                     None => {
                         cache.entries.insert(source.clone(), entry);
                     }
@@ -513,6 +522,28 @@ mod tests {
         let measured = load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut cache, none).unwrap();
         assert_eq!(measured.parsed.len(), measured.articles.len());
         assert!(measured.articles.iter().all(|l| l.article.reading.as_ref().is_some_and(|r| r.words > 0)));
+    }
+
+    #[test]
+    fn articles_read_again_and_found_unchanged_are_counted_once_their_stamps_can_be_saved() {
+        // The fixture's files were written long before this test: their stamps are settled.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/articles");
+        let first = load_basic(Mode::OneOff);
+        let none = &crate::progress::Progress::none();
+        let summaries = |stamped: bool| -> Vec<_> {
+            let stamp = |a: &Article| stamped.then(|| FileStamp::of(&dir.join(a.source.as_str()))).flatten();
+            first.articles.iter().map(|l| (stamp(&l.article), Arc::clone(&l.article))).collect()
+        };
+        // Cached without stamps (as a build that saw the files just written saves them): each is
+        // read again, found unchanged, and counted, but not parsed.
+        let mut cache = ArticleCache::from_summaries(summaries(false), Mode::OneOff);
+        let again = load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut cache, none).unwrap();
+        assert_eq!((again.parsed.len(), again.restamped), (0, first.articles.len()));
+        assert!(cache.summaries().all(|(stamp, _)| stamp.is_some()));
+        // Cached with the stamps they have: nothing is read, nothing counted.
+        let mut cache = ArticleCache::from_summaries(summaries(true), Mode::OneOff);
+        let again = load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut cache, none).unwrap();
+        assert_eq!((again.parsed.len(), again.restamped), (0, 0));
     }
 
     #[test]
