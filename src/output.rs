@@ -113,7 +113,8 @@ pub(crate) struct OutputState {
     written_at: Option<SystemTime>,
     /// The manifest's and its changes file's times, as last read or written.
     times: ManifestTimes,
-    /// Whether this process already removed temporary files a killed build left behind.
+    /// Whether this process already removed temporary files a killed build left behind, or
+    /// knows there are none.
     swept: bool,
     /// [`Mode::Watch`] or [`Mode::Poll`]: take the recorded state as the truth without looking at each file
     /// (our own writes made it); see [`OutputState::for_mode`].
@@ -232,7 +233,6 @@ impl OutputState {
             exists: true,
             written_at: Some(written_at),
             times,
-            swept: true,
             verified: false,
             adopting: false,
             manifest,
@@ -248,6 +248,19 @@ impl OutputState {
     pub(crate) fn verified_at(mut self, untouched: Option<SystemTime>) -> Self {
         self.verified = untouched.is_some() && untouched == self.written_at;
         self
+    }
+
+    /// This state, knowing whether a killed process may have left temporary files in the
+    /// folder ([`crate::lock::OutputLock::left_clean`]): only then does the next build that
+    /// writes look through every folder of the output for them.
+    pub(crate) fn with_leftovers(mut self, possible: bool) -> Self {
+        self.swept = !possible;
+        self
+    }
+
+    /// Whether temporary files a killed process left may still be in the folder.
+    pub(crate) fn may_hold_leftovers(&self) -> bool {
+        !self.swept
     }
 
     /// This state as the next build of `mode` uses it. A long-lived builder ([`Mode::Watch`], [`Mode::Poll`])
@@ -668,10 +681,14 @@ impl PageWriter {
             return Err(WriteError::Failed(state.refusal(refused)));
         }
         let (report, manifest) = match self.staging {
-            Some(staging) => finish_fresh(&state.dir, pages, staging, cancel).map(|(r, m)| (r, Some(m)))?,
+            Some(staging) => {
+                // The folder is made anew: nothing a killed build left is in it.
+                state.swept = true;
+                finish_fresh(&state.dir, pages, staging, cancel).map(|(r, m)| (r, Some(m)))?
+            }
             None => {
                 let last = state.manifest.take();
-                finish_update(&state, last, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?
+                finish_update(&mut state, last, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?
             }
         };
         // Pages are compared with the time the manifest files were written, as `read_manifest`
@@ -844,7 +861,7 @@ fn finish_fresh(
 /// longer belongs, and record the new state last. `last` is the manifest this process wrote
 /// last, if it lists what `state` does.
 fn finish_update(
-    state: &OutputState,
+    state: &mut OutputState,
     last: Option<Manifest>,
     pages: &[Page],
     prepared: Vec<(tempfile::TempPath, PathBuf)>,
@@ -885,6 +902,7 @@ fn finish_update(
     // a build that writes anyway.
     if !state.swept {
         remove_leftover_temps(output, pages, &prepared);
+        state.swept = true;
     }
     let text = match last {
         Some(last) => last.updated(pages),

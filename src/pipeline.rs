@@ -192,6 +192,9 @@ pub(crate) struct Builder {
     theme: Option<(String, Arc<Theme>)>,
     /// Whether articles were parsed since the summary cache was last saved.
     unsaved: bool,
+    /// Whether a killed process may have left temporary files in the output folder: unless
+    /// the caller knows better ([`Builder::set_leftovers`]), it may.
+    leftovers: bool,
     /// The site's further editions, in the order `encyc.yaml` lists them.
     editions: Vec<EditionState>,
     /// Images read before, by their files' stamps.
@@ -310,6 +313,7 @@ impl Builder {
             views_memo: None,
             theme: None,
             unsaved: false,
+            leftovers: true,
             editions,
             media: MediaCache::default(),
             library: media::Library::default(),
@@ -332,6 +336,18 @@ impl Builder {
             let saved = cache::write_summaries(output_dir, &name, build_id(), e.articles.summaries());
             e.unsaved = saved.is_err();
         }
+    }
+
+    /// Says whether a killed process may have left temporary files in the output folder
+    /// ([`crate::lock::OutputLock::left_clean`]): when not, no build looks for them.
+    pub(crate) fn set_leftovers(&mut self, possible: bool) {
+        self.leftovers = possible;
+    }
+
+    /// Whether temporary files a killed process left may still be in the output folder: until
+    /// a build writes (and sweeps them), when they may have been left.
+    pub(crate) fn leftovers(&self) -> bool {
+        self.leftovers
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -689,10 +705,11 @@ impl Builder {
         };
         let strings = self.strings()?;
         let config = &self.config;
+        let leftovers = self.leftovers;
         let kept_state = self.output.take().filter(OutputState::still_ours);
         let state = || match kept_state {
             Some(state) => Ok(state),
-            None => OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched)),
+            None => OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched).with_leftovers(leftovers)),
         };
         // A first look at the output reads the manifest while the summaries are decoded (on
         // the other core, mostly): a tenth of a build with one article changed.
@@ -957,6 +974,7 @@ impl Builder {
             }
         }
         let mut state = state.for_mode(self.mode);
+        self.leftovers &= state.may_hold_leftovers();
         state.remember(pages);
         self.output = Some(state);
         // A one-off build rewrites the summary cache (tens of MB for a big site) only when many

@@ -106,11 +106,28 @@ fn a_damaged_or_cut_summary_cache_costs_time_and_never_a_wrong_page() {
 
 #[test]
 fn temporary_files_a_killed_build_left_are_swept_by_the_next_build_that_writes() {
+    use std::io::BufRead;
     let site = TestSite::fixture("basic");
     site.build().assert_ok();
+    // `encyc watch`, killed while it holds the output folder: what it was writing stays.
+    let mut watch = encyc()
+        .args(["watch", "--no-serve"])
+        .current_dir(&site.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(watch.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Watching") {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "watch exited");
+    }
     // What a build killed between writing its temporary files and renaming them leaves.
     site.write("output/.encyc-tmpKILLED", "half a page");
     site.write("output/assets/.encyc-tmpKILLED2", "half a script");
+    watch.kill().unwrap();
+    let _ = watch.wait();
     site.build().assert_ok().assert_stderr_has("0 pages written");
     let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
     site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));

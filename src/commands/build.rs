@@ -17,11 +17,15 @@ pub(super) fn run(config: &Config, quiet: bool, cancel: &'static AtomicBool) -> 
     // stop at the last point where nothing has been replaced yet.
     let _ = ctrlc::set_handler(|| cancel.store(true, Ordering::SeqCst));
     let _lock = crate::lock::lock_site(&config.root)?;
-    let _output_lock = crate::lock::lock_output(&config.output_dir)?;
+    let mut output_lock = crate::lock::lock_output(&config.output_dir)?;
     let progress = Progress::new(!quiet);
     let mut builder = Builder::new(config.clone(), Mode::OneOff);
+    builder.set_leftovers(!output_lock.left_clean());
     let result = builder.build(cancel, &progress);
     progress.finish();
+    if !builder.leftovers() {
+        output_lock.swept();
+    }
     // The process ends with this build: freeing the summaries of every article one by one (a
     // tenth of a rebuild after one edit of a big site) is left to the system, which takes the
     // whole process's memory back at once.

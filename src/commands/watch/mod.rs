@@ -169,7 +169,7 @@ fn vanished(error: &notify::Error) -> bool {
 /// it changes the output.
 pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static AtomicBool) -> Result<()> {
     let _lock = crate::lock::lock_site(&config.root)?;
-    let _output_lock = crate::lock::lock_output(&config.output_dir)?;
+    let mut output_lock = crate::lock::lock_output(&config.output_dir)?;
     let (tx, rx) = mpsc::channel::<Message>();
     {
         let tx = tx.clone();
@@ -181,7 +181,11 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
     }
 
     let mut session = Session {
-        builder: Builder::new(config.clone(), if options.poll { Mode::Poll } else { Mode::Watch }),
+        builder: {
+            let mut builder = Builder::new(config.clone(), if options.poll { Mode::Poll } else { Mode::Watch });
+            builder.set_leftovers(!output_lock.left_clean());
+            builder
+        },
         built: config.output_dir.join("index.html").is_file(),
         progress: crate::progress::Progress::new(true),
         status: Status::default(),
@@ -290,6 +294,9 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
     }
     // Keep the next start fast; the cache is keyed by content, so saving it is always safe.
     session.builder.save_cache();
+    if !session.builder.leftovers() {
+        output_lock.swept();
+    }
     if let Some(preview) = session.preview.take() {
         preview.stop();
     }
