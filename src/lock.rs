@@ -9,7 +9,7 @@
 //! file beside it that always exists while locked: `.<name>.encyc-lock` in its parent folder,
 //! next to where a first build stages (`.<name>.encyc-staging`). Locking the parent folder
 //! itself would stop two sites writing to different folders in one parent, and would clash
-//! with the site lock when the output is `<root>/output`. The empty lock file is left in place:
+//! with the site lock when the output is `<root>/output`. The lock file is left in place:
 //! removing it on unlock would let a third process lock a new file while a second one still
 //! holds the old one.
 //!
