@@ -1,9 +1,10 @@
 //! The output folder: deterministic, rewritten only where bytes changed, cleaned of pages
 //! that no longer belong, and never a folder encyc does not own.
 
+use std::ffi::OsStr;
 use std::time::{Duration, SystemTime};
 
-use crate::support::{TestSite, encyc, snapshot};
+use crate::support::{TestSite, encyc, snapshot, watching};
 
 fn mtimes(site: &TestSite) -> std::collections::BTreeMap<String, SystemTime> {
     snapshot(&site.output())
@@ -106,28 +107,14 @@ fn a_damaged_or_cut_summary_cache_costs_time_and_never_a_wrong_page() {
 
 #[test]
 fn temporary_files_a_killed_build_left_are_swept_by_the_next_build_that_writes() {
-    use std::io::BufRead;
     let site = TestSite::fixture("basic");
     site.build().assert_ok();
     // `encyc watch`, killed while it holds the output folder: what it was writing stays.
-    let mut watch = encyc()
-        .args(["watch", "--no-serve"])
-        .current_dir(&site.root)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(watch.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("Watching") {
-        line.clear();
-        assert!(lines.read_line(&mut line).unwrap() > 0, "watch exited");
-    }
+    let watch = watching(&site.root, [] as [&str; 0]);
     // What a build killed between writing its temporary files and renaming them leaves.
     site.write("output/.encyc-tmpKILLED", "half a page");
     site.write("output/assets/.encyc-tmpKILLED2", "half a script");
-    watch.kill().unwrap();
-    let _ = watch.wait();
+    drop(watch);
     site.build().assert_ok().assert_stderr_has("0 pages written");
     let text = std::fs::read_to_string(site.path("articles/ph-imbalance.md")).unwrap();
     site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));
@@ -270,31 +257,16 @@ fn a_lost_manifest_adopts_files_encyc_would_write_and_refuses_others_by_name() {
 
 #[test]
 fn two_sites_writing_one_output_folder_the_second_says_so_and_stops() {
-    use std::io::BufRead;
     let first = TestSite::fixture("basic");
     let second = TestSite::fixture("basic");
     let shared = tempfile::tempdir().unwrap();
     let out = shared.path().join("public");
     // `encyc watch` writes its output for as long as it runs.
-    let mut watch = encyc()
-        .args(["watch", "--no-serve", "--output"])
-        .arg(&out)
-        .current_dir(&first.root)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(watch.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("Watching") {
-        line.clear();
-        assert!(lines.read_line(&mut line).unwrap() > 0, "watch exited");
-    }
+    let watch = watching(&first.root, [OsStr::new("--output"), out.as_os_str()]);
     let before = snapshot(&out);
     let run: crate::support::Run =
         encyc().args(["build", "--output"]).arg(&out).current_dir(&second.root).output().unwrap().into();
-    let _ = watch.kill();
-    let _ = watch.wait();
+    drop(watch);
     run.assert_failed().assert_stderr_has("another encyc process is writing the output folder");
     assert!(snapshot(&out) == before, "the second build touched the first one's output");
 }

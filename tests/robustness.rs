@@ -184,26 +184,13 @@ fn a_second_build_while_the_site_is_locked_says_so_and_touches_nothing() {
     site.build().assert_ok();
     let before = snapshot(&site.output());
     // `encyc watch` holds the site's lock for as long as it runs.
-    let mut watch = encyc()
-        .args(["watch", "--no-serve"])
-        .current_dir(&site.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(watch.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("Watching") {
-        line.clear();
-        assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "watch exited");
-    }
+    let watch = crate::support::watching(&site.root, [] as [&str; 0]);
     site.write("articles/ph-imbalance.md", article("pH imbalance", "Changed while locked."));
     // Give watch's own rebuild time to finish, so that only the second build is measured.
     std::thread::sleep(Duration::from_millis(500));
     let during = snapshot(&site.output());
     let run = site.build();
-    let _ = watch.kill();
-    let _ = watch.wait();
+    drop(watch);
     run.assert_failed().assert_stderr_has("another encyc process is building or watching the site in");
     assert!(snapshot(&site.output()) == during);
     assert!(during != before, "watch itself rebuilt");
