@@ -977,18 +977,13 @@ impl Builder {
         self.leftovers &= state.may_hold_leftovers();
         state.remember(pages);
         self.output = Some(state);
-        // A one-off build rewrites the summary cache (tens of MB for a big site) only when many
-        // articles were parsed anew; after a few edits the next build just parses those again.
-        // Articles read again and found unchanged (their new stamps to be saved) cost the next
-        // build far less, a read and a hash each: about 2 µs an article at 10,000 articles,
-        // where parsing one takes about 55 µs and rewriting the cache 7 µs an article. They are
-        // worth a rewrite only when they are a quarter of the articles, as after a copy of the
-        // site or a `touch` of every file.
+        // A one-off build rewrites the summary cache only when it is worth it
+        // ([`cache::worth_rewriting`]); `watch` saves it when it stops if anything changed.
         let one_off = self.mode == Mode::OneOff;
         let worth_saving = |parsed: usize, restamped: usize, articles: usize, name: &str| {
-            let articles = articles.max(1);
-            let many = parsed >= 64 || parsed * 20 >= articles || restamped * 4 >= articles;
-            (parsed + restamped > 0 && (many || !one_off)) || !config.output_dir.join(name).exists()
+            let changed = parsed + restamped > 0;
+            (changed && (!one_off || cache::worth_rewriting(parsed, restamped, articles)))
+                || !config.output_dir.join(name).exists()
         };
         self.unsaved |= worth_saving(parsed.len(), restamped, article_count, CACHE);
         for (e, load) in self.editions.iter_mut().zip(&edition_loads) {
