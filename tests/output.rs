@@ -1,10 +1,10 @@
 //! The output folder: deterministic, rewritten only where bytes changed, cleaned of pages
 //! that no longer belong, and never a folder encyc does not own.
 
-use std::ffi::OsStr;
 use std::time::{Duration, SystemTime};
 
-use crate::support::{TestSite, encyc, snapshot, watching};
+use crate::support::watch::Watch;
+use crate::support::{TestSite, encyc, snapshot};
 
 fn mtimes(site: &TestSite) -> std::collections::BTreeMap<String, SystemTime> {
     snapshot(&site.output())
@@ -110,7 +110,7 @@ fn temporary_files_a_killed_build_left_are_swept_by_the_next_build_that_writes()
     let site = TestSite::fixture("basic");
     site.build().assert_ok();
     // `encyc watch`, killed while it holds the output folder: what it was writing stays.
-    let watch = watching(&site.root, [] as [&str; 0]);
+    let watch = Watch::start(&site, &["--no-serve"]);
     // What a build killed between writing its temporary files and renaming them leaves.
     site.write("output/.encyc-tmpKILLED", "half a page");
     site.write("output/assets/.encyc-tmpKILLED2", "half a script");
@@ -262,7 +262,7 @@ fn two_sites_writing_one_output_folder_the_second_says_so_and_stops() {
     let shared = tempfile::tempdir().unwrap();
     let out = shared.path().join("public");
     // `encyc watch` writes its output for as long as it runs.
-    let watch = watching(&first.root, [OsStr::new("--output"), out.as_os_str()]);
+    let watch = Watch::start(&first, &["--no-serve", "--output", out.to_str().unwrap()]);
     let before = snapshot(&out);
     let run: crate::support::Run =
         encyc().args(["build", "--output"]).arg(&out).current_dir(&second.root).output().unwrap().into();

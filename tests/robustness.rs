@@ -184,7 +184,7 @@ fn a_second_build_while_the_site_is_locked_says_so_and_touches_nothing() {
     site.build().assert_ok();
     let before = snapshot(&site.output());
     // `encyc watch` holds the site's lock for as long as it runs.
-    let watch = crate::support::watching(&site.root, [] as [&str; 0]);
+    let watch = crate::support::watch::Watch::start(&site, &["--no-serve"]);
     site.write("articles/ph-imbalance.md", article("pH imbalance", "Changed while locked."));
     // Give watch's own rebuild time to finish, so that only the second build is measured.
     std::thread::sleep(Duration::from_millis(500));

@@ -2,14 +2,13 @@
 //! came out: files, pages as parsed HTML, and the whole output folder as a snapshot.
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use scraper::{Html, Selector};
 
 pub(crate) mod browser;
+pub(crate) mod watch;
 
 /// The sections of an encyclopedia article, in order, as the shipped articles and `encyc new`
 /// write them.
@@ -23,40 +22,6 @@ pub(crate) const STANDARD_SECTIONS: [&str; 8] = [
     "Calling your health care provider",
     "Prevention",
 ];
-
-/// `encyc watch --no-serve` running in a site, from the moment it says it is watching: it
-/// holds the site's and the output folder's locks until it is killed, which dropping it does.
-pub(crate) struct Watching {
-    pub(crate) child: Child,
-    /// Kept open: `watch` reports each rebuild on it, and would stop if nobody read it.
-    _stdout: std::io::BufReader<ChildStdout>,
-}
-
-/// Starts `encyc watch --no-serve` with `args` in `root` and waits until it is watching.
-pub(crate) fn watching<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(root: &Path, args: I) -> Watching {
-    let mut child = encyc()
-        .args(["watch", "--no-serve"])
-        .args(args)
-        .current_dir(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("Watching") {
-        line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "watch exited");
-    }
-    Watching { child, _stdout: stdout }
-}
-
-impl Drop for Watching {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 pub(crate) struct TestSite {
     _dir: tempfile::TempDir,
