@@ -3,6 +3,8 @@
 //! letter or digit, very common words left out. A leaf: the load stage extracts each article's
 //! terms once, when it parses it, and the render stage writes them into the index.
 
+use anyhow::Context;
+
 /// Words too common to search for. Kept short and sorted (for binary search). search.js gets
 /// this very list from the index ([`stopwords`]), so the two sides cannot drift apart.
 const STOPWORDS: &[&str] = &[
@@ -115,29 +117,52 @@ pub(crate) fn terms_in(language: SearchLanguage, text: &str) -> SearchTerms {
         .collect();
     terms.sort_unstable();
     terms.dedup();
-    let mut packed =
-        SearchTerms { text: String::with_capacity(terms.iter().map(|(_, t)| t.len() + 1).sum()), ..Default::default() };
-    let mut start = 0;
+    let mut packed = SearchTerms {
+        text: TermsText::Memory(String::with_capacity(terms.iter().map(|(_, t)| t.len() + 1).sum())),
+        ..Default::default()
+    };
     for (_, term) in terms {
-        let key = term.as_bytes()[0];
-        match packed.groups.last() {
-            Some(group) if group.key == key => {}
-            Some(_) => {
-                packed.close_group(start);
-                start = packed.text.len() + 1;
-                packed.open_group(key);
-            }
-            None => packed.open_group(key),
-        }
-        if !packed.text.is_empty() {
-            packed.text.push(' ');
-        }
-        packed.text.push_str(term);
+        packed.push(term);
     }
-    if !packed.groups.is_empty() {
-        packed.close_group(start);
-    }
+    packed.finish();
     packed
+}
+
+impl SearchTerms {
+    /// Adds `term`, which sorts after every term so far.
+    fn push(&mut self, term: &str) {
+        let key = term.as_bytes()[0];
+        let TermsText::Memory(text) = &mut self.text else { unreachable!("terms are added in memory") };
+        let new_group = self.groups.last().is_none_or(|g| g.key != key);
+        if new_group && let Some(last) = self.groups.last_mut() {
+            last.close(text);
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        text.push_str(term);
+        if new_group {
+            self.groups.push(Group { key, start, end: start, hash: 0 });
+            // Keys beyond the 36 cannot come from `words`; were one to, `group` would search.
+            self.keys |= key_bit(key).map_or(SEARCH_GROUPS, |bit| 1 << bit);
+        }
+    }
+
+    /// Ends the last group where the terms end.
+    fn finish(&mut self) {
+        if let (TermsText::Memory(text), Some(last)) = (&self.text, self.groups.last_mut()) {
+            last.close(text);
+        }
+    }
+}
+
+impl Group {
+    /// Ends the group where `text` ends now.
+    fn close(&mut self, text: &str) {
+        self.end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        self.hash = xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[self.start as usize..self.end as usize]);
+    }
 }
 
 /// The runs of ASCII letters and digits in `text` (split byte by byte: `text` is ASCII after
@@ -177,12 +202,22 @@ fn stopword_keys() -> &'static [u64] {
 }
 
 /// The distinct search terms of one article ([`terms_in`]): every term, sorted and joined by
-/// single spaces, in one string, and where each shard's group of terms ends in it. One string
-/// rather than one per shard: every build decodes the cached terms of every article, and at
-/// 100,000 articles a string per group was two million allocations.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// single spaces, in one string, and where each shard's group of terms is in it. One string
+/// rather than one per shard: at 100,000 articles a string per group was two million
+/// allocations.
+///
+/// An article from the on-disk cache has no string: its groups' terms stay in the cache file,
+/// where the terms of each shard lie together ([`TermsSource`]). A build needs the terms of one
+/// shard only to write that shard, and one edit touches few shards, while every other use (the
+/// shards' fingerprints) needs only the groups' hashes. Decoding every article's terms was a
+/// quarter of the time a build with one article changed spent reading the cache.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SearchTerms {
-    text: String,
+    /// (In the on-disk cache, the groups and their terms are kept apart from the rest:
+    /// [`SearchTerms::kept_groups`].)
+    #[serde(skip)]
+    text: TermsText,
+    #[serde(skip)]
     groups: Vec<Group>,
     /// Which keys have a group, one bit each ([`key_bit`]): the shard pages look up one key in
     /// every article, and a look at this alone answers most of them (and finds the group at
@@ -190,11 +225,56 @@ pub(crate) struct SearchTerms {
     keys: u64,
 }
 
-/// The bit of `key` in [`SearchTerms::keys`]: terms start with a digit or a lower-case ASCII
-/// letter, 36 keys in all.
+/// Where the terms of a [`SearchTerms`] are.
+#[derive(Debug, Clone)]
+enum TermsText {
+    /// In this string.
+    Memory(String),
+    /// In a file, each group in the part of its shard's key.
+    Kept(std::sync::Arc<dyn TermsSource>),
+}
+
+impl Default for TermsText {
+    fn default() -> Self {
+        TermsText::Memory(String::new())
+    }
+}
+
+/// Where articles' terms are kept out of memory (the on-disk cache): for each shard's key, the
+/// terms of that shard of every article, one group after another.
+pub(crate) trait TermsSource: std::fmt::Debug + Send + Sync {
+    /// The terms of shard `key` of every article kept here, read once.
+    fn shard(&self, key: u8) -> anyhow::Result<&str>;
+    /// The length of shard `key`'s part, known without reading it.
+    fn shard_len(&self, key: u8) -> u64;
+}
+
+/// The groups of a [`SearchTerms`] as the on-disk cache keeps them: where each group's terms
+/// are in its shard's part of the cache file.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct KeptGroups(Vec<Group>);
+
+/// Two sets of terms are equal when their groups are: the same keys, with terms of the same
+/// hashes (wherever those terms are kept).
+impl PartialEq for SearchTerms {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys
+            && self.groups.len() == other.groups.len()
+            && self
+                .groups
+                .iter()
+                .zip(&other.groups)
+                .all(|(a, b)| (a.key, a.hash, a.end - a.start) == (b.key, b.hash, b.end - b.start))
+    }
+}
+
+impl Eq for SearchTerms {}
+
 /// The bit of [`SearchTerms::keys`] that says a key had no bit: look the group up by searching.
 const SEARCH_GROUPS: u64 = 1 << 63;
 
+/// The bit of `key` in [`SearchTerms::keys`]: terms start with a digit or a lower-case ASCII
+/// letter, 36 keys in all.
 fn key_bit(key: u8) -> Option<u32> {
     match key {
         b'0'..=b'9' => Some(u32::from(key - b'0')),
@@ -203,11 +283,12 @@ fn key_bit(key: u8) -> Option<u32> {
     }
 }
 
-/// A group of [`SearchTerms`]: the terms starting with `key`, up to byte `end` of the text
-/// (from just after the previous group's end, or from the start).
+/// A group of [`SearchTerms`]: the terms starting with `key`, from byte `start` to byte `end`
+/// of the text (or of the shard's part of the file that keeps them).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Group {
     key: u8,
+    start: u32,
     end: u32,
     /// A hash of the group's terms, so that a shard's fingerprint need not read every term.
     hash: u64,
@@ -223,45 +304,79 @@ pub(crate) struct ShardTerms<'a> {
 }
 
 impl SearchTerms {
-    fn open_group(&mut self, key: u8) {
-        self.groups.push(Group { key, end: 0, hash: 0 });
-        // Keys beyond the 36 cannot come from `words`; were one to, `group` would search.
-        self.keys |= key_bit(key).map_or(SEARCH_GROUPS, |bit| 1 << bit);
-    }
-
-    /// Ends the last group, which started at byte `start`, where the text ends now.
-    fn close_group(&mut self, start: usize) {
-        let end = self.text.len();
-        let group = self.groups.last_mut().expect("a group to close");
-        group.end = u32::try_from(end).unwrap_or(u32::MAX);
-        group.hash = xxhash_rust::xxh3::xxh3_64(&self.text.as_bytes()[start..end]);
+    /// Each shard's key with the hash of this article's terms there, in key order (without
+    /// reading the terms).
+    pub(crate) fn hashes(&self) -> impl Iterator<Item = (u8, u64)> + '_ {
+        self.groups.iter().map(|g| (g.key, g.hash))
     }
 
     /// Each shard's group of terms, in key order.
-    pub(crate) fn groups(&self) -> impl Iterator<Item = ShardTerms<'_>> {
-        let mut start = 0;
-        self.groups.iter().map(move |g| {
-            let end = g.end as usize;
-            let terms = self.text.get(start..end).unwrap_or("");
-            start = end + 1;
-            ShardTerms { key: g.key, terms, hash: g.hash }
-        })
+    pub(crate) fn groups(&self) -> anyhow::Result<Vec<ShardTerms<'_>>> {
+        self.groups.iter().map(|g| Ok(ShardTerms { key: g.key, terms: self.terms_of(g)?, hash: g.hash })).collect()
     }
 
     /// The terms that start with `key`, if there are any.
-    pub(crate) fn group(&self, key: u8) -> Option<&str> {
+    pub(crate) fn group(&self, key: u8) -> anyhow::Result<Option<&str>> {
         let at = match key_bit(key).filter(|_| self.keys & SEARCH_GROUPS == 0) {
-            Some(bit) if self.keys & (1 << bit) == 0 => return None,
+            Some(bit) if self.keys & (1 << bit) == 0 => return Ok(None),
             // Groups are in key order, as the bits are: the group is after those of lower bits.
             Some(bit) => (self.keys & ((1u64 << bit) - 1)).count_ones() as usize,
-            None => self.groups.binary_search_by_key(&key, |g| g.key).ok()?,
+            None => match self.groups.binary_search_by_key(&key, |g| g.key) {
+                Ok(at) => at,
+                Err(_) => return Ok(None),
+            },
         };
-        let start = if at == 0 { 0 } else { self.groups[at - 1].end as usize + 1 };
-        self.text.get(start..self.groups[at].end as usize)
+        self.terms_of(&self.groups[at]).map(Some)
+    }
+
+    fn terms_of(&self, group: &Group) -> anyhow::Result<&str> {
+        let whole = match &self.text {
+            TermsText::Memory(text) => text.as_str(),
+            TermsText::Kept(source) => source.shard(group.key)?,
+        };
+        // Checked when the groups were put in ([`SearchTerms::with_kept_groups`]).
+        Ok(whole.get(group.start as usize..group.end as usize).unwrap_or(""))
+    }
+
+    /// Where each group's terms go in the part of its key when the parts already hold `lens`
+    /// bytes (one length per key, moved on past these terms): what the on-disk cache saves in
+    /// place of the terms, which it then writes part by part ([`SearchTerms::group`]).
+    pub(crate) fn kept_groups(&self, lens: &mut [u64]) -> anyhow::Result<KeptGroups> {
+        let mut kept = Vec::with_capacity(self.groups.len());
+        for group in &self.groups {
+            let len = &mut lens[group.key as usize];
+            let start = u32::try_from(*len).context("the search terms of a shard are over 4 GB")?;
+            *len += u64::from(group.end - group.start);
+            let end = u32::try_from(*len).context("the search terms of a shard are over 4 GB")?;
+            kept.push(Group { start, end, ..group.clone() });
+        }
+        Ok(KeptGroups(kept))
+    }
+
+    /// These terms, decoded from the on-disk cache without their groups, with the `groups` it
+    /// kept apart, whose terms are in `source`; `None` when the groups do not fit the keys or
+    /// the source (a damaged cache).
+    pub(crate) fn with_kept_groups(
+        self,
+        groups: KeptGroups,
+        source: &std::sync::Arc<dyn TermsSource>,
+    ) -> Option<SearchTerms> {
+        let KeptGroups(groups) = groups;
+        let mut keys = 0;
+        for (i, g) in groups.iter().enumerate() {
+            let ordered = i == 0 || groups[i - 1].key < g.key;
+            if !ordered || g.start > g.end || u64::from(g.end) > source.shard_len(g.key) {
+                return None;
+            }
+            keys |= key_bit(g.key).map_or(SEARCH_GROUPS, |bit| 1 << bit);
+        }
+        (keys == self.keys).then(|| SearchTerms { text: TermsText::Kept(std::sync::Arc::clone(source)), groups, keys })
     }
 
     pub(crate) fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
+        if let TermsText::Memory(text) = &mut self.text {
+            text.shrink_to_fit();
+        }
         self.groups.shrink_to_fit();
     }
 }
@@ -318,33 +433,76 @@ mod tests {
         let texts = ["", "Zebra", "0 9 a z", "Quiet 42 xylophones and 7 apples, bananas, 2020 zoos", "ñandú"];
         for text in texts {
             let terms = terms_of(text);
-            let groups: Vec<ShardTerms<'_>> = terms.groups().collect();
+            let groups: Vec<ShardTerms<'_>> = terms.groups().unwrap();
             for key in 0..=u8::MAX {
                 let searched = groups.iter().find(|g| g.key == key).map(|g| g.terms);
-                assert_eq!(terms.group(key), searched, "{text:?}, key {key}");
+                assert_eq!(terms.group(key).unwrap(), searched, "{text:?}, key {key}");
             }
         }
         // A key without a bit of its own (none comes from real text) is searched for.
         let mut odd = SearchTerms::default();
-        for (key, term) in [(b'#', "#x"), (b'b', "bb"), (b'~', "~y")] {
-            if !odd.text.is_empty() {
-                odd.text.push(' ');
-            }
-            let start = odd.text.len();
-            odd.open_group(key);
-            odd.text.push_str(term);
-            odd.close_group(start);
+        for term in ["#x", "bb", "~y"] {
+            odd.push(term);
         }
-        assert_eq!(
-            (odd.group(b'#'), odd.group(b'b'), odd.group(b'~'), odd.group(b'c')),
-            (Some("#x"), Some("bb"), Some("~y"), None)
-        );
+        odd.finish();
+        let found = [b'#', b'b', b'~', b'c'].map(|key| odd.group(key).unwrap());
+        assert_eq!(found, [Some("#x"), Some("bb"), Some("~y"), None]);
+    }
+
+    /// The shards' parts of a cache file, in memory.
+    #[derive(Debug)]
+    struct Parts(Vec<String>);
+
+    impl TermsSource for Parts {
+        fn shard(&self, key: u8) -> anyhow::Result<&str> {
+            Ok(&self.0[key as usize])
+        }
+        fn shard_len(&self, key: u8) -> u64 {
+            self.0[key as usize].len() as u64
+        }
+    }
+
+    #[test]
+    fn terms_kept_in_the_shards_parts_read_back_as_they_were() {
+        let texts = ["Zebra", "", "Quiet 42 xylophones and 7 apples, bananas, 2020 zoos", "apples and zebras"];
+        let terms: Vec<SearchTerms> = texts.iter().map(|t| terms_of(t)).collect();
+        let mut lens = vec![0; 256];
+        let kept: Vec<KeptGroups> = terms.iter().map(|t| t.kept_groups(&mut lens).unwrap()).collect();
+        let part = |key: u8| -> String { terms.iter().filter_map(|t| t.group(key).unwrap()).collect() };
+        let parts = Parts((0..=u8::MAX).map(part).collect());
+        assert!((0..=u8::MAX).all(|key| parts.0[key as usize].len() as u64 == lens[key as usize]));
+        assert_eq!(parts.0[b'a' as usize], "applesapples", "each shard's terms lie together");
+        let source: std::sync::Arc<dyn TermsSource> = std::sync::Arc::new(parts);
+        // The rest of the terms goes through the cache's encoding, which leaves the groups out.
+        let encoded: Vec<Vec<u8>> = terms.iter().map(|t| postcard::to_stdvec(t).unwrap()).collect();
+        for ((original, kept), bytes) in terms.iter().zip(kept).zip(&encoded) {
+            let decoded: SearchTerms = postcard::from_bytes(bytes).unwrap();
+            let back = decoded.with_kept_groups(kept, &source).expect("the groups fit");
+            assert!(matches!(back.text, TermsText::Kept(_)));
+            assert_eq!(&back, original);
+            assert_eq!(back.groups().unwrap(), original.groups().unwrap());
+            assert_eq!(back.hashes().collect::<Vec<_>>(), original.hashes().collect::<Vec<_>>());
+            for key in 0..=u8::MAX {
+                assert_eq!(back.group(key).unwrap(), original.group(key).unwrap());
+            }
+        }
+        // Groups that do not fit their part, or the keys, are a damaged cache.
+        let quiet = &terms[2];
+        let decoded = || -> SearchTerms { postcard::from_bytes(&encoded[2]).unwrap() };
+        let mut groups = quiet.groups.clone();
+        groups[0].end = u32::MAX;
+        assert!(decoded().with_kept_groups(KeptGroups(groups), &source).is_none());
+        let groups = quiet.groups[1..].to_vec();
+        assert!(decoded().with_kept_groups(KeptGroups(groups), &source).is_none());
+        let mut groups = quiet.groups.clone();
+        groups.swap(0, 1);
+        assert!(decoded().with_kept_groups(KeptGroups(groups), &source).is_none());
     }
 
     #[test]
     fn terms_are_folded_split_deduplicated_and_sorted() {
         let flat = |text: &str| -> Vec<(char, String)> {
-            terms_of(text).groups().map(|g| (g.key as char, g.terms.to_string())).collect()
+            terms_of(text).groups().unwrap().iter().map(|g| (g.key as char, g.terms.to_string())).collect()
         };
         assert_eq!(
             flat("Ménière's disease: the inner EAR, and the ear canal."),
@@ -360,7 +518,7 @@ mod tests {
             flat("X-rays at L4/L5 (2-5 days)"),
             [('d', "days".into()), ('l', "l4 l5".into()), ('r', "rays".into())]
         );
-        assert_eq!(terms_of("").groups().count(), 0);
+        assert_eq!(terms_of("").groups().unwrap().len(), 0);
     }
 
     /// One table of test vectors for folding, run here and against search.js (by
@@ -381,6 +539,8 @@ mod tests {
         let flat = |text: &str| -> Vec<String> {
             terms_in(SearchLanguage::Spanish, text)
                 .groups()
+                .unwrap()
+                .iter()
                 .flat_map(|g| g.terms.split(' ').map(String::from))
                 .collect()
         };

@@ -15,11 +15,12 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::spill::{Kept, read_at};
+use super::spill::{CacheDamaged, Kept, read_at};
 use super::{Article, Loaded};
 use crate::config::Mode;
 use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
 use crate::stat::{Stat, nanos_since_epoch};
+use crate::terms::{KeptGroups, TermsSource};
 
 /// What identifies a file's state without reading it: its size, its modification time, the
 /// time its inode last changed (`ctime`) and its inode number. Tools that put an old
@@ -166,19 +167,24 @@ impl ArticleCache {
 /// laid out to be read fast:
 ///
 /// ```text
-/// [texts][chunk 1]…[chunk n][header][header's length: u64, little-endian]
+/// [texts][search terms of shard 0]…[of shard z][chunk 1]…[chunk n][header][header's length: u64, little-endian]
 /// ```
 ///
 /// The texts of the articles (for the search passages; two thirds of the bytes) come first and
 /// are not read with the rest: an article from the cache refers to its text in the file
-/// ([`Kept`]), and the few passages files a rebuild makes read theirs back. The summaries, with
-/// the settled stamps of their files and where their texts are, are in chunks of
-/// [`CHUNK`] articles, each a compact binary encoding (postcard) of its own, decoded in
-/// parallel. The header names the encyc build that wrote the file and the lengths of the parts.
+/// ([`Kept`]), and the few passages files a rebuild makes read theirs back. The search terms
+/// of every article follow, shard by shard (the terms of one shard of every article
+/// together), and are not read with the rest either: a rebuild reads the parts of the few
+/// shards it writes again ([`crate::terms::TermsSource`]). The summaries, with the settled
+/// stamps of their files and where their texts and terms are, are in chunks of [`CHUNK`]
+/// articles, each a compact binary encoding (postcard) of its own, decoded in parallel. The
+/// header names the encyc build that wrote the file and the lengths of the parts.
 #[derive(Serialize, Deserialize)]
 struct Header {
     build: String,
     texts: u64,
+    /// Each shard's key with the length and hash of its part of the terms, in key order.
+    terms: Vec<(u8, u64, u64)>,
     chunks: Vec<u64>,
 }
 
@@ -220,15 +226,19 @@ fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Arc<Artic
     read_at(&file, &mut bytes, header_at).ok()?;
     let header: Header = postcard::from_bytes(&bytes).ok()?;
     let chunks_len = header.chunks.iter().try_fold(0u64, |sum, &n| sum.checked_add(n))?;
-    if header.build != format!("{build_id:032x}") || header.texts.checked_add(chunks_len)? != header_at {
+    let terms_len = header.terms.iter().try_fold(0u64, |sum, &(_, n, _)| sum.checked_add(n))?;
+    if header.build != format!("{build_id:032x}")
+        || header.texts.checked_add(terms_len)?.checked_add(chunks_len)? != header_at
+    {
         return None;
     }
     // Each chunk is read into a buffer its thread keeps, and each article goes straight into
     // the `Arc` the cache keeps it in: reading the whole file into one buffer and collecting
     // the articles into lists first touched fresh memory, whose page faults were a third of
     // the time of a build with one article changed.
+    let terms: Arc<dyn TermsSource> = Arc::new(TermsPart::of(file.try_clone().ok()?, header.texts, &header.terms)?);
     let mut chunks = Vec::with_capacity(header.chunks.len());
-    let mut at = header.texts;
+    let mut at = header.texts + terms_len;
     for &len in &header.chunks {
         chunks.push((at, usize::try_from(len).ok()?));
         at += len;
@@ -240,11 +250,13 @@ fn read(path: &Path, build_id: u128) -> Option<Vec<(Option<FileStamp>, Arc<Artic
             CHUNK_BYTES.with_borrow_mut(|bytes| {
                 bytes.resize(len, 0);
                 read_at(&file, bytes, at).ok()?;
-                let chunk: Vec<(Option<FileStamp>, Article, TextAt)> = postcard::from_bytes(bytes).ok()?;
+                let chunk: Vec<(Option<FileStamp>, Article, TextAt, KeptGroups)> = postcard::from_bytes(bytes).ok()?;
                 chunk
                     .into_iter()
-                    .map(|(stamp, mut article, at)| {
+                    .map(|(stamp, mut article, at, groups)| {
                         article.text = texts.text(at)?;
+                        article.search_terms =
+                            std::mem::take(&mut article.search_terms).with_kept_groups(groups, &terms)?;
                         Some((stamp, Arc::new(article)))
                     })
                     .collect()
@@ -294,6 +306,54 @@ impl TextsPart {
     }
 }
 
+/// The search terms part of an open cache file: for each shard's key, where its part is, how
+/// long, and the hash of its bytes; each part read when first needed, and kept.
+#[derive(Debug)]
+struct TermsPart {
+    /// Read by one thread at a time (files cannot be read at an offset from several threads
+    /// everywhere).
+    file: std::sync::Mutex<File>,
+    /// Per key: where its part starts, its length and its hash.
+    parts: Vec<(u64, u64, u64)>,
+    read: Vec<std::sync::OnceLock<Option<Box<str>>>>,
+}
+
+impl TermsPart {
+    /// The parts `terms` (key, length, hash, in key order) that start at `at` in `file`;
+    /// `None` when the keys are out of order.
+    fn of(file: File, mut at: u64, terms: &[(u8, u64, u64)]) -> Option<TermsPart> {
+        let mut parts = vec![(0, 0, 0); 256];
+        for (i, &(key, len, hash)) in terms.iter().enumerate() {
+            if i > 0 && terms[i - 1].0 >= key {
+                return None;
+            }
+            parts[key as usize] = (at, len, hash);
+            at = at.checked_add(len)?;
+        }
+        let read = (0..256).map(|_| std::sync::OnceLock::new()).collect();
+        Some(TermsPart { file: std::sync::Mutex::new(file), parts, read })
+    }
+}
+
+impl TermsSource for TermsPart {
+    fn shard(&self, key: u8) -> Result<&str> {
+        let read = self.read[key as usize].get_or_init(|| {
+            let (at, len, hash) = self.parts[key as usize];
+            let mut bytes = vec![0u8; usize::try_from(len).ok()?];
+            read_at(&*self.file.lock().ok()?, &mut bytes, at).ok()?;
+            if xxhash_rust::xxh3::xxh3_64(&bytes) != hash {
+                return None;
+            }
+            Some(String::from_utf8(bytes).ok()?.into_boxed_str())
+        });
+        read.as_deref().ok_or_else(|| CacheDamaged.into())
+    }
+
+    fn shard_len(&self, key: u8) -> u64 {
+        self.parts[key as usize].1
+    }
+}
+
 /// Whether a one-off build that parsed `parsed` of `articles` anew, and read `restamped` others
 /// again and found them unchanged (their new stamps to be saved), should rewrite the cache
 /// (tens of MB for a big site). After a few edits the next build just parses those again.
@@ -325,14 +385,28 @@ pub(crate) fn write_summaries<'a>(
         .with_context(|| format!("cannot write in {}", output.display()))?;
     let mut file = std::io::BufWriter::new(temp);
     // The texts first, streamed (those kept in a file are read back one at a time).
-    let mut entries: Vec<(Option<FileStamp>, &Article, TextAt)> = Vec::with_capacity(articles.len());
+    let mut entries: Vec<(Option<FileStamp>, &Article, TextAt, KeptGroups)> = Vec::with_capacity(articles.len());
     let mut offset = 0u64;
+    let mut terms_lens = vec![0u64; 256];
     for (stamp, article) in articles {
         let text = article.text.read()?;
         file.write_all(text.as_bytes()).with_context(cannot_write)?;
         let len = text.len() as u64;
-        entries.push((stamp, article, TextAt { offset, len, hash: article.text.hash() }));
+        let groups = article.search_terms.kept_groups(&mut terms_lens)?;
+        entries.push((stamp, article, TextAt { offset, len, hash: article.text.hash() }, groups));
         offset += len;
+    }
+    // Then the terms, shard by shard, each part hashed as it is written.
+    let mut terms = Vec::new();
+    for key in (0..=u8::MAX).filter(|&key| terms_lens[key as usize] > 0) {
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        for (_, article, _, _) in &entries {
+            if let Some(group) = article.search_terms.group(key)? {
+                hash.update(group.as_bytes());
+                file.write_all(group.as_bytes()).with_context(cannot_write)?;
+            }
+        }
+        terms.push((key, terms_lens[key as usize], hash.digest()));
     }
     // One chunk at a time, in one buffer: the cache of 100,000 articles is 150 MB without
     // its texts, which a build at its peak of memory has no room for.
@@ -344,7 +418,7 @@ pub(crate) fn write_summaries<'a>(
         file.write_all(&buffer).with_context(cannot_write)?;
         chunks.push(buffer.len() as u64);
     }
-    let header = Header { build: format!("{build_id:032x}"), texts: offset, chunks };
+    let header = Header { build: format!("{build_id:032x}"), texts: offset, terms, chunks };
     let header = postcard::to_stdvec(&header).with_context(cannot_write)?;
     file.write_all(&header).with_context(cannot_write)?;
     file.write_all(&(header.len() as u64).to_le_bytes()).with_context(cannot_write)?;
@@ -355,7 +429,48 @@ pub(crate) fn write_summaries<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::worth_rewriting;
+    use super::*;
+
+    #[test]
+    fn search_terms_kept_in_the_cache_read_back_and_a_damaged_part_is_a_damaged_cache() {
+        let article = |path: &str, body: &str| {
+            let text = format!("---\ntitle: {path}\nlast_revised: 2020-01-01\n---\n\n{body}\n");
+            let source = SourcePath::new(Path::new(path));
+            super::super::parse_article(&source, text.as_bytes()).unwrap().0
+        };
+        let articles = [
+            article("a.md", "Apples, bananas and 7 cherries."),
+            article("b.md", "Bananas grow in bunches."),
+            article("c.md", "Zebras eat apples in 2020."),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        write_summaries(dir.path(), CACHE, 7, articles.iter().map(|a| (None, a))).unwrap();
+        let read = read_summaries(dir.path(), CACHE, 7);
+        assert_eq!(read.len(), articles.len());
+        for ((_, cached), original) in read.iter().zip(&articles) {
+            assert_eq!(cached.source, original.source);
+            assert_eq!(cached.search_terms.groups().unwrap(), original.search_terms.groups().unwrap());
+        }
+        // Each key's part lies after the texts, in key order: a byte changed in the part of
+        // "b" (bananas, bunches, grow…) is found when that part is read, and only then.
+        let file = dir.path().join(CACHE);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let texts: usize = articles.iter().map(|a| a.text.read().unwrap().len()).sum();
+        let before_b: usize = articles
+            .iter()
+            .flat_map(|a| a.search_terms.groups().unwrap())
+            .filter(|g| g.key < b'b')
+            .map(|g| g.terms.len())
+            .sum();
+        assert_eq!(&bytes[texts + before_b..texts + before_b + 7], b"bananas");
+        bytes[texts + before_b] ^= 0x20;
+        std::fs::write(&file, &bytes).unwrap();
+        let read = read_summaries(dir.path(), CACHE, 7);
+        assert_eq!(read.len(), articles.len(), "the damage is found only when the part is read");
+        let terms = &read[1].1.search_terms;
+        assert!(terms.group(b'b').unwrap_err().downcast_ref::<CacheDamaged>().is_some());
+        assert_eq!(terms.group(b'g').unwrap(), Some("grow"));
+    }
 
     #[test]
     fn the_cache_is_rewritten_for_many_parsed_articles_or_a_quarter_read_again() {

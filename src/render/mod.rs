@@ -709,7 +709,7 @@ pub(crate) fn plan<'a>(
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
     let language = crate::terms::SearchLanguage::of(&config.language);
-    let (search_pages, search_memo) = search_index::plan(site, build_id, language, last_search, keep);
+    let (search_pages, search_memo) = search_index::plan(site, build_id, language, last_search, keep)?;
     pages.extend(search_pages);
     // An article's path was made with the prefix (and is kept in the memo so: a rebuild after
     // an edit makes none of them anew); the few other pages take it now.

@@ -112,7 +112,7 @@ pub(super) fn plan<'a>(
     language: SearchLanguage,
     last: Option<SearchReuse>,
     keep: bool,
-) -> (Vec<Planned<'a>>, Option<SearchMemo>) {
+) -> Result<(Vec<Planned<'a>>, Option<SearchMemo>)> {
     let (last, edited) = match last {
         Some(r) => (Some(r.memo), Some(r.edited)),
         None => (None, None),
@@ -175,7 +175,7 @@ pub(super) fn plan<'a>(
                 passages[n] = passages_fp(n);
             }
             // Not shared any more: the last build's pages are gone.
-            std::sync::Arc::make_mut(lists).update(site, edited);
+            std::sync::Arc::make_mut(lists).update(site, edited)?;
         }
         _ => {
             name_hashes = (0..site.articles.len()).map(names_hash).collect();
@@ -184,7 +184,10 @@ pub(super) fn plan<'a>(
             }
             snippets = (0..site.articles.len()).map(snippet_hash).collect();
             passages = (0..files).map(passages_fp).collect();
-            lists = keep.then(|| std::sync::Arc::new(ShardLists::of(site)));
+            lists = match keep {
+                true => Some(std::sync::Arc::new(ShardLists::of(site)?)),
+                false => None,
+            };
         }
     }
     let digest = |hashes: &[u64]| {
@@ -224,8 +227,8 @@ pub(super) fn plan<'a>(
                 fingerprints[key as usize].extend_from_slice(&order.to_le_bytes());
             }
             for (i, linked) in site.articles.iter().enumerate() {
-                for group in linked.article.search_terms.groups() {
-                    fingerprints[group.key as usize].extend_from_slice(&ShardLists::entry(i, group.hash));
+                for (key, hash) in linked.article.search_terms.hashes() {
+                    fingerprints[key as usize].extend_from_slice(&ShardLists::entry(i, hash));
                 }
             }
             fingerprints.into_iter().map(Fingerprint::digest).collect()
@@ -251,7 +254,7 @@ pub(super) fn plan<'a>(
         snippets,
         passages,
     });
-    (pages, memo)
+    Ok((pages, memo))
 }
 
 /// The names file's entries as JSON, per article: `["slug","title"]`, and its alternative
@@ -361,10 +364,10 @@ impl ShardLists {
     }
 
     /// The lists of every article of `site`.
-    pub(super) fn of(site: &Site) -> ShardLists {
+    pub(super) fn of(site: &Site) -> Result<ShardLists> {
         let mut lists = vec![ShardList::default(); 256];
         for (i, linked) in site.articles.iter().enumerate() {
-            for group in linked.article.search_terms.groups() {
+            for group in linked.article.search_terms.groups()? {
                 let list = &mut lists[group.key as usize];
                 list.entries.push(Self::entry(i, group.hash));
                 list.terms.push_str(group.terms);
@@ -380,15 +383,15 @@ impl ShardLists {
                 }
             }
         }
-        ShardLists(lists)
+        Ok(ShardLists(lists))
     }
 
     /// The lists after the articles at `edited` were replaced in `site`, every other article
     /// being where it was.
-    pub(super) fn update(&mut self, site: &Site, edited: &std::collections::BTreeSet<usize>) {
+    pub(super) fn update(&mut self, site: &Site, edited: &std::collections::BTreeSet<usize>) -> Result<()> {
         for &i in edited {
             let number = i as u32;
-            let groups: Vec<ShardTerms<'_>> = site.articles[i].article.search_terms.groups().collect();
+            let groups: Vec<ShardTerms<'_>> = site.articles[i].article.search_terms.groups()?;
             for (key, list) in self.0.iter_mut().enumerate() {
                 let group = groups.iter().find(|g| g.key as usize == key);
                 let found = list.entries.binary_search_by_key(&number, Self::article_of);
@@ -430,6 +433,7 @@ impl ShardLists {
                 list.shift(at + 1, group.terms.len() as i64);
             }
         }
+        Ok(())
     }
 
     /// The fingerprint of shard `key` of a site whose articles' order is `order`.
@@ -442,11 +446,11 @@ impl ShardLists {
 }
 
 /// The terms starting with `key` of each article that has any, with its number.
-fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = (u32, &str)> {
+fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = Result<(u32, &str)>> {
     site.articles
         .iter()
         .enumerate()
-        .filter_map(move |(i, l)| l.article.search_terms.group(key).map(|terms| (i as u32, terms)))
+        .filter_map(move |(i, l)| l.article.search_terms.group(key).transpose().map(|t| Ok((i as u32, t?))))
 }
 
 fn shard_page(site: &Site, lists: Option<std::sync::Arc<ShardLists>>, fingerprint: u128, key: u8) -> Planned<'_> {
@@ -463,7 +467,8 @@ fn shard_page(site: &Site, lists: Option<std::sync::Arc<ShardLists>>, fingerprin
         }
         // Articles are visited in order, so each postings list comes out sorted.
         let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-        for (i, terms) in shard_terms(site, key) {
+        for found in shard_terms(site, key) {
+            let (i, terms) = found?;
             for term in terms.split(' ') {
                 postings.entry(term).or_default().push(i);
             }
@@ -553,7 +558,7 @@ mod tests {
             };
             pages.iter().map(|p| (p.path.as_str().to_string(), p.fingerprint, bytes(&p.job))).collect()
         };
-        let fresh = |site: &Site| files(plan(site, 7, SearchLanguage::English, None, false).0);
+        let fresh = |site: &Site| files(plan(site, 7, SearchLanguage::English, None, false).unwrap().0);
         // Forty articles: three passages files.
         let words = ["Apples and bananas.", "Bananas, cherries and 7 dates.", "Zebras eat apples."];
         let mut titles: Vec<String> = (0..40).map(|i| format!("Article {i}")).collect();
@@ -564,7 +569,7 @@ mod tests {
         // Unchanged articles are handed on as they were, as the loader does.
         let mut current = articles(&titles, &bodies);
         let mut linker = Linker::link(current.clone(), &[], 10, Alphabet::Latin).unwrap();
-        let (pages, memo) = plan(linker.site(), 7, SearchLanguage::English, None, true);
+        let (pages, memo) = plan(linker.site(), 7, SearchLanguage::English, None, true).unwrap();
         assert_eq!(files(pages), fresh(linker.site()));
         let mut memo = memo.expect("kept when asked");
         // As a plan does, which makes a re-link keep the lists up to date and record changes.
@@ -590,7 +595,7 @@ mod tests {
             assert_eq!(changes.edited, std::collections::BTreeSet::from([i]));
             assert_eq!(changes.letters != crate::site::Refiled::Nothing, title.is_some());
             let last = SearchReuse { memo, edited: changes.edited.clone() };
-            let (pages, kept) = plan(linker.site(), 7, SearchLanguage::English, Some(last), true);
+            let (pages, kept) = plan(linker.site(), 7, SearchLanguage::English, Some(last), true).unwrap();
             let fresh_link = Linker::link(articles(&titles, &bodies), &[], 10, Alphabet::Latin).unwrap();
             assert_eq!(files(pages), fresh(fresh_link.site()), "after {body:?}");
             memo = kept.expect("kept when asked");
