@@ -525,23 +525,30 @@ pub(crate) fn plan<'a>(
     };
     let valid = reuse.valid(shared, base, media_digest, site.articles.len());
     let editions: &[u64] = if keep { edition.article_fingerprints() } else { &[] };
-    let mut pages: Vec<Planned<'a>> = site
-        .articles
-        .par_iter()
-        .enumerate()
-        .map(|(index, linked)| {
-            let editions = editions.get(index).copied().unwrap_or_else(|| edition.article_fingerprint(index));
-            let fingerprint = valid
-                .as_ref()
-                .and_then(|v| v.article(index, editions))
-                .unwrap_or_else(|| article_fingerprint(shared, site, linked, editions, media, &links_here[index]));
-            // The same articles in the same places as the memo's (see `Reuse::valid`).
-            let path = valid
-                .as_ref()
-                .map_or_else(|| linked.article.slug.output_path_in(prefix), |v| v.memo.paths[index].clone());
-            Planned { path, fingerprint: Some(fingerprint), job: Job::Article(index) }
-        })
-        .collect();
+    // The search files are planned beside the articles (one thread's work, a twentieth of a
+    // build with one article changed, which the articles' share of both cores takes up).
+    let language = crate::terms::SearchLanguage::of(&config.language);
+    let plan_articles = || -> Vec<Planned<'a>> {
+        site.articles
+            .par_iter()
+            .enumerate()
+            .map(|(index, linked)| {
+                let editions = editions.get(index).copied().unwrap_or_else(|| edition.article_fingerprint(index));
+                let fingerprint = valid
+                    .as_ref()
+                    .and_then(|v| v.article(index, editions))
+                    .unwrap_or_else(|| article_fingerprint(shared, site, linked, editions, media, &links_here[index]));
+                // The same articles in the same places as the memo's (see `Reuse::valid`).
+                let path = valid
+                    .as_ref()
+                    .map_or_else(|| linked.article.slug.output_path_in(prefix), |v| v.memo.paths[index].clone());
+                Planned { path, fingerprint: Some(fingerprint), job: Job::Article(index) }
+            })
+            .collect()
+    };
+    let (mut pages, search) =
+        rayon::join(plan_articles, || search_index::plan(site, build_id, language, last_search, keep));
+    let (search_pages, search_memo) = search?;
 
     // Each letter page's A–Z bar, the last plan's while the same letters have entries (a new
     // title files a name elsewhere, rarely under a letter that had none).
@@ -708,8 +715,6 @@ pub(crate) fn plan<'a>(
         }
         pages.push(Planned { path: path.clone(), fingerprint: None, job: Job::Asset(bytes) });
     }
-    let language = crate::terms::SearchLanguage::of(&config.language);
-    let (search_pages, search_memo) = search_index::plan(site, build_id, language, last_search, keep)?;
     pages.extend(search_pages);
     // An article's path was made with the prefix (and is kept in the memo so: a rebuild after
     // an edit makes none of them anew); the few other pages take it now.
