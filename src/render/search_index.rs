@@ -212,26 +212,31 @@ pub(super) fn plan<'a>(
         script("snippets", "", &snippets)
     });
 
-    let mut fingerprints: Vec<u128> = match &lists {
+    // Per shard, its fingerprint, and (without lists) the articles with terms there.
+    let (fingerprints, mut members): (Vec<u128>, Vec<Vec<u32>>) = match &lists {
         Some(lists) => {
             let mut fingerprints = vec![0; 256];
             for &key in SHARDS {
                 fingerprints[key as usize] = lists.digest(order, key);
             }
-            fingerprints
+            (fingerprints, Vec::new())
         }
         None => {
-            // One pass over the articles fingerprints every shard, from the terms' hashes.
+            // One pass over the articles fingerprints every shard, from the terms' hashes, and
+            // lists each shard's articles: a shard made by visiting every article for its group
+            // waited on memory, 36 times over (a twentieth of a first build).
             let mut fingerprints: Vec<Fingerprint> = (0..256).map(|_| Fingerprint::new()).collect();
+            let mut members = vec![Vec::new(); 256];
             for &key in SHARDS {
                 fingerprints[key as usize].extend_from_slice(&order.to_le_bytes());
             }
             for (i, linked) in site.articles.iter().enumerate() {
                 for (key, hash) in linked.article.search_terms.hashes() {
                     fingerprints[key as usize].extend_from_slice(&ShardLists::entry(i, hash));
+                    members[key as usize].push(i as u32);
                 }
             }
-            fingerprints.into_iter().map(Fingerprint::digest).collect()
+            (fingerprints.into_iter().map(Fingerprint::digest).collect(), members)
         }
     };
     let mut pages = vec![names, snippets_page];
@@ -243,9 +248,10 @@ pub(super) fn plan<'a>(
             script("passages", &n.to_string(), &texts)
         })
     }));
-    pages.extend(
-        SHARDS.iter().map(|&key| shard_page(site, lists.clone(), std::mem::take(&mut fingerprints[key as usize]), key)),
-    );
+    pages.extend(SHARDS.iter().map(|&key| {
+        let (fingerprint, members) = (fingerprints[key as usize], members.get_mut(key as usize).map(std::mem::take));
+        shard_page(site, lists.clone(), members.unwrap_or_default(), fingerprint, key)
+    }));
     let memo = keep.then(|| SearchMemo {
         lists: lists.unwrap_or_default(),
         order,
@@ -445,15 +451,24 @@ impl ShardLists {
     }
 }
 
-/// The terms starting with `key` of each article that has any, with its number.
-fn shard_terms(site: &Site, key: u8) -> impl Iterator<Item = Result<(u32, &str)>> {
-    site.articles
-        .iter()
-        .enumerate()
-        .filter_map(move |(i, l)| l.article.search_terms.group(key).transpose().map(|t| Ok((i as u32, t?))))
+/// The terms starting with `key` of each of the articles `members`, which have some, with
+/// their numbers.
+fn shard_terms<'a>(site: &'a Site, members: &'a [u32], key: u8) -> impl Iterator<Item = Result<(u32, &'a str)>> {
+    members.iter().map(move |&i| {
+        let terms = site.articles[i as usize].article.search_terms.group(key)?;
+        Ok((i, terms.unwrap_or_default()))
+    })
 }
 
-fn shard_page(site: &Site, lists: Option<std::sync::Arc<ShardLists>>, fingerprint: u128, key: u8) -> Planned<'_> {
+/// The page of shard `key`, made from `lists` when a long-lived builder keeps them, else from
+/// the articles `members`.
+fn shard_page(
+    site: &Site,
+    lists: Option<std::sync::Arc<ShardLists>>,
+    members: Vec<u32>,
+    fingerprint: u128,
+    key: u8,
+) -> Planned<'_> {
     made(shard_path(key), fingerprint, move || {
         let key_text = (key as char).to_string();
         // A long-lived builder keeps each shard's content up to date ([`ShardList`]).
@@ -467,7 +482,7 @@ fn shard_page(site: &Site, lists: Option<std::sync::Arc<ShardLists>>, fingerprin
         }
         // Articles are visited in order, so each postings list comes out sorted.
         let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-        for found in shard_terms(site, key) {
+        for found in shard_terms(site, &members, key) {
             let (i, terms) = found?;
             for term in terms.split(' ') {
                 postings.entry(term).or_default().push(i);
