@@ -385,36 +385,48 @@ pub(crate) fn write_summaries<'a>(
         .with_context(|| format!("cannot write in {}", output.display()))?;
     let mut file = std::io::BufWriter::new(temp);
     // The texts first, streamed (those kept in a file are read back one at a time).
-    let mut entries: Vec<(Option<FileStamp>, &Article, TextAt, KeptGroups)> = Vec::with_capacity(articles.len());
+    let mut entries: Vec<(Option<FileStamp>, &Article, TextAt)> = Vec::with_capacity(articles.len());
     let mut offset = 0u64;
-    let mut terms_lens = vec![0u64; 256];
     for (stamp, article) in articles {
         let text = article.text.read()?;
         file.write_all(text.as_bytes()).with_context(cannot_write)?;
         let len = text.len() as u64;
-        let groups = article.search_terms.kept_groups(&mut terms_lens)?;
-        entries.push((stamp, article, TextAt { offset, len, hash: article.text.hash() }, groups));
+        entries.push((stamp, article, TextAt { offset, len, hash: article.text.hash() }));
         offset += len;
     }
-    // Then the terms, shard by shard, each part hashed as it is written.
-    let mut terms = Vec::new();
-    for key in (0..=u8::MAX).filter(|&key| terms_lens[key as usize] > 0) {
-        let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        for (_, article, _, _) in &entries {
-            if let Some(group) = article.search_terms.group(key)? {
-                hash.update(group.as_bytes());
-                file.write_all(group.as_bytes()).with_context(cannot_write)?;
-            }
+    // Then the terms, shard by shard, each part hashed as it is written. Gathered in one pass
+    // over the articles: a pass per shard, looking up each article's group, waited on memory.
+    let mut parts: Vec<Vec<&str>> = vec![Vec::new(); 256];
+    for (_, article, _) in &entries {
+        for group in article.search_terms.groups()? {
+            parts[group.key as usize].push(group.terms);
         }
-        terms.push((key, terms_lens[key as usize], hash.digest()));
     }
+    let mut terms = Vec::new();
+    for (key, part) in parts.iter().enumerate().filter(|(_, part)| !part.is_empty()) {
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        let mut len = 0;
+        for group in part {
+            hash.update(group.as_bytes());
+            file.write_all(group.as_bytes()).with_context(cannot_write)?;
+            len += group.len() as u64;
+        }
+        terms.push((key as u8, len, hash.digest()));
+    }
+    drop(parts);
     // One chunk at a time, in one buffer: the cache of 100,000 articles is 150 MB without
-    // its texts, which a build at its peak of memory has no room for.
+    // its texts, which a build at its peak of memory has no room for. Each article's groups
+    // are where the pass above put them, in the same order.
     let mut chunks = Vec::new();
     let mut buffer = Vec::new();
+    let mut terms_lens = vec![0u64; 256];
     for chunk in entries.chunks(CHUNK) {
+        let chunk = chunk
+            .iter()
+            .map(|&(stamp, article, at)| Ok((stamp, article, at, article.search_terms.kept_groups(&mut terms_lens)?)))
+            .collect::<Result<Vec<_>>>()?;
         buffer.clear();
-        buffer = postcard::to_extend(chunk, buffer).with_context(cannot_write)?;
+        buffer = postcard::to_extend(&chunk, buffer).with_context(cannot_write)?;
         file.write_all(&buffer).with_context(cannot_write)?;
         chunks.push(buffer.len() as u64);
     }
