@@ -135,7 +135,7 @@ impl SearchTerms {
     fn push(&mut self, term: &str) {
         let key = term.as_bytes()[0];
         let TermsText::Memory(text) = &mut self.text else { unreachable!("terms are added in memory") };
-        let new_group = self.groups.last().is_none_or(|g| g.key != key);
+        let new_group = self.groups.last().is_none_or(|g| g.key() != key);
         if new_group && let Some(last) = self.groups.last_mut() {
             last.close(text);
         }
@@ -145,7 +145,7 @@ impl SearchTerms {
         let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
         text.push_str(term);
         if new_group {
-            self.groups.push(Group { key, start, end: start, hash: 0 });
+            self.groups.push(Group::new(key, start));
             // Keys beyond the 36 cannot come from `words`; were one to, `group` would search.
             self.keys |= key_bit(key).map_or(SEARCH_GROUPS, |bit| 1 << bit);
         }
@@ -156,14 +156,6 @@ impl SearchTerms {
         if let (TermsText::Memory(text), Some(last)) = (&self.text, self.groups.last_mut()) {
             last.close(text);
         }
-    }
-}
-
-impl Group {
-    /// Ends the group where `text` ends now.
-    fn close(&mut self, text: &str) {
-        self.end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        self.hash = xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[self.start as usize..self.end as usize]);
     }
 }
 
@@ -274,7 +266,7 @@ impl PartialEq for SearchTerms {
                 .groups
                 .iter()
                 .zip(&other.groups)
-                .all(|(a, b)| (a.key, a.hash, a.end - a.start) == (b.key, b.hash, b.end - b.start))
+                .all(|(a, b)| (a.tagged, a.end - a.start) == (b.tagged, b.end - b.start))
     }
 }
 
@@ -293,15 +285,39 @@ fn key_bit(key: u8) -> Option<u32> {
     }
 }
 
-/// A group of [`SearchTerms`]: the terms starting with `key`, from byte `start` to byte `end`
-/// of the text (or of the shard's part of the file that keeps them).
+/// A group of [`SearchTerms`]: the terms starting with one key, from byte `start` to byte
+/// `end` of the text (or of the shard's part of the file that keeps them).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Group {
-    key: u8,
+    /// The key in the top byte, and below it 56 bits of a hash of the group's terms, so that a
+    /// shard's fingerprint need not read every term. One word for both keeps a group at 16
+    /// bytes: every article has a couple of dozen, 100,000 articles two and a half million.
+    tagged: u64,
     start: u32,
     end: u32,
-    /// A hash of the group's terms, so that a shard's fingerprint need not read every term.
-    hash: u64,
+}
+
+const HASH_BITS: u64 = (1 << 56) - 1;
+
+impl Group {
+    fn new(key: u8, start: u32) -> Group {
+        Group { tagged: u64::from(key) << 56, start, end: start }
+    }
+
+    fn key(&self) -> u8 {
+        (self.tagged >> 56) as u8
+    }
+
+    fn hash(&self) -> u64 {
+        self.tagged & HASH_BITS
+    }
+
+    /// Ends the group where `text` ends now.
+    fn close(&mut self, text: &str) {
+        self.end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let hash = xxhash_rust::xxh3::xxh3_64(&text.as_bytes()[self.start as usize..self.end as usize]);
+        self.tagged = (self.tagged & !HASH_BITS) | (hash & HASH_BITS);
+    }
 }
 
 /// The terms of one article that start with `key`, space-separated and sorted.
@@ -309,7 +325,7 @@ struct Group {
 pub(crate) struct ShardTerms<'a> {
     pub(crate) key: u8,
     pub(crate) terms: &'a str,
-    /// A hash of `terms`.
+    /// A hash of `terms` (56 bits of one).
     pub(crate) hash: u64,
 }
 
@@ -317,12 +333,12 @@ impl SearchTerms {
     /// Each shard's key with the hash of this article's terms there, in key order (without
     /// reading the terms).
     pub(crate) fn hashes(&self) -> impl Iterator<Item = (u8, u64)> + '_ {
-        self.groups.iter().map(|g| (g.key, g.hash))
+        self.groups.iter().map(|g| (g.key(), g.hash()))
     }
 
     /// Each shard's group of terms, in key order.
     pub(crate) fn groups(&self) -> anyhow::Result<Vec<ShardTerms<'_>>> {
-        self.groups.iter().map(|g| Ok(ShardTerms { key: g.key, terms: self.terms_of(g)?, hash: g.hash })).collect()
+        self.groups.iter().map(|g| Ok(ShardTerms { key: g.key(), terms: self.terms_of(g)?, hash: g.hash() })).collect()
     }
 
     /// The terms that start with `key`, if there are any.
@@ -331,7 +347,7 @@ impl SearchTerms {
             Some(bit) if self.keys & (1 << bit) == 0 => return Ok(None),
             // Groups are in key order, as the bits are: the group is after those of lower bits.
             Some(bit) => (self.keys & ((1u64 << bit) - 1)).count_ones() as usize,
-            None => match self.groups.binary_search_by_key(&key, |g| g.key) {
+            None => match self.groups.binary_search_by_key(&key, Group::key) {
                 Ok(at) => at,
                 Err(_) => return Ok(None),
             },
@@ -342,7 +358,7 @@ impl SearchTerms {
     fn terms_of(&self, group: &Group) -> anyhow::Result<&str> {
         let whole = match &self.text {
             TermsText::Memory(text) => text.as_str(),
-            TermsText::Kept(source) => source.shard(group.key)?,
+            TermsText::Kept(source) => source.shard(group.key())?,
         };
         // Checked when the groups were put in ([`SearchTerms::with_kept_groups`]).
         Ok(whole.get(group.start as usize..group.end as usize).unwrap_or(""))
@@ -354,7 +370,7 @@ impl SearchTerms {
     pub(crate) fn kept_groups(&self, lens: &mut [u64]) -> anyhow::Result<KeptGroups> {
         let mut kept = Vec::with_capacity(self.groups.len());
         for group in &self.groups {
-            let len = &mut lens[group.key as usize];
+            let len = &mut lens[group.key() as usize];
             let start = u32::try_from(*len).context("the search terms of a shard are over 4 GB")?;
             *len += u64::from(group.end - group.start);
             let end = u32::try_from(*len).context("the search terms of a shard are over 4 GB")?;
@@ -374,11 +390,11 @@ impl SearchTerms {
         let KeptGroups(groups) = groups;
         let mut keys = 0;
         for (i, g) in groups.iter().enumerate() {
-            let ordered = i == 0 || groups[i - 1].key < g.key;
-            if !ordered || g.start > g.end || u64::from(g.end) > source.shard_len(g.key) {
+            let ordered = i == 0 || groups[i - 1].key() < g.key();
+            if !ordered || g.start > g.end || u64::from(g.end) > source.shard_len(g.key()) {
                 return None;
             }
-            keys |= key_bit(g.key).map_or(SEARCH_GROUPS, |bit| 1 << bit);
+            keys |= key_bit(g.key()).map_or(SEARCH_GROUPS, |bit| 1 << bit);
         }
         (keys == self.keys).then(|| SearchTerms { text: TermsText::Kept(std::sync::Arc::clone(source)), groups, keys })
     }
