@@ -310,9 +310,10 @@ impl TextsPart {
 /// long, and the hash of its bytes; each part read when first needed, and kept.
 #[derive(Debug)]
 struct TermsPart {
-    /// Read by one thread at a time (files cannot be read at an offset from several threads
-    /// everywhere).
-    file: std::sync::Mutex<File>,
+    /// The open cache file, on Unix, where files can be read at an offset from several threads
+    /// at once. Elsewhere every part is read at once, as the texts are ([`TextsPart::text`]),
+    /// and the file is not kept open.
+    file: Option<File>,
     /// Per key: where its part starts, its length and its hash.
     parts: Vec<(u64, u64, u64)>,
     read: Vec<std::sync::OnceLock<Option<Box<str>>>>,
@@ -331,7 +332,17 @@ impl TermsPart {
             at = at.checked_add(len)?;
         }
         let read = (0..256).map(|_| std::sync::OnceLock::new()).collect();
-        Some(TermsPart { file: std::sync::Mutex::new(file), parts, read })
+        #[cfg(unix)]
+        return Some(TermsPart { file: Some(file), parts, read });
+        #[cfg(not(unix))]
+        {
+            let mut part = TermsPart { file: Some(file), parts, read };
+            for &(key, _, _) in terms {
+                part.shard(key).ok()?;
+            }
+            part.file = None;
+            Some(part)
+        }
     }
 }
 
@@ -340,7 +351,7 @@ impl TermsSource for TermsPart {
         let read = self.read[key as usize].get_or_init(|| {
             let (at, len, hash) = self.parts[key as usize];
             let mut bytes = vec![0u8; usize::try_from(len).ok()?];
-            read_at(&*self.file.lock().ok()?, &mut bytes, at).ok()?;
+            read_at(self.file.as_ref()?, &mut bytes, at).ok()?;
             if xxhash_rust::xxh3::xxh3_64(&bytes) != hash {
                 return None;
             }
