@@ -209,9 +209,9 @@ pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<E
                         };
                         let a = &to.site.articles[i].article;
                         if let Some(anchor) = anchor
-                            && !a.outline.headings.iter().any(|h| &h.id == anchor)
+                            && !a.outline.headings.iter().any(|h| h.id == anchor)
                         {
-                            let ids = a.outline.headings.iter().map(|h| h.id.as_str());
+                            let ids = a.outline.headings.iter().map(|h| h.id);
                             let hint = crate::site::did_you_mean(anchor, ids);
                             let what = format!("{} with a section `{anchor}`", a.slug);
                             report(Problem::BrokenEditionLink { target, edition, what, hint });

@@ -73,12 +73,73 @@ pub(crate) struct Citation {
 const WIKI_PLACEHOLDER: &str = "encyc-wiki:";
 
 /// A heading of the body, with the id that anchors link to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Heading {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Heading<'a> {
     pub(crate) level: u8,
-    pub(crate) id: String,
-    pub(crate) text: String,
+    pub(crate) id: &'a str,
+    pub(crate) text: &'a str,
     pub(crate) line: usize,
+}
+
+/// The headings of a body, in order: each one's id and text lie one after another in one
+/// string. Every build decodes the headings of every article from the cache, a few each, and
+/// two strings per heading were a third of the strings decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Headings {
+    text: String,
+    entries: Vec<HeadingEntry>,
+}
+
+/// Where a heading's id and text end in [`Headings::text`] (each starts where the one before
+/// ends), with its level and line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct HeadingEntry {
+    level: u8,
+    line: u32,
+    id_end: u32,
+    text_end: u32,
+}
+
+impl Headings {
+    pub(crate) fn push(&mut self, level: u8, id: &str, text: &str, line: usize) {
+        let end = |text: &String| u32::try_from(text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(id);
+        let id_end = end(&self.text);
+        self.text.push_str(text);
+        let text_end = end(&self.text);
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.entries.push(HeadingEntry { level, line, id_end, text_end });
+    }
+
+    /// The heading at `at`.
+    pub(crate) fn get(&self, at: usize) -> Option<Heading<'_>> {
+        let entry = self.entries.get(at)?;
+        let start = if at == 0 { 0 } else { self.entries[at - 1].text_end as usize };
+        let part = |from: usize, to: u32| self.text.get(from..to as usize).unwrap_or("");
+        Some(Heading {
+            level: entry.level,
+            id: part(start, entry.id_end),
+            text: part(entry.id_end as usize, entry.text_end),
+            line: entry.line as usize,
+        })
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Heading<'_>> {
+        (0..self.entries.len()).filter_map(|at| self.get(at))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.entries.shrink_to_fit();
+    }
 }
 
 /// Where a link in the body points, as far as the body alone can tell.
@@ -144,7 +205,7 @@ pub(crate) struct OutlineProblem {
 /// kept between builds so that unchanged articles need not be parsed again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Outline {
-    pub(crate) headings: Vec<Heading>,
+    pub(crate) headings: Headings,
     pub(crate) links: Vec<BodyLink>,
     pub(crate) problems: Vec<OutlineProblem>,
     /// The illustrations shown, in order (the slots of [`Marker::Image`]).
@@ -371,7 +432,7 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
     let mut in_code_block = false;
     let lines = Lines::new(body, first_line);
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut headings = Vec::new();
+    let mut headings = Headings::default();
     let mut links = Vec::new();
     let mut outline_problems = Vec::new();
     let mut has_raw_html = false;
@@ -471,7 +532,7 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
                     if REFERENCE_HEADINGS.contains(&text.trim().to_lowercase().as_str()) {
                         references_level = Some(n);
                     }
-                    headings.push(Heading { level: n, id, text: text.trim().to_string(), line });
+                    headings.push(n, &id, text.trim(), line);
                     sections.heading(n, headings.len() - 1);
                 }
                 event
@@ -785,7 +846,7 @@ impl HtmlLinks {
 /// `{#id}` that an earlier section or the page itself already has, or a section the page
 /// writes itself. (Ids made from text are made unique instead: two sections may share a
 /// name.)
-fn heading_id_problem(start: &Event<'_>, text: &str, earlier: &[Heading]) -> Option<String> {
+fn heading_id_problem(start: &Event<'_>, text: &str, earlier: &Headings) -> Option<String> {
     let Event::Start(Tag::Heading { id, .. }) = start else { return None };
     if heading_id(text) == "see-also" {
         return Some(
@@ -1193,11 +1254,23 @@ mod tests {
     }
 
     #[test]
+    fn headings_kept_in_one_string_read_back_each_id_and_text() {
+        let mut headings = Headings::default();
+        let written = [(2, "symptoms", "Symptoms", 5), (3, "", "", 9), (2, "émile-s-sign", "Émile's sign ☃", 12)];
+        for (level, id, text, line) in written {
+            headings.push(level, id, text, line);
+        }
+        let read: Vec<(u8, &str, &str, usize)> = headings.iter().map(|h| (h.level, h.id, h.text, h.line)).collect();
+        assert_eq!(read, written);
+        assert_eq!((headings.len(), headings.get(3)), (3, None));
+    }
+
+    #[test]
     fn headings_get_unique_ids_and_lines() {
         let (o, b, _) = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5);
-        let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<&str> = o.headings.iter().map(|h| h.id).collect();
         assert_eq!(ids, ["treatment", "treatment-2", "main-content-2"]);
-        assert_eq!(o.headings[1].line, 9);
+        assert_eq!(o.headings.get(1).unwrap().line, 9);
         assert!(b.html().contains("<h2 id=\"treatment\">Treatment</h2>"), "{}", b.html());
     }
 
@@ -1291,7 +1364,7 @@ mod tests {
     #[test]
     fn headings_never_take_the_search_boxs_ids() {
         let (o, _, _) = parse_body("## Site search results\n\n## Site search results 0\n", 1);
-        let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<&str> = o.headings.iter().map(|h| h.id).collect();
         assert_eq!(ids, ["site-search-results-2", "section-site-search-results-0"]);
     }
 

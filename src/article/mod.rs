@@ -99,10 +99,6 @@ impl Article {
     fn shrunk(mut self) -> Article {
         let outline = &mut self.outline;
         outline.headings.shrink_to_fit();
-        for heading in &mut outline.headings {
-            heading.id.shrink_to_fit();
-            heading.text.shrink_to_fit();
-        }
         outline.links.shrink_to_fit();
         for link in &mut outline.links {
             link.written.shrink_to_fit();
@@ -252,7 +248,7 @@ fn surface(source: &SourcePath, meta: &FrontMatter, outline: &Outline) -> u128 {
         field(name.as_bytes());
     }
     field(b"\x01");
-    for heading in &outline.headings {
+    for heading in outline.headings.iter() {
         field(heading.id.as_bytes());
     }
     field(meta.last_revised.to_string().as_bytes());

@@ -290,12 +290,12 @@ fn unwritten(site: &Site) -> Vec<Warning> {
             found.push(Warning { file, concern: Concern::NoText });
             continue;
         }
-        found.extend(outline.empty_sections.iter().map(|&i| {
-            let heading = &outline.headings[i];
-            Warning {
+        found.extend(outline.empty_sections.iter().filter_map(|&i| {
+            let heading = outline.headings.get(i)?;
+            Some(Warning {
                 file: file.clone(),
-                concern: Concern::EmptySection { line: heading.line, heading: heading.text.clone() },
-            }
+                concern: Concern::EmptySection { line: heading.line, heading: heading.text.to_string() },
+            })
         }));
     }
     found.sort_by(|a, b| a.file.cmp(&b.file));

@@ -1024,7 +1024,7 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
                     .headings
                     .iter()
                     .filter(|h| h.level == 2)
-                    .map(|h| SectionView { id: &h.id, text: &h.text })
+                    .map(|h| SectionView { id: h.id, text: h.text })
                     .collect();
                 if sections.len() >= SECTION_LIST_FROM { sections } else { Vec::new() }
             },

@@ -120,7 +120,7 @@ impl Resolver<'_> {
                 // Checked, and given its href, once every edition is linked (`editions`).
                 LinkTarget::OtherEdition { .. } => wiki_hrefs.push(Href::new("#")),
                 LinkTarget::SamePage { anchor } => {
-                    if !article.outline.headings.iter().any(|h| &h.id == anchor) {
+                    if !article.outline.headings.iter().any(|h| h.id == anchor) {
                         report(
                             link.line,
                             Problem::BrokenAnchor {
@@ -222,11 +222,11 @@ fn anchor_hint(article: &Article, anchor: &str) -> String {
     if article.outline.headings.is_empty() {
         return " (it has no sections)".to_string();
     }
-    let ids = article.outline.headings.iter().map(|h| h.id.as_str());
+    let ids = article.outline.headings.iter().map(|h| h.id);
     let close = did_you_mean(anchor, ids);
     if !close.is_empty() {
         return close;
     }
-    let ids: Vec<&str> = article.outline.headings.iter().map(|h| h.id.as_str()).collect();
+    let ids: Vec<&str> = article.outline.headings.iter().map(|h| h.id).collect();
     format!(" (its sections are: {})", ids.join(", "))
 }
