@@ -221,9 +221,9 @@ pub(crate) struct SearchTerms {
     text: TermsText,
     #[serde(skip)]
     groups: Vec<Group>,
-    /// Which keys have a group, one bit each ([`key_bit`]): the shard pages look up one key in
-    /// every article, and a look at this alone answers most of them (and finds the group at
-    /// once for the others) where a search of the groups touched memory all over.
+    /// Which keys have a group, one bit each ([`key_bit`]): a look at this alone says whether
+    /// an article has terms in a shard, and finds the group at once when it has, where a search
+    /// of the groups touched memory all over. Decoding checks the kept groups against it.
     keys: u64,
 }
 
@@ -366,7 +366,7 @@ impl SearchTerms {
 
     /// Where each group's terms go in the part of its key when the parts already hold `lens`
     /// bytes (one length per key, moved on past these terms): what the on-disk cache saves in
-    /// place of the terms, which it then writes part by part ([`SearchTerms::group`]).
+    /// place of the terms, which it writes shard by shard, in the same order of articles.
     pub(crate) fn kept_groups(&self, lens: &mut [u64]) -> anyhow::Result<KeptGroups> {
         let mut kept = Vec::with_capacity(self.groups.len());
         for group in &self.groups {
