@@ -21,12 +21,10 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use rustc_hash::FxHashMap;
-
 use crate::article::Found;
 use crate::article::cache::FileStamp;
 use crate::config::Config;
-use crate::paths::{LAST_BUILD, MANIFEST, MANIFEST_CHANGES, SourcePath, THEMES_DIR};
+use crate::paths::{LAST_BUILD, MANIFEST, MANIFEST_CHANGES, THEMES_DIR};
 use crate::stat::Folder;
 
 /// What a build reported, as it is reported again when its inputs come back unchanged.
@@ -75,30 +73,9 @@ impl Look {
     /// walks it and reports what it meets): listing 10,000 files a second time was a twelfth
     /// of a build with one article changed.
     pub(crate) fn found_under(&self, dir: &Path) -> Option<Found> {
-        // One on each core: either takes a few milliseconds for 10,000 articles.
-        let (found, stamps) = rayon::join(|| self.articles_under(dir), || self.stamps_under(dir));
-        let mut found = found?;
-        found.stamps = stamps;
-        Some(found)
-    }
-
-    /// [`Look::found_under`] without the stamps, for a first build's list of pages to come.
-    pub(crate) fn articles_under(&self, dir: &Path) -> Option<Found> {
         let k = self.dirs.iter().position(|d| d == dir).filter(|&k| self.listed[k])?;
         let under = self.files.iter().zip(&self.is_file).filter(|((i, _, _), is_file)| *i == k && **is_file);
-        Some(crate::article::sort_out(under.map(|((_, relative, _), _)| relative.as_path())))
-    }
-
-    /// The stamps of the files under `dir`, by their paths relative to it: the load stage takes
-    /// them rather than looking at every file once more.
-    fn stamps_under(&self, dir: &Path) -> FxHashMap<SourcePath, FileStamp> {
-        let Some(k) = self.dirs.iter().position(|d| d == dir) else { return FxHashMap::default() };
-        // Made at its full size at once: grown by doubling, its fresh memory was a twentieth of
-        // a build's page faults.
-        let mut stamps = FxHashMap::with_capacity_and_hasher(self.files.len(), Default::default());
-        let under = self.files.iter().filter(|(i, _, _)| *i == k);
-        stamps.extend(under.filter_map(|(_, relative, stamp)| Some((SourcePath::new(relative), (*stamp)?))));
-        stamps
+        Some(crate::article::sort_out(under.map(|((_, relative, stamp), _)| (relative.as_path(), *stamp))))
     }
 }
 

@@ -744,7 +744,7 @@ impl Builder {
                 let mut paths = render::planned_paths("", found.files.iter().map(|f| f.slug()), &theme, alphabet);
                 for e in &self.editions {
                     // Listed once more by the load below, unless the look listed it.
-                    let found = look.as_ref().and_then(|look| look.articles_under(&e.dir)).map(Ok);
+                    let found = look.as_ref().and_then(|look| look.found_under(&e.dir)).map(Ok);
                     let files = found.unwrap_or_else(|| article::discover(&e.dir)).map(|f| f.files).unwrap_or_default();
                     let files = files.as_slice();
                     let alphabet = Alphabet::of_language(&e.config.language);

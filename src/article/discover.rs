@@ -6,11 +6,12 @@
 //! because the slug is the file name less `.md`, and links (`upper.md`) and the page names
 //! must not depend on how a disk treats letter case.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
+use crate::article::cache::FileStamp;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::paths::{Slug, SourcePath};
 
@@ -23,9 +24,10 @@ pub(crate) struct Found {
     /// Slugs of Markdown files under another extension (reported in `diagnostics`): links to
     /// them are not reported as well.
     pub(crate) misnamed: Vec<Slug>,
-    /// The stamps of the files, when they were looked at just before ([`crate::last_build`]):
-    /// loading takes a file's stamp from here rather than looking again.
-    pub(crate) stamps: rustc_hash::FxHashMap<SourcePath, crate::article::cache::FileStamp>,
+    /// The stamps of the files, in the order of `files`, when they were looked at just before
+    /// ([`crate::last_build`]); empty when not. Loading takes a file's stamp from here rather
+    /// than looking again.
+    pub(crate) stamps: Vec<Option<FileStamp>>,
 }
 
 /// Lists the article files under `dir`. A missing folder is an error; an unreadable entry or
@@ -66,29 +68,29 @@ pub(crate) fn discover(dir: &Path) -> Result<Found> {
             }
         }
     }
-    let mut found = sort_out(files.iter().map(PathBuf::as_path));
+    let mut found = sort_out(files.iter().map(|f| (f.as_path(), None)));
     found.diagnostics.extend(diagnostics);
     Ok(found)
 }
 
 /// The article files among `files` (paths relative to the articles folder of every file
-/// under it, as a walk that gave no error lists them): those outside hidden folders, sorted,
-/// with Markdown files under another extension reported. A one-off build takes the list
-/// from its look at every input file ([`crate::last_build::Look::found_under`]) rather than
-/// walking the folder a second time.
-pub(crate) fn sort_out<'a>(files: impl Iterator<Item = &'a Path>) -> Found {
+/// under it, as a walk that gave no error lists them, each with its stamp when it was looked
+/// at): those outside hidden folders, sorted, with Markdown files under another extension
+/// reported. A one-off build takes the list from its look at every input file
+/// ([`crate::last_build::Look::found_under`]) rather than walking the folder a second time.
+pub(crate) fn sort_out<'a>(files: impl Iterator<Item = (&'a Path, Option<FileStamp>)>) -> Found {
     let mut found = Found::default();
     let mut articles = Vec::new();
     // Not sorted while walking (comparing file names per folder is slow for big folders):
     // the list is sorted once here.
-    for relative in files {
+    for (relative, stamp) in files {
         let Some(name) = relative.file_name() else { continue };
         if !is_markdown(name) || relative.components().any(|c| is_hidden(c.as_os_str())) {
             continue;
         }
         let source = SourcePath::new(relative);
         if is_article(name) {
-            articles.push(source);
+            articles.push((source, stamp));
         } else {
             let stem = Path::new(source.as_str()).file_stem().unwrap_or_default().to_string_lossy();
             found.misnamed.push(Slug::new(stem.to_string()));
@@ -96,8 +98,12 @@ pub(crate) fn sort_out<'a>(files: impl Iterator<Item = &'a Path>) -> Found {
             found.diagnostics.push(Diagnostic::new(source.display_path(), None, Problem::NotDotMd { rename_to }));
         }
     }
-    articles.sort();
-    found.files = std::sync::Arc::new(articles);
+    // Paths under one folder are distinct: the order is total.
+    articles.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if articles.iter().any(|(_, stamp)| stamp.is_some()) {
+        found.stamps = articles.iter().map(|(_, stamp)| *stamp).collect();
+    }
+    found.files = std::sync::Arc::new(articles.into_iter().map(|(source, _)| source).collect());
     found
 }
 
@@ -119,4 +125,34 @@ pub(crate) fn is_markdown(name: &std::ffi::OsStr) -> bool {
     let has_stem = path.file_stem().is_some_and(|s| !s.is_empty());
     let extension = path.extension().and_then(|e| e.to_str());
     has_stem && extension.is_some_and(|e| MARKDOWN_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stat::Stat;
+
+    #[test]
+    fn each_file_keeps_its_own_stamp_once_the_list_is_sorted() {
+        let stamp = |len: u64| {
+            let stat = Stat { len, modified: 1, changed: 1, inode: len, is_file: true };
+            Some(FileStamp::from_stat(stat))
+        };
+        let looked_at = [
+            ("b.md", stamp(2)),
+            ("sub/a.md", stamp(5)),
+            ("a.md", stamp(1)),
+            (".git/c.md", stamp(3)),
+            ("notes.markdown", stamp(4)),
+            ("c.md", None),
+        ];
+        let found = sort_out(looked_at.iter().map(|(path, stamp)| (Path::new(*path), *stamp)));
+        let files: Vec<&str> = found.files.iter().map(SourcePath::as_str).collect();
+        assert_eq!(files, ["a.md", "b.md", "c.md", "sub/a.md"]);
+        assert_eq!(found.stamps, [stamp(1), stamp(2), None, stamp(5)]);
+        assert_eq!(found.misnamed, [Slug::new("notes")]);
+        // A list walked without looking at the files has no stamps.
+        let walked = sort_out(looked_at.iter().map(|(path, _)| (Path::new(*path), None)));
+        assert_eq!((walked.files, walked.stamps.len()), (found.files, 0));
+    }
 }

@@ -380,15 +380,16 @@ pub(crate) fn load(
     progress.stage("parsing", found.files.len());
     // A one-off build keeps bodies and texts out of memory until they are rendered.
     let spill = if cache.mode == Mode::OneOff { Spill::new() } else { None };
-    let load_one = |source: &SourcePath| -> Result<Fresh, Vec<Diagnostic>> {
-        let cached = cache.entries.get(source);
+    // The file `found.files[i]`, with its cache entry if it has one.
+    let load_one = |i: usize, cached: Option<&Entry>| -> Result<Fresh, Vec<Diagnostic>> {
+        let source = &found.files[i];
         // An article parsed without its reading grade is parsed again when it is wanted.
         let cached = cached.filter(|e| !cache.measure_reading || e.loaded.article.reading.is_some());
         if let Some(entry) = cached.filter(|e| cache.mode == Mode::Watch && e.seen && e.stamp.is_some()) {
             return Ok((entry.loaded.clone(), entry.stamp, false, true));
         }
         let path: PathBuf = articles_dir.join(source.as_str());
-        let stamp = found.stamps.get(source).copied().or_else(|| FileStamp::of(&path));
+        let stamp = found.stamps.get(i).copied().flatten().or_else(|| FileStamp::of(&path));
         if let Some(entry) = cached.filter(|e| e.stamp.is_some() && e.stamp == stamp) {
             return Ok((entry.loaded.clone(), stamp, false, entry.seen));
         }
@@ -419,7 +420,7 @@ pub(crate) fn load(
             at.dedup();
             let wanted = at.len();
             let fresh: Vec<(usize, Fresh)> =
-                at.into_iter().map_while(|i| load_one(&found.files[i]).ok().map(|f| (i, f))).collect();
+                at.into_iter().map_while(|i| load_one(i, cache.get(&found.files[i])).ok().map(|f| (i, f))).collect();
             // One that fails to load is reported by the full load below.
             (fresh.len() == wanted).then_some(fresh)
         }
@@ -434,7 +435,7 @@ pub(crate) fn load(
             }
             // The last build's report is gone: nothing is copied.
             Arc::make_mut(&mut last.loaded)[i] = loaded.clone();
-            cache.entries.insert(source.clone(), Entry { stamp, seen: true, loaded });
+            cache.put(Entry { stamp, seen: true, loaded });
         }
         let articles = Arc::clone(&last.loaded);
         cache.last = Some(last);
@@ -443,7 +444,9 @@ pub(crate) fn load(
     }
     // In the order of `found.files`, without a copy of each path: `encyc watch` loads 10,000
     // files from its cache after every edit.
-    let results: Vec<Result<Fresh, Vec<Diagnostic>>> = found.files.par_iter().map(load_one).collect();
+    let matched = cache.matching(&found.files);
+    let results: Vec<Result<Fresh, Vec<Diagnostic>>> =
+        matched.par_iter().enumerate().map(|(i, &at)| load_one(i, at.map(|at| &cache.entries[at]))).collect();
 
     let mut report = LoadReport {
         diagnostics: found.diagnostics,
@@ -452,38 +455,35 @@ pub(crate) fn load(
         ..LoadReport::default()
     };
     let articles = Arc::get_mut(&mut report.articles).expect("made here");
-    // The cache is updated in place: most entries are as they were.
-    for (source, result) in found.files.iter().zip(results) {
+    // The cache afterwards: an entry for each file that loaded, in the same order. Those of
+    // files that are gone, or failed to load, are left out.
+    let mut entries = Vec::with_capacity(found.files.len());
+    for ((source, result), at) in found.files.iter().zip(results).zip(matched) {
+        let kept = at.map(|at| &cache.entries[at]);
         match result {
-            Ok((loaded, _, _, true)) => articles.push(loaded),
-            Ok((loaded, stamp, fresh, false)) => {
-                if fresh {
-                    report.parsed.push(source.clone());
-                }
-                let entry = Entry { stamp, seen: true, loaded: loaded.clone() };
-                match cache.entries.get_mut(source) {
-                    Some(kept) => {
-                        let settled = stamp.is_some_and(FileStamp::is_settled);
-                        report.restamped += usize::from(!fresh && settled && kept.stamp != stamp);
-                        *kept = entry;
-                    }
+            Ok((loaded, stamp, fresh, seen)) => {
+                let stamp = match kept.filter(|_| seen) {
+                    // Taken as it was: so is its entry.
+                    Some(kept) => kept.stamp,
                     None => {
-                        cache.entries.insert(source.clone(), entry);
+                        if fresh {
+                            report.parsed.push(source.clone());
+                        }
+                        let settled = stamp.is_some_and(FileStamp::is_settled);
+                        report.restamped += usize::from(!fresh && settled && kept.is_some_and(|k| k.stamp != stamp));
+                        stamp
                     }
-                }
+                };
+                entries.push(Entry { stamp, seen: true, loaded: loaded.clone() });
                 articles.push(loaded);
             }
             Err(problems) => {
-                cache.entries.remove(source);
                 report.failed_slugs.push(source.slug());
                 report.diagnostics.extend(problems);
             }
         }
     }
-    // Files that are gone (every file found has an entry, or none when it failed to load).
-    if cache.entries.len() != report.articles.len() {
-        cache.entries.retain(|source, _| found.files.binary_search(source).is_ok());
-    }
+    cache.entries = entries;
     let complete = report.diagnostics.is_empty() && report.failed_slugs.is_empty();
     (cache.last, cache.touched) = match cache.mode == Mode::Watch && complete {
         true => (
