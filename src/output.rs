@@ -31,6 +31,10 @@ use crate::paths::{CACHE, MANIFEST, MANIFEST_CHANGES, MEDIA_CACHE, MEDIA_VARIANT
 use crate::stat::{Folder, Stat, nanos_since_epoch};
 use anyhow::{Context, Result, bail};
 
+/// The length of a manifest line's hash and fingerprint, with the space between them: 32 hex
+/// digits each.
+const HEX_PAIR: usize = 65;
+
 const MANIFEST_HEADER: &str = "# encyc manifest v2 (hash fingerprint path): the files encyc wrote here; do not edit";
 
 /// The first line of the changes to the manifest file named `base` ([`manifest_identity`]).
@@ -177,6 +181,20 @@ impl OutputState {
                         *old = recorded;
                     }
                 }
+                // Pages written after another writing of the manifest (it was replaced since,
+                // by hand or by a build stopped before it removed the changes) may hold other
+                // bytes than it records, even where a page comes back to what it records:
+                // each is made and written again.
+                for (path, _) in manifest.stale_changes.as_deref().map(manifest_lines).into_iter().flatten() {
+                    if let Some(old) = state.files.get_mut(path) {
+                        *old = Recorded { hash: 0, fingerprint: 0 };
+                    }
+                }
+                // The text as read is the next manifest's starting point, as the one this
+                // process wrote last is for `encyc watch`: a rebuild after one edit writes the
+                // lines that changed, not the whole manifest (1 MB at 10,000 articles).
+                state.manifest = Manifest::from_disk(manifest.text, manifest.base, manifest.changes.as_deref())
+                    .filter(|m| m.starts.len() == state.files.len());
                 Ok(state)
             }
             None => {
@@ -435,6 +453,49 @@ impl Manifest {
         Manifest { text, starts, base: None, changed: Default::default() }
     }
 
+    /// The manifest as read from disk (`text`, the writing `base`, with the lines of its
+    /// `changes` file when they apply), as [`Manifest::of`] would have made it: `None` unless
+    /// every line is one that it writes, in path order, each path once, so that
+    /// [`Manifest::updated`] may rewrite lines in place. Anything else (a manifest edited by
+    /// hand, or by another version of encyc) is written whole again, as before.
+    fn from_disk(mut text: String, base: u64, changes: Option<&str>) -> Option<Manifest> {
+        /// The hash, fingerprint and path of a line as [`Manifest::of`] writes them.
+        fn parts(line: &str) -> Option<(&str, &str)> {
+            let hex = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            let (numbers, path) = (line.get(..HEX_PAIR)?, line.get(HEX_PAIR + 1..)?);
+            let ok = hex(&numbers[..32]) && &numbers[32..33] == " " && hex(&numbers[33..]);
+            (ok && line.as_bytes()[HEX_PAIR] == b' ' && is_safe(path)).then_some((numbers, path))
+        }
+        let body = text.strip_prefix(MANIFEST_HEADER)?.strip_prefix('\n')?;
+        let at = text.len() - body.len();
+        let mut starts = Vec::with_capacity(body.len() / 80);
+        let mut last: Option<&str> = None;
+        let mut start = at;
+        for line in body.split_inclusive('\n') {
+            let (_, path) = parts(line.strip_suffix('\n')?)?;
+            if last.is_some_and(|last| last >= path) {
+                return None;
+            }
+            last = Some(path);
+            starts.push(u32::try_from(start).ok()?);
+            start += line.len();
+        }
+        let mut changed = std::collections::BTreeSet::new();
+        for line in changes.map(str::lines).into_iter().flatten().filter(|l| !l.starts_with('#')) {
+            let (numbers, path) = parts(line)?;
+            let path_at = |s: &u32| {
+                let line = &text[*s as usize..];
+                &line[HEX_PAIR + 1..line.find('\n').unwrap_or(line.len())]
+            };
+            // Changes name only paths the manifest lists (see `Manifest::updated`).
+            let at = starts.binary_search_by(|s| path_at(s).cmp(path)).ok()?;
+            let start = starts[at] as usize;
+            text.replace_range(start..start + HEX_PAIR, numbers);
+            changed.insert(at as u32);
+        }
+        Some(Manifest { text, starts, base: Some(base), changed })
+    }
+
     /// Whether the manifest on disk is this text only with its changes file.
     fn has_changes(&self) -> bool {
         !self.changed.is_empty()
@@ -547,9 +608,14 @@ struct ManifestOnDisk {
     /// was stopped before removing them, or an older encyc that knew nothing of them) no
     /// longer say anything.
     changes: Option<String>,
+    /// The lines of a changes file written for another writing of it: they name pages written
+    /// after that one, which this manifest may not record as they are.
+    stale_changes: Option<String>,
     /// When the manifest, or its changes when they apply, were written.
     written_at: SystemTime,
     times: ManifestTimes,
+    /// Which writing of the manifest this is ([`manifest_identity`]).
+    base: u64,
 }
 
 /// Reads the manifest of `output` and its changes, if it has one.
@@ -563,13 +629,16 @@ fn read_manifest(output: &Path) -> std::io::Result<Option<ManifestOnDisk>> {
     let (Some(base_at), Some(file)) = (times.0, Stat::of(&output.join(MANIFEST))) else {
         return Err(std::io::Error::other("the manifest went while it was read"));
     };
-    let changes = times.1.and_then(|_| fs::read_to_string(output.join(MANIFEST_CHANGES)).ok()).and_then(|changes| {
-        let (header, lines) = changes.split_once('\n')?;
-        (header == changes_header(manifest_identity(&text, file))).then(|| lines.to_string())
-    });
+    let base = manifest_identity(&text, file);
+    let changes_file = times.1.and_then(|_| fs::read_to_string(output.join(MANIFEST_CHANGES)).ok());
+    let (changes, stale_changes) = match changes_file.as_deref().map(|c| c.split_once('\n').unwrap_or((c, ""))) {
+        Some((header, lines)) if header == changes_header(base) => (Some(lines.to_string()), None),
+        Some((_, lines)) => (None, Some(lines.to_string())),
+        None => (None, None),
+    };
     // Changes are read only when their file has a time, so that this is always known.
     let written_at = written_at(times, changes.is_some()).unwrap_or(base_at);
-    Ok(Some(ManifestOnDisk { text, changes, written_at, times }))
+    Ok(Some(ManifestOnDisk { text, changes, stale_changes, written_at, times, base }))
 }
 
 /// Whether a path a manifest lists stays inside the output folder.
@@ -1038,6 +1107,8 @@ mod tests {
         let paths = ["404.html", "a.html", "assets/search-text/b.js", "b-ü.html", "index.html", "letter-a.html"];
         let first: Vec<Page> = paths.iter().map(|p| page(p, p.as_bytes(), 1, PageState::Staged)).collect();
         let mut last = Manifest::of(&first);
+        let whole = last.text.clone();
+        last.base = Some(1);
         // Each round: some pages kept as they were, others rendered with new bytes or made
         // from something else with the same bytes.
         for round in 2..6u128 {
@@ -1062,7 +1133,42 @@ mod tests {
                 .collect();
             last = last.updated(&pages);
             assert_eq!(last.text, Manifest::of(&pages).text, "round {round}");
+            // What the next process reads back from the manifest written whole and the changes
+            // written since is the same manifest, with the same lines changed.
+            let changes = last.changes_text();
+            let read = Manifest::from_disk(whole.clone(), 1, Some(changes.split_once('\n').unwrap().1)).unwrap();
+            assert_eq!((&read.text, &read.starts, &read.changed), (&last.text, &last.starts, &last.changed));
         }
+        let read = Manifest::from_disk(whole.clone(), 1, None).unwrap();
+        assert_eq!((read.text, read.starts, read.changed.len()), (whole, Manifest::of(&first).starts, 0));
+    }
+
+    #[test]
+    fn a_manifest_read_back_with_lines_it_would_not_write_is_written_whole_again() {
+        let line = |hash: u128, path: &str| format!("{hash:032x} {:032x} {path}\n", 7);
+        let manifest = |lines: &[String]| format!("{MANIFEST_HEADER}\n{}", lines.concat());
+        let good = [line(1, "a.html"), line(2, "b.html")];
+        assert_eq!(Manifest::from_disk(manifest(&good), 1, None).unwrap().starts.len(), 2);
+        let wrong = [
+            manifest(&[line(2, "b.html"), line(1, "a.html")]),
+            manifest(&[line(1, "a.html"), line(1, "a.html")]),
+            manifest(&[line(1, "a.html"), line(2, "../b.html")]),
+            manifest(&[line(1, "a.html"), line(2, "b.html").to_uppercase()]),
+            manifest(&[line(1, "a.html"), line(2, "b.html").replacen('0', "", 1)]),
+            manifest(&[line(1, "a.html"), line(2, "b.html").trim_end().to_string()]),
+            good.concat(),
+            format!("# another header\n{}", good.concat()),
+        ];
+        for text in wrong {
+            assert!(Manifest::from_disk(text.clone(), 1, None).is_none(), "{text}");
+        }
+        // Changes must name paths the manifest lists, in lines it would write.
+        for changes in [line(3, "c.html"), line(3, "b.html").to_uppercase()] {
+            assert!(Manifest::from_disk(manifest(&good), 1, Some(&changes)).is_none(), "{changes}");
+        }
+        let changed = Manifest::from_disk(manifest(&good), 1, Some(&line(3, "b.html"))).unwrap();
+        assert_eq!(changed.text, manifest(&[line(1, "a.html"), line(3, "b.html")]));
+        assert_eq!(changed.changed.into_iter().collect::<Vec<_>>(), [1]);
     }
 
     #[test]
@@ -1109,12 +1215,23 @@ mod tests {
         fs::write(dir.path().join(MANIFEST_CHANGES), &changes).unwrap();
         assert_eq!(read(), parse_manifest(&Manifest::of(&third).text));
         // The manifest written whole again (by a build stopped before it removed the changes,
-        // or by another program): the changes no longer apply, even to the same text.
+        // or by another program): the changes no longer apply, even to the same text, and the
+        // pages they name are recorded as nothing a page can match, to be written again.
+        let stale = |text: &str| {
+            let mut files = parse_manifest(text);
+            for (path, _) in manifest_lines(&changes) {
+                if let Some(recorded) = files.get_mut(path) {
+                    *recorded = Recorded { hash: 0, fingerprint: 0 };
+                }
+            }
+            files
+        };
         let again = write_whole(Manifest::of(&first));
         assert_eq!(again.text, base.text);
-        assert_eq!(read(), parse_manifest(&base.text));
+        assert_eq!(read(), stale(&base.text));
+        assert_ne!(read(), parse_manifest(&base.text));
         let other = write_whole(Manifest::of(&first[..3]));
-        assert_eq!(read(), parse_manifest(&other.text));
+        assert_eq!(read(), stale(&other.text));
     }
 
     #[test]

@@ -49,15 +49,15 @@ fn a_body_edit_rewrites_only_that_page_and_the_search_files_it_touches() {
     site.write("articles/ph-imbalance.md", text.replace("out of balance", "out of kilter"));
     site.build().assert_ok().assert_stderr_has("5 pages written");
     let after = mtimes(&site);
-    let changed: Vec<&String> = after.keys().filter(|k| before[*k] != after[*k]).collect();
+    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != Some(&after[*k])).collect();
     // The page; the article's snippet (it has no summary, so the snippet is its text); its
     // file of search passages; the search shards of the word that went (balance) and the one
-    // that came (kilter).
+    // that came (kilter); the lines of the manifest that changed, beside it.
     assert_eq!(
         changed,
         [
             ".encyc-cache",
-            ".encyc-manifest",
+            ".encyc-manifest-changes",
             "assets/search-passages/0.js",
             "assets/search-snippets.js",
             "assets/search-text/b.js",
@@ -103,6 +103,48 @@ fn a_damaged_or_cut_summary_cache_costs_time_and_never_a_wrong_page() {
     site.build().assert_ok();
     fresh.build().assert_ok();
     assert!(published(&site) == published(&fresh), "a build from a cut cache differs from a fresh one");
+}
+
+#[test]
+fn a_rebuild_after_an_edit_writes_the_manifest_lines_that_changed_and_a_hand_edited_manifest_whole() {
+    let site = TestSite::fixture("basic");
+    let fresh = TestSite::fixture("basic");
+    site.build().assert_ok();
+    let manifest = site.read_output(".encyc-manifest");
+    let edit = |from: &str, to: &str| {
+        for s in [&site, &fresh] {
+            let text = std::fs::read_to_string(s.path("articles/ph-imbalance.md")).unwrap();
+            s.write("articles/ph-imbalance.md", text.replace(from, to));
+        }
+    };
+    // Each rebuild adds the lines of the pages it wrote beside the manifest, which stays as
+    // it was written whole, and reads them back.
+    for (from, to) in [("out of balance", "out of kilter"), ("out of kilter", "out of true")] {
+        edit(from, to);
+        site.build().assert_ok().assert_stderr_has(" pages written");
+        fresh.build().assert_ok();
+        assert_eq!(site.read_output(".encyc-manifest"), manifest, "the manifest was written whole again");
+        let changes = site.read_output(".encyc-manifest-changes");
+        assert!(changes.contains(" ph-imbalance.html\n"), "{changes}");
+        assert!(!changes.contains(" back-pain.html\n"), "{changes}");
+        assert!(published(&site) == published(&fresh), "a rebuild differs from a fresh build");
+    }
+    site.build().assert_ok().assert_stderr_has(" 0 pages written");
+    // A manifest edited by hand (its lines out of order) is not built on: the next build that
+    // writes writes it whole, in order, and removes the changes.
+    let mut lines: Vec<&str> = manifest.lines().collect();
+    lines[1..].reverse();
+    site.write("output/.encyc-manifest", lines.join("\n") + "\n");
+    edit("out of true", "out of order");
+    site.build().assert_ok();
+    fresh.build().assert_ok();
+    assert!(!site.output().join(".encyc-manifest-changes").exists());
+    let rewritten = site.read_output(".encyc-manifest");
+    assert!(rewritten.lines().skip(1).map(|line| line.splitn(3, ' ').nth(2)).is_sorted(), "{rewritten}");
+    let (a, b) = (published(&site), published(&fresh));
+    let differ: Vec<&String> = b.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
+    assert!(differ.is_empty(), "a rebuild differs from a fresh build: {differ:?}");
+    site.build().assert_ok().assert_stderr_has(" 0 pages written");
 }
 
 #[test]

@@ -147,13 +147,13 @@ fn an_edit_updates_only_the_index_files_it_touches() {
     let after = crate::support::snapshot(&site.output());
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
     // The article's page, its snippet (it has no summary: the snippet is its text), the file of
-    // passages with its text, the one shard with the new word, and the bookkeeping; no other
-    // shard, not the names.
+    // passages with its text, the one shard with the new word, and the bookkeeping (the lines
+    // of the manifest that changed, beside it); no other shard, not the names.
     assert_eq!(
         changed,
         [
             ".encyc-cache",
-            ".encyc-manifest",
+            ".encyc-manifest-changes",
             "assets/search-passages/0.js",
             "assets/search-snippets.js",
             "assets/search-text/z.js",

@@ -163,6 +163,31 @@ pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// A manifest's text with the lines of its changes file in place of its own for the same paths.
+pub(crate) fn manifest_with_changes(manifest: &[u8], changes: &[u8]) -> String {
+    let path = |line: &str| line.splitn(3, ' ').nth(2).map(str::to_string);
+    let changes = String::from_utf8_lossy(changes);
+    let changed: std::collections::HashMap<String, &str> =
+        changes.lines().skip(1).map(|line| (path(line).unwrap(), line)).collect();
+    String::from_utf8_lossy(manifest)
+        .lines()
+        .map(|line| match path(line).and_then(|p| changed.get(&p)) {
+            Some(changed) => format!("{changed}\n"),
+            None => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// A snapshot of an output folder with the manifest's changes file folded into the manifest,
+/// as a fresh build writes it.
+pub(crate) fn with_changes_folded(mut files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    if let Some(changes) = files.remove(".encyc-manifest-changes") {
+        let manifest = manifest_with_changes(&files[".encyc-manifest"], &changes);
+        files.insert(".encyc-manifest".into(), manifest.into_bytes());
+    }
+    files
+}
+
 pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
