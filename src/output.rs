@@ -464,7 +464,9 @@ impl Manifest {
             let hex = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
             let (numbers, path) = (line.get(..HEX_PAIR)?, line.get(HEX_PAIR + 1..)?);
             let ok = hex(&numbers[..32]) && &numbers[32..33] == " " && hex(&numbers[33..]);
-            (ok && line.as_bytes()[HEX_PAIR] == b' ' && is_safe(path)).then_some((numbers, path))
+            // A line ended `\r\n` (a manifest that went through a Windows editor) is not ours.
+            (ok && line.as_bytes()[HEX_PAIR] == b' ' && is_safe(path) && !path.contains('\r'))
+                .then_some((numbers, path))
         }
         let body = text.strip_prefix(MANIFEST_HEADER)?.strip_prefix('\n')?;
         let at = text.len() - body.len();
@@ -1158,6 +1160,7 @@ mod tests {
             manifest(&[line(1, "a.html"), line(2, "b.html").trim_end().to_string()]),
             good.concat(),
             format!("# another header\n{}", good.concat()),
+            format!("{MANIFEST_HEADER}\n{}", good.concat().replace('\n', "\r\n")),
         ];
         for text in wrong {
             assert!(Manifest::from_disk(text.clone(), 1, None).is_none(), "{text}");
