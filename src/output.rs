@@ -193,7 +193,8 @@ impl OutputState {
                 // The text as read is the next manifest's starting point, as the one this
                 // process wrote last is for `encyc watch`: a rebuild after one edit writes the
                 // lines that changed, not the whole manifest (1 MB at 10,000 articles).
-                state.manifest = Manifest::from_disk(manifest.text, manifest.base, manifest.changes.as_deref())
+                let base = manifest.base();
+                state.manifest = Manifest::from_disk(manifest.text, base, manifest.changes.as_deref())
                     .filter(|m| m.starts.len() == state.files.len());
                 Ok(state)
             }
@@ -616,8 +617,18 @@ struct ManifestOnDisk {
     /// When the manifest, or its changes when they apply, were written.
     written_at: SystemTime,
     times: ManifestTimes,
+    /// The manifest file as it was looked at when read.
+    file: Stat,
+    /// Which writing of the manifest this is ([`manifest_identity`]), worked out when a changes
+    /// file asked: hashing the whole text is not needed by a build that repeats the last one.
+    base: Option<u64>,
+}
+
+impl ManifestOnDisk {
     /// Which writing of the manifest this is ([`manifest_identity`]).
-    base: u64,
+    fn base(&self) -> u64 {
+        self.base.unwrap_or_else(|| manifest_identity(&self.text, self.file))
+    }
 }
 
 /// Reads the manifest of `output` and its changes, if it has one.
@@ -631,16 +642,16 @@ fn read_manifest(output: &Path) -> std::io::Result<Option<ManifestOnDisk>> {
     let (Some(base_at), Some(file)) = (times.0, Stat::of(&output.join(MANIFEST))) else {
         return Err(std::io::Error::other("the manifest went while it was read"));
     };
-    let base = manifest_identity(&text, file);
     let changes_file = times.1.and_then(|_| fs::read_to_string(output.join(MANIFEST_CHANGES)).ok());
+    let base = changes_file.is_some().then(|| manifest_identity(&text, file));
     let (changes, stale_changes) = match changes_file.as_deref().map(|c| c.split_once('\n').unwrap_or((c, ""))) {
-        Some((header, lines)) if header == changes_header(base) => (Some(lines.to_string()), None),
+        Some((header, lines)) if Some(header) == base.map(changes_header).as_deref() => (Some(lines.to_string()), None),
         Some((_, lines)) => (None, Some(lines.to_string())),
         None => (None, None),
     };
     // Changes are read only when their file has a time, so that this is always known.
     let written_at = written_at(times, changes.is_some()).unwrap_or(base_at);
-    Ok(Some(ManifestOnDisk { text, changes, stale_changes, written_at, times, base }))
+    Ok(Some(ManifestOnDisk { text, changes, stale_changes, written_at, times, file, base }))
 }
 
 /// Whether a path a manifest lists stays inside the output folder.

@@ -139,14 +139,19 @@ impl ArticleCache {
         ArticleCache { entries, mode, measure_reading: false, last: None, touched: None }
     }
 
+    /// Where `source`'s entry is, or would go.
+    fn position(&self, source: &SourcePath) -> Result<usize, usize> {
+        self.entries.binary_search_by(|e| e.source().cmp(source))
+    }
+
     /// The entry of `source`'s article, if there is one.
     pub(super) fn get(&self, source: &SourcePath) -> Option<&Entry> {
-        self.entries.binary_search_by(|e| e.source().cmp(source)).ok().map(|i| &self.entries[i])
+        self.position(source).ok().map(|i| &self.entries[i])
     }
 
     /// Keeps `entry`, in place of the one of the same file if there is one.
     pub(super) fn put(&mut self, entry: Entry) {
-        match self.entries.binary_search_by(|e| e.source().cmp(entry.source())) {
+        match self.position(entry.source()) {
             Ok(i) => self.entries[i] = entry,
             Err(i) => self.entries.insert(i, entry),
         }
@@ -193,7 +198,7 @@ impl ArticleCache {
             false => self.touched = None,
         }
         for entry in &mut self.entries {
-            let s = entry.loaded.article.source.as_str();
+            let s = entry.source().as_str();
             if prefix.as_str().is_empty()
                 || s == prefix.as_str()
                 || (s.starts_with(prefix.as_str()) && s[prefix.as_str().len()..].starts_with('/'))
