@@ -20,7 +20,6 @@ use std::sync::Arc;
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::letters::{Alphabet, Letter};
-use crate::markdown::LinkTarget;
 use crate::paths::{Href, Slug, SourcePath};
 use filing::{file_letters, recent, refile_letters};
 use names::{NameIndex, NameUsers};
@@ -38,6 +37,11 @@ pub(crate) struct LinkedArticle {
     /// the article's current one, which the page links to directly (a redirect page cannot
     /// keep the `#section` of a link).
     pub(crate) renamed: Vec<(Href, Href)>,
+    /// Indexes of the articles its body links, wiki links and see-also reach (in the order
+    /// written, maybe more than once, maybe itself), noted as they are resolved: "Articles
+    /// that link here" is these, turned around. Working them out again from the hrefs, through
+    /// maps of every slug and href, was a thirteenth of a build with one article changed.
+    pub(crate) targets: Vec<usize>,
 }
 
 /// A name listed on a letter page.
@@ -69,63 +73,31 @@ pub(crate) struct Site {
     links_here: std::sync::OnceLock<LinksHere>,
 }
 
-/// Which articles link to each article, and the lookups that work it out.
+/// Which articles link to each article.
 #[derive(Debug, Clone)]
 struct LinksHere {
-    /// Each article's index by its slug and old slugs, and by its page's href (shared with
-    /// the next link of the same slugs, [`Linker::changes_to`]).
-    by_slug: Arc<HashMap<String, usize>>,
-    by_href: Arc<HashMap<String, usize>>,
     /// For each article, the articles that link to it, sorted.
     from: Vec<Vec<usize>>,
 }
 
 impl LinksHere {
-    /// Worked out on every core: a one-off build makes it once for 10,000 articles, and on one
-    /// core it was a sixteenth of a build with one article changed.
     fn of(site: &Site) -> LinksHere {
-        use rayon::prelude::*;
-        let (by_slug, by_href) = rayon::join(
-            || {
-                let mut by_slug: HashMap<String, usize> =
-                    site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.as_str().to_string(), i)).collect();
-                for (old, i) in &site.redirects {
-                    by_slug.entry(old.as_str().to_string()).or_insert(*i);
-                }
-                by_slug
-            },
-            // Wiki links were resolved to hrefs; an article's href is its slug's, and a fragment
-            // follows a `#`, which a slug's href never holds (it is escaped).
-            || site.articles.iter().enumerate().map(|(i, l)| (l.article.slug.href().as_str().to_string(), i)).collect(),
-        );
-        let mut links = LinksHere { by_slug: Arc::new(by_slug), by_href: Arc::new(by_href), from: Vec::new() };
-        let targets: Vec<Vec<usize>> =
-            site.articles.par_iter().enumerate().map(|(i, l)| links.targets(i, l).collect()).collect();
         // Articles in order, so each list comes out sorted.
         let mut from = vec![Vec::new(); site.articles.len()];
-        for (i, targets) in targets.into_iter().enumerate() {
-            for to in targets {
+        for (i, linked) in site.articles.iter().enumerate() {
+            for to in LinksHere::targets(i, linked) {
                 if from[to].last() != Some(&i) {
                     from[to].push(i);
                 }
             }
         }
-        links.from = from;
-        links
+        LinksHere { from }
     }
 
     /// The other articles that `linked`, the article at `i`, links to (a target may come more
     /// than once).
-    fn targets<'s>(&'s self, i: usize, linked: &'s LinkedArticle) -> impl Iterator<Item = usize> + 's {
-        let body = linked.article.outline.links.iter().filter_map(|link| match &link.target {
-            LinkTarget::Article { slug, .. } => self.by_slug.get(slug.as_str()).copied(),
-            _ => None,
-        });
-        let wiki = linked.wiki_hrefs.iter().filter_map(|href| {
-            let page = href.as_str().split('#').next().unwrap_or_default();
-            self.by_href.get(page).copied()
-        });
-        body.chain(wiki).chain(linked.see_also.iter().copied()).filter(move |&to| to != i)
+    fn targets(i: usize, linked: &LinkedArticle) -> impl Iterator<Item = usize> + '_ {
+        linked.targets.iter().copied().filter(move |&to| to != i)
     }
 
     /// The article at `i`, linked as `old`, was replaced by `new`, which kept its slug (and
@@ -133,7 +105,7 @@ impl LinksHere {
     /// Returns the articles whose lists it changed.
     fn replace(&mut self, i: usize, old: &LinkedArticle, new: &LinkedArticle) -> Vec<usize> {
         let targets = |linked| {
-            let mut targets: Vec<usize> = self.targets(i, linked).collect();
+            let mut targets: Vec<usize> = LinksHere::targets(i, linked).collect();
             targets.sort_unstable();
             targets.dedup();
             targets
@@ -187,10 +159,17 @@ impl Site {
 /// Slugs that would collide with pages encyc writes itself (`index`, `404`, `search`, `letter-a` …
 /// `letter-z`, `letter-0-9`), compared ignoring case as case-insensitive disks would.
 pub(crate) fn is_reserved_slug(slug: &str) -> bool {
-    let lower = slug.to_ascii_lowercase();
-    match lower.strip_prefix("letter-") {
-        Some(rest) => rest == "0-9" || rest == "enye" || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_lowercase()),
-        None => lower == "index" || lower == "404" || lower == "search",
+    // Compared in place: a lower-case copy of every slug was 10,000 allocations a build.
+    let letter = slug.as_bytes().get(..7).is_some_and(|start| start.eq_ignore_ascii_case(b"letter-"));
+    match letter {
+        // The first seven bytes are ASCII, so the rest starts on a character boundary.
+        true => {
+            let rest = &slug[7..];
+            rest == "0-9"
+                || rest.eq_ignore_ascii_case("enye")
+                || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_alphabetic())
+        }
+        false => ["index", "404", "search"].iter().any(|reserved| slug.eq_ignore_ascii_case(reserved)),
     }
 }
 
@@ -290,18 +269,18 @@ impl Linker {
         // What needs only the articles is worked out on both cores: a change of title links
         // 10,000 articles again after one save in `encyc watch`. Problems are gathered part by
         // part and reported in the same order as ever.
-        let (mut problems, (by_slug, names, name_problems)) = rayon::join(
+        let ((mut problems, by_slug), (names, name_problems)) = rayon::join(
             || {
                 let mut problems = Vec::new();
                 check_slugs(&articles, &mut problems);
-                problems
-            },
-            || {
                 let by_slug: HashMap<Slug, usize> =
                     articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect();
+                (problems, by_slug)
+            },
+            || {
                 let mut problems = Vec::new();
                 let names = NameIndex::new(&articles, &mut problems);
-                (by_slug, names, problems)
+                (names, problems)
             },
         );
         problems.extend(name_problems);
@@ -591,13 +570,7 @@ impl Linker {
         for ((i, old), (_, new)) in from.iter().zip(&to) {
             if old.meta.title != new.meta.title {
                 edits.reached.extend(&here[*i]);
-                edits.reached.extend(
-                    self.site
-                        .links_here
-                        .get()
-                        .into_iter()
-                        .flat_map(|links| links.targets(*i, &self.site.articles[*i]).collect::<Vec<_>>()),
-                );
+                edits.reached.extend(LinksHere::targets(*i, &self.site.articles[*i]));
             }
         }
         match (&mut self.changes, known) {
@@ -687,7 +660,8 @@ fn previous_slugs(
 
 fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
     let mut exact: HashMap<&str, &Article> = HashMap::default();
-    let mut folded: HashMap<String, &Article> = HashMap::default();
+    // A slug in lower-case ASCII (as most are) is its own folded form: no copy is made.
+    let mut folded: HashMap<std::borrow::Cow<'_, str>, &Article> = HashMap::default();
     for a in articles {
         if is_reserved_slug(a.slug.as_str()) {
             problems.push(Diagnostic::new(a.source.display_path(), None, Problem::ReservedSlug(a.slug.to_string())));
@@ -704,13 +678,21 @@ fn check_slugs(articles: &[Arc<Article>], problems: &mut Vec<Diagnostic>) {
                 None,
                 Problem::DuplicateSlug { slug: a.slug.to_string(), other: a.source.display_path() },
             ));
-        } else if let Some(first) = folded.insert(a.slug.as_str().to_lowercase(), a) {
+        } else if let Some(first) = folded.insert(folded_slug(a.slug.as_str()), a) {
             problems.push(Diagnostic::new(
                 a.source.display_path(),
                 None,
                 Problem::SlugCaseCollision { slug: a.slug.to_string(), other: first.source.display_path() },
             ));
         }
+    }
+}
+
+/// `slug` in lower case, as case-insensitive disks compare names.
+fn folded_slug(slug: &str) -> std::borrow::Cow<'_, str> {
+    match slug.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        true => std::borrow::Cow::Borrowed(slug),
+        false => std::borrow::Cow::Owned(slug.to_lowercase()),
     }
 }
 
@@ -864,11 +846,36 @@ mod tests {
 
     #[test]
     fn reserved_slugs() {
-        for slug in ["index", "INDEX", "404", "letter-a", "Letter-Z", "letter-0-9"] {
+        for slug in
+            ["index", "INDEX", "404", "letter-a", "Letter-Z", "letter-0-9", "letter-enye", "LETTER-Enye", "Search"]
+        {
             assert!(is_reserved_slug(slug), "{slug}");
         }
-        for slug in ["indexes", "letter-ab", "letter-", "letters", "low-back-pain", "letter-1"] {
+        let not = [
+            "indexes",
+            "letter-ab",
+            "letter-",
+            "letters",
+            "low-back-pain",
+            "letter-1",
+            "letter-ñ",
+            "lettér-a",
+            "404s",
+            "",
+        ];
+        for slug in not {
             assert!(!is_reserved_slug(slug), "{slug}");
+        }
+    }
+
+    #[test]
+    fn a_slug_is_folded_as_to_lowercase_folds_it_copied_only_when_that_changes_it() {
+        for slug in ["low-back-pain", "a_b.c-9", "Low-Back-Pain", "ÉCZÉMA", "eczéma", "ΣΊΣΥΦΟΣ", ""] {
+            let folded = folded_slug(slug);
+            assert_eq!(folded, slug.to_lowercase(), "{slug}");
+            // Slugs in lower-case ASCII, most of them, are not copied.
+            let plain = slug.is_ascii() && slug == slug.to_lowercase();
+            assert_eq!(matches!(folded, std::borrow::Cow::Borrowed(_)), plain, "{slug}");
         }
     }
 }

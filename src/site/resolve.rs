@@ -52,6 +52,7 @@ impl Resolver<'_> {
         };
         let mut wiki_hrefs = Vec::new();
         let mut renamed: Vec<(Href, Href)> = Vec::new();
+        let mut targets = Vec::new();
         for link in &article.outline.links {
             match &link.target {
                 LinkTarget::Article { slug, anchor } => {
@@ -66,6 +67,7 @@ impl Resolver<'_> {
                     }
                     match current.or_else(|| self.index.previous.get(slug)) {
                         Some(&i) => {
+                            targets.push(i);
                             if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
                                 report(link.line, p);
                             }
@@ -83,6 +85,7 @@ impl Resolver<'_> {
                 }
                 LinkTarget::Wiki { name, anchor, .. } => match self.index.names.lookup(name) {
                     Lookup::Found(i) => {
+                        targets.push(i);
                         if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
                             report(link.line, p);
                         }
@@ -165,7 +168,8 @@ impl Resolver<'_> {
                 ),
             }
         }
-        LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also, renamed }
+        targets.extend_from_slice(&see_also);
+        LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also, renamed, targets }
     }
 
     fn check_anchor(&self, target: usize, anchor: Option<&str>, written: &str) -> Option<Problem> {
