@@ -711,20 +711,26 @@ impl Builder {
             Some(state) => Ok(state),
             None => OutputState::read(&config.output_dir).map(|s| s.verified_at(untouched).with_leftovers(leftovers)),
         };
-        // A first look at the output reads the manifest while the summaries are decoded (on
-        // the other core, mostly): a tenth of a build with one article changed.
-        let (state, summaries) = match self.seeded {
-            true => (state(), None),
+        // The list of articles the look found is sorted out, and the manifest read, while the
+        // summaries are decoded (on the other core, mostly): each was a serial stretch of a
+        // build with one article changed.
+        let mode = self.mode;
+        let found_by_look = || look.as_ref().and_then(|look| look.found_under(&config.articles_dir));
+        let ((state, found), cached) = match self.seeded {
+            true => ((state(), found_by_look()), None),
             false => {
-                let (state, summaries) =
-                    rayon::join(state, || cache::read_summaries(&config.output_dir, CACHE, build_id()));
-                (state, Some(summaries))
+                let decode = || {
+                    let summaries = cache::read_summaries(&config.output_dir, CACHE, build_id());
+                    ArticleCache::from_summaries(summaries, mode)
+                };
+                let (first, cached) = rayon::join(|| rayon::join(state, found_by_look), decode);
+                (first, Some(cached))
             }
         };
         let state = state?;
-        if let Some(summaries) = summaries {
+        if let Some(cached) = cached {
             self.seeded = true;
-            self.articles = ArticleCache::from_summaries(summaries, self.mode);
+            self.articles = cached;
             self.media = MediaCache::read(&config.output_dir, build_id());
         }
         for e in self.editions.iter_mut().filter(|e| !e.seeded) {
@@ -733,7 +739,7 @@ impl Builder {
             e.articles =
                 ArticleCache::from_summaries(cache::read_summaries(&config.output_dir, &name, build_id()), self.mode);
         }
-        let found = match look.as_ref().and_then(|look| look.found_under(&config.articles_dir)) {
+        let found = match found {
             Some(found) => found,
             None => self.files.found(&config.articles_dir, self.mode == Mode::Watch)?,
         };
