@@ -265,7 +265,11 @@ impl Linker {
         recent_count: usize,
         alphabet: Alphabet,
     ) -> Result<Linker, Vec<Diagnostic>> {
-        articles.sort_by(|a, b| (&a.slug, &a.source).cmp(&(&b.slug, &b.source)));
+        // On both cores: every comparison reaches two articles through their `Arc`s, and
+        // sorting 10,000 on one was 2 ms of a build with one article changed.
+        rayon::slice::ParallelSliceMut::par_sort_by(&mut articles[..], |a, b| {
+            (&a.slug, &a.source).cmp(&(&b.slug, &b.source))
+        });
         // What needs only the articles is worked out on both cores: a change of title links
         // 10,000 articles again after one save in `encyc watch`. Problems are gathered part by
         // part and reported in the same order as ever.
