@@ -459,9 +459,14 @@ pub(crate) fn load(
     };
     let articles = Arc::get_mut(&mut report.articles).expect("made here");
     // The cache afterwards: an entry for each file that loaded, in the same order. Those of
-    // files that are gone, or failed to load, are left out.
-    let mut entries = Vec::with_capacity(found.files.len());
-    for ((source, result), at) in found.files.iter().zip(results).zip(matched) {
+    // files that are gone, or failed to load, are left out. When the cache held each file, in
+    // the same places, and each loaded (the common case), its entries are updated where they
+    // are: a new list of 10,000 entries was 2 ms of a build with one article changed.
+    let in_place = matched.len() == cache.entries.len()
+        && matched.iter().enumerate().all(|(i, &at)| at == Some(i))
+        && results.iter().all(Result::is_ok);
+    let mut entries = Vec::with_capacity(if in_place { 0 } else { found.files.len() });
+    for (i, ((source, result), at)) in found.files.iter().zip(results).zip(matched).enumerate() {
         let kept = at.map(|at| &cache.entries[at]);
         match result {
             Ok((loaded, stamp, fresh, seen)) => {
@@ -477,7 +482,17 @@ pub(crate) fn load(
                         stamp
                     }
                 };
-                entries.push(Entry { stamp, seen: true, loaded: loaded.clone() });
+                match in_place {
+                    true => {
+                        let entry = &mut cache.entries[i];
+                        (entry.stamp, entry.seen) = (stamp, true);
+                        // An article not parsed again is its entry's own.
+                        if fresh {
+                            entry.loaded = loaded.clone();
+                        }
+                    }
+                    false => entries.push(Entry { stamp, seen: true, loaded: loaded.clone() }),
+                }
                 articles.push(loaded);
             }
             Err(problems) => {
@@ -486,7 +501,9 @@ pub(crate) fn load(
             }
         }
     }
-    cache.entries = entries;
+    if !in_place {
+        cache.entries = entries;
+    }
     let complete = report.diagnostics.is_empty() && report.failed_slugs.is_empty();
     (cache.last, cache.touched) = match cache.mode == Mode::Watch && complete {
         true => (
@@ -543,6 +560,31 @@ mod tests {
         let mut cache = ArticleCache::from_summaries(summaries(true), Mode::OneOff);
         let again = load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut cache, none).unwrap();
         assert_eq!((again.parsed.len(), again.restamped), (0, 0));
+    }
+
+    #[test]
+    fn a_load_updates_the_cache_in_place_or_anew_to_the_same_entries() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/articles");
+        let first = load_basic(Mode::OneOff);
+        let none = &crate::progress::Progress::none();
+        let summaries: Vec<_> = first.articles.iter().map(|l| (None, Arc::clone(&l.article))).collect();
+        // The cache holds each file, in its place: its entries are updated where they are.
+        let mut in_place = ArticleCache::from_summaries(summaries.clone(), Mode::OneOff);
+        load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut in_place, none).unwrap();
+        // It also holds a file that is gone: a new list is made, without it.
+        let text = "---\ntitle: Gone\nlast_revised: 2020-01-01\n---\n\nGone.\n";
+        let gone = parse_article(&SourcePath::new(Path::new("zzz-gone.md")), text.as_bytes()).unwrap().0;
+        let mut with_gone = summaries;
+        with_gone.push((None, Arc::new(gone)));
+        let mut anew = ArticleCache::from_summaries(with_gone, Mode::OneOff);
+        load(SearchLanguage::English, &dir, discover(&dir).unwrap(), &mut anew, none).unwrap();
+        let entries = |cache: &ArticleCache| -> Vec<_> {
+            let entries = cache.entries.iter();
+            entries.map(|e| (e.source().clone(), e.stamp, e.seen, Arc::as_ptr(&e.loaded.article))).collect()
+        };
+        assert_eq!(entries(&in_place), entries(&anew));
+        assert_eq!(in_place.entries.len(), first.articles.len());
+        assert!(in_place.entries.iter().all(|e| e.seen && e.stamp.is_some()));
     }
 
     #[test]
