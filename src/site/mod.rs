@@ -37,10 +37,11 @@ pub(crate) struct LinkedArticle {
     /// the article's current one, which the page links to directly (a redirect page cannot
     /// keep the `#section` of a link).
     pub(crate) renamed: Vec<(Href, Href)>,
-    /// Indexes of the articles its body links, wiki links and see-also reach (in the order
-    /// written, maybe more than once, maybe itself), noted as they are resolved: "Articles
-    /// that link here" is these, turned around. Working them out again from the hrefs, through
-    /// maps of every slug and href, was a thirteenth of a build with one article changed.
+    /// Indexes of the articles its body links and wiki links reach (in the order written,
+    /// maybe more than once, maybe itself), noted as they are resolved: "Articles that link
+    /// here" is these and `see_also`, turned around ([`LinksHere::targets`]). Working them out
+    /// again from the hrefs, through maps of every slug and href, was a thirteenth of a build
+    /// with one article changed.
     pub(crate) targets: Vec<usize>,
 }
 
@@ -97,7 +98,7 @@ impl LinksHere {
     /// The other articles that `linked`, the article at `i`, links to (a target may come more
     /// than once).
     fn targets(i: usize, linked: &LinkedArticle) -> impl Iterator<Item = usize> + '_ {
-        linked.targets.iter().copied().filter(move |&to| to != i)
+        linked.targets.iter().chain(&linked.see_also).copied().filter(move |&to| to != i)
     }
 
     /// The article at `i`, linked as `old`, was replaced by `new`, which kept its slug (and

@@ -168,7 +168,6 @@ impl Resolver<'_> {
                 ),
             }
         }
-        targets.extend_from_slice(&see_also);
         LinkedArticle { article: Arc::clone(article), wiki_hrefs, see_also, renamed, targets }
     }
 
