@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::spill::{CacheDamaged, Kept, read_at};
+use super::spill::{CacheDamaged, Kept, read_at, write_at};
 use super::{Article, Loaded};
 use crate::config::Mode;
 use crate::paths::{CACHE, SourcePath, TEMP_PREFIX};
@@ -458,6 +458,10 @@ pub(crate) fn worth_rewriting(parsed: usize, restamped: usize, articles: usize) 
 
 /// Saves article summaries in `output/<name>` for the next build (atomically; the folder must
 /// exist), laid out as [`Header`] says.
+///
+/// The texts come first, and their lengths are known without reading them, so the texts part
+/// is copied on one core while the rest (the terms and the summaries) is written after it on
+/// the other: this is the last stretch of a first build, and it ran on one core.
 pub(crate) fn write_summaries<'a>(
     output: &Path,
     name: &str,
@@ -472,60 +476,118 @@ pub(crate) fn write_summaries<'a>(
         .prefix(TEMP_PREFIX)
         .tempfile_in(output)
         .with_context(|| format!("cannot write in {}", output.display()))?;
-    let mut file = std::io::BufWriter::new(temp);
-    // The texts first, streamed (those kept in a file are read back one at a time).
     let mut entries: Vec<(Option<FileStamp>, &Article, TextAt)> = Vec::with_capacity(articles.len());
     let mut offset = 0u64;
     for (stamp, article) in articles {
-        let text = article.text.read()?;
-        file.write_all(text.as_bytes()).with_context(cannot_write)?;
-        let len = text.len() as u64;
+        let len = article.text.len();
         entries.push((stamp, article, TextAt { offset, len, hash: article.text.hash() }));
         offset += len;
     }
-    // Then the terms, shard by shard, each part hashed as it is written. Gathered in one pass
-    // over the articles: a pass per shard, looking up each article's group, waited on memory.
-    let mut parts: Vec<Vec<&str>> = vec![Vec::new(); 256];
-    for (_, article, _) in &entries {
-        for group in article.search_terms.groups()? {
-            parts[group.key as usize].push(group.terms);
+    let texts = offset;
+    let file = temp.as_file();
+    let write_texts = || -> Result<()> {
+        let mut out = AtWriter::new(file, 0);
+        for (_, article, at) in &entries {
+            let text = article.text.read()?;
+            anyhow::ensure!(text.len() as u64 == at.len, "an article's text changed length while it was saved");
+            out.write_all(text.as_bytes()).with_context(cannot_write)?;
         }
-    }
-    let mut terms = Vec::new();
-    for (key, part) in parts.iter().enumerate().filter(|(_, part)| !part.is_empty()) {
-        let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        let mut len = 0;
-        for group in part {
-            hash.update(group.as_bytes());
-            file.write_all(group.as_bytes()).with_context(cannot_write)?;
-            len += group.len() as u64;
+        out.flush().with_context(cannot_write)
+    };
+    let write_rest = || -> Result<()> {
+        let mut out = AtWriter::new(file, texts);
+        // The terms, shard by shard, each part hashed as it is written. Gathered in one pass
+        // over the articles: a pass per shard, looking up each article's group, waited on
+        // memory.
+        let mut parts: Vec<Vec<&str>> = vec![Vec::new(); 256];
+        for (_, article, _) in &entries {
+            for group in article.search_terms.groups()? {
+                parts[group.key as usize].push(group.terms);
+            }
         }
-        terms.push((key as u8, len, hash.digest()));
-    }
-    drop(parts);
-    // One chunk at a time, in one buffer: the cache of 100,000 articles is 150 MB without
-    // its texts, which a build at its peak of memory has no room for. Each article's groups
-    // are where the pass above put them, in the same order.
-    let mut chunks = Vec::new();
-    let mut buffer = Vec::new();
-    let mut terms_lens = vec![0u64; 256];
-    for chunk in entries.chunks(CHUNK) {
-        let chunk = chunk
-            .iter()
-            .map(|&(stamp, article, at)| Ok((stamp, article, at, article.search_terms.kept_groups(&mut terms_lens)?)))
-            .collect::<Result<Vec<_>>>()?;
-        buffer.clear();
-        buffer = postcard::to_extend(&chunk, buffer).with_context(cannot_write)?;
-        file.write_all(&buffer).with_context(cannot_write)?;
-        chunks.push(buffer.len() as u64);
-    }
-    let header = Header { build: format!("{build_id:032x}"), texts: offset, terms, chunks };
-    let header = postcard::to_stdvec(&header).with_context(cannot_write)?;
-    file.write_all(&header).with_context(cannot_write)?;
-    file.write_all(&(header.len() as u64).to_le_bytes()).with_context(cannot_write)?;
-    let temp = file.into_inner().map_err(|e| e.into_error()).with_context(cannot_write)?;
+        let mut terms = Vec::new();
+        for (key, part) in parts.iter().enumerate().filter(|(_, part)| !part.is_empty()) {
+            let mut hash = xxhash_rust::xxh3::Xxh3::new();
+            let mut len = 0;
+            for group in part {
+                hash.update(group.as_bytes());
+                out.write_all(group.as_bytes()).with_context(cannot_write)?;
+                len += group.len() as u64;
+            }
+            terms.push((key as u8, len, hash.digest()));
+        }
+        drop(parts);
+        // One chunk at a time, in one buffer: the cache of 100,000 articles is 150 MB without
+        // its texts, which a build at its peak of memory has no room for. Each article's
+        // groups are where the pass above put them, in the same order.
+        let mut chunks = Vec::new();
+        let mut buffer = Vec::new();
+        let mut terms_lens = vec![0u64; 256];
+        for chunk in entries.chunks(CHUNK) {
+            let chunk = chunk
+                .iter()
+                .map(|&(stamp, article, at)| {
+                    Ok((stamp, article, at, article.search_terms.kept_groups(&mut terms_lens)?))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            buffer.clear();
+            buffer = postcard::to_extend(&chunk, buffer).with_context(cannot_write)?;
+            out.write_all(&buffer).with_context(cannot_write)?;
+            chunks.push(buffer.len() as u64);
+        }
+        let header = Header { build: format!("{build_id:032x}"), texts, terms, chunks };
+        let header = postcard::to_stdvec(&header).with_context(cannot_write)?;
+        out.write_all(&header).with_context(cannot_write)?;
+        out.write_all(&(header.len() as u64).to_le_bytes()).with_context(cannot_write)?;
+        out.flush().with_context(cannot_write)
+    };
+    // Side by side only where writing at an offset leaves the file's position alone.
+    let (wrote_texts, wrote_rest) = match cfg!(unix) {
+        true => rayon::join(write_texts, write_rest),
+        false => (write_texts(), write_rest()),
+    };
+    wrote_texts?;
+    wrote_rest?;
     temp.persist(&target).with_context(cannot_write)?;
     Ok(())
+}
+
+/// A buffered writer to a file from `offset` on, which leaves the file's position alone (see
+/// [`write_at`]): two of them write two parts of one file at once.
+struct AtWriter<'f> {
+    file: &'f File,
+    offset: u64,
+    buffer: Vec<u8>,
+}
+
+impl<'f> AtWriter<'f> {
+    const CAPACITY: usize = 256 * 1024;
+
+    fn new(file: &'f File, offset: u64) -> Self {
+        AtWriter { file, offset, buffer: Vec::with_capacity(Self::CAPACITY) }
+    }
+}
+
+impl Write for AtWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.buffer.len() + bytes.len() > Self::CAPACITY {
+            self.flush()?;
+        }
+        if bytes.len() >= Self::CAPACITY {
+            write_at(self.file, bytes, self.offset)?;
+            self.offset += bytes.len() as u64;
+        } else {
+            self.buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        write_at(self.file, &self.buffer, self.offset)?;
+        self.offset += self.buffer.len() as u64;
+        self.buffer.clear();
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -88,6 +88,20 @@ pub(super) fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Re
     }
 }
 
+/// Writes all of `bytes` to `file` at `offset` (from several threads at once only on Unix,
+/// where the file's position is not involved).
+pub(super) fn write_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::write_all_at(file, bytes, offset);
+    #[cfg(not(unix))]
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(bytes)
+    }
+}
+
 impl Spilled {
     fn read(&self) -> Result<String> {
         let mut bytes = vec![0; self.len as usize];
@@ -133,6 +147,14 @@ impl Kept {
         match self {
             Kept::Memory(text, _) => Kept::new(text, spill),
             spilled => spilled,
+        }
+    }
+
+    /// The text's length in bytes, known without reading it back.
+    pub(crate) fn len(&self) -> u64 {
+        match self {
+            Kept::Memory(text, _) => text.len() as u64,
+            Kept::Spilled(spilled) => spilled.len,
         }
     }
 
