@@ -180,7 +180,7 @@ struct Layout<'a> {
     /// a `base_url`.
     page_url: Option<String>,
     /// The words the theme prints, in the edition's language.
-    t: &'a std::collections::BTreeMap<String, String>,
+    t: &'a tera::Value,
     /// The site's other editions (see [`Edition::languages`]); empty in a site in one language.
     languages: Vec<LanguageLink>,
 }
@@ -198,7 +198,7 @@ struct SiteView<'a> {
 struct AzBar<'a> {
     root: &'a str,
     letters: Vec<AzLetter>,
-    t: &'a std::collections::BTreeMap<String, String>,
+    t: &'a tera::Value,
 }
 
 #[derive(Serialize)]
@@ -369,7 +369,15 @@ struct FigureView<'a> {
     /// Not the first illustration of the page, so probably below the first screen.
     lazy: bool,
     /// The edition's strings.
-    t: &'a std::collections::BTreeMap<String, String>,
+    t: &'a tera::Value,
+}
+
+/// What `footnote-back.html` sees: the link from a footnote back to where it is referenced.
+#[derive(Serialize)]
+struct BackLink<'a> {
+    id: &'a str,
+    /// The edition's strings.
+    t: &'a tera::Value,
 }
 
 #[derive(Serialize)]
@@ -502,7 +510,7 @@ pub(crate) fn plan<'a>(
     mut reuse: Reuse,
 ) -> Result<Plan<'a>> {
     use rayon::prelude::*;
-    let t = &edition.strings.table;
+    let t = &edition.strings.words;
     let az_bar = render_az(site, theme, "", None, t)?;
     let base = {
         let mut h = Xxh3::new();
@@ -773,7 +781,7 @@ impl Plan<'_> {
                 let bar = match bar {
                     Some(bar) => Cow::Borrowed(bar.as_str()),
                     None => {
-                        Cow::Owned(render_az(self.site, self.theme, "", Some(*letter), &self.edition.strings.table)?)
+                        Cow::Owned(render_az(self.site, self.theme, "", Some(*letter), &self.edition.strings.words)?)
                     }
                 };
                 let context = LetterPage {
@@ -783,7 +791,7 @@ impl Plan<'_> {
                         az_bar: bar,
                         description: None,
                         page_url: self.config.base_url.as_ref().map(|base| base.join(&Href::new(letter.file_name()))),
-                        t: &self.edition.strings.table,
+                        t: &self.edition.strings.words,
                         languages: self.edition.languages(None),
                     },
                     letter: letter.label(),
@@ -816,7 +824,7 @@ impl Plan<'_> {
             az_bar: Cow::Borrowed(&self.az_bar),
             description: a.meta.summary.as_deref(),
             page_url: self.config.base_url.as_ref().map(|base| base.join(&a.slug.href())),
-            t: &self.edition.strings.table,
+            t: &self.edition.strings.words,
             languages: self.edition.languages(Some(index)),
         }
     }
@@ -928,12 +936,10 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
                 let Some(image) = a.outline.images.get(slot).and_then(|r| media.images.get(&r.source)) else {
                     return String::new();
                 };
-                let figure = FigureView { image: ImageView::of(image, ""), block, lazy: slot > 0, t: &strings.table };
+                let figure = FigureView { image: ImageView::of(image, ""), block, lazy: slot > 0, t: &strings.words };
                 theme.render("figure.html", &figure)
             }
-            Marker::BackLink { id } => {
-                theme.render("footnote-back.html", &serde_json::json!({ "id": id, "t": &strings.table }))
-            }
+            Marker::BackLink { id } => theme.render("footnote-back.html", &BackLink { id, t: &strings.words }),
         };
         made.unwrap_or_else(|err| {
             failed.borrow_mut().get_or_insert(err);
@@ -983,7 +989,7 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
         article: ArticleView {
             title: &a.meta.title,
             alternative_names: &a.meta.alternative_names,
-            body: with_care_card_titles(body_html, theme, &strings.table)?,
+            body: with_care_card_titles(body_html, theme, &strings.words)?,
             see_also: linked
                 .see_also
                 .iter()
@@ -1045,15 +1051,11 @@ fn render_article(plan: &Plan<'_>, index: usize, body: &BodyHtml, layout: Layout
 
 /// Puts the theme's heading (`care-card.html`) into each care card of an article's HTML, and
 /// its title (`callout-title.html`) into each callout, in the edition's language.
-fn with_care_card_titles(
-    mut html: String,
-    theme: &Theme,
-    t: &std::collections::BTreeMap<String, String>,
-) -> Result<String> {
+fn with_care_card_titles(mut html: String, theme: &Theme, t: &tera::Value) -> Result<String> {
     #[derive(Serialize)]
     struct CareCard<'a> {
         kind: &'a str,
-        t: &'a std::collections::BTreeMap<String, String>,
+        t: &'a tera::Value,
     }
     // Every slot holds this; most bodies have none, and one look costs less than eight.
     if !html.contains("\">encyc-") {
@@ -1076,13 +1078,7 @@ fn with_care_card_titles(
 
 /// The A–Z bar: letters with entries link to their page; `current` is marked for the
 /// letter page being rendered.
-fn render_az(
-    site: &Site,
-    theme: &Theme,
-    root: &str,
-    current: Option<Letter>,
-    t: &std::collections::BTreeMap<String, String>,
-) -> Result<String> {
+fn render_az(site: &Site, theme: &Theme, root: &str, current: Option<Letter>, t: &tera::Value) -> Result<String> {
     theme.render("az.html", &AzBar { root, letters: az_letters(site, current), t })
 }
 

@@ -34,6 +34,10 @@ pub(crate) struct Strings {
     /// Every message formatted once (with the site's title as `$title`), keyed with `_` for
     /// `-` so that templates can write `t.see_also`.
     pub(crate) table: BTreeMap<String, String>,
+    /// The table as the templates see it (`t`), made once: every page's context holds it,
+    /// and Tera takes a value already made by reference where it would copy a map of every
+    /// string (a twentieth of a first build's time, counted with the page contexts).
+    pub(crate) words: tera::Value,
     /// Changes whenever any string changes.
     pub(crate) fingerprint: u128,
 }
@@ -122,7 +126,13 @@ impl Strings {
                 shown.display()
             );
         }
-        let mut strings = Strings { language: language.to_string(), bundle, table: BTreeMap::new(), fingerprint: 0 };
+        let mut strings = Strings {
+            language: language.to_string(),
+            bundle,
+            table: BTreeMap::new(),
+            words: tera::Value::from(()),
+            fingerprint: 0,
+        };
         let title = match title {
             Some(title) => title.to_string(),
             None => strings.format("site-title", None)?,
@@ -142,6 +152,7 @@ impl Strings {
             strings.table.insert(key.replace('-', "_"), text);
         }
         strings.fingerprint = hasher.digest128();
+        strings.words = tera::Value::from_serializable(&strings.table);
         Ok(strings)
     }
 
