@@ -947,6 +947,16 @@ fn cite(events: &mut Vec<Event<'_>>, lines: &[usize]) -> Vec<Citation> {
             i += 1;
             continue;
         }
+        // Most text is one event with no citation: it stays as it is, uncopied.
+        let alone = !matches!(events.get(i + 1), Some(Event::Text(_)));
+        if alone
+            && let Event::Text(t) = &events[i]
+            && !t.contains("[@")
+        {
+            out.push(std::mem::replace(&mut events[i], Event::SoftBreak));
+            i += 1;
+            continue;
+        }
         // pulldown-cmark splits text at brackets: join the run first.
         let line = lines[i];
         let mut text = String::new();
