@@ -419,8 +419,10 @@ fn care_card_markers(body: &str) -> (Cow<'_, str>, Vec<(usize, &'static str)>) {
     (blanked.map_or(Cow::Borrowed(body), Cow::Owned), found)
 }
 
-/// Parses and renders a body. `first_line` is the file line the body starts on.
-pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, PlainText) {
+/// Parses and renders a body. `first_line` is the file line the body starts on. The prose
+/// ([`PlainText::prose`]) is gathered only when `keep_prose`: only the reading grade reads it, and
+/// only `encyc check` measures that.
+pub(crate) fn parse_body(body: &str, first_line: usize, keep_prose: bool) -> (Outline, BodyHtml, PlainText) {
     let (prepared, care_cards) = care_card_markers(body);
     let body: &str = &prepared;
     // Whether each open plain block quote is a care card, innermost last.
@@ -487,7 +489,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             if in_paragraph {
                 intro.push(' ');
             }
-            if matches!(event, Event::SoftBreak | Event::HardBreak) {
+            if !keep_prose {
+                // Nothing to gather.
+            } else if matches!(event, Event::SoftBreak | Event::HardBreak) {
                 prose_block.push(' ');
             } else if !prose_block.trim().is_empty() {
                 prose.push(std::mem::take(&mut prose_block));
@@ -540,7 +544,8 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> (Outline, BodyHtml, P
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, _, _, text)) = open_heading.as_mut() {
                     text.push_str(t);
-                } else if !in_code_block && references_level.is_none() && matches!(event, Event::Text(_)) {
+                } else if keep_prose && !in_code_block && references_level.is_none() && matches!(event, Event::Text(_))
+                {
                     prose_block.push_str(t);
                 }
                 if !in_code_block {
@@ -1277,7 +1282,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_lines() {
-        let (o, b, _) = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5);
+        let (o, b, _) = parse_body("## Treatment\n\ntext\n\n## Treatment\n\n## Main content\n", 5, true);
         let ids: Vec<&str> = o.headings.iter().map(|h| h.id).collect();
         assert_eq!(ids, ["treatment", "treatment-2", "main-content-2"]);
         assert_eq!(o.headings.get(1).unwrap().line, 9);
@@ -1289,7 +1294,7 @@ mod tests {
         let body = "See [low back pain](low-back-pain.md) and\n[its treatment](low-back-pain.md#treatment),\n\
 [[Sciatica]], [[Slipped disk|a slipped disk]], [above](#symptoms),\n\
 [web](https://example.org), [bad](javascript:alert(1)), [img](photo.png).\n";
-        let (o, b, _) = parse_body(body, 10);
+        let (o, b, _) = parse_body(body, 10, true);
         let got: Vec<(usize, &LinkTarget)> = o.links.iter().map(|l| (l.line, &l.target)).collect();
         assert_eq!(
             got,
@@ -1313,7 +1318,7 @@ mod tests {
 
     #[test]
     fn warning_callouts_become_notes() {
-        let (_, b, _) = parse_body("> [!WARNING]\n> Call 911.\n", 1);
+        let (_, b, _) = parse_body("> [!WARNING]\n> Call 911.\n", 1, true);
         let html = b.finish(&[]);
         assert!(html.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{html}");
         assert!(html.contains("<p>Call 911.</p>"), "{html}");
@@ -1324,6 +1329,7 @@ mod tests {
         let (_, b, _) = parse_body(
             "## Symptoms\n\n<script>alert(1)</script>\n\n<a href=\"javascript:x\" onclick=\"y()\">hi</a> <b>bold</b>\n\n> [!WARNING]\n> Go.\n",
             1,
+            true,
         );
         assert!(b.has_raw_html);
         let html = b.finish(&[]);
@@ -1337,7 +1343,7 @@ mod tests {
     fn links_in_raw_html_are_found_and_rewritten_wherever_they_are() {
         let body = "<div>\n<a\n  HREF='low-back-pain.md#treatment' class=x>a</a>\n<!-- <a href=\"old.md\"> -->\n\
 <img src=photo.png alt=\"a > b\"></div>\n\nText <a title=\"href=x.md\" href=\"#top\">up</a>.\n";
-        let (o, b, _) = parse_body(body, 1);
+        let (o, b, _) = parse_body(body, 1, true);
         let got: Vec<(usize, &str, &LinkTarget)> =
             o.links.iter().map(|l| (l.line, l.written.as_str(), &l.target)).collect();
         assert_eq!(
@@ -1359,7 +1365,8 @@ mod tests {
 
     #[test]
     fn plain_text_keeps_words_and_punctuation_together() {
-        let (_, _, text) = parse_body("First [[Back pain]]. *Really* so.\n\n## Symptoms\n\nPain\ndown the leg.\n", 1);
+        let (_, _, text) =
+            parse_body("First [[Back pain]]. *Really* so.\n\n## Symptoms\n\nPain\ndown the leg.\n", 1, true);
         assert_eq!(
             text.all.split_whitespace().collect::<Vec<_>>().join(" "),
             "First Back pain. Really so. Symptoms Pain down the leg."
@@ -1373,14 +1380,14 @@ mod tests {
 
     #[test]
     fn headings_never_take_the_search_boxs_ids() {
-        let (o, _, _) = parse_body("## Site search results\n\n## Site search results 0\n", 1);
+        let (o, _, _) = parse_body("## Site search results\n\n## Site search results 0\n", 1, true);
         let ids: Vec<&str> = o.headings.iter().map(|h| h.id).collect();
         assert_eq!(ids, ["site-search-results-2", "section-site-search-results-0"]);
     }
 
     #[test]
     fn outline_problems_are_reported() {
-        let (o, _, _) = parse_body("# Title again\n\n## A\n\n#### Too deep\n", 4);
+        let (o, _, _) = parse_body("# Title again\n\n## A\n\n#### Too deep\n", 4, true);
         let lines: Vec<usize> = o.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [4, 8]);
     }

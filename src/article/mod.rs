@@ -160,7 +160,7 @@ pub(crate) fn parse_article_in(
     let split = front_matter::split(text).map_err(|(line, p)| vec![diag(line, p)])?;
     let meta = front_matter::parse(&split)
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
-    let (outline, body, plain) = parse_body(split.body, split.body_first_line);
+    let (outline, body, plain) = parse_body(split.body, split.body_first_line, measure_reading);
     let unknown: Vec<Diagnostic> = outline
         .citations
         .iter()
