@@ -594,6 +594,34 @@ impl Write for AtWriter<'_> {
 mod tests {
     use super::*;
 
+    /// Two positional writers filling two parts of one file, with writes smaller than, equal
+    /// to and larger than their buffer, in turns: the file holds each part where it belongs.
+    #[test]
+    fn two_writers_at_offsets_fill_their_own_parts_of_one_file() {
+        let cap = AtWriter::CAPACITY;
+        let piece = |n: usize, seed: u8| -> Vec<u8> { (0..n).map(|i| seed.wrapping_add((i % 251) as u8)).collect() };
+        let first: Vec<Vec<u8>> = [10, cap - 10, cap, 1, cap + 7, 0, 3].iter().map(|&n| piece(n, 1)).collect();
+        let second: Vec<Vec<u8>> = [cap + 1, 5, cap - 5, 9, cap].iter().map(|&n| piece(n, 100)).collect();
+        let first_len: usize = first.iter().map(Vec::len).sum();
+        let file = tempfile::tempfile().unwrap();
+        let (mut a, mut b) = (AtWriter::new(&file, 0), AtWriter::new(&file, first_len as u64));
+        for i in 0..first.len().max(second.len()) {
+            if let Some(bytes) = first.get(i) {
+                a.write_all(bytes).unwrap();
+            }
+            if let Some(bytes) = second.get(i) {
+                b.write_all(bytes).unwrap();
+            }
+        }
+        a.flush().unwrap();
+        b.flush().unwrap();
+        let expected: Vec<u8> = first.concat().into_iter().chain(second.concat()).collect();
+        let mut written = vec![0; expected.len()];
+        read_at(&file, &mut written, 0).unwrap();
+        assert!(written == expected, "the parts were not written where they belong");
+        assert_eq!(file.metadata().unwrap().len(), expected.len() as u64);
+    }
+
     fn parsed(path: &str) -> Arc<Article> {
         let text = format!("---\ntitle: {path}\nlast_revised: 2020-01-01\n---\n\nSome text.\n");
         Arc::new(super::super::parse_article(&SourcePath::new(Path::new(path)), text.as_bytes()).unwrap().0)
