@@ -486,7 +486,7 @@ pub(crate) fn write_summaries<'a>(
     let texts = offset;
     let file = temp.as_file();
     let write_texts = || -> Result<()> {
-        let mut out = AtWriter::new(file, 0);
+        let mut out = write_at_offset(file, 0);
         for (_, article, at) in &entries {
             let text = article.text.read()?;
             anyhow::ensure!(text.len() as u64 == at.len, "an article's text changed length while it was saved");
@@ -495,7 +495,7 @@ pub(crate) fn write_summaries<'a>(
         out.flush().with_context(cannot_write)
     };
     let write_rest = || -> Result<()> {
-        let mut out = AtWriter::new(file, texts);
+        let mut out = write_at_offset(file, texts);
         // The terms, shard by shard, each part hashed as it is written. Gathered in one pass
         // over the articles: a pass per shard, looking up each article's group, waited on
         // memory.
@@ -552,40 +552,29 @@ pub(crate) fn write_summaries<'a>(
     Ok(())
 }
 
-/// A buffered writer to a file from `offset` on, which leaves the file's position alone (see
+/// How much each of the cache's two writers ([`write_at_offset`]) gathers before it writes.
+const AT_BUFFER: usize = 256 * 1024;
+
+/// A buffered writer to `file` from `offset` on, which leaves the file's position alone (see
 /// [`write_at`]): two of them write two parts of one file at once.
-struct AtWriter<'f> {
+fn write_at_offset(file: &File, offset: u64) -> std::io::BufWriter<At<'_>> {
+    std::io::BufWriter::with_capacity(AT_BUFFER, At { file, offset })
+}
+
+/// Writes to a file at an offset that moves on past what was written.
+struct At<'f> {
     file: &'f File,
     offset: u64,
-    buffer: Vec<u8>,
 }
 
-impl<'f> AtWriter<'f> {
-    const CAPACITY: usize = 256 * 1024;
-
-    fn new(file: &'f File, offset: u64) -> Self {
-        AtWriter { file, offset, buffer: Vec::with_capacity(Self::CAPACITY) }
-    }
-}
-
-impl Write for AtWriter<'_> {
+impl Write for At<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if self.buffer.len() + bytes.len() > Self::CAPACITY {
-            self.flush()?;
-        }
-        if bytes.len() >= Self::CAPACITY {
-            write_at(self.file, bytes, self.offset)?;
-            self.offset += bytes.len() as u64;
-        } else {
-            self.buffer.extend_from_slice(bytes);
-        }
+        write_at(self.file, bytes, self.offset)?;
+        self.offset += bytes.len() as u64;
         Ok(bytes.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        write_at(self.file, &self.buffer, self.offset)?;
-        self.offset += self.buffer.len() as u64;
-        self.buffer.clear();
         Ok(())
     }
 }
@@ -598,13 +587,13 @@ mod tests {
     /// to and larger than their buffer, in turns: the file holds each part where it belongs.
     #[test]
     fn two_writers_at_offsets_fill_their_own_parts_of_one_file() {
-        let cap = AtWriter::CAPACITY;
+        let cap = AT_BUFFER;
         let piece = |n: usize, seed: u8| -> Vec<u8> { (0..n).map(|i| seed.wrapping_add((i % 251) as u8)).collect() };
         let first: Vec<Vec<u8>> = [10, cap - 10, cap, 1, cap + 7, 0, 3].iter().map(|&n| piece(n, 1)).collect();
         let second: Vec<Vec<u8>> = [cap + 1, 5, cap - 5, 9, cap].iter().map(|&n| piece(n, 100)).collect();
         let first_len: usize = first.iter().map(Vec::len).sum();
         let file = tempfile::tempfile().unwrap();
-        let (mut a, mut b) = (AtWriter::new(&file, 0), AtWriter::new(&file, first_len as u64));
+        let (mut a, mut b) = (write_at_offset(&file, 0), write_at_offset(&file, first_len as u64));
         for i in 0..first.len().max(second.len()) {
             if let Some(bytes) = first.get(i) {
                 a.write_all(bytes).unwrap();
