@@ -520,7 +520,6 @@ pub(crate) fn plan<'a>(
         h.digest128()
     };
     let shared = article_base_fingerprint(base, &az_bar);
-    let links_here = site.links_here();
     let keep = reuse.keeps();
     let media_digest = if keep { memo::media_digest(media) } else { 0 };
     let usable = reuse.valid(shared, base, media_digest, site.articles.len()).is_some();
@@ -536,7 +535,10 @@ pub(crate) fn plan<'a>(
     // The search files are planned beside the articles (one thread's work, a twentieth of a
     // build with one article changed, which the articles' share of both cores takes up).
     let language = crate::terms::SearchLanguage::of(&config.language);
+    // Which articles link to each is worked out on the articles' side too (one thread's
+    // work, which waited for both cores before the search files' planning started).
     let plan_articles = || -> Vec<Planned<'a>> {
+        let links_here = site.links_here();
         site.articles
             .par_iter()
             .enumerate()
@@ -763,7 +765,7 @@ pub(crate) fn plan<'a>(
         memo.order = order;
         memo
     });
-    Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here, memo })
+    Ok(Plan { pages, site, theme, config, bodies, edition, media, az_bar, links_here: site.links_here(), memo })
 }
 
 impl Plan<'_> {
