@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+mod packed_links;
+
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::paths::{Href, Slug};
@@ -206,6 +208,7 @@ pub(crate) struct OutlineProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Outline {
     pub(crate) headings: Headings,
+    #[serde(with = "packed_links")]
     pub(crate) links: Vec<BodyLink>,
     pub(crate) problems: Vec<OutlineProblem>,
     /// The illustrations shown, in order (the slots of [`Marker::Image`]).

@@ -12,6 +12,10 @@ use crate::article::Article;
 use crate::letters::{Alphabet, Letter};
 use crate::paths::Slug;
 
+/// A name as filed: its sort key, the name, its article's place, and whether it is an
+/// alternative name.
+type Filed<'a> = (&'a str, &'a str, usize, bool);
+
 /// Every title and alternative name under its letter, sorted ignoring case and accents.
 /// On both cores: each name's letter, then each letter's sort (filing 10,000 articles on one
 /// core, beside the links resolved on the other, outlasted them in a build after one edit).
@@ -25,12 +29,11 @@ pub(super) fn file_letters(articles: &[Arc<Article>], alphabet: Alphabet) -> Vec
             })
         })
         .collect();
-    let mut by_letter: BTreeMap<Letter, Vec<(&str, &str, usize, bool)>> =
-        alphabet.letters().map(|l| (l, Vec::new())).collect();
+    let mut by_letter: BTreeMap<Letter, Vec<Filed<'_>>> = alphabet.letters().map(|l| (l, Vec::new())).collect();
     for (letter, sort, name, i, is_alternative) in names {
         by_letter.entry(letter).or_default().push((sort, name, i, is_alternative));
     }
-    let by_letter: Vec<(Letter, Vec<(&str, &str, usize, bool)>)> = by_letter.into_iter().collect();
+    let by_letter: Vec<(Letter, Vec<Filed<'_>>)> = by_letter.into_iter().collect();
     by_letter
         .into_par_iter()
         .map(|(letter, mut entries)| {
