@@ -1,12 +1,12 @@
 //! How the on-disk summary cache keeps an article's body links ([`super::Outline`]'s
 //! `links`, through `#[serde(with)]`): every string of every link one after another in one
 //! text, and one fixed-width record per link saying what it is and how long each of its strings
-//! is. Decoded field by field, with two or three strings each, the links were a fifth of the
-//! decoding of the cache, which is the largest part of a build with one article changed: now
-//! the text is checked as UTF-8 once, and the records are read without varints.
+//! is, all in one run of bytes. Decoded field by field, with two or three strings each, the links
+//! were a fifth of the decoding of the cache, which is the largest part of a build with one
+//! article changed: now the text is checked as UTF-8 once, and the records are read without
+//! varints.
 
-use serde::de::{Error as _, SeqAccess, Visitor};
-use serde::ser::SerializeTuple;
+use serde::de::{SeqAccess, Visitor};
 use serde::{Deserializer, Serializer};
 
 use super::{ArticleRef, BodyLink, LinkTarget};
@@ -47,17 +47,20 @@ fn strings(target: &LinkTarget) -> (u8, usize, Option<&str>, Vec<&str>) {
     }
 }
 
-fn length(text: &str) -> u32 {
-    // A link of 4 GB cannot come from an article that was read into memory and parsed.
-    u32::try_from(text.len()).unwrap_or(u32::MAX)
+fn length(bytes: &[u8]) -> u32 {
+    // A link of 4 GB cannot come from an article that was read into memory and parsed, nor
+    // records of 4 GB (26 bytes a link) from its links.
+    u32::try_from(bytes.len()).unwrap_or(u32::MAX)
 }
 
 pub(crate) fn serialize<S: Serializer>(links: &[BodyLink], serializer: S) -> Result<S::Ok, S::Error> {
+    // One run of bytes: how long the records are, the records, then the text.
     let (text, records) = pack(links);
-    let mut tuple = serializer.serialize_tuple(2)?;
-    tuple.serialize_element(&text)?;
-    tuple.serialize_element(&Run(&records))?;
-    tuple.end()
+    let mut run = Vec::with_capacity(4 + records.len() + text.len());
+    run.extend_from_slice(&length(&records).to_le_bytes());
+    run.extend_from_slice(&records);
+    run.extend_from_slice(text.as_bytes());
+    serializer.serialize_bytes(&run)
 }
 
 /// The text and the records of `links`.
@@ -71,7 +74,7 @@ fn pack(links: &[BodyLink]) -> (String, Vec<u8>) {
         parts.insert(0, link.written.as_str());
         let mut lengths = [0u32; 4];
         for (length_of, part) in lengths.iter_mut().zip(&parts) {
-            *length_of = length(part);
+            *length_of = length(part.as_bytes());
             text.push_str(part);
         }
         records.extend_from_slice(&u32::try_from(link.line).unwrap_or(u32::MAX).to_le_bytes());
@@ -85,105 +88,31 @@ fn pack(links: &[BodyLink]) -> (String, Vec<u8>) {
     (text, records)
 }
 
-/// Bytes serialized as one run (`serialize_bytes`), not as a sequence of numbers.
-struct Run<'a>(&'a [u8]);
-
-impl serde::Serialize for Run<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(self.0)
-    }
-}
-
-/// A string or bytes, borrowed from the decoder's input where it can lend them (the cache's
-/// decoder always can), copied where it cannot.
-enum Lent<'de, T: ?Sized + ToOwned> {
-    Borrowed(&'de T),
-    Copied(T::Owned),
-}
-
-impl<T: ?Sized + ToOwned> std::ops::Deref for Lent<'_, T>
-where
-    T::Owned: std::borrow::Borrow<T>,
-{
-    type Target = T;
-    fn deref(&self) -> &T {
-        match self {
-            Lent::Borrowed(borrowed) => borrowed,
-            Lent::Copied(owned) => std::borrow::Borrow::borrow(owned),
-        }
-    }
-}
-
-struct LentText;
-
-impl<'de> Visitor<'de> for LentText {
-    type Value = Lent<'de, str>;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the text of the links")
-    }
-    fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(Lent::Borrowed(text))
-    }
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(Lent::Copied(text.to_string()))
-    }
-}
-
-struct LentBytes;
-
-impl<'de> Visitor<'de> for LentBytes {
-    type Value = Lent<'de, [u8]>;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "records of {RECORD} bytes")
-    }
-    fn visit_borrowed_bytes<E: serde::de::Error>(self, bytes: &'de [u8]) -> Result<Self::Value, E> {
-        Ok(Lent::Borrowed(bytes))
-    }
-    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
-        Ok(Lent::Copied(bytes.to_vec()))
-    }
-    /// Formats without a run of bytes (JSON) write a list of numbers.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(byte) = seq.next_element()? {
-            bytes.push(byte);
-        }
-        Ok(Lent::Copied(bytes))
-    }
-}
-
-/// Seeds that take the text and the records with the visitors above.
-struct TextSeed;
-struct BytesSeed;
-
-impl<'de> serde::de::DeserializeSeed<'de> for TextSeed {
-    type Value = Lent<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(LentText)
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for BytesSeed {
-    type Value = Lent<'de, [u8]>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_bytes(LentBytes)
-    }
-}
-
 pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<BodyLink>, D::Error> {
-    struct Links;
-    impl<'de> Visitor<'de> for Links {
+    struct Run;
+    impl<'de> Visitor<'de> for Run {
         type Value = Vec<BodyLink>;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("the text and records of the links")
+            f.write_str("the records and text of the links")
         }
+        fn visit_bytes<E: serde::de::Error>(self, run: &[u8]) -> Result<Vec<BodyLink>, E> {
+            let damaged = || E::custom("body links that do not fit their text");
+            let (len, rest) = run.split_first_chunk::<4>().ok_or_else(damaged)?;
+            let len = u32::from_le_bytes(*len) as usize;
+            let (records, text) = (rest.get(..len).ok_or_else(damaged)?, &rest[len..]);
+            let text = std::str::from_utf8(text).map_err(|_| damaged())?;
+            unpack(text, records).ok_or_else(damaged)
+        }
+        /// Formats without a run of bytes (JSON) write a list of numbers.
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<BodyLink>, A::Error> {
-            let text = seq.next_element_seed(TextSeed)?.ok_or_else(|| A::Error::invalid_length(0, &self))?;
-            let records = seq.next_element_seed(BytesSeed)?.ok_or_else(|| A::Error::invalid_length(1, &self))?;
-            unpack(&text, &records).ok_or_else(|| A::Error::custom("body links that do not fit their text"))
+            let mut run = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(byte) = seq.next_element()? {
+                run.push(byte);
+            }
+            self.visit_bytes(&run)
         }
     }
-    deserializer.deserialize_tuple(2, Links)
+    deserializer.deserialize_bytes(Run)
 }
 
 /// The links of `text` and `records`; `None` when they do not fit (a damaged cache).

@@ -33,7 +33,6 @@ pub(super) fn file_letters(articles: &[Arc<Article>], alphabet: Alphabet) -> Vec
     for (letter, sort, name, i, is_alternative) in names {
         by_letter.entry(letter).or_default().push((sort, name, i, is_alternative));
     }
-    let by_letter: Vec<(Letter, Vec<Filed<'_>>)> = by_letter.into_iter().collect();
     by_letter
         .into_par_iter()
         .map(|(letter, mut entries)| {
