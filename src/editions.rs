@@ -73,8 +73,8 @@ pub(crate) fn moved(file: &Path, dir_name: &str) -> PathBuf {
 }
 
 /// The index of the article with `slug` in `site` (sorted by slug).
-fn find(site: &Site, slug: &Slug) -> Option<usize> {
-    site.articles.binary_search_by(|l| l.article.slug.cmp(slug)).ok()
+fn find(site: &Site, slug: &str) -> Option<usize> {
+    site.articles.binary_search_by(|l| l.article.slug.as_str().cmp(slug)).ok()
 }
 
 /// For each further edition: which of its articles translates each original, by slug.
@@ -110,7 +110,7 @@ pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Dia
             let Some(t) = &l.article.meta.translation else { continue };
             let file = moved(&l.article.source.display_path(), e.dir_name);
             let line = Some(t.of.line);
-            match find(main.site, &t.of.value) {
+            match find(main.site, t.of.value.as_str()) {
                 None => problems.push(Diagnostic::new(
                     file.clone(),
                     line,
@@ -141,7 +141,7 @@ pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Dia
 /// the original's last (`None` when it does not, or is no translation of an article there).
 fn translation_ahead(main: &Site, e: &Linked<'_>, article: &crate::article::Article) -> Option<Diagnostic> {
     let t = article.meta.translation.as_ref()?;
-    let actual = main.articles[find(main, &t.of.value)?].article.meta.last_revised;
+    let actual = main.articles[find(main, t.of.value.as_str())?].article.meta.last_revised;
     (t.original_revised > actual).then(|| {
         let file = moved(&article.source.display_path(), e.dir_name);
         let (given, actual) = (t.original_revised.to_string(), actual.to_string());
@@ -173,18 +173,18 @@ pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<E
                     if !l.article.links_elsewhere {
                         return hrefs;
                     }
-                    for link in &l.article.outline.links {
-                        let LinkTarget::OtherEdition { language, article, anchor, slot } = &link.target else {
+                    for link in l.article.outline.links.iter() {
+                        let LinkTarget::OtherEdition { language, article, anchor, slot } = link.target else {
                             continue;
                         };
                         let file = moved(&l.article.source.display_path(), from.dir_name);
                         let mut report =
                             |problem| problems.push(Diagnostic::new(file.clone(), Some(link.line), problem));
-                        let target = link.written.clone();
+                        let target = link.written.to_string();
                         let Some(to) = all.iter().find(|e| e.language.eq_ignore_ascii_case(language)) else {
                             report(Problem::UnknownEdition {
                                 target,
-                                language: language.clone(),
+                                language: language.to_string(),
                                 known: known.clone(),
                             });
                             continue;
@@ -193,7 +193,7 @@ pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<E
                         let found = match article {
                             ArticleRef::Slug(slug) => find(to.site, slug).ok_or_else(|| {
                                 let slugs = to.site.articles.iter().map(|l| l.article.slug.as_str());
-                                (format!("with the slug `{slug}`"), crate::site::did_you_mean(slug.as_str(), slugs))
+                                (format!("with the slug `{slug}`"), crate::site::did_you_mean(slug, slugs))
                             }),
                             ArticleRef::Name(name) => by_name(to.site, name).ok_or_else(|| {
                                 let names = to.site.articles.iter().flat_map(|l| l.article.names().map(|(n, _, _)| n));
@@ -218,7 +218,7 @@ pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<E
                             continue;
                         }
                         let href = format!("{up}{}{}", to.prefix, a.slug.href().as_str());
-                        hrefs.push((*slot, Href::new(href).with_fragment(anchor.as_deref())));
+                        hrefs.push((slot, Href::new(href).with_fragment(anchor)));
                     }
                     hrefs
                 })
@@ -305,7 +305,7 @@ pub(crate) fn view_parts(all: &[Linked<'_>], base_path: &str) -> Vec<ViewParts> 
                         .iter()
                         .filter_map(|&j| {
                             let target = match j {
-                                0 => find(main, slug)?,
+                                0 => find(main, slug.as_str())?,
                                 _ => *by_original[j - 1].get(slug)?,
                             };
                             let href = all[j].site.articles[target].article.slug.href();
@@ -332,7 +332,7 @@ fn up(k: usize) -> &'static str {
 fn original(all: &[Linked<'_>], k: usize, a: &crate::article::Article) -> Option<Box<Original>> {
     let main = all[0].site;
     let t = a.meta.translation.as_ref().filter(|_| k > 0)?;
-    let o = &main.articles[find(main, &t.of.value)?].article;
+    let o = &main.articles[find(main, t.of.value.as_str())?].article;
     Some(Box::new(Original {
         title: o.meta.title.clone(),
         href: format!("{}{}", up(k), o.slug.href().as_str()),

@@ -19,7 +19,7 @@ pub fn check_front_matter(bytes: &[u8]) {
             assert!(!article.meta.title.trim().is_empty());
             assert_eq!(article.name_keys.len(), 1 + article.meta.alternative_names.len());
             let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-            for link in &article.outline.links {
+            for link in article.outline.links.iter() {
                 assert!(link.line >= 1 && link.line <= lines, "link line {} of {lines}", link.line);
             }
             let _ = body.finish(&[]);

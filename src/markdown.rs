@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 mod packed_links;
 
+pub(crate) use packed_links::Links;
+
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::paths::{Href, Slug};
@@ -144,19 +146,20 @@ impl Headings {
     }
 }
 
-/// Where a link in the body points, as far as the body alone can tell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum LinkTarget {
+/// Where a link in the body points, as far as the body alone can tell: with its strings owned
+/// (`S` is `String`) as parsing finds it, or borrowed (`&str`) as [`Links::iter`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LinkTarget<S = String> {
     /// `[text](slug.md)` or `[text](slug.md#anchor)`.
-    Article { slug: Slug, anchor: Option<String> },
+    Article { slug: S, anchor: Option<S> },
     /// `[[Name]]`, `[[Name#anchor]]` or `[[Name|text]]`; `slot` numbers the wiki links.
-    Wiki { name: String, anchor: Option<String>, slot: usize },
+    Wiki { name: S, anchor: Option<S>, slot: usize },
     /// `[[es:Name]]` or `[text](es:slug.md)`: an article of the edition in another language
     /// (`es`), found by name or slug once every edition is linked; `slot` numbers it among the
     /// wiki links, whose hrefs are filled in alike.
-    OtherEdition { language: String, article: ArticleRef, anchor: Option<String>, slot: usize },
+    OtherEdition { language: S, article: ArticleRef<S>, anchor: Option<S>, slot: usize },
     /// `[text](#anchor)` within the same article.
-    SamePage { anchor: String },
+    SamePage { anchor: S },
     /// `https://…`, `mailto:…` and the like.
     External,
     /// A scheme that could run code or is unknown (`javascript:`, `data:`).
@@ -169,12 +172,12 @@ pub(crate) enum LinkTarget {
 }
 
 /// How a link to another edition names its article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum ArticleRef {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArticleRef<S = String> {
     /// By title or alternative name, as wiki links do.
-    Name(String),
+    Name(S),
     /// By slug, as Markdown links do.
-    Slug(Slug),
+    Slug(S),
 }
 
 /// The language of a link to another edition (`es` in `es:Name`), if `dest` starts with
@@ -188,12 +191,42 @@ fn edition_prefix(dest: &str) -> Option<(&str, &str)> {
     (primary_ok && rest_ok && !rest.starts_with('/')).then_some((language, rest))
 }
 
-/// One link of the body: what was written, where, and what it means.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct BodyLink {
+/// One link of the body: what was written, where, and what it means (its strings owned or
+/// borrowed, as for [`LinkTarget`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BodyLink<S = String> {
     pub(crate) line: usize,
-    pub(crate) written: String,
-    pub(crate) target: LinkTarget,
+    pub(crate) written: S,
+    pub(crate) target: LinkTarget<S>,
+}
+
+#[cfg(test)]
+impl BodyLink<&str> {
+    /// This link with its strings owned.
+    pub(crate) fn owned(&self) -> BodyLink {
+        let own = |s: &str| s.to_string();
+        let target = match self.target {
+            LinkTarget::Article { slug, anchor } => LinkTarget::Article { slug: own(slug), anchor: anchor.map(own) },
+            LinkTarget::Wiki { name, anchor, slot } => {
+                LinkTarget::Wiki { name: own(name), anchor: anchor.map(own), slot }
+            }
+            LinkTarget::OtherEdition { language, article, anchor, slot } => LinkTarget::OtherEdition {
+                language: own(language),
+                article: match article {
+                    ArticleRef::Name(name) => ArticleRef::Name(own(name)),
+                    ArticleRef::Slug(slug) => ArticleRef::Slug(own(slug)),
+                },
+                anchor: anchor.map(own),
+                slot,
+            },
+            LinkTarget::SamePage { anchor } => LinkTarget::SamePage { anchor: own(anchor) },
+            LinkTarget::External => LinkTarget::External,
+            LinkTarget::Unsafe => LinkTarget::Unsafe,
+            LinkTarget::Unpublished => LinkTarget::Unpublished,
+            LinkTarget::ProtocolRelative => LinkTarget::ProtocolRelative,
+        };
+        BodyLink { line: self.line, written: own(self.written), target }
+    }
 }
 
 /// A heading whose level does not fit the page outline.
@@ -208,8 +241,7 @@ pub(crate) struct OutlineProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Outline {
     pub(crate) headings: Headings,
-    #[serde(with = "packed_links")]
-    pub(crate) links: Vec<BodyLink>,
+    pub(crate) links: Links,
     pub(crate) problems: Vec<OutlineProblem>,
     /// The illustrations shown, in order (the slots of [`Marker::Image`]).
     pub(crate) images: Vec<ImageRef>,
@@ -690,7 +722,15 @@ pub(crate) fn parse_body(body: &str, first_line: usize, keep_prose: bool) -> (Ou
     let has_text = sections.any_content;
     let empty_sections = sections.finish();
     (
-        Outline { headings, links, problems: outline_problems, images, citations, empty_sections, has_text },
+        Outline {
+            headings,
+            links: Links::pack(&links),
+            problems: outline_problems,
+            images,
+            citations,
+            empty_sections,
+            has_text,
+        },
         BodyHtml { html, wiki_slots, has_raw_html },
         PlainText { all: plain, intro, prose },
     )
@@ -1092,7 +1132,7 @@ fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTar
         let decoded = percent_encoding::percent_decode_str(stem).decode_utf8_lossy();
         let target = LinkTarget::OtherEdition {
             language: language.to_string(),
-            article: ArticleRef::Slug(Slug::new(decoded.into_owned())),
+            article: ArticleRef::Slug(decoded.into_owned()),
             anchor: anchor.map(str::to_string),
             slot,
         };
@@ -1118,7 +1158,8 @@ fn classify<'a>(link_type: LinkType, dest: &CowStr<'a>, slot: usize) -> (LinkTar
         let decoded = percent_encoding::percent_decode_str(stem).decode_utf8_lossy();
         let slug = Slug::new(decoded.into_owned());
         let href = slug.href().with_fragment(anchor);
-        return (LinkTarget::Article { slug, anchor: anchor.map(str::to_string) }, href.as_str().to_string().into());
+        let target = LinkTarget::Article { slug: slug.into_string(), anchor: anchor.map(str::to_string) };
+        return (target, href.as_str().to_string().into());
     }
     (LinkTarget::Unpublished, dest.clone())
 }
@@ -1298,18 +1339,18 @@ mod tests {
 [[Sciatica]], [[Slipped disk|a slipped disk]], [above](#symptoms),\n\
 [web](https://example.org), [bad](javascript:alert(1)), [img](photo.png).\n";
         let (o, b, _) = parse_body(body, 10, true);
-        let got: Vec<(usize, &LinkTarget)> = o.links.iter().map(|l| (l.line, &l.target)).collect();
+        let got: Vec<(usize, LinkTarget<&str>)> = o.links.iter().map(|l| (l.line, l.target)).collect();
         assert_eq!(
             got,
             vec![
-                (10, &LinkTarget::Article { slug: Slug::new("low-back-pain"), anchor: None }),
-                (11, &LinkTarget::Article { slug: Slug::new("low-back-pain"), anchor: Some("treatment".into()) }),
-                (12, &LinkTarget::Wiki { name: "Sciatica".into(), anchor: None, slot: 0 }),
-                (12, &LinkTarget::Wiki { name: "Slipped disk".into(), anchor: None, slot: 1 }),
-                (12, &LinkTarget::SamePage { anchor: "symptoms".into() }),
-                (13, &LinkTarget::External),
-                (13, &LinkTarget::Unsafe),
-                (13, &LinkTarget::Unpublished),
+                (10, LinkTarget::Article { slug: "low-back-pain", anchor: None }),
+                (11, LinkTarget::Article { slug: "low-back-pain", anchor: Some("treatment") }),
+                (12, LinkTarget::Wiki { name: "Sciatica", anchor: None, slot: 0 }),
+                (12, LinkTarget::Wiki { name: "Slipped disk", anchor: None, slot: 1 }),
+                (12, LinkTarget::SamePage { anchor: "symptoms" }),
+                (13, LinkTarget::External),
+                (13, LinkTarget::Unsafe),
+                (13, LinkTarget::Unpublished),
             ]
         );
         let html = b.finish(&[Href::new("sciatica.html"), Href::new("herniated-disk.html")]);
@@ -1347,18 +1388,17 @@ mod tests {
         let body = "<div>\n<a\n  HREF='low-back-pain.md#treatment' class=x>a</a>\n<!-- <a href=\"old.md\"> -->\n\
 <img src=photo.png alt=\"a > b\"></div>\n\nText <a title=\"href=x.md\" href=\"#top\">up</a>.\n";
         let (o, b, _) = parse_body(body, 1, true);
-        let got: Vec<(usize, &str, &LinkTarget)> =
-            o.links.iter().map(|l| (l.line, l.written.as_str(), &l.target)).collect();
+        let got: Vec<(usize, &str, LinkTarget<&str>)> = o.links.iter().map(|l| (l.line, l.written, l.target)).collect();
         assert_eq!(
             got,
             vec![
                 (
                     3,
                     "low-back-pain.md#treatment",
-                    &LinkTarget::Article { slug: Slug::new("low-back-pain"), anchor: Some("treatment".into()) }
+                    LinkTarget::Article { slug: "low-back-pain", anchor: Some("treatment") }
                 ),
-                (5, "photo.png", &LinkTarget::Unpublished),
-                (7, "#top", &LinkTarget::SamePage { anchor: "top".into() }),
+                (5, "photo.png", LinkTarget::Unpublished),
+                (7, "#top", LinkTarget::SamePage { anchor: "top" }),
             ]
         );
         let html = b.finish(&[]);

@@ -84,6 +84,10 @@ impl Slug {
         &self.0
     }
 
+    pub(crate) fn into_string(self) -> String {
+        self.0
+    }
+
     /// Where this article's page is written.
     pub(crate) fn output_path(&self) -> OutputPath {
         self.output_path_in("")
@@ -108,6 +112,14 @@ impl Slug {
     /// The relative link to this article's page from any page at the top of the site.
     pub(crate) fn href(&self) -> Href {
         Href(format!("{}.html", utf8_percent_encode(&self.0, SEGMENT)))
+    }
+}
+
+/// A slug is looked up by the text of a link (a map keyed by slugs, by `&str`): it hashes and
+/// compares as its text does.
+impl std::borrow::Borrow<str> for Slug {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 

@@ -1077,7 +1077,7 @@ impl Facing {
         article.meta.translation.as_ref().map(|t| t.of.value.as_str()).hash(&mut relation);
         article.links_elsewhere.hash(&mut relation);
         if article.links_elsewhere {
-            for link in &article.outline.links {
+            for link in article.outline.links.iter() {
                 if matches!(link.target, crate::markdown::LinkTarget::OtherEdition { .. }) {
                     format!("{:?}", link.target).hash(&mut relation);
                 }

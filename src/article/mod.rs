@@ -9,6 +9,7 @@
 pub(crate) mod cache;
 mod discover;
 pub(crate) mod front_matter;
+mod name_keys;
 pub(crate) mod spill;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use discover::{Found, discover, is_markdown, sort_out};
 pub(crate) use front_matter::FrontMatter;
+pub(crate) use name_keys::{NameKey, NameKeys};
 
 use crate::config::Mode;
 use crate::diagnostic::{Diagnostic, Problem};
@@ -41,7 +43,7 @@ pub(crate) struct Article {
     pub(crate) hash: ContentHash,
     /// Lookup and sort keys of the title and each alternative name, in that order: worked out
     /// once per article, not once per build.
-    pub(crate) name_keys: Vec<NameKey>,
+    pub(crate) name_keys: NameKeys,
     /// A hash of what other articles and pages can see of this one: its slug, names, section
     /// ids and revision date. An edit that keeps it (a body edit) cannot change how any other
     /// article links or lists.
@@ -65,33 +67,18 @@ pub(crate) struct Article {
     pub(crate) reading: Option<Box<crate::readability::Reading>>,
 }
 
-/// How a title or alternative name is looked up (wiki links) and sorted (letter pages).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct NameKey {
-    /// See [`crate::letters::name_key`]: names with equal keys are one name to a reader.
-    pub(crate) lookup: String,
-    /// See [`crate::letters::sort_key`].
-    pub(crate) sort: String,
-}
-
-impl NameKey {
-    pub(crate) fn of(name: &str) -> NameKey {
-        NameKey { lookup: crate::letters::name_key(name), sort: crate::letters::sort_key(name) }
-    }
-}
-
 impl Article {
     /// The title, then each alternative name, with its keys and whether it is an alternative.
-    pub(crate) fn names(&self) -> impl Iterator<Item = (&str, &NameKey, bool)> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = (&str, NameKey<'_>, bool)> {
         std::iter::once(self.meta.title.as_str())
             .chain(self.meta.alternative_names.iter().map(String::as_str))
-            .zip(&self.name_keys)
+            .zip(self.name_keys.iter())
             .enumerate()
             .map(|(i, (name, key))| (name, key, i > 0))
     }
 
-    pub(crate) fn title_key(&self) -> &NameKey {
-        &self.name_keys[0]
+    pub(crate) fn title_key(&self) -> NameKey<'_> {
+        self.name_keys.title()
     }
 
     /// This article without the room its lists and strings grew while it was parsed: a build
@@ -99,10 +86,6 @@ impl Article {
     fn shrunk(mut self) -> Article {
         let outline = &mut self.outline;
         outline.headings.shrink_to_fit();
-        outline.links.shrink_to_fit();
-        for link in &mut outline.links {
-            link.written.shrink_to_fit();
-        }
         outline.problems.shrink_to_fit();
         outline.images.shrink_to_fit();
         outline.citations.shrink_to_fit();
@@ -116,7 +99,6 @@ impl Article {
             reading.longest_sentences.shrink_to_fit();
             reading.long_words.shrink_to_fit();
         }
-        self.name_keys.shrink_to_fit();
         self
     }
 }
@@ -174,7 +156,7 @@ pub(crate) fn parse_article_in(
         crate::terms::terms_in(language, &format!("{} {}", meta.summary.as_deref().unwrap_or(""), plain.all));
     let snippet = crate::terms::snippet_of(meta.summary.as_deref(), &plain.intro);
     let text = collapse_whitespace(&plain.all);
-    let name_keys = std::iter::once(&meta.title).chain(&meta.alternative_names).map(|n| NameKey::of(n)).collect();
+    let name_keys = NameKeys::of(std::iter::once(&meta.title).chain(&meta.alternative_names).map(String::as_str));
     let surface = surface(source, &meta, &outline);
     let links_elsewhere = outline.links.iter().any(|l| matches!(l.target, LinkTarget::OtherEdition { .. }));
     let article = Article {

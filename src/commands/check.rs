@@ -309,16 +309,16 @@ fn old_slugs(site: &Site) -> Vec<Warning> {
     let previous: HashMap<&str, usize> = site.redirects.iter().map(|(s, i)| (s.as_str(), *i)).collect();
     let mut found = Vec::new();
     for l in &site.articles {
-        let body = l.article.outline.links.iter().filter_map(|link| match &link.target {
+        let body = l.article.outline.links.iter().filter_map(|link| match link.target {
             LinkTarget::Article { slug, .. } => Some((link.line, slug)),
             _ => None,
         });
-        let see_also = l.article.meta.see_also.iter().map(|s| (s.line, &s.value));
+        let see_also = l.article.meta.see_also.iter().map(|s| (s.line, s.value.as_str()));
         for (line, slug) in body.chain(see_also) {
-            if current.contains_key(slug.as_str()) {
+            if current.contains_key(slug) {
                 continue;
             }
-            if let Some(&to) = previous.get(slug.as_str()) {
+            if let Some(&to) = previous.get(slug) {
                 found.push(Warning {
                     file: l.article.source.display_path(),
                     concern: Concern::OldSlug {

@@ -115,7 +115,7 @@ pub(super) fn plan_feeds<'a>(
     let mut newest: Vec<usize> = (0..site.articles.len()).collect();
     newest.sort_by_cached_key(|&i| {
         let a = &site.articles[i].article;
-        (Reverse(a.meta.last_revised), a.title_key().sort.clone(), a.slug.clone())
+        (Reverse(a.meta.last_revised), a.title_key().sort.to_string(), a.slug.clone())
     });
     newest.truncate(config.feed_count);
     // An empty site has nothing newer than the epoch; `updated` is required all the same.

@@ -25,7 +25,7 @@ pub(super) fn file_letters(articles: &[Arc<Article>], alphabet: Alphabet) -> Vec
         .enumerate()
         .flat_map_iter(|(i, a)| {
             a.names().map(move |(name, key, is_alternative)| {
-                (alphabet.letter_of(name, &key.sort), key.sort.as_str(), name, i, is_alternative)
+                (alphabet.letter_of(name, key.sort), key.sort, name, i, is_alternative)
             })
         })
         .collect();
@@ -58,7 +58,7 @@ pub(super) fn refile_letters(
     alphabet: Alphabet,
 ) {
     let moved: HashSet<usize> = from.iter().map(|(i, _)| *i).collect();
-    let letter_of = |name: &str, key: &crate::article::NameKey| alphabet.letter_of(name, &key.sort);
+    let letter_of = |name: &str, key: crate::article::NameKey<'_>| alphabet.letter_of(name, key.sort);
     let was: HashSet<Letter> = from.iter().flat_map(|(_, a)| a.names().map(|(n, k, _)| letter_of(n, k))).collect();
     for (_, entries) in letters.iter_mut().filter(|(l, _)| was.contains(l)) {
         entries.retain(|e| !moved.contains(&e.article));
@@ -66,7 +66,7 @@ pub(super) fn refile_letters(
     // As `file_letters` sorts: sort key, name, slug (names are distinct within an article).
     fn key_of<'a>(articles: &'a [Arc<Article>], e: &'a Entry) -> (&'a str, &'a str, &'a Slug) {
         let a = &articles[e.article];
-        let sort = a.names().find(|(n, _, _)| *n == e.name).map_or("", |(_, k, _)| k.sort.as_str());
+        let sort = a.names().find(|(n, _, _)| *n == e.name).map_or("", |(_, k, _)| k.sort);
         (sort, e.name.as_str(), &a.slug)
     }
     for (i, _) in from {
@@ -76,7 +76,7 @@ pub(super) fn refile_letters(
             let Some((_, entries)) = letters.iter_mut().find(|(l, _)| *l == letter) else {
                 unreachable!("every letter of a refiled name is checked to be on the site")
             };
-            let at = entries.partition_point(|e| key_of(articles, e) < (key.sort.as_str(), name, &a.slug));
+            let at = entries.partition_point(|e| key_of(articles, e) < (key.sort, name, &a.slug));
             entries.insert(at, Entry { name: name.to_string(), article: *i, is_alternative });
         }
     }
@@ -87,7 +87,7 @@ pub(super) fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..articles.len()).collect();
     let key = |i: &usize| {
         let a = &articles[*i];
-        (std::cmp::Reverse(a.meta.last_revised), a.title_key().sort.as_str(), &a.slug)
+        (std::cmp::Reverse(a.meta.last_revised), a.title_key().sort, &a.slug)
     };
     let cmp = |a: &usize, b: &usize| key(a).cmp(&key(b));
     if count < order.len() {

@@ -489,7 +489,7 @@ impl Linker {
         let letters = &self.site.letters;
         let filed = |a: &Article| {
             a.names().all(|(name, key, _)| {
-                let letter = self.alphabet.letter_of(name, &key.sort);
+                let letter = self.alphabet.letter_of(name, key.sort);
                 letters.iter().any(|(l, _)| *l == letter)
             })
         };
@@ -521,7 +521,7 @@ impl Linker {
         for (i, article) in from.iter().chain(&to) {
             todo.extend(&here[*i]);
             for (_, key, _) in article.names() {
-                todo.extend(users.users(&key.lookup));
+                todo.extend(users.users(key.lookup));
             }
         }
         let no_failures = HashSet::default();
@@ -551,7 +551,7 @@ impl Linker {
         let refiled = from
             .iter()
             .chain(&to)
-            .flat_map(|(_, a)| a.names().map(|(name, key, _)| self.alphabet.letter_of(name, &key.sort)));
+            .flat_map(|(_, a)| a.names().map(|(name, key, _)| self.alphabet.letter_of(name, key.sort)));
         let mut edits = Changes { letters: Refiled::Letters(refiled.collect()), ..Changes::default() };
         edits.edited.extend(edited.iter().map(|(i, _)| *i));
         let mut known = true;

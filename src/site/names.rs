@@ -34,7 +34,7 @@ impl NameIndex {
                 alternatives.reserve(count);
                 for (i, a) in articles.iter().enumerate() {
                     for (_, key, _) in a.names().filter(|(_, _, alt)| *alt) {
-                        let list = alternatives.entry(key.lookup.clone()).or_default();
+                        let list = alternatives.entry(key.lookup.to_string()).or_default();
                         if !list.contains(&i) {
                             list.push(i);
                         }
@@ -45,8 +45,8 @@ impl NameIndex {
         );
         for (i, a) in articles.iter().enumerate() {
             for (name, key, _) in a.names().filter(|(_, _, alt)| *alt) {
-                let Some(&owner) = index.titles.get(key.lookup.as_str()) else { continue };
-                alternatives.remove(key.lookup.as_str());
+                let Some(&owner) = index.titles.get(key.lookup) else { continue };
+                alternatives.remove(key.lookup);
                 if owner != i {
                     problems.push(Diagnostic::new(
                         a.source.display_path(),
@@ -70,7 +70,7 @@ impl NameIndex {
         let mut index = NameIndex::default();
         index.titles.reserve(articles.len());
         for (i, a) in articles.iter().enumerate() {
-            if let Some(&first) = index.titles.get(a.title_key().lookup.as_str()) {
+            if let Some(&first) = index.titles.get(a.title_key().lookup) {
                 // Report the clash in both files: either may be the one to change.
                 for (this, other) in [(a, &articles[first]), (&articles[first], a)] {
                     problems.push(Diagnostic::new(
@@ -85,7 +85,7 @@ impl NameIndex {
                     ));
                 }
             } else {
-                index.titles.insert(a.title_key().lookup.clone(), i);
+                index.titles.insert(a.title_key().lookup.to_string(), i);
             }
         }
         index
@@ -115,15 +115,15 @@ impl NameIndex {
 
     /// Takes out the names of `article`, at `i`.
     fn remove(&mut self, i: usize, article: &Article) {
-        let title = article.title_key().lookup.as_str();
+        let title = article.title_key().lookup;
         if self.titles.get(title) == Some(&i) {
             self.titles.remove(title);
         }
         for (_, key, _) in article.names().filter(|(_, _, alt)| *alt) {
-            if let Some(list) = self.alternatives.get_mut(key.lookup.as_str()) {
+            if let Some(list) = self.alternatives.get_mut(key.lookup) {
                 list.retain(|&j| j != i);
                 if list.is_empty() {
-                    self.alternatives.remove(key.lookup.as_str());
+                    self.alternatives.remove(key.lookup);
                 }
             }
         }
@@ -133,17 +133,17 @@ impl NameIndex {
     /// `false`, and nothing filed, when its title is another's title or alternative name, or
     /// one of its alternative names another's title.
     fn add(&mut self, i: usize, article: &Article) -> bool {
-        let title = &article.title_key().lookup;
-        let alternatives = || article.names().filter(|(_, key, alt)| *alt && key.lookup != *title);
-        if self.titles.contains_key(title.as_str())
-            || self.alternatives.contains_key(title.as_str())
-            || alternatives().any(|(_, key, _)| self.titles.contains_key(key.lookup.as_str()))
+        let title = article.title_key().lookup;
+        let alternatives = || article.names().filter(|(_, key, alt)| *alt && key.lookup != title);
+        if self.titles.contains_key(title)
+            || self.alternatives.contains_key(title)
+            || alternatives().any(|(_, key, _)| self.titles.contains_key(key.lookup))
         {
             return false;
         }
-        self.titles.insert(title.clone(), i);
+        self.titles.insert(title.to_string(), i);
         for (_, key, _) in alternatives() {
-            let list = self.alternatives.entry(key.lookup.clone()).or_default();
+            let list = self.alternatives.entry(key.lookup.to_string()).or_default();
             if let Err(at) = list.binary_search(&i) {
                 list.insert(at, i);
             }
@@ -185,7 +185,7 @@ impl NameUsers {
     }
 
     fn keys(article: &Article) -> impl Iterator<Item = String> + '_ {
-        article.outline.links.iter().filter_map(|link| match &link.target {
+        article.outline.links.iter().filter_map(|link| match link.target {
             LinkTarget::Wiki { name, .. } => Some(crate::letters::name_key(name)),
             _ => None,
         })

@@ -53,14 +53,14 @@ impl Resolver<'_> {
         let mut wiki_hrefs = Vec::new();
         let mut renamed: Vec<(Href, Href)> = Vec::new();
         let mut targets = Vec::new();
-        for link in &article.outline.links {
-            match &link.target {
+        for link in article.outline.links.iter() {
+            match link.target {
                 LinkTarget::Article { slug, anchor } => {
                     let current = self.index.by_slug.get(slug);
                     if current.is_none()
                         && let Some(&i) = self.index.previous.get(slug)
                     {
-                        let pair = (slug.href(), self.articles.get(i).slug.href());
+                        let pair = (Slug::new(slug).href(), self.articles.get(i).slug.href());
                         if !renamed.contains(&pair) {
                             renamed.push(pair);
                         }
@@ -68,15 +68,15 @@ impl Resolver<'_> {
                     match current.or_else(|| self.index.previous.get(slug)) {
                         Some(&i) => {
                             targets.push(i);
-                            if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
+                            if let Some(p) = self.check_anchor(i, anchor, link.written) {
                                 report(link.line, p);
                             }
                         }
-                        None if self.failed.contains(slug) => {}
+                        None if self.failed.contains(&Slug::new(slug)) => {}
                         None => report(
                             link.line,
                             Problem::BrokenLink {
-                                target: link.written.clone(),
+                                target: link.written.to_string(),
                                 slug: slug.to_string(),
                                 hint: self.slug_hint(slug),
                             },
@@ -86,10 +86,10 @@ impl Resolver<'_> {
                 LinkTarget::Wiki { name, anchor, .. } => match self.index.names.lookup(name) {
                     Lookup::Found(i) => {
                         targets.push(i);
-                        if let Some(p) = self.check_anchor(i, anchor.as_deref(), &link.written) {
+                        if let Some(p) = self.check_anchor(i, anchor, link.written) {
                             report(link.line, p);
                         }
-                        wiki_hrefs.push(self.articles.get(i).slug.href().with_fragment(anchor.as_deref()));
+                        wiki_hrefs.push(self.articles.get(i).slug.href().with_fragment(anchor));
                     }
                     Lookup::Ambiguous(candidates) => {
                         let names: Vec<String> = candidates
@@ -104,7 +104,7 @@ impl Resolver<'_> {
                             .collect();
                         report(
                             link.line,
-                            Problem::AmbiguousWikiName { name: name.clone(), candidates: names.join(" and ") },
+                            Problem::AmbiguousWikiName { name: name.to_string(), candidates: names.join(" and ") },
                         );
                         wiki_hrefs.push(Href::new("#"));
                     }
@@ -114,7 +114,7 @@ impl Resolver<'_> {
                         if self.failed.is_empty() {
                             report(
                                 link.line,
-                                Problem::UnknownWikiName { name: name.clone(), hint: self.name_hint(name) },
+                                Problem::UnknownWikiName { name: name.to_string(), hint: self.name_hint(name) },
                             );
                         }
                         wiki_hrefs.push(Href::new("#"));
@@ -127,21 +127,21 @@ impl Resolver<'_> {
                         report(
                             link.line,
                             Problem::BrokenAnchor {
-                                target: link.written.clone(),
+                                target: link.written.to_string(),
                                 article: "this article".into(),
-                                anchor: anchor.clone(),
+                                anchor: anchor.to_string(),
                                 hint: anchor_hint(article, anchor),
                             },
                         );
                     }
                 }
                 LinkTarget::External => {}
-                LinkTarget::Unsafe => report(link.line, Problem::UnsafeLink(link.written.clone())),
-                LinkTarget::Unpublished => report(link.line, Problem::UnpublishedFile(link.written.clone())),
+                LinkTarget::Unsafe => report(link.line, Problem::UnsafeLink(link.written.to_string())),
+                LinkTarget::Unpublished => report(link.line, Problem::UnpublishedFile(link.written.to_string())),
                 LinkTarget::ProtocolRelative => report(
                     link.line,
                     Problem::ProtocolRelativeLink {
-                        written: link.written.clone(),
+                        written: link.written.to_string(),
                         host_and_path: link.written.trim().trim_start_matches(['/', '\\']).to_string(),
                     },
                 ),
@@ -164,7 +164,10 @@ impl Resolver<'_> {
                 None if self.failed.contains(&entry.value) => {}
                 None => report(
                     entry.line,
-                    Problem::BrokenSeeAlso { slug: entry.value.to_string(), hint: self.slug_hint(&entry.value) },
+                    Problem::BrokenSeeAlso {
+                        slug: entry.value.to_string(),
+                        hint: self.slug_hint(entry.value.as_str()),
+                    },
                 ),
             }
         }
@@ -186,9 +189,9 @@ impl Resolver<'_> {
     }
 
     /// The slug most like `slug` (a slip of the keyboard, another letter case), if one is close.
-    fn slug_hint(&self, slug: &Slug) -> String {
+    fn slug_hint(&self, slug: &str) -> String {
         let slugs = self.index.by_slug.keys().chain(self.index.previous.keys()).map(Slug::as_str);
-        did_you_mean(slug.as_str(), slugs)
+        did_you_mean(slug, slugs)
     }
 
     /// The title or alternative name most like `name`, if one is close.
