@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::Entry;
 
 use super::LinkedArticle;
 use crate::article::Article;
@@ -12,13 +13,69 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::markdown::LinkTarget;
 
 /// Titles and alternative names, for wiki links, keyed as readers compare them (ignoring case
-/// and accents, [`crate::letters::name_key`]).
+/// and accents, [`crate::letters::name_key`]), each key by its [`id`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct NameIndex {
     /// Titles are unique (checked).
-    titles: HashMap<String, usize>,
-    /// Alternative names → the articles that have them, deduplicated.
-    alternatives: HashMap<String, Vec<usize>>,
+    titles: HashMap<u128, usize>,
+    /// Alternative names → the articles that have them, deduplicated and sorted.
+    alternatives: HashMap<u128, Owners>,
+}
+
+/// A name's key in the index: the 128-bit hash of its lookup key. Two different keys would
+/// share one with odds of about one in 10^29 at a million names (the odds page fingerprints
+/// already take); a key kept as a string of its own was an allocation per name, 30,000 in a
+/// build of 10,000 articles.
+fn id(key: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(key.as_bytes())
+}
+
+/// The articles that have one alternative name: almost always one, kept without a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Owners {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Owners {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Owners::One(i) => std::slice::from_ref(i),
+            Owners::Many(list) => list,
+        }
+    }
+
+    /// Adds `i`, keeping the articles sorted and each once.
+    fn insert(&mut self, i: usize) {
+        match self {
+            Owners::One(j) if *j == i => {}
+            Owners::One(j) => *self = Owners::Many(if *j < i { vec![*j, i] } else { vec![i, *j] }),
+            Owners::Many(list) => {
+                if let Err(at) = list.binary_search(&i) {
+                    list.insert(at, i);
+                }
+            }
+        }
+    }
+
+    /// Takes out `i`; `true` when no article is left. One article left is kept as
+    /// [`Owners::One`], as a fresh index keeps it (a rebuild's index is checked against one).
+    fn remove(&mut self, i: usize) -> bool {
+        match self {
+            Owners::One(j) => *j == i,
+            Owners::Many(list) => {
+                list.retain(|&j| j != i);
+                match list[..] {
+                    [] => true,
+                    [only] => {
+                        *self = Owners::One(only);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
 }
 
 impl NameIndex {
@@ -30,13 +87,15 @@ impl NameIndex {
             || NameIndex::titles(articles, problems),
             || {
                 let count = articles.iter().map(|a| a.meta.alternative_names.len()).sum();
-                let mut alternatives: HashMap<String, Vec<usize>> = HashMap::default();
+                let mut alternatives: HashMap<u128, Owners> = HashMap::default();
                 alternatives.reserve(count);
                 for (i, a) in articles.iter().enumerate() {
                     for (_, key, _) in a.names().filter(|(_, _, alt)| *alt) {
-                        let list = alternatives.entry(key.lookup.to_string()).or_default();
-                        if !list.contains(&i) {
-                            list.push(i);
+                        match alternatives.entry(id(key.lookup)) {
+                            Entry::Occupied(mut owners) => owners.get_mut().insert(i),
+                            Entry::Vacant(place) => {
+                                place.insert(Owners::One(i));
+                            }
                         }
                     }
                 }
@@ -45,8 +104,9 @@ impl NameIndex {
         );
         for (i, a) in articles.iter().enumerate() {
             for (name, key, _) in a.names().filter(|(_, _, alt)| *alt) {
-                let Some(&owner) = index.titles.get(key.lookup) else { continue };
-                alternatives.remove(key.lookup);
+                let key = id(key.lookup);
+                let Some(&owner) = index.titles.get(&key) else { continue };
+                alternatives.remove(&key);
                 if owner != i {
                     problems.push(Diagnostic::new(
                         a.source.display_path(),
@@ -70,7 +130,8 @@ impl NameIndex {
         let mut index = NameIndex::default();
         index.titles.reserve(articles.len());
         for (i, a) in articles.iter().enumerate() {
-            if let Some(&first) = index.titles.get(a.title_key().lookup) {
+            let key = id(a.title_key().lookup);
+            if let Some(&first) = index.titles.get(&key) {
                 // Report the clash in both files: either may be the one to change.
                 for (this, other) in [(a, &articles[first]), (&articles[first], a)] {
                     problems.push(Diagnostic::new(
@@ -85,7 +146,7 @@ impl NameIndex {
                     ));
                 }
             } else {
-                index.titles.insert(a.title_key().lookup.to_string(), i);
+                index.titles.insert(key, i);
             }
         }
         index
@@ -115,16 +176,16 @@ impl NameIndex {
 
     /// Takes out the names of `article`, at `i`.
     fn remove(&mut self, i: usize, article: &Article) {
-        let title = article.title_key().lookup;
-        if self.titles.get(title) == Some(&i) {
-            self.titles.remove(title);
+        let title = id(article.title_key().lookup);
+        if self.titles.get(&title) == Some(&i) {
+            self.titles.remove(&title);
         }
         for (_, key, _) in article.names().filter(|(_, _, alt)| *alt) {
-            if let Some(list) = self.alternatives.get_mut(key.lookup) {
-                list.retain(|&j| j != i);
-                if list.is_empty() {
-                    self.alternatives.remove(key.lookup);
-                }
+            let key = id(key.lookup);
+            if let Some(owners) = self.alternatives.get_mut(&key)
+                && owners.remove(i)
+            {
+                self.alternatives.remove(&key);
             }
         }
     }
@@ -134,29 +195,33 @@ impl NameIndex {
     /// one of its alternative names another's title.
     fn add(&mut self, i: usize, article: &Article) -> bool {
         let title = article.title_key().lookup;
-        let alternatives = || article.names().filter(|(_, key, alt)| *alt && key.lookup != title);
-        if self.titles.contains_key(title)
-            || self.alternatives.contains_key(title)
-            || alternatives().any(|(_, key, _)| self.titles.contains_key(key.lookup))
+        let alternatives =
+            || article.names().filter(|(_, key, alt)| *alt && key.lookup != title).map(|(_, key, _)| id(key.lookup));
+        let title = id(title);
+        if self.titles.contains_key(&title)
+            || self.alternatives.contains_key(&title)
+            || alternatives().any(|key| self.titles.contains_key(&key))
         {
             return false;
         }
-        self.titles.insert(title.to_string(), i);
-        for (_, key, _) in alternatives() {
-            let list = self.alternatives.entry(key.lookup.to_string()).or_default();
-            if let Err(at) = list.binary_search(&i) {
-                list.insert(at, i);
+        self.titles.insert(title, i);
+        for key in alternatives() {
+            match self.alternatives.entry(key) {
+                Entry::Occupied(mut owners) => owners.get_mut().insert(i),
+                Entry::Vacant(place) => {
+                    place.insert(Owners::One(i));
+                }
             }
         }
         true
     }
 
     pub(super) fn lookup(&self, name: &str) -> Lookup<'_> {
-        let key = crate::letters::name_key(name);
-        if let Some(&i) = self.titles.get(key.as_str()) {
+        let key = id(&crate::letters::name_key(name));
+        if let Some(&i) = self.titles.get(&key) {
             return Lookup::Found(i);
         }
-        match self.alternatives.get(key.as_str()).map(Vec::as_slice) {
+        match self.alternatives.get(&key).map(Owners::as_slice) {
             Some([i]) => Lookup::Found(*i),
             Some(many) if !many.is_empty() => Lookup::Ambiguous(many),
             _ => Lookup::Unknown,
@@ -218,5 +283,27 @@ impl NameUsers {
 
     pub(super) fn users(&self, key: &str) -> &[usize] {
         self.0.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Owners stay sorted and each once, and one owner left is kept as a fresh index keeps it.
+    #[test]
+    fn owners_stay_sorted_and_unique_and_one_left_is_one() {
+        let mut owners = Owners::One(5);
+        owners.insert(5);
+        assert_eq!(owners, Owners::One(5));
+        owners.insert(2);
+        owners.insert(9);
+        owners.insert(2);
+        assert_eq!(owners.as_slice(), [2, 5, 9]);
+        assert!(!owners.remove(5));
+        assert!(!owners.remove(9));
+        assert_eq!(owners, Owners::One(2));
+        assert!(!owners.remove(7));
+        assert!(owners.remove(2));
     }
 }
