@@ -28,7 +28,7 @@ pub(crate) use memo::{PlanMemo, Reuse, media_digest};
 pub(crate) use strings::Strings;
 pub(crate) use theme::Theme;
 
-use crate::article::Bodies;
+use crate::article::{Article, Bodies};
 use crate::config::SiteConfig;
 use crate::hash::HashWriter;
 use crate::letters::{Alphabet, Letter};
@@ -539,15 +539,21 @@ pub(crate) fn plan<'a>(
     // work, which waited for both cores before the search files' planning started).
     let plan_articles = || -> Vec<Planned<'a>> {
         let links_here = site.links_here();
+        // A build that fingerprints every page first sums up what each article shows of
+        // itself on the pages that list it, in one pass over the articles: each page's
+        // fingerprint then reads a number per listed article instead of chasing its title and
+        // slug, which was most of the fingerprints' time. A rebuild in `watch` fingerprints few
+        // pages and works the same numbers out for those alone.
+        let shown: Vec<u128> =
+            if valid.is_none() { site.articles.par_iter().map(|l| shown_as(&l.article)).collect() } else { Vec::new() };
         site.articles
             .par_iter()
             .enumerate()
             .map(|(index, linked)| {
                 let editions = editions.get(index).copied().unwrap_or_else(|| edition.article_fingerprint(index));
-                let fingerprint = valid
-                    .as_ref()
-                    .and_then(|v| v.article(index, editions))
-                    .unwrap_or_else(|| article_fingerprint(shared, site, linked, editions, media, &links_here[index]));
+                let fingerprint = valid.as_ref().and_then(|v| v.article(index, editions)).unwrap_or_else(|| {
+                    article_fingerprint(shared, site, &shown, linked, editions, media, &links_here[index])
+                });
                 // The same articles in the same places as the memo's (see `Reuse::valid`).
                 let path = valid
                     .as_ref()
@@ -891,12 +897,24 @@ fn redirect_links(html: &str, old: &str, new: &str) -> String {
     out
 }
 
+/// What an article shows of itself on a page that lists it ("See also", "Articles that link
+/// here"): its title and its slug.
+fn shown_as(article: &Article) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(article.meta.title.as_bytes());
+    h.update(b"\0");
+    h.update(article.slug.as_str().as_bytes());
+    h.digest128()
+}
+
 /// Everything one article page is made from, beyond what all pages share. Gathered in a
 /// buffer and hashed at once: ten thousand streaming hashers fed in small pieces (each piece
-/// copied into the hasher's state) were a sixth of a watch rebuild.
+/// copied into the hasher's state) were a sixth of a watch rebuild. `shown` holds
+/// [`shown_as`] of every article, or is empty to work out those of the listed ones here.
 fn article_fingerprint(
     shared: u128,
     site: &Site,
+    shown: &[u128],
     linked: &LinkedArticle,
     editions: u64,
     media: &Library,
@@ -916,11 +934,8 @@ fn article_fingerprint(
     }
     h.push(1);
     for &i in linked.see_also.iter().chain(links_here) {
-        let target = &site.articles[i].article;
-        h.extend_from_slice(target.meta.title.as_bytes());
-        h.push(0);
-        h.extend_from_slice(target.slug.as_str().as_bytes());
-        h.push(0);
+        let shown = shown.get(i).copied().unwrap_or_else(|| shown_as(&site.articles[i].article));
+        h.extend_from_slice(&shown.to_le_bytes());
     }
     xxhash_rust::xxh3::xxh3_128(&h)
 }
