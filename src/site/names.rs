@@ -27,7 +27,17 @@ pub(super) struct NameIndex {
 /// already take); a key kept as a string of its own was an allocation per name, 30,000 in a
 /// build of 10,000 articles.
 fn id(key: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(key.as_bytes())
+    crate::hash::content_hash(key.as_bytes())
+}
+
+/// Files article `i` among the owners of the alternative name `key`.
+fn add_owner(alternatives: &mut HashMap<u128, Owners>, key: u128, i: usize) {
+    match alternatives.entry(key) {
+        Entry::Occupied(mut owners) => owners.get_mut().insert(i),
+        Entry::Vacant(place) => {
+            place.insert(Owners::One(i));
+        }
+    }
 }
 
 /// The articles that have one alternative name: almost always one, kept without a list.
@@ -91,12 +101,7 @@ impl NameIndex {
                 alternatives.reserve(count);
                 for (i, a) in articles.iter().enumerate() {
                     for (_, key, _) in a.names().filter(|(_, _, alt)| *alt) {
-                        match alternatives.entry(id(key.lookup)) {
-                            Entry::Occupied(mut owners) => owners.get_mut().insert(i),
-                            Entry::Vacant(place) => {
-                                place.insert(Owners::One(i));
-                            }
-                        }
+                        add_owner(&mut alternatives, id(key.lookup), i);
                     }
                 }
                 alternatives
@@ -206,12 +211,7 @@ impl NameIndex {
         }
         self.titles.insert(title, i);
         for key in alternatives() {
-            match self.alternatives.entry(key) {
-                Entry::Occupied(mut owners) => owners.get_mut().insert(i),
-                Entry::Vacant(place) => {
-                    place.insert(Owners::One(i));
-                }
-            }
+            add_owner(&mut self.alternatives, key, i);
         }
         true
     }
