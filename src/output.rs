@@ -531,22 +531,25 @@ impl Manifest {
     }
 
     /// The manifest of `pages`, made from this one, which lists the same paths in the same
-    /// order (`pages` sorted, each listed, none missing): only the lines of pages that were not
-    /// kept as they were are written again. That keeps a rebuild in `encyc watch` from
-    /// writing out 10,000 lines after each edit.
+    /// order (`pages` sorted, each listed, none missing): only the lines of pages whose hash or
+    /// fingerprint changed are written again. That keeps a rebuild in `encyc watch` from
+    /// writing out 10,000 lines after each edit. A file made on every build and found as it was
+    /// (the theme's style sheet and scripts) keeps its line, and is no change.
     fn updated(mut self, pages: &[Page]) -> Manifest {
         debug_assert_eq!(self.starts.len(), pages.len());
         for (at, (page, &start)) in
             pages.iter().zip(&self.starts).enumerate().filter(|(_, (p, _))| p.state != PageState::Kept)
         {
-            self.changed.insert(at as u32);
             let mut line = String::with_capacity(65);
             push_hex(&mut line, page.hash);
             line.push(' ');
             push_hex(&mut line, page.fingerprint);
             let start = start as usize;
             debug_assert!(self.text[start + 66..].starts_with(page.path.as_str()));
-            self.text.replace_range(start..start + line.len(), &line);
+            if self.text[start..start + line.len()] != line {
+                self.changed.insert(at as u32);
+                self.text.replace_range(start..start + line.len(), &line);
+            }
         }
         debug_assert_eq!(self.text, Manifest::of(pages).text);
         self
