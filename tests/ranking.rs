@@ -94,6 +94,24 @@ fn queries_with_letters_beyond_ascii_fold_as_the_index_did() {
     run_ranking(&site, serde_json::json!({ "output": site.output(), "queries": queries, "folding": vectors }));
 }
 
+/// In Spanish, ñ is a letter of its own: `año` finds "Año bisiesto" and not "Ano", though ñ
+/// folds to two letters and a four-letter word may have a typo; `ano` finds "Ano" alone.
+#[test]
+#[cfg_attr(browser_checks_skipped, ignore = "needs node and npm ci --prefix tests/browser; see the README")]
+fn a_spanish_query_with_n_tilde_does_not_find_the_name_without_it() {
+    browser::require("search folding checks", &browser::missing_tools(&[]));
+    let site = TestSite::empty();
+    site.write("encyc.yaml", "language: es\n");
+    site.write("articles/ano.md", "---\ntitle: Ano\nlast_revised: 2026-04-01\n---\n\nParte del cuerpo.\n");
+    site.write("articles/anio.md", "---\ntitle: Año bisiesto\nlast_revised: 2026-04-01\n---\n\nUn año largo.\n");
+    site.build().assert_ok();
+    let queries = serde_json::json!([
+        { "type": "año", "first": "Año bisiesto", "within": 1, "absent": "Ano" },
+        { "type": "ano", "first": "Ano", "within": 1, "absent": "Año bisiesto" },
+    ]);
+    run_ranking(&site, serde_json::json!({ "output": site.output(), "queries": queries }));
+}
+
 fn run_ranking(site: &TestSite, cases: serde_json::Value) {
     let file = site.root.join("ranking-cases.json");
     std::fs::write(&file, cases.to_string()).unwrap();

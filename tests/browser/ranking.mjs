@@ -7,6 +7,7 @@
 //
 // CASES.json: { "output": DIR,
 //   "queries": [ { "type": "sciatia", "first": "Sciatica", "within": 1 }, ... ],
+//   (a query may also name a result that must not be found at all: "absent": "Ano")
 //   "folding": [ { "text": "Sjøgren", "folded": "sjogren" }, ... ] }
 // "first" is a result's visible name (for a match on an alternative name, "Alt — see Title").
 // Prints each query with its first three results; exits 1 on any failure.
@@ -73,9 +74,13 @@ for (const q of cases.queries) {
   const all = api.ordered(results).map((r) => shown(null, r));
   const at = all.indexOf(q.first);
   const top = all.slice(0, 3).map((r) => (r.length > 60 ? r.slice(0, 60) + '…' : r)).join(' | ');
-  const ok = at >= 0 && at < within;
+  const shownToo = q.absent ? all.indexOf(q.absent) : -1;
+  const ok = at >= 0 && at < within && shownToo < 0;
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} "${q.type}" → ${top || '(nothing)'}`);
-  if (!ok) fail(`"${q.type}": expected "${q.first}" in the first ${within}, it is ${at < 0 ? 'not found' : 'at ' + (at + 1)}`);
+  if (at < 0 || at >= within) {
+    fail(`"${q.type}": expected "${q.first}" in the first ${within}, it is ${at < 0 ? 'not found' : 'at ' + (at + 1)}`);
+  }
+  if (shownToo >= 0) fail(`"${q.type}": "${q.absent}" should not be found, it is at ${shownToo + 1}`);
 }
 
 console.log(failures.length ? `\n${failures.length} ranking check(s) failed` : '\nall ranking checks passed');

@@ -95,9 +95,24 @@
     return root + encodeURIComponent(data.articles[article][0]) + ".html";
   }
 
-  // One or two typos depending on the length of the word; none for very short words.
+  // The query's words as the reader typed them, by their folded form: a typo allowance
+  // counts the letters typed, not the folded ones (Spanish ñ folds to two letters, and `año`
+  // must not find "ano" as a four-letter word with a typo).
+  var typedLengths = new Map();
+
+  function lengthsAsTyped(query) {
+    var lengths = new Map();
+    query.split(/[^\p{L}\p{N}]+/u).forEach(function (w) {
+      var folded = fold(w).replace(/[^a-z0-9]/g, "");
+      if (folded) lengths.set(folded, Array.from(w.normalize("NFC")).length);
+    });
+    return lengths;
+  }
+
+  // One or two typos depending on the length of the word as typed; none for very short words.
   function typos(term) {
-    return term.length <= 3 ? 0 : term.length <= 6 ? 1 : 2;
+    var length = typedLengths.has(term) ? typedLengths.get(term) : term.length;
+    return length <= 3 ? 0 : length <= 6 ? 1 : 2;
   }
 
   // The words of a query that count: its words less the stopwords (unless that leaves none).
@@ -166,6 +181,7 @@
   // Titles and alternative names, best match per article first: `all` those with every word
   // of the query, `some` those with only some of them.
   function nameResults(query) {
+    typedLengths = lengthsAsTyped(query);
     var terms = queryWords(query);
     var typed = words(query).join(" ");
     var options = { prefix: true, fuzzy: typos, combineWith: "AND" };
