@@ -49,6 +49,8 @@ pub(crate) enum Problem {
     UnknownEdition { target: String, language: String, known: String },
     #[error("link to `{target}`: the {edition} edition has no article {what}{hint}")]
     BrokenEditionLink { target: String, edition: String, what: String, hint: String },
+    #[error("link to `{target}`: {article} in the {edition} edition has no section with the id `{anchor}`{hint}")]
+    BrokenEditionAnchor { target: String, edition: String, article: String, anchor: String, hint: String },
     #[error("wiki link `[[{name}]]`: no article has this title or alternative name{hint}")]
     UnknownWikiName { name: String, hint: String },
     #[error(
@@ -113,8 +115,10 @@ pub(crate) enum Problem {
     CorruptImage(String),
     #[error("the image is larger than {max} pixels on a side: scale it down before adding it")]
     ImageTooLarge { max: u32 },
-    #[error("image `{0}`: there is no such file in articles/media/ (images live there, with a `.yaml` beside each)")]
-    MissingImage(String),
+    /// The image as the article gives it, and the edition's articles folder (`articles`,
+    /// `articles.es`), whose `media/` it is looked for in.
+    #[error("image `{0}`: there is no such file in {1}/media/ (images live there, with a `.yaml` beside each)")]
+    MissingImage(String, String),
     #[error("image `{0}`: an <img> needs an `alt` attribute (empty, `alt=\"\"`, only for a decorative image)")]
     ImageWithoutAlt(String),
     #[error(
@@ -154,6 +158,7 @@ impl Problem {
             Problem::BrokenLink { .. } => "broken_link",
             Problem::UnknownEdition { .. } => "unknown_edition",
             Problem::BrokenEditionLink { .. } => "broken_edition_link",
+            Problem::BrokenEditionAnchor { .. } => "broken_edition_anchor",
             Problem::BrokenAnchor { .. } => "broken_anchor",
             Problem::UnknownWikiName { .. } => "unknown_wiki_name",
             Problem::AmbiguousWikiName { .. } => "ambiguous_wiki_name",
@@ -176,7 +181,7 @@ impl Problem {
             Problem::UnsafeSvg(_) => "unsafe_svg",
             Problem::CorruptImage(_) => "corrupt_image",
             Problem::ImageTooLarge { .. } => "image_too_large",
-            Problem::MissingImage(_) => "missing_image",
+            Problem::MissingImage(..) => "missing_image",
             Problem::ImageWithoutAlt(_) => "image_without_alt",
             Problem::ImageOutsideSite(_) => "image_outside_site",
             Problem::UnknownCitation(_) => "unknown_citation",

@@ -105,7 +105,7 @@ pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Dia
         }
     }
     for e in editions {
-        let mut first: HashMap<&Slug, PathBuf> = HashMap::default();
+        let mut first: HashMap<&Slug, (PathBuf, usize)> = HashMap::default();
         for l in &e.site.articles {
             let Some(t) = &l.article.meta.translation else { continue };
             let file = moved(&l.article.source.display_path(), e.dir_name);
@@ -121,16 +121,17 @@ pub(crate) fn cross_check(main: &Linked<'_>, editions: &[Linked<'_>]) -> Vec<Dia
                 )),
                 Some(_) => problems.extend(translation_ahead(main.site, e, &l.article)),
             }
-            if let Some(other) = first.get(&t.of.value) {
+            if let Some((other, other_line)) = first.get(&t.of.value) {
                 let slug = t.of.value.to_string();
                 problems.push(Diagnostic::new(
                     file.clone(),
                     line,
                     Problem::TranslatedTwice { slug: slug.clone(), other: other.clone() },
                 ));
-                problems.push(Diagnostic::new(other.clone(), None, Problem::TranslatedTwice { slug, other: file }));
+                let other_problem = Problem::TranslatedTwice { slug, other: file };
+                problems.push(Diagnostic::new(other.clone(), Some(*other_line), other_problem));
             } else {
-                first.insert(&t.of.value, file);
+                first.insert(&t.of.value, (file, t.of.line));
             }
         }
     }
@@ -145,7 +146,7 @@ fn translation_ahead(main: &Site, e: &Linked<'_>, article: &crate::article::Arti
     (t.original_revised > actual).then(|| {
         let file = moved(&article.source.display_path(), e.dir_name);
         let (given, actual) = (t.original_revised.to_string(), actual.to_string());
-        Diagnostic::new(file, Some(t.of.line), Problem::TranslationAhead { given, actual })
+        Diagnostic::new(file, Some(t.original_revised_line), Problem::TranslationAhead { given, actual })
     })
 }
 
@@ -211,10 +212,10 @@ pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<E
                         if let Some(anchor) = anchor
                             && !a.outline.headings.iter().any(|h| h.id == anchor)
                         {
-                            let ids = a.outline.headings.iter().map(|h| h.id);
-                            let hint = crate::site::did_you_mean(anchor, ids);
-                            let what = format!("{} with a section `{anchor}`", a.slug);
-                            report(Problem::BrokenEditionLink { target, edition, what, hint });
+                            let hint = crate::site::anchor_hint(a, anchor);
+                            let article = moved(&a.source.display_path(), to.dir_name).display().to_string();
+                            let anchor = anchor.to_string();
+                            report(Problem::BrokenEditionAnchor { target, edition, article, anchor, hint });
                             continue;
                         }
                         let href = format!("{up}{}{}", to.prefix, a.slug.href().as_str());

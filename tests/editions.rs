@@ -109,6 +109,19 @@ fn bad_editions_and_translations_are_errors_with_file_and_line_and_nothing_is_wr
             "articles.es/otro.md:4: `translation_of: back-pain`: articles.es/dolor-de-espalda.md translates the same article",
         ),
         (
+            "two articles translating the same one: the other is named with its line too",
+            "articles.es/otro.md",
+            translation("back-pain"),
+            "articles.es/dolor-de-espalda.md:6: `translation_of: back-pain`: articles.es/otro.md translates the same article",
+        ),
+        (
+            "a translation that follows a revision later than its original's last",
+            "articles.es/otro.md",
+            "---\ntitle: Otro\nlast_revised: 2024-01-01\ntranslation_of: neck-pain\noriginal_revised: 2099-01-01\n---\n\nTexto.\n"
+                .to_string(),
+            "articles.es/otro.md:5: `original_revised: 2099-01-01` is after the original's `last_revised:",
+        ),
+        (
             "a translation without the revision it follows",
             "articles.es/otro.md",
             "---\ntitle: Otro\nlast_revised: 2024-01-01\ntranslation_of: neck-pain\n---\n".to_string(),
@@ -225,6 +238,11 @@ fn a_link_to_another_edition_that_does_not_exist_is_an_error_with_file_line_and_
             "[texto](en:bak-pain.md)",
             "articles.es/otro.md:8: link to `en:bak-pain.md`: the English edition has no article with the slug `bak-pain` (did you mean `back-pain`?)",
         ),
+        // A section the other edition's article does not have, said as within one edition.
+        (
+            "[[en:Back pain#causas]]",
+            "articles.es/otro.md:8: link to `en:Back pain#causas`: articles/back-pain.md in the English edition has no section with the id `causas` (it has no sections)",
+        ),
         // Without a language, a wiki link stays within the article's own edition.
         (
             "[[Back pain]]",
@@ -294,7 +312,10 @@ fn an_editions_illustrations_are_its_own_with_captions_in_its_language() {
     assert!(site.output().join("es").join(src).is_file(), "{src}");
     // An image the edition does not have is an error naming the edition's file.
     site.write("articles.es/dolor-de-cuello.md", format!("{spanish}\n![Columna](media/nada.svg)\n"));
-    site.run(&["build", TODAY]).assert_failed().assert_stderr_has("articles.es/dolor-de-cuello.md:");
+    site.run(&["build", TODAY])
+        .assert_failed()
+        .assert_stderr_has("articles.es/dolor-de-cuello.md:")
+        .assert_stderr_has("image `media/nada.svg`: there is no such file in articles.es/media/");
 }
 
 #[test]

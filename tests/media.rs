@@ -156,7 +156,7 @@ fn broken() -> Vec<Case> {
         (
             "missing image file",
             vec![("articles/bad.md", article("Text.\n\n![x](media/nothing.png)"))],
-            "articles/bad.md:8: image `media/nothing.png`: there is no such file",
+            "articles/bad.md:8: image `media/nothing.png`: there is no such file in articles/media/",
         ),
         (
             "no sidecar",

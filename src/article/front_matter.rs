@@ -52,6 +52,8 @@ pub(crate) struct Translation {
     pub(crate) of: Located<Slug>,
     /// The original's `last_revised` when it was translated.
     pub(crate) original_revised: Date,
+    /// The line of `original_revised`.
+    pub(crate) original_revised_line: usize,
     /// Who translated it.
     pub(crate) translated_by: Option<String>,
 }
@@ -334,6 +336,7 @@ fn translation(
             Ok(date) => Some(Translation {
                 of: Located { value: Slug::new(slug), line: line_of("translation_of") },
                 original_revised: date,
+                original_revised_line: line_of("original_revised"),
                 translated_by: non_blank(translated_by.clone()),
             }),
             Err(reason) => {

@@ -305,13 +305,14 @@ impl Library {
     /// Images that articles show but that the library lacks: an error on the line showing each.
     pub(crate) fn missing_in(&self, articles: &[&Arc<crate::article::Article>]) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
+        let folder = self.dir.file_name().map_or_else(|| "articles".into(), |name| name.to_string_lossy());
         for article in articles {
             for shown in &article.outline.images {
                 if !self.images.contains_key(&shown.source) && !articles_dir_has(&self.dir, &shown.source) {
                     problems.push(Diagnostic::new(
                         article.source.display_path(),
                         Some(shown.line),
-                        Problem::MissingImage(shown.source.clone()),
+                        Problem::MissingImage(shown.source.clone(), folder.to_string()),
                     ));
                 }
             }

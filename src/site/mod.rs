@@ -10,7 +10,7 @@ mod filing;
 mod names;
 mod resolve;
 
-pub(crate) use resolve::did_you_mean;
+pub(crate) use resolve::{anchor_hint, did_you_mean};
 
 use std::collections::BTreeSet;
 

@@ -224,7 +224,7 @@ pub(crate) fn did_you_mean<'a>(wanted: &str, candidates: impl Iterator<Item = &'
     }
 }
 
-fn anchor_hint(article: &Article, anchor: &str) -> String {
+pub(crate) fn anchor_hint(article: &Article, anchor: &str) -> String {
     if article.outline.headings.is_empty() {
         return " (it has no sections)".to_string();
     }
