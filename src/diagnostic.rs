@@ -49,8 +49,6 @@ pub(crate) enum Problem {
     UnknownEdition { target: String, language: String, known: String },
     #[error("link to `{target}`: the {edition} edition has no article {what}{hint}")]
     BrokenEditionLink { target: String, edition: String, what: String, hint: String },
-    #[error("link to `{target}`: {article} in the {edition} edition has no section with the id `{anchor}`{hint}")]
-    BrokenEditionAnchor { target: String, edition: String, article: String, anchor: String, hint: String },
     #[error("wiki link `[[{name}]]`: no article has this title or alternative name{hint}")]
     UnknownWikiName { name: String, hint: String },
     #[error(
@@ -158,7 +156,6 @@ impl Problem {
             Problem::BrokenLink { .. } => "broken_link",
             Problem::UnknownEdition { .. } => "unknown_edition",
             Problem::BrokenEditionLink { .. } => "broken_edition_link",
-            Problem::BrokenEditionAnchor { .. } => "broken_edition_anchor",
             Problem::BrokenAnchor { .. } => "broken_anchor",
             Problem::UnknownWikiName { .. } => "unknown_wiki_name",
             Problem::AmbiguousWikiName { .. } => "ambiguous_wiki_name",

@@ -213,9 +213,10 @@ pub(crate) fn other_edition_links(all: &[Linked<'_>]) -> (Vec<Diagnostic>, Vec<E
                             && !a.outline.headings.iter().any(|h| h.id == anchor)
                         {
                             let hint = crate::site::anchor_hint(a, anchor);
-                            let article = moved(&a.source.display_path(), to.dir_name).display().to_string();
+                            let file = moved(&a.source.display_path(), to.dir_name);
+                            let article = format!("{} in the {edition} edition", file.display());
                             let anchor = anchor.to_string();
-                            report(Problem::BrokenEditionAnchor { target, edition, article, anchor, hint });
+                            report(Problem::BrokenAnchor { target, article, anchor, hint });
                             continue;
                         }
                         let href = format!("{up}{}{}", to.prefix, a.slug.href().as_str());
