@@ -325,8 +325,8 @@ impl Config {
             Some(out) => resolve(out)?,
             None => root.join("output"),
         };
-        check_output(&root, &output)?;
         let site = SiteConfig::load(&root)?;
+        check_output(&root, &output, &site)?;
         Ok(Config {
             articles_dir: root.join(ARTICLES_DIR),
             root,
@@ -339,20 +339,24 @@ impl Config {
     }
 }
 
-/// Refuses output folders whose replacement could destroy sources.
-fn check_output(root: &Path, output: &Path) -> Result<()> {
-    let articles = root.join(ARTICLES_DIR);
+/// Refuses output folders whose replacement could destroy sources: the site folder, its
+/// articles folders (the main edition's and every further edition's) and its themes.
+fn check_output(root: &Path, output: &Path, site: &SiteConfig) -> Result<()> {
     let themes = root.join(THEMES_DIR);
+    let sources = std::iter::once(ARTICLES_DIR.to_string()).chain(site.editions.iter().map(|e| e.articles_dir_name()));
+    let articles = sources
+        .map(|name| (root.join(&name), name))
+        .find(|(dir, _)| output.starts_with(dir) || dir.starts_with(output));
     let problem = if output == root {
-        Some("is the site folder itself")
+        Some("is the site folder itself".to_string())
     } else if root.starts_with(output) {
-        Some("contains the site folder")
-    } else if output.starts_with(&articles) || articles.starts_with(output) {
-        Some("is, contains or is inside the articles folder")
+        Some("contains the site folder".to_string())
+    } else if let Some((_, name)) = articles {
+        Some(format!("is, contains or is inside the articles folder {name}/"))
     } else if output.starts_with(&themes) {
-        Some("is inside the themes folder")
+        Some("is or is inside the themes folder".to_string())
     } else if output.parent().is_none() {
-        Some("is the root of the file system")
+        Some("is the root of the file system".to_string())
     } else {
         None
     };
@@ -462,11 +466,12 @@ mod tests {
     #[test]
     fn dangerous_outputs_are_refused() {
         let root = Path::new("/site");
-        for bad in ["/site", "/", "/site/articles", "/site/articles/out", "/site/themes/default"] {
-            assert!(check_output(root, Path::new(bad)).is_err(), "{bad}");
+        let site = SiteConfig::parse("editions:\n  - language: es\n").unwrap();
+        for bad in ["/site", "/", "/site/articles", "/site/articles/out", "/site/themes/default", "/site/articles.es"] {
+            assert!(check_output(root, Path::new(bad), &site).is_err(), "{bad}");
         }
-        for ok in ["/site/output", "/elsewhere/out", "/site/public"] {
-            assert!(check_output(root, Path::new(ok)).is_ok(), "{ok}");
+        for ok in ["/site/output", "/elsewhere/out", "/site/public", "/site/articles.fr"] {
+            assert!(check_output(root, Path::new(ok), &site).is_ok(), "{ok}");
         }
     }
 }

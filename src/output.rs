@@ -703,6 +703,45 @@ pub(crate) struct PageWriter {
     /// Pages that would replace a file encyc did not write: the build stops in `finish`,
     /// naming them all, before anything is visible.
     in_the_way: Mutex<Vec<String>>,
+    /// Folders made for the temporary files; after `prepared`, so that a build that does not
+    /// finish deletes its files first, then these folders.
+    made: MadeFolders,
+}
+
+/// The folders a later build made for its pages, removed again (those left empty, deepest
+/// first) unless the build finished: a build that fails or is refused leaves no folder behind.
+#[derive(Debug, Default)]
+struct MadeFolders {
+    made: Mutex<Vec<PathBuf>>,
+    kept: bool,
+}
+
+impl MadeFolders {
+    /// Makes `dir` and any missing folder above it, remembering those it made.
+    fn create(&self, dir: &Path) -> Result<()> {
+        let mut missing = Vec::new();
+        let mut at = Some(dir);
+        while let Some(d) = at.filter(|d| fs::symlink_metadata(d).is_err()) {
+            missing.push(d.to_path_buf());
+            at = d.parent();
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        self.made.lock().expect("made folders").extend(missing.into_iter().rev());
+        Ok(())
+    }
+}
+
+impl Drop for MadeFolders {
+    fn drop(&mut self) {
+        if !self.kept {
+            for dir in self.made.get_mut().expect("made folders").iter().rev() {
+                let _ = fs::remove_dir(dir);
+            }
+        }
+    }
 }
 
 impl PageWriter {
@@ -714,7 +753,13 @@ impl PageWriter {
             (false, Some(staging)) => Some(staging),
             (false, None) => Some(Staging::start(&state.dir, Vec::new())?),
         };
-        Ok(PageWriter { state, staging, prepared: Mutex::new(Vec::new()), in_the_way: Mutex::new(Vec::new()) })
+        Ok(PageWriter {
+            state,
+            staging,
+            prepared: Mutex::new(Vec::new()),
+            in_the_way: Mutex::new(Vec::new()),
+            made: MadeFolders::default(),
+        })
     }
 
     /// The page at `path` as it is on disk, if encyc wrote it there from `fingerprint` and
@@ -744,6 +789,9 @@ impl PageWriter {
             // With the manifest lost, a file with exactly these bytes is adopted as it is.
             None if self.state.adopting && fs::symlink_metadata(path.under(&self.state.dir)).is_ok() => PageState::Same,
             None => {
+                if let Some(dir) = path.under(&self.state.dir).parent() {
+                    self.made.create(dir)?;
+                }
                 let temp = prepare(&self.state.dir, &path, bytes)?;
                 self.prepared.lock().expect("prepared pages").push(temp);
                 PageState::Staged
@@ -756,7 +804,11 @@ impl PageWriter {
     /// temporary files over the old pages, then removes pages that no longer belong and
     /// records the new state. `pages` is every page of the site; `cancel` is checked before
     /// anything becomes visible. Returns what was done and the folder's new state.
-    pub(crate) fn finish(self, pages: &[Page], cancel: &AtomicBool) -> Result<(WriteReport, OutputState), WriteError> {
+    pub(crate) fn finish(
+        mut self,
+        pages: &[Page],
+        cancel: &AtomicBool,
+    ) -> Result<(WriteReport, OutputState), WriteError> {
         let mut state = self.state;
         let mut refused = self.in_the_way.into_inner().expect("pages in the way");
         if state.adopting {
@@ -773,7 +825,11 @@ impl PageWriter {
             }
             None => {
                 let last = state.manifest.take();
-                finish_update(&mut state, last, pages, self.prepared.into_inner().expect("prepared pages"), cancel)?
+                let prepared = std::mem::take(&mut *self.prepared.lock().expect("prepared pages"));
+                let finished = finish_update(&mut state, last, pages, prepared, cancel);
+                // Once pages may have been renamed into them, the folders stay.
+                self.made.kept = !matches!(finished, Err(WriteError::Interrupted));
+                finished?
             }
         };
         // Pages are compared with the time the manifest files were written, as `read_manifest`

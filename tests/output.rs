@@ -207,6 +207,9 @@ fn a_folder_encyc_did_not_create_is_never_written_into() {
     let run = site.run(&["build", "--output", "public"]);
     run.assert_failed().assert_stderr_has("has no .encyc-manifest").assert_stderr_has("notes.txt");
     assert_eq!(snapshot(&site.path("public")).len(), 1);
+    // "Nothing was changed": not even a folder made for the pages.
+    let entries: Vec<_> = std::fs::read_dir(site.path("public")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(entries, ["notes.txt"], "the refused folder was changed");
     // An empty folder is fine to adopt.
     std::fs::create_dir(site.path("empty")).unwrap();
     site.run(&["build", "--output", "empty"]).assert_ok();
@@ -221,6 +224,14 @@ fn an_output_that_is_or_holds_the_sources_is_refused_before_anything_is_touched(
         let run = site.run(&["build", "--output", output]);
         run.assert_failed().assert_stderr_has("refusing to write the site to");
         assert!(snapshot(&site.root) == before, "--output {output} touched the site");
+    }
+    // A further edition's articles are sources too.
+    let editions = TestSite::fixture("editions");
+    let before = snapshot(&editions.root);
+    for output in ["articles.es", "articles.es/out"] {
+        let run = editions.run(&["build", "--output", output]);
+        run.assert_failed().assert_stderr_has("refusing to write the site to").assert_stderr_has("articles.es/");
+        assert!(snapshot(&editions.root) == before, "--output {output} touched the site");
     }
     // The same through a symlink to the articles folder.
     #[cfg(unix)]
