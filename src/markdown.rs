@@ -181,9 +181,10 @@ pub(crate) enum ArticleRef<S = String> {
 }
 
 /// The language of a link to another edition (`es` in `es:Name`), if `dest` starts with
-/// one: two or three lower-case letters, with an optional region or script (`pt-br`).
+/// one: two or three lower-case letters, with an optional region or script (`pt-br`). `tel:`
+/// is the telephone links' scheme, never a language tag (Telugu's is `te`).
 fn edition_prefix(dest: &str) -> Option<(&str, &str)> {
-    let (language, rest) = dest.split_once(':')?;
+    let (language, rest) = dest.split_once(':').filter(|(language, _)| *language != "tel")?;
     let mut parts = language.split('-');
     let primary = parts.next()?;
     let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
@@ -1337,7 +1338,8 @@ mod tests {
     fn links_are_classified_with_lines() {
         let body = "See [low back pain](low-back-pain.md) and\n[its treatment](low-back-pain.md#treatment),\n\
 [[Sciatica]], [[Slipped disk|a slipped disk]], [above](#symptoms),\n\
-[web](https://example.org), [bad](javascript:alert(1)), [img](photo.png).\n";
+[web](https://example.org), [bad](javascript:alert(1)), [img](photo.png).\n\
+Call [911](tel:911) or [the line](tel:+1-800-555-0100).\n";
         let (o, b, _) = parse_body(body, 10, true);
         let got: Vec<(usize, LinkTarget<&str>)> = o.links.iter().map(|l| (l.line, l.target)).collect();
         assert_eq!(
@@ -1351,6 +1353,8 @@ mod tests {
                 (13, LinkTarget::External),
                 (13, LinkTarget::Unsafe),
                 (13, LinkTarget::Unpublished),
+                (14, LinkTarget::External),
+                (14, LinkTarget::External),
             ]
         );
         let html = b.finish(&[Href::new("sciatica.html"), Href::new("herniated-disk.html")]);
