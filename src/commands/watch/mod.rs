@@ -38,6 +38,12 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// The longest a rebuild waits for the files to settle (a long `git checkout`): past it, a
 /// tree that never stops changing is built as it is.
 const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
+/// The longest a rebuild waits for a git command that is writing the site's files (`git
+/// checkout`, `merge`, `stash`: git holds its `index.lock` meanwhile). An older lock is taken
+/// for one a killed git left behind.
+const GIT_AT_MOST: Duration = Duration::from_secs(10);
+/// How often to look whether that git command is done.
+const GIT_LOOK: Duration = Duration::from_millis(10);
 /// How long the events must pause before a rebuild once many files changed at once (`git
 /// checkout`, copying a folder): such changes arrive over a while, with gaps longer than
 /// [`DEBOUNCE`] on a busy machine, and each intermediate state built means diagnostics about
@@ -67,6 +73,42 @@ struct Events<'a> {
     /// The further editions' articles folders `encyc.yaml` lists (`articles.es` …): changes
     /// in other `articles.*` folders do not matter.
     editions: Vec<String>,
+    /// The git folder of the repository the site is in, if it is in one ([`git_dir`]).
+    git_dir: Option<PathBuf>,
+}
+
+impl Events<'_> {
+    /// Whether a git command is at work in the site's repository, or has just finished: git
+    /// holds `index.lock` from before it writes the first file of a branch switch until after
+    /// the last, then puts the new index in place. The events of its last writes can come
+    /// after that, and out of order (a new file before the changed ones), so an index written
+    /// less than [`BULK_QUIET`] ago counts too. A lock not touched for [`GIT_AT_MOST`] is
+    /// taken for one a killed git left behind.
+    fn git_busy(&self) -> bool {
+        let Some(dir) = self.git_dir.as_deref() else { return false };
+        let age = |file: &str| std::fs::metadata(dir.join(file)).ok()?.modified().ok()?.elapsed().ok();
+        age("index.lock").is_some_and(|age| age < GIT_AT_MOST) || age("index").is_some_and(|age| age < BULK_QUIET)
+    }
+}
+
+/// How long the files must be quiet after a bulk change: [`BULK_QUIET`], and with `--poll`
+/// two looks at the files (a look may come while files are being written and report some of
+/// them; the next one finds the others).
+fn bulk_quiet(events: &Events) -> Duration {
+    match events.watcher {
+        WatcherKind::PollWatcher => BULK_QUIET.max(POLL_INTERVAL * 2),
+        _ => BULK_QUIET,
+    }
+}
+
+/// The git folder of the repository holding `root`: the `.git` of the nearest folder above
+/// that has one (a folder, or for a worktree or a submodule a file that names the git folder).
+fn git_dir(root: &Path) -> Option<PathBuf> {
+    let dot_git = root.ancestors().map(|dir| dir.join(".git")).find(|git| git.exists())?;
+    match std::fs::read_to_string(&dot_git) {
+        Ok(text) => Some(dot_git.parent()?.join(text.strip_prefix("gitdir:")?.trim())),
+        Err(_) => Some(dot_git),
+    }
 }
 
 /// Changes that came in and are not built yet.
@@ -119,21 +161,40 @@ impl Pending {
     }
 
     /// Takes every message already queued and, once something matters, waits until no
-    /// message came for a while: `quiet` at least, longer for many changes, at most
+    /// message came for a while: `quiet` at least, longer for many changes (those already
+    /// pending included: a bulk change may come in several batches), at most
     /// [`SETTLE_AT_MOST`] in all. False for Ctrl-C.
+    /// While a git command writes the site's files (a branch switch), nothing is built until
+    /// it is done, at most [`GIT_AT_MOST`]: each state in between would be a rebuild, and its
+    /// diagnostics about files that are halfway through the switch.
     fn settle(&mut self, rx: &mpsc::Receiver<Message>, events: &Events, quiet: Duration) -> bool {
-        let deadline = Instant::now() + SETTLE_AT_MOST;
-        let mut wait = Duration::ZERO;
+        let started = Instant::now();
+        let deadline = started + SETTLE_AT_MOST;
+        let bulk = bulk_quiet(events);
+        let mut wait = self.quiet_needed(quiet, bulk);
+        let mut waited_for_git = false;
         loop {
             let message = match rx.recv_timeout(wait) {
                 Ok(message) => message,
-                Err(mpsc::RecvTimeoutError::Timeout) => return true,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if !self.is_empty() && started.elapsed() < GIT_AT_MOST && events.git_busy() {
+                        (waited_for_git, wait) = (true, GIT_LOOK);
+                        continue;
+                    }
+                    // The events of git's last writes may still be on their way: once git
+                    // is done, the files must be quiet as after any bulk change.
+                    if std::mem::take(&mut waited_for_git) {
+                        wait = quiet.max(bulk);
+                        continue;
+                    }
+                    return true;
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return false,
             };
             if !self.take(message, events) {
                 return false;
             }
-            wait = self.quiet_needed(quiet).min(deadline.saturating_duration_since(Instant::now()));
+            wait = self.quiet_needed(quiet, bulk).min(deadline.saturating_duration_since(Instant::now()));
         }
     }
 
@@ -141,10 +202,10 @@ impl Pending {
     /// changed file is built at once: the debouncer already gathered its save into one batch,
     /// and anything that comes during the build is built right after it, so the last build
     /// always sees the files as they are. Many files, or lost events, wait for [`BULK_QUIET`].
-    fn quiet_needed(&self, quiet: Duration) -> Duration {
+    fn quiet_needed(&self, quiet: Duration, bulk: Duration) -> Duration {
         match (self.is_empty(), self.changes.len() > 1 || self.missed) {
             (true, _) => Duration::ZERO,
-            (false, true) => quiet.max(BULK_QUIET),
+            (false, true) => quiet.max(bulk),
             (false, false) => quiet,
         }
     }
@@ -211,6 +272,7 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
         output: output_inside.as_deref(),
         watcher: watcher_kind,
         editions: edition_dirs(session.builder.config()),
+        git_dir: git_dir(&config.root),
     };
     let mut pending = Pending::default();
     // Polling may miss a change made after its last look and read by a build (see
@@ -515,12 +577,12 @@ mod tests {
     fn one_saved_article_is_built_without_waiting_for_more_events() {
         let mut pending = Pending::default();
         pending.changes.insert(Change::Article("back-pain.md".into()));
-        assert_eq!(pending.quiet_needed(Duration::ZERO), Duration::ZERO);
+        assert_eq!(pending.quiet_needed(Duration::ZERO, BULK_QUIET), Duration::ZERO);
         // A failed build still waits for the rest of a change before showing diagnostics.
-        assert_eq!(pending.quiet_needed(BULK_QUIET), BULK_QUIET);
+        assert_eq!(pending.quiet_needed(BULK_QUIET, BULK_QUIET), BULK_QUIET);
         pending.changes.insert(Change::Article("neck-pain.md".into()));
-        assert_eq!(pending.quiet_needed(Duration::ZERO), BULK_QUIET, "a bulk change waits for quiet");
+        assert_eq!(pending.quiet_needed(Duration::ZERO, BULK_QUIET), BULK_QUIET, "a bulk change waits for quiet");
         let lost = Pending { missed: true, ..Pending::default() };
-        assert_eq!(lost.quiet_needed(Duration::ZERO), BULK_QUIET, "lost events wait for quiet");
+        assert_eq!(lost.quiet_needed(Duration::ZERO, BULK_QUIET), BULK_QUIET, "lost events wait for quiet");
     }
 }
