@@ -7,7 +7,7 @@
 //! of wiki links, which depend on the other articles' names, and sanitises raw HTML.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -489,6 +489,8 @@ pub(crate) fn parse_body(body: &str, first_line: usize, keep_prose: bool) -> (Ou
     // Footnote labels and the ids they were given, in order of first sight.
     let mut notes: Vec<(String, String)> = Vec::new();
     let mut note_numbers: Vec<String> = Vec::new();
+    // How many times each note was cited so far.
+    let mut note_refs: HashMap<String, usize> = HashMap::new();
     let mut open_note: Option<String> = None;
     // Where each event came from, for the lines of citations.
     let mut event_lines: Vec<usize> = Vec::new();
@@ -651,8 +653,15 @@ pub(crate) fn parse_body(body: &str, first_line: usize, keep_prose: bool) -> (Ou
                     note_numbers.push(id.clone());
                 }
                 let n = note_numbers.iter().position(|i| *i == id).expect("pushed above") + 1;
+                // A note cited again gets a reference id of its own (`fnref-<id>.2`: no note's
+                // id has a dot), so that ids stay unique; the note links back to the first.
+                let times = note_refs.entry(id.clone()).and_modify(|k| *k += 1).or_insert(1);
+                let ref_id = match *times {
+                    1 => format!("fnref-{id}"),
+                    k => format!("fnref-{id}.{k}"),
+                };
                 Event::InlineHtml(
-                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\" role=\"doc-noteref\">{n}</a></sup>")
+                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{ref_id}\" role=\"doc-noteref\">{n}</a></sup>")
                         .into(),
                 )
             }
@@ -910,6 +919,11 @@ list the articles' slugs there"
     }
     if RESERVED_IDS.contains(&written) || written.starts_with(RESERVED_ID_PREFIX) {
         return Some(format!("the id `{written}` is used by the page itself; choose another"));
+    }
+    if let Some(prefix) = NOTE_ID_PREFIXES.iter().find(|p| written.starts_with(*p)) {
+        return Some(format!(
+            "the id `{written}` starts with `{prefix}`, which the page keeps for footnotes, citations and references; choose another"
+        ));
     }
     None
 }
@@ -1362,6 +1376,15 @@ Call [911](tel:911) or [the line](tel:+1-800-555-0100).\n";
         assert!(html.contains("<a href=\"sciatica.html\">Sciatica</a>"), "{html}");
         assert!(html.contains("<a href=\"herniated-disk.html\">a slipped disk</a>"), "{html}");
         assert!(!html.contains("javascript"), "{html}");
+    }
+
+    #[test]
+    fn a_footnote_cited_twice_keeps_every_id_on_the_page_unique() {
+        let (_, b, _) = parse_body("First[^note] and again[^note].\n\n[^note]: The note.\n", 1, true);
+        let html = b.finish(&[]);
+        let ids: Vec<&str> = html.split(" id=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]).collect();
+        assert_eq!(ids, ["fnref-note", "fnref-note.2", "fn-note"], "{html}");
+        assert_eq!(html.matches("href=\"#fn-note\"").count(), 2, "{html}");
     }
 
     #[test]

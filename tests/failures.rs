@@ -362,6 +362,15 @@ fn a_repeated_explicit_heading_id_is_an_error() {
 }
 
 #[test]
+fn an_explicit_heading_id_the_page_keeps_for_notes_is_an_error() {
+    assert_refused(
+        "articles/bad.md",
+        format!("{OK_HEAD}\n## Notes {{#fn-b}}\n\nText.\n").as_bytes(),
+        &["articles/bad.md:6: the id `fn-b` starts with `fn-`, which the page keeps for footnotes"],
+    );
+}
+
+#[test]
 fn an_own_see_also_section_is_an_error() {
     assert_refused(
         "articles/bad.md",
