@@ -195,6 +195,18 @@ fn broken() -> Vec<Case> {
             "articles/media/a.png: the image cannot be read",
         ),
         (
+            // A JPEG decoder greys out the rows a cut file lacks rather than fail.
+            "truncated JPEG",
+            vec![
+                ("articles/media/a.jpg", {
+                    let whole = jpeg(64, 64);
+                    whole[..whole.len() * 2 / 3].to_vec()
+                }),
+                ("articles/media/a.jpg.yaml", SIDECAR.as_bytes().to_vec()),
+            ],
+            "articles/media/a.jpg: the image cannot be read: the file is cut short",
+        ),
+        (
             "decompression bomb",
             vec![("articles/media/a.png", png_claiming(20_000)), ("articles/media/a.png.yaml", SIDECAR.as_bytes().to_vec())],
             "articles/media/a.png: the image is larger than 10000 pixels on a side",

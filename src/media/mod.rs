@@ -202,7 +202,54 @@ pub(crate) fn inspect(kind: Kind, bytes: &[u8]) -> Result<(u32, u32), Problem> {
             }
             // Then the whole picture, so a truncated file is caught here, not in a browser.
             reader.decode().map_err(corrupt)?;
+            // The JPEG decoder fills the rows a cut file lacks with grey instead of failing.
+            if format == image::ImageFormat::Jpeg && !jpeg_is_whole(bytes) {
+                return Err(Problem::CorruptImage("the file is cut short: its data ends before the JPEG's end".into()));
+            }
             Ok((width, height))
+        }
+    }
+}
+
+/// Whether a JPEG's segments run on to its end-of-image marker, as they do in a whole file:
+/// each segment by its length, the compressed data after a start-of-scan up to the next marker
+/// (a 0xFF that is neither a stuffed 0xFF00 nor a restart marker). Bytes after the end, which
+/// some cameras add, do not matter.
+fn jpeg_is_whole(bytes: &[u8]) -> bool {
+    if bytes.get(..2) != Some(&[0xFF, 0xD8][..]) {
+        return false;
+    }
+    let mut at = 2;
+    loop {
+        if bytes.get(at) != Some(&0xFF) {
+            return false;
+        }
+        while bytes.get(at) == Some(&0xFF) {
+            at += 1;
+        }
+        let Some(&code) = bytes.get(at) else { return false };
+        at += 1;
+        match code {
+            0xD9 => return true,
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {
+                let Some(&[high, low]) = bytes.get(at..at + 2) else { return false };
+                at += usize::from(u16::from_be_bytes([high, low]));
+                if code == 0xDA {
+                    loop {
+                        let Some(next) = bytes.get(at..).and_then(|rest| rest.iter().position(|&b| b == 0xFF)) else {
+                            return false;
+                        };
+                        at += next;
+                        match bytes.get(at + 1) {
+                            None => return false,
+                            Some(0x00 | 0xD0..=0xD7) => at += 2,
+                            Some(0xFF) => at += 1,
+                            Some(_) => break,
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -472,4 +519,30 @@ fn read_image(
         meta,
         variants,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jpeg_is_whole;
+
+    fn jpeg() -> Vec<u8> {
+        let pixels =
+            image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([(x * 6) as u8, (y * 8) as u8, ((x * y) % 256) as u8]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        pixels.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_jpeg_is_whole_to_its_end_marker_and_cut_anywhere_before_it_is_not() {
+        let whole = jpeg();
+        assert!(jpeg_is_whole(&whole));
+        let mut trailer = whole.clone();
+        trailer.extend_from_slice(b"camera maker's notes");
+        assert!(jpeg_is_whole(&trailer), "bytes after the end do not matter");
+        for cut in [2, 20, whole.len() / 2, whole.len() - 2, whole.len() - 1] {
+            assert!(!jpeg_is_whole(&whole[..cut]), "cut at {cut} of {}", whole.len());
+        }
+        assert!(!jpeg_is_whole(b"GIF89a"));
+    }
 }
