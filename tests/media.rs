@@ -232,7 +232,7 @@ fn broken() -> Vec<Case> {
                 "articles/bad.md",
                 b"---\ntitle: Bad\nlast_revised: 2020-01-01\nreferences:\n  - key: x\n    title: Example only\n    doi: doi.org/10.1/x\n---\n".to_vec(),
             )],
-            "articles/bad.md:5: invalid reference: `x`: `doi: doi.org/10.1/x` is not a DOI",
+            "articles/bad.md:7: invalid reference: `x`: `doi: doi.org/10.1/x` is not a DOI",
         ),
         (
             "malformed PMID",
@@ -240,10 +240,24 @@ fn broken() -> Vec<Case> {
                 "articles/bad.md",
                 b"---\ntitle: Bad\nlast_revised: 2020-01-01\nreferences:\n  - key: x\n    title: Example only\n    pmid: PMC123\n---\n".to_vec(),
             )],
-            "articles/bad.md:5: invalid reference: `x`: `pmid: PMC123` is not a PubMed id",
+            "articles/bad.md:7: invalid reference: `x`: `pmid: PMC123` is not a PubMed id",
+        ),
+        // As the README writes an entry, comments and all: each bad field, on its own line.
+        (
+            "two bad fields in an entry with comments (the first)",
+            vec![("articles/bad.md", COMMENTED_REFERENCE.to_vec())],
+            "articles/bad.md:9: invalid reference: `smith2020`: `pmid: 12a45` is not a PubMed id",
+        ),
+        (
+            "two bad fields in an entry with comments (the second)",
+            vec![("articles/bad.md", COMMENTED_REFERENCE.to_vec())],
+            "articles/bad.md:10: invalid reference: `smith2020`: `doi: 10.1/x` is not a DOI",
         ),
     ]
 }
+
+/// A reference with a comment after its key, and a bad PMID and DOI.
+const COMMENTED_REFERENCE: &[u8] = b"---\ntitle: Bad\nlast_revised: 2020-01-01\nreferences:\n  - key: smith2020          # letters, digits and _:.-\n    authors: [Smith AB]\n    title: Example only\n    year: 2020\n    pmid: \"12a45\"        # digits only\n    doi: 10.1/x\n---\n\nText [@smith2020].\n";
 
 #[test]
 fn each_broken_image_or_reference_is_an_error_with_file_and_line_and_the_site_stays_whole() {

@@ -91,35 +91,38 @@ pub(crate) struct Reference {
 impl Reference {
     /// What is wrong with the entry, if anything: a key that cannot be cited, a DOI that is
     /// not `10.NNNN/…`, a PMID that is not a number, an address that is not http(s), a date
-    /// that is not one.
-    pub(crate) fn problem(&self) -> Option<String> {
+    /// that is not one. Each problem with the field it is about.
+    pub(crate) fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut problems = Vec::new();
         if !crate::markdown::is_citation_key(&self.key) {
-            return Some(format!("`key: {}`: use letters, digits and `_:.-` (cited as `[@key]`)", self.key));
+            problems.push(("key", format!("`key: {}`: use letters, digits and `_:.-` (cited as `[@key]`)", self.key)));
         }
         if self.title.trim().is_empty() {
-            return Some(format!("`{}` has no title", self.key));
+            problems.push(("title", format!("`{}` has no title", self.key)));
         }
         if let Some(doi) = &self.doi
             && !is_doi(doi)
         {
-            return Some(format!("`{}`: `doi: {doi}` is not a DOI (10.NNNN/…, without https://doi.org/)", self.key));
+            let message = format!("`{}`: `doi: {doi}` is not a DOI (10.NNNN/…, without https://doi.org/)", self.key);
+            problems.push(("doi", message));
         }
         if let Some(pmid) = &self.pmid
             && (pmid.len() > 9 || pmid.is_empty() || !pmid.bytes().all(|b| b.is_ascii_digit()) || pmid.starts_with('0'))
         {
-            return Some(format!("`{}`: `pmid: {pmid}` is not a PubMed id (a number of up to 9 digits)", self.key));
+            let message = format!("`{}`: `pmid: {pmid}` is not a PubMed id (a number of up to 9 digits)", self.key);
+            problems.push(("pmid", message));
         }
         if let Some(url) = &self.url
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
-            return Some(format!("`{}`: `url: {url}` must start with https:// or http://", self.key));
+            problems.push(("url", format!("`{}`: `url: {url}` must start with https:// or http://", self.key)));
         }
         if let Some(accessed) = &self.accessed
             && let Err(reason) = parse_date(accessed)
         {
-            return Some(format!("`{}`: `accessed: {accessed}` is not a date ({reason})", self.key));
+            problems.push(("accessed", format!("`{}`: `accessed: {accessed}` is not a date ({reason})", self.key)));
         }
-        None
+        problems
     }
 }
 
@@ -267,9 +270,14 @@ pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Proble
     let mut references: Vec<Located<Reference>> = Vec::new();
     for reference in raw.references {
         let seen = references.iter().filter(|r| r.value.key == reference.key).count();
-        let line = nth_key_line(split.yaml, &reference.key, seen).map_or(references_line, |l| l + fence_line);
-        if let Some(problem) = reference.problem() {
-            problems.push((line, Problem::BadReference(problem)));
+        let entry = nth_key_line(split.yaml, &reference.key, seen);
+        let line = entry.map_or(references_line, |l| l + fence_line);
+        let bad = reference.problems();
+        if !bad.is_empty() {
+            for (field, problem) in bad {
+                let at = entry.and_then(|entry| field_line(split.yaml, entry, field)).map_or(line, |l| l + fence_line);
+                problems.push((at, Problem::BadReference(problem)));
+            }
         } else if let Some(first) = references.iter().find(|r| r.value.key == reference.key) {
             let problem = format!("the key `{}` is also used on line {}", reference.key, first.line);
             problems.push((line, Problem::BadReference(problem)));
@@ -381,9 +389,29 @@ fn is_key_line(line: &str, key: &str) -> bool {
 fn nth_key_line(yaml: &str, key: &str, n: usize) -> Option<usize> {
     let is_it = |line: &str| {
         let line = line.trim_start().trim_start_matches('-').trim_start();
-        line.strip_prefix("key:").is_some_and(|v| v.trim().trim_matches(['"', '\'']) == key)
+        // A comment may follow (` # …`); a citation key has no space.
+        let value = |v: &str| v.split(" #").next().unwrap_or(v).trim().trim_matches(['"', '\'']).to_string();
+        line.strip_prefix("key:").is_some_and(|v| value(v) == key)
     };
     yaml.lines().enumerate().filter(|(_, l)| is_it(l)).nth(n).map(|(i, _)| i + 1)
+}
+
+/// The line of `field:` in the list entry whose `key:` is on line `entry` (1-based): that line
+/// or one below it indented further, before the next entry or the end of the list.
+fn field_line(yaml: &str, entry: usize, field: &str) -> Option<usize> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let first = lines.get(entry.checked_sub(1)?)?;
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let names = |line: &str| {
+        let text = line.trim_start().trim_start_matches('-').trim_start();
+        text.strip_prefix(field).is_some_and(|rest| rest.starts_with(':'))
+    };
+    if names(first) {
+        return Some(entry);
+    }
+    let inside =
+        |line: &&&str| line.trim().is_empty() || line.trim_start().starts_with('#') || indent(line) > indent(first);
+    lines[entry..].iter().take_while(inside).position(|line| names(line)).map(|i| entry + 1 + i)
 }
 
 /// The line of an entry of the list under `key`, found by its text (for messages only).
@@ -466,16 +494,17 @@ see_also: [low-back-pain]\nsummary: Pain.\n---\n")
     fn malformed_references_are_errors_on_their_line() {
         // Example references, made up for the test: not real works.
         let head = "---\ntitle: A\nlast_revised: 2012-01-01\nreferences:\n  - key: good\n    title: An example\n";
-        for (entry, needle) in [
-            ("  - key: bad\n    title: T\n    doi: 11.1000/x\n", "not a DOI"),
-            ("  - key: bad\n    title: T\n    doi: https://doi.org/10.1000/x\n", "not a DOI"),
-            ("  - key: bad\n    title: T\n    pmid: 12ab\n", "not a PubMed id"),
-            ("  - key: bad\n    title: T\n    url: ftp://x\n", "https://"),
-            ("  - key: bad\n    title: T\n    accessed: 2020-02-30\n", "not a date"),
-            ("  - key: good\n    title: T\n", "also used on line 5"),
+        // A bad field on its own line; a key used twice on the second entry's.
+        for (entry, line, needle) in [
+            ("  - key: bad\n    title: T\n    doi: 11.1000/x\n", 9, "not a DOI"),
+            ("  - key: bad\n    title: T\n    doi: https://doi.org/10.1000/x\n", 9, "not a DOI"),
+            ("  - key: bad\n    title: T\n    pmid: 12ab\n", 9, "not a PubMed id"),
+            ("  - key: bad\n    title: T\n    url: ftp://x\n", 9, "https://"),
+            ("  - key: bad\n    title: T\n    accessed: 2020-02-30\n", 9, "not a date"),
+            ("  - key: good\n    title: T\n", 7, "also used on line 5"),
         ] {
             let problems = fm(&format!("{head}{entry}---\n")).unwrap_err();
-            assert_eq!(problems[0].0, 7, "{entry}: {problems:?}");
+            assert_eq!(problems[0].0, line, "{entry}: {problems:?}");
             assert!(problems[0].1.to_string().contains(needle), "{entry}: {}", problems[0].1);
         }
         let unknown = fm(&format!("{head}    jurnal: X\n---\n")).unwrap_err();
