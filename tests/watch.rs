@@ -187,6 +187,27 @@ fn the_preview_serves_only_files_inside_the_output_folder() {
 }
 
 #[test]
+fn a_folder_asked_for_without_its_slash_is_sent_to_it_so_relative_links_work() {
+    let site = TestSite::fixture("editions");
+    let watch = Watch::start(&site, &[]);
+    let address = watch.url.as_ref().unwrap().trim_start_matches("http://").to_string();
+    let raw_get = |path: &str| {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let response = raw_get("/es?q=1");
+    assert!(response.starts_with("HTTP/1.1 308"), "{response}");
+    assert!(response.to_ascii_lowercase().contains("\r\nlocation: /es/?q=1\r\n"), "{response}");
+    let (status, _, body) = watch.get("/es/");
+    assert_eq!(status, 200);
+    assert!(body.contains("lang=\"es\""), "{body}");
+}
+
+#[test]
 fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
     let site = TestSite::fixture("basic");
     let mut watch = Watch::start(&site, &["--no-serve"]);

@@ -135,7 +135,24 @@ async fn serve_file(State(state): State<Arc<AppState>>, method: Method, uri: Uri
         let status = state.status.borrow();
         (status.generation, status.error.clone())
     };
-    let found = path::segments(request).and_then(|segments| path::locate(&state.root, &segments));
+    let segments = path::segments(request);
+    let found = segments.as_deref().and_then(|segments| path::locate(&state.root, segments));
+    // A folder asked for without its slash (`/es`): its index page's relative links would
+    // resolve one folder up, so the browser is sent to `/es/`, as static hosts do.
+    let folder = segments.as_ref().and_then(|s| s.last()).is_some_and(|last| last != "index.html")
+        && found.as_deref().is_some_and(|f| f.ends_with("index.html"));
+    if folder && !request.ends_with('/') {
+        let mut to = format!("{}/", uri.path());
+        if let Some(query) = uri.query() {
+            to.push('?');
+            to.push_str(query);
+        }
+        let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
+        if let Ok(location) = HeaderValue::from_str(&to) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        return response;
+    }
     let (status, file) = match found {
         Some(file) => (StatusCode::OK, Some(file)),
         None => {
