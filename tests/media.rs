@@ -118,6 +118,15 @@ fn citations_become_numbered_superscripts_in_order_of_first_use_with_an_nlm_refe
     assert!(links.contains(&"#cite-1".to_string()) && links.contains(&"#cite-2".to_string()), "{links:?}");
     let json = page.text("script[type='application/ld+json']");
     assert!(json.contains("\"citation\":[") && json.contains("An example article about backs"), "{json}");
+    // A textbook's chapter as MedlinePlus cites it, and its pages as NLM gives them.
+    let text = std::fs::read_to_string(site.path("articles/back-pain.md")).unwrap();
+    site.write(
+        "articles/back-pain.md",
+        text.replace("    year: 2002\n", "    year: 2002\n    chapter: \"12\"\n    pages: 93-113\n"),
+    );
+    site.build().assert_ok();
+    let entry = &site.page("back-pain.html").texts(".references li")[0];
+    assert!(entry.contains("Example City: Example Press; 2002:chap 12. p. 93-113."), "{entry}");
 }
 
 #[test]

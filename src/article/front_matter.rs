@@ -81,6 +81,8 @@ pub(crate) struct Reference {
     pub(crate) volume: Option<String>,
     pub(crate) issue: Option<String>,
     pub(crate) pages: Option<String>,
+    /// A chapter of a book, by its number (`:chap 254`, as MedlinePlus cites textbooks).
+    pub(crate) chapter: Option<String>,
     pub(crate) pmid: Option<String>,
     pub(crate) doi: Option<String>,
     pub(crate) url: Option<String>,
