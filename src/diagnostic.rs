@@ -63,6 +63,10 @@ pub(crate) enum Problem {
     PreviousSlugInUse { slug: String, other: PathBuf },
     #[error("previous slug `{slug}` is also claimed by {other}: only one article can take over an old address")]
     PreviousSlugClaimed { slug: String, other: PathBuf },
+    #[error(
+        "previous slug `{0}` is the address of a page encyc generates: no article can have had it; remove it from previous_slugs"
+    )]
+    PreviousSlugReserved(String),
     #[error("see_also `{slug}`: there is no article with this slug{hint}")]
     BrokenSeeAlso { slug: String, hint: String },
     #[error("see_also `{0}` names this article itself")]
@@ -163,6 +167,7 @@ impl Problem {
             Problem::LinkToDraft { .. } => "link_to_draft",
             Problem::PreviousSlugInUse { .. } => "previous_slug_in_use",
             Problem::PreviousSlugClaimed { .. } => "previous_slug_claimed",
+            Problem::PreviousSlugReserved(_) => "previous_slug_reserved",
             Problem::SelfSeeAlso(_) => "self_see_also",
             Problem::UnsafeLink(_) => "unsafe_link",
             Problem::ProtocolRelativeLink { .. } => "protocol_relative_link",

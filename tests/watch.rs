@@ -927,6 +927,16 @@ fn bind_accepts_localhost() {
 }
 
 #[test]
+fn bound_to_every_interface_the_preview_is_shown_at_an_address_a_browser_can_open() {
+    let site = TestSite::fixture("basic");
+    let watch = Watch::start(&site, &["--bind", "0.0.0.0"]);
+    let url = watch.url.clone().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(watch.seen.iter().any(|l| l.contains("also on every network interface")), "{:?}", watch.seen);
+    assert_eq!(watch.get("/back-pain.html").0, 200);
+}
+
+#[test]
 fn the_preview_shows_a_draft_with_a_banner_unless_told_not_to() {
     let site = TestSite::fixture("basic");
     let article = std::fs::read_dir(site.path("articles")).unwrap().next().unwrap().unwrap().path();

@@ -642,7 +642,7 @@ fn previous_slugs(
             let report = |problem| Diagnostic::new(a.source.display_path(), Some(entry.line), problem);
             let slug = entry.value.to_string();
             if is_reserved_slug(entry.value.as_str()) {
-                problems.push(report(Problem::ReservedSlug(slug)));
+                problems.push(report(Problem::PreviousSlugReserved(slug)));
             } else if let Some(&owner) = by_slug.get(&entry.value) {
                 problems
                     .push(report(Problem::PreviousSlugInUse { slug, other: articles[owner].source.display_path() }));

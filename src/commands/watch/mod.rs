@@ -258,7 +258,17 @@ pub(crate) fn watch(config: Config, options: WatchOptions, cancel: &'static Atom
     if let Some(address) = options.serve {
         let preview =
             serve::start(config.output_dir.clone(), config.site.base_path.clone(), address, session.status.clone())?;
-        println!("Serving the preview at http://{}/ (Ctrl-C to stop)", preview.address);
+        // Bound to every interface (`--bind 0.0.0.0`), it is shown at an address a browser on
+        // this machine can open.
+        let (mut shown, everywhere) = (preview.address, preview.address.ip().is_unspecified());
+        if everywhere {
+            shown.set_ip(match shown {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        let also = if everywhere { "also on every network interface; " } else { "" };
+        println!("Serving the preview at http://{shown}/ ({also}Ctrl-C to stop)");
         session.preview = Some(preview);
     }
     let mut watcher = FileWatcher::new(&config.root, options.poll, tx, edition_dirs(session.builder.config()))?;
