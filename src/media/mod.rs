@@ -402,6 +402,10 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
     enum Todo {
         Known(Result<Arc<Image>, Vec<Diagnostic>>),
         Sidecar(Arc<Image>),
+        /// Read before, but its stamp cannot say whether it changed (it was written just
+        /// before that read, or copied since): the bytes are read and hashed, and decoded
+        /// again only if they differ.
+        Reread(Arc<Image>),
         Read,
     }
     let mut todo = Vec::new();
@@ -422,6 +426,7 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
             Some((was, result)) if was == stamps && stamps.0.is_some() => Todo::Known(result),
             // Only the sidecar changed: the image is neither read nor decoded again.
             Some((was, Ok(image))) if was.0 == stamps.0 && stamps.0.is_some() => Todo::Sidecar(image),
+            Some((_, Ok(image))) => Todo::Reread(image),
             _ => Todo::Read,
         };
         if !matches!(next, Todo::Known(_)) {
@@ -438,7 +443,12 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
             let result = match next {
                 Todo::Known(result) => result,
                 Todo::Sidecar(image) => with_sidecar(source, &image, &sidecar).map(Arc::new),
-                Todo::Read => read_image(source, &path, &sidecar, variants_dir, &encoded).map(Arc::new),
+                Todo::Reread(image) if std::fs::read(&path).is_ok_and(|bytes| content_hash(&bytes) == image.hash) => {
+                    with_sidecar(source, &image, &sidecar).map(Arc::new)
+                }
+                Todo::Reread(_) | Todo::Read => {
+                    read_image(source, &path, &sidecar, variants_dir, &encoded).map(Arc::new)
+                }
             };
             (source, stamps, result)
         })
@@ -523,7 +533,10 @@ fn read_image(
 
 #[cfg(test)]
 mod tests {
-    use super::jpeg_is_whole;
+    use std::collections::HashMap;
+
+    use super::{Image, ImageMeta, Kind, MediaCache, jpeg_is_whole, load};
+    use crate::hash::content_hash;
 
     fn jpeg() -> Vec<u8> {
         let pixels =
@@ -544,5 +557,39 @@ mod tests {
             assert!(!jpeg_is_whole(&whole[..cut]), "cut at {cut} of {}", whole.len());
         }
         assert!(!jpeg_is_whole(b"GIF89a"));
+    }
+
+    #[test]
+    fn an_image_whose_stamp_cannot_be_trusted_is_decoded_again_only_if_its_bytes_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = dir.path().join("articles");
+        std::fs::create_dir_all(articles.join("media")).unwrap();
+        let bytes = jpeg();
+        std::fs::write(articles.join("media/a.jpg"), &bytes).unwrap();
+        std::fs::write(articles.join("media/a.jpg.yaml"), "alt: \"A test picture.\"\n").unwrap();
+        // What an earlier build kept of it, without stamps (the files were new then), with a
+        // width no decoding gives, to tell what was reused from what was read.
+        let kept = |hash| {
+            let image = Image {
+                source: "media/a.jpg".into(),
+                kind: Kind::of("a.jpg").unwrap(),
+                hash,
+                width: 1,
+                height: 1,
+                bytes: bytes.len() as u64,
+                meta: ImageMeta::default(),
+                variants: Vec::new(),
+            };
+            MediaCache {
+                saved: HashMap::from([("media/a.jpg".to_string(), (None, None, image))]),
+                ..Default::default()
+            }
+        };
+        let (library, problems) = load(&articles, &mut kept(content_hash(&bytes)));
+        assert!(problems.is_empty(), "{problems:?}");
+        let image = &library.images["media/a.jpg"];
+        assert_eq!((image.width, image.meta.alt.as_deref()), (1, Some("A test picture.")), "the same bytes: reused");
+        let (library, _) = load(&articles, &mut kept(content_hash(b"other bytes")));
+        assert_eq!(library.images["media/a.jpg"].width, 40, "other bytes: read and decoded");
     }
 }
