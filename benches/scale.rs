@@ -385,7 +385,13 @@ fn gen_corpus() -> PathBuf {
         .skip(1)
         .map(|dir| dir.join("shared/bench/gen_corpus.py"))
         .find(|path| path.exists())
-        .expect("shared/bench/gen_corpus.py next to the repository or one of its parents")
+        .unwrap_or_else(|| {
+            panic!(
+                "no shared/bench/gen_corpus.py beside {} or any folder above it: the corpus generator is the \
+workspace's, not this repository's (see the README's Performance section)",
+                repo().display()
+            )
+        })
 }
 
 /// Corpora are deterministic, so they are generated once and kept under target/. encyc's
@@ -611,7 +617,13 @@ fn watch_latency_in(work: &Path, site: &Path, folder: &str, prefix: &str, n: usi
         let marker = format!("Body edit number {i} for the benchmark.");
         // A corpus left edited (by an interrupted run, or by hand) would time nothing.
         let page = format!("{prefix}{slug}.html");
-        assert!(!get(&page).contains(&marker), "{} already has {marker:?}: regenerate the corpus", path.display());
+        let corpus = path.parent().and_then(Path::parent).unwrap_or(path);
+        assert!(
+            !get(&page).contains(&marker),
+            "{} already has {marker:?}: regenerate the corpus (delete {} and run again)",
+            path.display(),
+            corpus.display()
+        );
         let start = Instant::now();
         save(path, &original.replacen("\n## Symptoms", &format!("\n{marker}\n\n## Symptoms"), 1));
         body.push(wait_for(&page, &marker, start));
