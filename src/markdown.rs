@@ -7,7 +7,7 @@
 //! of wiki links, which depend on the other articles' names, and sanitises raw HTML.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -489,8 +489,8 @@ pub(crate) fn parse_body(body: &str, first_line: usize, keep_prose: bool) -> (Ou
     // Footnote labels and the ids they were given, in order of first sight.
     let mut notes: Vec<(String, String)> = Vec::new();
     let mut note_numbers: Vec<String> = Vec::new();
-    // How many times each note was cited so far.
-    let mut note_refs: HashMap<String, usize> = HashMap::new();
+    // How many times each note was cited so far, in the order of `note_numbers`.
+    let mut note_refs: Vec<usize> = Vec::new();
     let mut open_note: Option<String> = None;
     // Where each event came from, for the lines of citations.
     let mut event_lines: Vec<usize> = Vec::new();
@@ -655,8 +655,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize, keep_prose: bool) -> (Ou
                 let n = note_numbers.iter().position(|i| *i == id).expect("pushed above") + 1;
                 // A note cited again gets a reference id of its own (`fnref-<id>.2`: no note's
                 // id has a dot), so that ids stay unique; the note links back to the first.
-                let times = note_refs.entry(id.clone()).and_modify(|k| *k += 1).or_insert(1);
-                let ref_id = match *times {
+                note_refs.resize(note_numbers.len(), 0);
+                note_refs[n - 1] += 1;
+                let ref_id = match note_refs[n - 1] {
                     1 => format!("fnref-{id}"),
                     k => format!("fnref-{id}.{k}"),
                 };

@@ -789,10 +789,7 @@ impl PageWriter {
             // With the manifest lost, a file with exactly these bytes is adopted as it is.
             None if self.state.adopting && fs::symlink_metadata(path.under(&self.state.dir)).is_ok() => PageState::Same,
             None => {
-                if let Some(dir) = path.under(&self.state.dir).parent() {
-                    self.made.create(dir)?;
-                }
-                let temp = prepare(&self.state.dir, &path, bytes)?;
+                let temp = prepare(&self.state.dir, &path, bytes, &self.made)?;
                 self.prepared.lock().expect("prepared pages").push(temp);
                 PageState::Staged
             }
@@ -826,7 +823,7 @@ impl PageWriter {
             None => {
                 let last = state.manifest.take();
                 let prepared = std::mem::take(&mut *self.prepared.lock().expect("prepared pages"));
-                let finished = finish_update(&mut state, last, pages, prepared, cancel);
+                let finished = finish_update(&mut state, last, pages, prepared, &self.made, cancel);
                 // Once pages may have been renamed into them, the folders stay.
                 self.made.kept = !matches!(finished, Err(WriteError::Interrupted));
                 finished?
@@ -1006,6 +1003,7 @@ fn finish_update(
     last: Option<Manifest>,
     pages: &[Page],
     prepared: Vec<(tempfile::TempPath, PathBuf)>,
+    made: &MadeFolders,
     cancel: &AtomicBool,
 ) -> Result<(WriteReport, Option<Manifest>), WriteError> {
     let output = &state.dir;
@@ -1053,11 +1051,11 @@ fn finish_update(
     // whole of it was most of what a rebuild in `encyc watch` wrote.
     let (text, manifest) = match text.changes_are_few() {
         true => {
-            let changes = prepare(output, &OutputPath::new(MANIFEST_CHANGES), text.changes_text().as_bytes())?;
+            let changes = prepare(output, &OutputPath::new(MANIFEST_CHANGES), text.changes_text().as_bytes(), made)?;
             (text, changes)
         }
         false => {
-            let manifest = prepare(output, &OutputPath::new(MANIFEST), text.text.as_bytes())?;
+            let manifest = prepare(output, &OutputPath::new(MANIFEST), text.text.as_bytes(), made)?;
             // Renaming keeps the file's inode and time.
             (text.written_whole(Stat::of(&manifest.0)), manifest)
         }
@@ -1094,10 +1092,17 @@ fn finish_update(
     Ok((WriteReport { written, removed, unchanged: pages.len() - written }, Some(text)))
 }
 
-fn prepare(output: &Path, path: &OutputPath, bytes: &[u8]) -> Result<(tempfile::TempPath, PathBuf)> {
+/// A temporary file beside `path` holding `bytes`, in a folder made (and remembered in `made`)
+/// if it is not there yet.
+fn prepare(
+    output: &Path,
+    path: &OutputPath,
+    bytes: &[u8],
+    made: &MadeFolders,
+) -> Result<(tempfile::TempPath, PathBuf)> {
     let target = path.under(output);
     let dir = target.parent().expect("pages live inside the output folder");
-    fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    made.create(dir)?;
     if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
         bail!("cannot write {}: a folder is in the way", target.display());
     }
