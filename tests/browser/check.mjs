@@ -5,6 +5,10 @@
 //
 // --search=QUERY is what to type in the search box of the next site (default "back pain"): it
 // must find articles both by name and in their text, so that the open list shows both kinds.
+// A further edition's folder in a site (output/es: its own home, search and 404 pages) is a
+// site of its own, given after the one that holds it with queries in its language
+// (`node check.mjs output --search=espalda --results=espalda output/es`); a run that leaves it
+// out stops with that advice, rather than take its home and 404 pages for articles.
 //
 // For every output folder:
 //   - a static check of every .html page: the only scripts a page may carry are the theme's
@@ -113,6 +117,29 @@ for (const { dir } of outputs) {
     process.exit(2);
   }
 }
+/** The folders of further editions in a site (`es/`): each has its own home, search and 404
+ * pages, in its own language, so it is a site of its own here, with a query in that language.
+ * Its pages are left out of the site that holds it; one not given on the command line is an
+ * error that says how to give it, rather than a site checked in part. */
+function editionFolders(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .filter((name) => ['index.html', 'search.html', '404.html'].every((f) => existsSync(path.join(dir, name, f))))
+    .sort();
+}
+{
+  const given = new Set(outputs.map(({ dir }) => dir));
+  const missing = outputs.flatMap(({ dir }) => editionFolders(dir).map((name) => path.join(dir, name)).filter((d) => !given.has(d)));
+  if (missing.length > 0) {
+    const list = missing.map((d) => path.relative(process.cwd(), d) || d).join(', ');
+    console.error(
+      `${list}: a further edition's folder is checked as a site of its own, with a search query in its language; ` +
+        `give it after the site, e.g. node check.mjs ${path.relative(process.cwd(), path.dirname(missing[0])) || '.'} --search=QUERY --results=QUERY ${path.relative(process.cwd(), missing[0])}`,
+    );
+    process.exit(2);
+  }
+}
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
 /** Problems, by "site/page" key, each { check, rule, target, message }. */
@@ -151,9 +178,10 @@ function kindOf(file) {
 
 function htmlFiles(dir) {
   const out = [];
+  const editions = new Set(editionFolders(dir));
   const walk = (rel) => {
     for (const name of readdirSync(path.join(dir, rel)).sort()) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || (!rel && editions.has(name))) continue;
       const r = rel ? `${rel}/${name}` : name;
       if (statSync(path.join(dir, r)).isDirectory()) walk(r);
       else if (name.endsWith('.html')) out.push(r);
