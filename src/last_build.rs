@@ -100,8 +100,17 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
                 (readable, listed[k]) = (false, false);
                 continue;
             };
-            if let (false, Ok(relative)) = (entry.file_type().is_dir(), entry.path().strip_prefix(dir)) {
-                files.push((k, relative.to_path_buf(), entry.file_type().is_file()));
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            // A file right in the folder is its own name: taking the folder off its path, a
+            // component at a time, was a sixtieth of a build with one article changed.
+            let relative = match entry.depth() {
+                1 => Some(PathBuf::from(entry.file_name())),
+                _ => entry.path().strip_prefix(dir).ok().map(Path::to_path_buf),
+            };
+            if let Some(relative) = relative {
+                files.push((k, relative, entry.file_type().is_file()));
             }
         }
     }

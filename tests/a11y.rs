@@ -164,7 +164,10 @@ fn every_page_kind_is_valid_and_accessible_in_a_real_browser() {
     // Given only the folder that holds it, the Spanish edition would be checked in part, its
     // home and 404 pages taken for articles: the checker refuses and says how to give it.
     let (ok, refused) = browser::run_node("check.mjs", &[spanish.output()], TIME_LIMIT);
-    assert!(!ok && refused.contains("output/es: a further edition's folder is checked as a site of its own"), "{refused}");
+    assert!(
+        !ok && refused.contains("output/es: a further edition's folder is checked as a site of its own"),
+        "{refused}"
+    );
     let (ok, output) = browser::run_node("check.mjs", &args, TIME_LIMIT);
     assert!(ok, "browser accessibility checks failed:\n{output}");
     // Shown with `cargo test -- --nocapture`: the summary of what was checked.

@@ -85,11 +85,14 @@ pub(super) fn refile_letters(
 /// The places of the `count` most recently revised articles, most recent first.
 pub(super) fn recent(articles: &[Arc<Article>], count: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..articles.len()).collect();
-    let key = |i: &usize| {
-        let a = &articles[*i];
-        (std::cmp::Reverse(a.meta.last_revised), a.title_key().sort, &a.slug)
+    // Newest first, then by title and slug; the title's sort key is looked up only for
+    // articles revised the same day.
+    let cmp = |a: &usize, b: &usize| {
+        let (a, b) = (&articles[*a], &articles[*b]);
+        (b.meta.last_revised.cmp(&a.meta.last_revised))
+            .then_with(|| a.title_key().sort.cmp(b.title_key().sort))
+            .then_with(|| a.slug.cmp(&b.slug))
     };
-    let cmp = |a: &usize, b: &usize| key(a).cmp(&key(b));
     if count < order.len() {
         order.select_nth_unstable_by(count, cmp);
         order.truncate(count);
