@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use crate::support::{TestSite, snapshot};
+use crate::support::{TestSite, copy_tree, snapshot};
 
 /// A PNG of `w` × `h` pixels of noise (noise does not compress, so truncating it loses pixels).
 fn png(w: u32, h: u32) -> Vec<u8> {
@@ -461,6 +461,36 @@ fn a_rebuild_encodes_no_unchanged_image_even_when_its_sidecar_changes_or_the_cac
     // A changed image is encoded again.
     site.write("articles/media/chart.png", smooth_png(1000, 400));
     site.build().assert_ok().assert_stderr_has("1 image encoded");
+}
+
+/// An illustration page is kept by a rebuild only while all it shows is as it was: its own
+/// caption and credit, the titles of the articles that show it, and the frame it shares with
+/// every illustration page (the A–Z bar). After each change, the rebuild equals a fresh build.
+#[test]
+fn an_illustration_page_follows_its_caption_the_articles_that_show_it_and_the_a_to_z_bar() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let changes: [(&str, &str, &str, &str); 3] = [
+        ("articles/media/spine.svg.yaml", "The lumbar spine.", "The lower spine.", "The lower spine."),
+        ("articles/back-pain.md", "title: Back pain", "title: Lower back pain", "Lower back pain"),
+        ("articles/zoster.md", "", "---\ntitle: Zoster\nlast_revised: 2020-01-01\n---\n\nText.\n", "letter-z.html"),
+    ];
+    for (file, from, to, shown) in changes {
+        let before = site.read_output("media/spine.html");
+        assert!(!before.contains(shown), "before {file}: the illustration page shows {shown:?} already");
+        let text = std::fs::read_to_string(site.path(file)).unwrap_or_default();
+        site.write(file, if from.is_empty() { to.to_string() } else { text.replace(from, to) });
+        site.build().assert_ok();
+        let page = site.read_output("media/spine.html");
+        assert!(page.contains(shown), "after {file}: the illustration page does not show {shown:?}");
+        let fresh = TestSite::empty();
+        copy_tree(&site.path("articles"), &fresh.path("articles"));
+        fresh.build().assert_ok();
+        let (rebuilt, made) = (snapshot(&site.output()), snapshot(&fresh.output()));
+        let differ: Vec<&String> =
+            made.keys().filter(|k| !k.starts_with('.') && rebuilt.get(*k) != made.get(*k)).collect();
+        assert!(differ.is_empty(), "after {file}: the rebuild differs from a fresh build: {differ:?}");
+    }
 }
 
 /// The structured data's `citation` list follows the reference list: order of first citation,
