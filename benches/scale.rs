@@ -506,23 +506,9 @@ fn measure(work: &Path, n: usize, runs: usize, peers: &[(Peer, String)]) -> Row 
     let (cold, floor) = (spread(cold), spread(floor));
     let encyc_letters = letter_counts(|l| out.join(format!("letter-{l}.html")));
     eprintln!("{n} articles: encyc rebuilds");
-    // A cold build right after the corpus was written finds files changed less than two
-    // seconds before and, rightly, records no digest of its inputs; one more build, untimed,
-    // once every file has settled, records it, so that "none changed" times a repeated build.
-    std::thread::sleep(Duration::from_millis(2100));
-    run(&mut build());
-    let unchanged = spread((0..runs).map(|_| time(&mut build())).collect());
     let first = std::fs::read_dir(site.join("articles")).unwrap().next().unwrap().unwrap().path();
-    let original = std::fs::read_to_string(&first).unwrap();
-    let one_changed = spread(
-        (0..runs)
-            .map(|i| {
-                std::fs::write(&first, format!("{original}\nEdited for run {i}.\n")).unwrap();
-                time(&mut build())
-            })
-            .collect(),
-    );
-    std::fs::write(&first, &original).unwrap();
+    let (unchanged, changed) = rebuilds(&build, &[&first], runs);
+    let one_changed = changed[0];
     let peak = peak_mib(&build(), || rm(&out));
     rm(&out);
 
@@ -553,6 +539,32 @@ fn measure(work: &Path, n: usize, runs: usize, peers: &[(Peer, String)]) -> Row 
         })
         .collect();
     Row { n, cold, one_changed, unchanged, peak, peers, floor }
+}
+
+/// Rebuilds over an output a cold build just made: `runs` with nothing changed, then, for each
+/// of `edited` in turn, `runs` each after an edit of that article (put back afterwards).
+fn rebuilds(build: &dyn Fn() -> Command, edited: &[&Path], runs: usize) -> (Spread, Vec<Spread>) {
+    // A cold build right after the corpus was written finds files changed less than two
+    // seconds before and, rightly, records no digest of its inputs; one more build, untimed,
+    // once every file has settled, records it, so that "none changed" times a repeated build.
+    std::thread::sleep(Duration::from_millis(2100));
+    run(&mut build());
+    let unchanged = spread((0..runs).map(|_| time(&mut build())).collect());
+    let changed = edited
+        .iter()
+        .map(|file| {
+            let original = std::fs::read_to_string(file).unwrap();
+            let times = (0..runs)
+                .map(|i| {
+                    std::fs::write(file, format!("{original}\nEdited for run {i}.\n")).unwrap();
+                    time(&mut build())
+                })
+                .collect();
+            std::fs::write(file, &original).unwrap();
+            spread(times)
+        })
+        .collect();
+    (unchanged, changed)
 }
 
 /// Milliseconds from an editor's save to the new page being served by `encyc watch`.
@@ -837,13 +849,21 @@ fn measure_images(work: &Path, n: usize, runs: usize) -> String {
     rm(&out);
     eprintln!("{n} articles, {IMAGES} images: cold build");
     let cold = time(&mut build(true));
-    // As in the table run: a cold build right after the corpus was written finds files changed
-    // less than two seconds before, and keeps no stamp of them, so the next build reads them all
-    // again (most likely the rebuild of 387 ms among four of 43–60 ms in a run of 3 December
-    // 2026). One more build, untimed, once every file has settled, keeps their stamps.
+    // The settling is the table run's (see `rebuilds`): without it, the first rebuild read
+    // every file again (most likely the rebuild of 387 ms among four of 43–60 ms in a run of 3
+    // December 2026). The article edited is the first in name order, which shows an image.
+    let mut articles: Vec<PathBuf> = std::fs::read_dir(site.join("articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    articles.sort();
+    assert!(std::fs::read_to_string(&articles[0]).unwrap().contains("![](media/"), "the first article shows no image");
+    eprintln!("{n} articles, {IMAGES} images: rebuilds");
+    let (unchanged, changed) = rebuilds(&|| build(true), &[&articles[0]], runs);
+    // The article put back is a change: built once, and settled, before the summary's build.
     std::thread::sleep(Duration::from_millis(2100));
     run(&mut build(true));
-    let unchanged = spread((0..runs).map(|_| time(&mut build(true))).collect());
     // What the summary says of a rebuild with nothing changed: no image encoded.
     let said = Command::new(encyc()).args(build(false).get_args()).output().unwrap();
     let summary =
@@ -852,9 +872,10 @@ fn measure_images(work: &Path, n: usize, runs: usize) -> String {
     let published = std::fs::read_dir(out.join("media")).unwrap().count();
     rm(&out);
     format!(
-        "| {n} | {IMAGES} ({published} files in media/) | {} | {} |\n\nA rebuild with nothing changed says: `{}`",
+        "| {n} | {IMAGES} ({published} files in media/) | {} | {} | {} |\n\nA rebuild with nothing changed says: `{}`",
         secs(cold),
         with_spread(unchanged),
+        with_spread(changed[0]),
         summary.split(" (").next().unwrap_or(&summary)
     )
 }
@@ -901,8 +922,27 @@ fn measure_editions(work: &Path, n: usize, runs: usize) -> String {
             (single, double)
         })
         .unzip();
-    rm(&out);
     let (single, double) = (spread(single), spread(double));
+    // Rebuilds over each site's own output: with nothing changed, and with one article changed
+    // (in the two-edition site, one in each edition in turn).
+    let first = |dir: &str| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(two.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        files.into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap()
+    };
+    let (main_article, further_article) =
+        (one.join("articles").join(first("articles").file_name().unwrap()), first("articles.en-gb"));
+    eprintln!("{n} articles: rebuilds of one edition");
+    rm(&out);
+    run(&mut build(&one));
+    let (unchanged_one, changed_one) = rebuilds(&|| build(&one), &[&main_article], runs);
+    eprintln!("{n} articles: rebuilds of two editions");
+    rm(&out);
+    run(&mut build(&two));
+    let main_of_two = two.join("articles").join(main_article.file_name().unwrap());
+    let (unchanged_two, changed_two) = rebuilds(&|| build(&two), &[&main_of_two, &further_article], runs);
+    rm(&out);
+    let ratio = |a: Spread, b: Spread| b.median.as_secs_f64() / a.median.as_secs_f64();
     eprintln!("{n} articles: watch, one edition");
     let (body_one, title_one) = watch_latency_in(work, &one, "articles", "", n);
     eprintln!("{n} articles: watch, two editions, saving in the main one");
@@ -910,10 +950,18 @@ fn measure_editions(work: &Path, n: usize, runs: usize) -> String {
     eprintln!("{n} articles: watch, two editions, saving in the further one");
     let (body_es, title_es) = watch_latency_in(work, &two, "articles.en-gb", "en-gb/", n);
     format!(
-        "| cold build | {} | {} | {:.2} |\n| watch, body edit | {} | {} (main), {} (en-gb) | |\n| watch, title change | {} | {} (main), {} (en-gb) | |\n",
+        "| cold build | {} | {} | {:.2} |\n| rebuild, none changed | {} | {} | {:.2} |\n| rebuild, one changed | {} | {} (main), {} (en-gb) | {:.2}, {:.2} |\n| watch, body edit | {} | {} (main), {} (en-gb) | |\n| watch, title change | {} | {} (main), {} (en-gb) | |\n",
         with_spread(single),
         with_spread(double),
-        double.median.as_secs_f64() / single.median.as_secs_f64(),
+        ratio(single, double),
+        with_spread(unchanged_one),
+        with_spread(unchanged_two),
+        ratio(unchanged_one, unchanged_two),
+        with_spread(changed_one[0]),
+        with_spread(changed_two[0]),
+        with_spread(changed_two[1]),
+        ratio(changed_one[0], changed_two[0]),
+        ratio(changed_one[0], changed_two[1]),
         with_spread(body_one),
         with_spread(body_main),
         with_spread(body_es),
@@ -937,7 +985,7 @@ fn main() {
         let n = *o.sizes.iter().max().unwrap();
         let row = measure_images(&work, n, o.runs);
         let section = format!(
-            "{IMAGES_SECTION}\n\nMachine: {}. {IMAGES} generated illustrations (7 in 10 JPEG photos 1,600 × 1,067, the others PNG diagrams 1,200 × 900, each with a sidecar), shown by one article in ten. The cold build (one run) decodes each image and encodes its smaller and WebP copies; the rebuild with nothing changed (median of {} runs, fastest and slowest in brackets) reads no image.\n\n| articles | images | cold build | rebuild, none changed |\n|---:|---:|---:|---:|\n{row}\n",
+            "{IMAGES_SECTION}\n\nMachine: {}. {IMAGES} generated illustrations (7 in 10 JPEG photos 1,600 × 1,067, the others PNG diagrams 1,200 × 900, each with a sidecar), shown by one article in ten. The cold build (one run) decodes each image and encodes its smaller and WebP copies; the rebuilds (medians of {} runs, fastest and slowest in brackets; one changed: an article that shows an image) read no image.\n\n| articles | images | cold build | rebuild, none changed | rebuild, one changed |\n|---:|---:|---:|---:|---:|\n{row}\n",
             encyc_only_machine(),
             o.runs
         );
