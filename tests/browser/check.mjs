@@ -135,7 +135,7 @@ function editionFolders(dir) {
     const list = missing.map((d) => path.relative(process.cwd(), d) || d).join(', ');
     console.error(
       `${list}: a further edition's folder is checked as a site of its own, with a search query in its language; ` +
-        `give it after the site, e.g. node check.mjs ${path.relative(process.cwd(), path.dirname(missing[0])) || '.'} --search=QUERY --results=QUERY ${path.relative(process.cwd(), missing[0])}`,
+        `give it after the site, e.g. node ${path.relative(process.cwd(), fileURLToPath(import.meta.url))} ${path.relative(process.cwd(), path.dirname(missing[0])) || '.'} --search=QUERY --results=QUERY ${path.relative(process.cwd(), missing[0])}`,
     );
     process.exit(2);
   }
