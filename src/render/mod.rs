@@ -19,6 +19,7 @@ pub(crate) mod strings;
 mod theme;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -659,22 +660,15 @@ pub(crate) fn plan<'a>(
         pages.extend(feeds::plan_feeds(site, theme, config, base_url, base, edition)?);
     }
 
-    let bar_media = render_az(site, theme, "../", None, t)?;
     // What every illustration page shows around its picture, the same on each (the A–Z bar,
-    // the site's words, the links to other editions): fingerprinted once, then each page adds
-    // what is its own. Each page's whole context as JSON, the A–Z bar and the words included,
-    // was a thirteenth of a rebuild with one article changed among 1,000 illustrations.
-    let media_layout = |description, href: Option<Href>| Layout {
-        root: "../",
-        // The page sits in media/: links to the other editions go up one folder.
-        languages: edition
-            .languages(None)
-            .into_iter()
-            .map(|link| LanguageLink { href: format!("../{}", link.href), ..link })
-            .collect(),
-        ..layout(&bar_media, description, href)
-    };
-    let media_base = json_fingerprint(base, "illustration.html", &media_layout(None, None))?;
+    // the site's words, the links to other editions): fingerprinted once. Each page adds the
+    // image (its file, name, copies and sidecar: `Image::fingerprint`) and the titles and slugs
+    // of the articles that show it, and its context is made only when it is rendered. Each
+    // page's whole context as JSON, made for all 1,000 illustrations of a site and the A–Z bar
+    // and the words included, was a fifth of a rebuild with one article changed among them.
+    let bar_media: Arc<str> = Arc::from(render_az(site, theme, "../", None, t)?);
+    let media_base =
+        json_fingerprint(base, "illustration.html", &media_layout(config, t, edition, &bar_media, None, None))?;
     // Which articles show each image, worked out once (not once per image).
     let mut shown_in: std::collections::HashMap<&str, Vec<&LinkedArticle>> = std::collections::HashMap::new();
     for l in &site.articles {
@@ -686,28 +680,37 @@ pub(crate) fn plan<'a>(
         }
     }
     for image in media.images.values() {
-        let page = Href::new(image.page_path());
-        let articles = shown_in
-            .get(image.source.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .map(|l| LinkView {
-                title: &l.article.meta.title,
-                href: Href::new(format!("../{}", l.article.slug.href().as_str())),
-            })
-            .collect();
-        let context = IllustrationPage {
-            layout: media_layout(image.meta.caption.as_deref(), Some(page)),
-            image: ImageView::of(image, "../"),
-            articles,
+        let shown: Vec<&LinkedArticle> = shown_in.get(image.source.as_str()).cloned().unwrap_or_default();
+        let mut h = Xxh3::new();
+        h.update(&media_base.to_le_bytes());
+        h.update(image.source.as_bytes());
+        h.update(&[0]);
+        h.update(&image.fingerprint().to_le_bytes());
+        for l in &shown {
+            h.update(l.article.meta.title.as_bytes());
+            h.update(&[0]);
+            h.update(l.article.slug.as_str().as_bytes());
+            h.update(&[0]);
+        }
+        let bar = Arc::clone(&bar_media);
+        let make = move || {
+            let page = Href::new(image.page_path());
+            let articles = shown
+                .iter()
+                .map(|l| LinkView {
+                    title: &l.article.meta.title,
+                    href: Href::new(format!("../{}", l.article.slug.href().as_str())),
+                })
+                .collect();
+            let context = IllustrationPage {
+                layout: media_layout(config, t, edition, &bar, image.meta.caption.as_deref(), Some(page)),
+                image: ImageView::of(image, "../"),
+                articles,
+            };
+            Ok(theme.render("illustration.html", &context)?.into_bytes())
         };
-        // The layout's own parts: all but those `media_base` covers.
-        let own = (context.layout.description, &context.layout.page_url, &context.image, &context.articles);
-        let fingerprint = json_fingerprint(media_base, "", &own)?;
         let path = OutputPath::new(image.page_path());
-        let make = move || Ok(theme.render("illustration.html", &context)?.into_bytes());
-        pages.push(Planned { path, fingerprint: Some(fingerprint), job: Job::Made(Box::new(make)) });
+        pages.push(Planned { path, fingerprint: Some(h.digest128()), job: Job::Made(Box::new(make)) });
         // The file itself, read only when it is not on disk already: its name is its content.
         let file = media.dir.join(&image.source);
         let read = move || std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()));
@@ -1134,6 +1137,31 @@ fn small_page<'a, T: Serialize + Send + Sync + 'a>(
     let fingerprint = json_fingerprint(base, template, &context)?;
     let make = move || Ok(theme.render(template, &context)?.into_bytes());
     Ok(Planned { path, fingerprint: Some(fingerprint), job: Job::Made(Box::new(make)) })
+}
+
+/// The frame of an illustration page (in `media/`, so its links go up one folder), with the
+/// page's own description (the caption) and address.
+fn media_layout<'l>(
+    config: &'l SiteConfig,
+    t: &'l tera::Value,
+    edition: &Edition,
+    az_bar: &'l str,
+    description: Option<&'l str>,
+    href: Option<Href>,
+) -> Layout<'l> {
+    Layout {
+        site: SiteView::of(config),
+        root: "../",
+        az_bar: Cow::Borrowed(az_bar),
+        description,
+        page_url: href.and_then(|href| config.base_url.as_ref().map(|base| base.join(&href))),
+        t,
+        languages: edition
+            .languages(None)
+            .into_iter()
+            .map(|link| LanguageLink { href: format!("../{}", link.href), ..link })
+            .collect(),
+    }
 }
 
 /// The fingerprint of `value` as JSON, after `base` and `template`.
