@@ -818,12 +818,7 @@ fn image_corpus(work: &Path, n: usize) -> PathBuf {
             name
         })
         .collect();
-    let mut articles: Vec<PathBuf> = std::fs::read_dir(tmp.join("articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    articles.sort();
+    let articles = article_files(&tmp.join("articles"));
     for (k, article) in articles.iter().step_by(10).enumerate() {
         let text = std::fs::read_to_string(article).unwrap();
         let name = &names[k % IMAGES];
@@ -831,6 +826,17 @@ fn image_corpus(work: &Path, n: usize) -> PathBuf {
     }
     std::fs::rename(&tmp, &dir).unwrap();
     dir
+}
+
+/// The Markdown files in `dir`, in name order.
+fn article_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// The images row: a cold build (once: encoding dominates it) and a build with nothing
@@ -852,12 +858,7 @@ fn measure_images(work: &Path, n: usize, runs: usize) -> String {
     // The settling is the table run's (see `rebuilds`): without it, the first rebuild read
     // every file again (most likely the rebuild of 387 ms among four of 43–60 ms in a run of 3
     // December 2026). The article edited is the first in name order, which shows an image.
-    let mut articles: Vec<PathBuf> = std::fs::read_dir(site.join("articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    articles.sort();
+    let articles = article_files(&site.join("articles"));
     assert!(std::fs::read_to_string(&articles[0]).unwrap().contains("![](media/"), "the first article shows no image");
     eprintln!("{n} articles, {IMAGES} images: rebuilds");
     let (unchanged, changed) = rebuilds(&|| build(true), &[&articles[0]], runs);
@@ -925,11 +926,7 @@ fn measure_editions(work: &Path, n: usize, runs: usize) -> String {
     let (single, double) = (spread(single), spread(double));
     // Rebuilds over each site's own output: with nothing changed, and with one article changed
     // (in the two-edition site, one in each edition in turn).
-    let first = |dir: &str| {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(two.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
-        files.sort();
-        files.into_iter().find(|p| p.extension().is_some_and(|e| e == "md")).unwrap()
-    };
+    let first = |dir: &str| article_files(&two.join(dir)).swap_remove(0);
     let (main_article, further_article) =
         (one.join("articles").join(first("articles").file_name().unwrap()), first("articles.en-gb"));
     eprintln!("{n} articles: rebuilds of one edition");

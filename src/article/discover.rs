@@ -86,22 +86,21 @@ pub(crate) fn sort_out<'a>(files: impl Iterator<Item = (&'a Path, Option<FileSta
     for (relative, stamp) in files {
         // Most paths are text: looked at as text, without taking them apart a component at a
         // time (a fortieth of a build with one article changed).
-        let (markdown, hidden, article) = match relative.to_str().filter(|_| std::path::MAIN_SEPARATOR == '/') {
+        let (name, hidden) = match relative.to_str().filter(|_| std::path::MAIN_SEPARATOR == '/') {
             Some(text) => {
                 let name = text.rsplit('/').next().unwrap_or(text);
-                (is_markdown_name(name), text.split('/').any(|part| part.starts_with('.')), is_article_name(name))
+                (std::ffi::OsStr::new(name), text.split('/').any(|part| part.starts_with('.')))
             }
             None => {
                 let Some(name) = relative.file_name() else { continue };
-                let hidden = relative.components().any(|c| is_hidden(c.as_os_str()));
-                (is_markdown(name), hidden, is_article(name))
+                (name, relative.components().any(|c| is_hidden(c.as_os_str())))
             }
         };
-        if !markdown || hidden {
+        if !is_markdown(name) || hidden {
             continue;
         }
         let source = SourcePath::new(relative);
-        if article {
+        if is_article(name) {
             articles.push((source, stamp));
         } else {
             let stem = Path::new(source.as_str()).file_stem().unwrap_or_default().to_string_lossy();
@@ -124,11 +123,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 fn is_article(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(is_article_name)
-}
-
-fn is_article_name(name: &str) -> bool {
-    name.ends_with(".md") && name.len() > 3
+    name.to_str().is_some_and(|n| n.ends_with(".md") && n.len() > 3)
 }
 
 /// Extensions editors give Markdown files, compared ignoring case.

@@ -618,14 +618,8 @@ pub(crate) fn plan<'a>(
     });
     pages.extend(letters);
 
-    let layout = |az_bar: &str, description, href: Option<Href>| Layout {
-        site: SiteView::of(config),
-        root: "",
-        az_bar: Cow::Owned(az_bar.to_string()),
-        description,
-        page_url: href.and_then(|href| config.base_url.as_ref().map(|base| base.join(&href))),
-        t,
-        languages: edition.languages(None),
+    let layout = |az_bar: &str, description, href| {
+        page_layout(config, t, edition, Cow::Owned(az_bar.to_string()), description, href)
     };
     let home = HomePage {
         layout: layout(&az_bar, None, Some(Href::new("index.html"))),
@@ -680,7 +674,7 @@ pub(crate) fn plan<'a>(
         }
     }
     for image in media.images.values() {
-        let shown: Vec<&LinkedArticle> = shown_in.get(image.source.as_str()).cloned().unwrap_or_default();
+        let shown: Vec<&LinkedArticle> = shown_in.remove(image.source.as_str()).unwrap_or_default();
         let mut h = Xxh3::new();
         h.update(&media_base.to_le_bytes());
         h.update(image.source.as_bytes());
@@ -1139,6 +1133,27 @@ fn small_page<'a, T: Serialize + Send + Sync + 'a>(
     Ok(Planned { path, fingerprint: Some(fingerprint), job: Job::Made(Box::new(make)) })
 }
 
+/// The frame of a page at the top of the output folder other than an article's, with its
+/// description and address.
+fn page_layout<'l>(
+    config: &'l SiteConfig,
+    t: &'l tera::Value,
+    edition: &Edition,
+    az_bar: Cow<'l, str>,
+    description: Option<&'l str>,
+    href: Option<Href>,
+) -> Layout<'l> {
+    Layout {
+        site: SiteView::of(config),
+        root: "",
+        az_bar,
+        description,
+        page_url: href.and_then(|href| config.base_url.as_ref().map(|base| base.join(&href))),
+        t,
+        languages: edition.languages(None),
+    }
+}
+
 /// The frame of an illustration page (in `media/`, so its links go up one folder), with the
 /// page's own description (the caption) and address.
 fn media_layout<'l>(
@@ -1149,19 +1164,12 @@ fn media_layout<'l>(
     description: Option<&'l str>,
     href: Option<Href>,
 ) -> Layout<'l> {
-    Layout {
-        site: SiteView::of(config),
-        root: "../",
-        az_bar: Cow::Borrowed(az_bar),
-        description,
-        page_url: href.and_then(|href| config.base_url.as_ref().map(|base| base.join(&href))),
-        t,
-        languages: edition
-            .languages(None)
-            .into_iter()
-            .map(|link| LanguageLink { href: format!("../{}", link.href), ..link })
-            .collect(),
+    let mut layout = page_layout(config, t, edition, Cow::Borrowed(az_bar), description, href);
+    layout.root = "../";
+    for link in &mut layout.languages {
+        link.href = format!("../{}", link.href);
     }
+    layout
 }
 
 /// The fingerprint of `value` as JSON, after `base` and `template`.
