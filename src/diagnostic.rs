@@ -121,6 +121,11 @@ pub(crate) enum Problem {
     /// `articles.es`), whose `media/` it is looked for in.
     #[error("image `{0}`: there is no such file in {1}/media/ (images live there, with a `.yaml` beside each)")]
     MissingImage(String, String),
+    /// An image shown from a hidden file or folder, or through a symbolic link to a folder.
+    #[error(
+        "image `{0}`: the file is hidden (a part of its path starts with a dot) or reached through a symbolic link to a folder, and encyc publishes neither: move or copy the image itself into {1}/media/"
+    )]
+    ImageNotTaken(String, String),
     #[error("image `{0}`: an <img> needs an `alt` attribute (empty, `alt=\"\"`, only for a decorative image)")]
     ImageWithoutAlt(String),
     #[error(
@@ -184,6 +189,7 @@ impl Problem {
             Problem::CorruptImage(_) => "corrupt_image",
             Problem::ImageTooLarge { .. } => "image_too_large",
             Problem::MissingImage(..) => "missing_image",
+            Problem::ImageNotTaken(..) => "image_not_taken",
             Problem::ImageWithoutAlt(_) => "image_without_alt",
             Problem::ImageOutsideSite(_) => "image_outside_site",
             Problem::UnknownCitation(_) => "unknown_citation",

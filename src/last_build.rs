@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::Found;
 use crate::article::cache::FileStamp;
 use crate::config::Config;
+use crate::media;
 use crate::paths::{LAST_BUILD, MANIFEST, MANIFEST_CHANGES, THEMES_DIR};
 use crate::stat::Folder;
 
@@ -63,6 +64,10 @@ pub(crate) struct Look {
     files: Vec<(usize, PathBuf, Option<FileStamp>)>,
     /// Which of `files` are files (or links to files) rather than anything else a folder holds.
     is_file: Vec<bool>,
+    /// Which of `files` are symbolic links.
+    is_link: Vec<bool>,
+    /// The symbolic links to folders the look followed: the folder's index and the path.
+    linked_folders: Vec<(usize, PathBuf)>,
     /// Whether each folder was there, and listed without an error.
     listed: Vec<bool>,
 }
@@ -77,6 +82,46 @@ impl Look {
         let under = self.files.iter().zip(&self.is_file).filter(|((i, _, _), is_file)| *i == k && **is_file);
         Some(crate::article::sort_out(under.map(|((_, relative, stamp), _)| (relative.as_path(), *stamp))))
     }
+
+    /// The files under the illustrations' folder of the articles folder `dir`
+    /// ([`crate::media::MEDIA_DIR`]) with their stamps, as [`crate::media::load`] lists them,
+    /// when the look listed `dir` without an error: the illustrations' own look stamped every
+    /// image and sidecar a second time.
+    pub(crate) fn media_under(&self, dir: &Path) -> Option<Vec<media::MediaFile>> {
+        let k = self.dirs.iter().position(|d| d == dir).filter(|&k| self.listed[k])?;
+        // Its own look does not follow a link to a folder below `media/`, so leaves out what
+        // is in there.
+        let media = Path::new(media::MEDIA_DIR);
+        let linked: Vec<&Path> = self
+            .linked_folders
+            .iter()
+            .filter(|(i, folder)| *i == k && folder.starts_with(media) && folder != media)
+            .map(|(_, folder)| folder.as_path())
+            .collect();
+        // The files of folder `k` under `media/` are together: the list is in byte order.
+        let (prefix, past) = (format!("{}/", media::MEDIA_DIR), format!("{}0", media::MEDIA_DIR));
+        let before = |end: &str| {
+            self.files
+                .partition_point(|(i, relative, _)| (*i, relative.as_os_str().as_encoded_bytes()) < (k, end.as_bytes()))
+        };
+        let (from, to) = (before(&prefix), before(&past));
+        let mut listed: Vec<media::MediaFile> = (from..to)
+            .filter_map(|i| {
+                let (_, relative, stamp) = &self.files[i];
+                if linked.iter().any(|folder| relative.starts_with(folder)) {
+                    return None;
+                }
+                let source = relative.to_string_lossy().replace('\\', "/");
+                let is_link = self.is_link[i];
+                media::is_listed(&source).then_some(media::MediaFile { source, is_link, stamp: *stamp })
+            })
+            .collect();
+        // In the order of their text (the same as the paths' where the separator is `/`).
+        if !listed.is_sorted_by(|a, b| a.source <= b.source) {
+            listed.sort_unstable_by(|a, b| a.source.cmp(&b.source));
+        }
+        Some(listed)
+    }
 }
 
 /// Looks at the input files of a build with `config` by the encyc build `build_id`.
@@ -84,7 +129,8 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
     let mut dirs: Vec<PathBuf> = vec![config.articles_dir.clone()];
     dirs.extend(config.site.editions.iter().map(|e| config.root.join(e.articles_dir_name())));
     dirs.push(config.root.join(THEMES_DIR).join(&config.site.theme));
-    let mut files: Vec<(usize, PathBuf, bool)> = Vec::new();
+    let mut files: Vec<(usize, PathBuf, bool, bool)> = Vec::new();
+    let mut linked_folders = Vec::new();
     let mut readable = true;
     let mut listed = vec![false; dirs.len()];
     for (k, dir) in dirs.iter().enumerate() {
@@ -101,6 +147,9 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
                 continue;
             };
             if entry.file_type().is_dir() {
+                if entry.path_is_symlink() {
+                    linked_folders.push((k, entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf()));
+                }
                 continue;
             }
             // A file right in the folder is its own name: taking the folder off its path, a
@@ -110,17 +159,18 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
                 _ => entry.path().strip_prefix(dir).ok().map(Path::to_path_buf),
             };
             if let Some(relative) = relative {
-                files.push((k, relative, entry.file_type().is_file()));
+                files.push((k, relative, entry.file_type().is_file(), entry.path_is_symlink()));
             }
         }
     }
     // In byte order: comparing paths component by component costs more than the rest.
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_os_str().cmp(b.1.as_os_str())));
-    let is_file = files.iter().map(|(_, _, is_file)| *is_file).collect();
+    let is_file = files.iter().map(|(_, _, is_file, _)| *is_file).collect();
+    let is_link = files.iter().map(|(_, _, _, is_link)| *is_link).collect();
     let folders: Vec<Folder> = dirs.iter().map(|dir| Folder::open(dir)).collect();
     let files: Vec<(usize, PathBuf, Option<FileStamp>)> = files
         .into_par_iter()
-        .map(|(k, relative, _)| {
+        .map(|(k, relative, _, _)| {
             let stamp = folders[k].stat(&relative).map(FileStamp::from_stat);
             (k, relative, stamp)
         })
@@ -136,7 +186,7 @@ pub(crate) fn look(config: &Config, build_id: u128) -> Look {
         }
         digest.digest128()
     });
-    Look { digest, dirs, files, is_file, listed }
+    Look { digest, dirs, files, is_file, is_link, linked_folders, listed }
 }
 
 /// The record of the last build into `output`, if it was made by the encyc build `build_id`
@@ -167,4 +217,85 @@ pub(crate) fn record(output: &Path, build_id: u128, inputs: u128, outcome: Outco
     let record = Record { build: format!("{build_id:032x}"), inputs, manifest: stamp, changes, outcome };
     let bytes = postcard::to_allocvec(&record)?;
     crate::paths::write_bookkeeping(output, LAST_BUILD, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-off build hands the illustrations the files the look found under `media/`; they
+    /// must be the ones, in the order, with the stamps, that the illustrations' own look (the
+    /// preview's and `encyc check`'s) finds: nested folders whose names sort around their
+    /// files', hidden files and folders, a `.git` folder, and symbolic links to a file, to a
+    /// folder and to the `media/` folder itself.
+    #[test]
+    fn the_look_lists_the_media_folder_as_the_illustrations_own_look_does() {
+        let root = tempfile::tempdir().unwrap();
+        let articles = root.path().join("articles");
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("x.png"), b"x").unwrap();
+        for file in [
+            "a.md",
+            "media/a.png",
+            "media/a.png.yaml",
+            "media/a-b.png",
+            "media/a/b.png",
+            "media/a/b.png.yaml",
+            "media/a0.svg",
+            "media/.hidden.png",
+            "media/.drafts/c.png",
+            "media/.git/objects/d.png",
+            "media/sub/deeper/e.jpg",
+            "media/notes.txt",
+            "media/orphan.svg.yaml",
+        ] {
+            let path = articles.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, file.as_bytes()).unwrap();
+        }
+        let listing = |files: Vec<media::MediaFile>| -> Vec<(String, bool, Option<FileStamp>)> {
+            files.into_iter().map(|f| (f.source, f.is_link, f.stamp)).collect()
+        };
+        let compare = || {
+            let config = Config::new(root.path(), None, jiff::civil::date(2026, 1, 1)).unwrap();
+            let looked = look(&config, 1).media_under(&config.articles_dir).expect("the look listed the folder");
+            let own = media::look_at(&config.articles_dir);
+            let (looked, own) = (listing(looked), listing(own));
+            assert_eq!(looked.len(), own.len(), "{looked:?}\n{own:?}");
+            for (a, b) in looked.iter().zip(&own) {
+                assert!(a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.2.is_some(), "{a:?} against {b:?}");
+            }
+            looked.into_iter().map(|(source, is_link, _)| (source, is_link)).collect::<Vec<_>>()
+        };
+        let sources = |list: &[(String, bool)]| list.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>();
+        let plain = compare();
+        assert_eq!(
+            sources(&plain),
+            [
+                "media/a-b.png",
+                "media/a.png",
+                "media/a.png.yaml",
+                "media/a/b.png",
+                "media/a/b.png.yaml",
+                "media/a0.svg",
+                "media/notes.txt",
+                "media/orphan.svg.yaml",
+                "media/sub/deeper/e.jpg",
+            ]
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            symlink(elsewhere.path().join("x.png"), articles.join("media/linked.png")).unwrap();
+            symlink(elsewhere.path(), articles.join("media/folder")).unwrap();
+            let linked = compare();
+            assert!(linked.contains(&("media/linked.png".to_string(), true)));
+            assert!(!sources(&linked).iter().any(|s| s.starts_with("media/folder")), "{linked:?}");
+            // `media/` itself a link: followed, as before.
+            let moved = root.path().join("media-elsewhere");
+            std::fs::rename(articles.join("media"), &moved).unwrap();
+            symlink(&moved, articles.join("media")).unwrap();
+            assert_eq!(compare(), linked);
+        }
+    }
 }

@@ -395,7 +395,8 @@ impl Builder {
             found_here.extend(article::revised_after(&loaded.articles, today));
             // Drafts are left out of every edition alike (and shown by `encyc watch`).
             let (articles, drafts) = leave_out_drafts(&loaded.articles, with_drafts);
-            let (library, media_problems) = media::load(&e.dir, &mut e.media);
+            let media_files = look.and_then(|look| look.media_under(&e.dir));
+            let (library, media_problems) = media::load(&e.dir, &mut e.media, media_files);
             found_here.extend(media_problems);
             found_here.extend(library.missing_in(&articles));
             libraries.push(library);
@@ -610,7 +611,7 @@ impl Builder {
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let (articles, drafts) = leave_out_drafts(&loaded.articles, config.drafts);
-        let (library, media_problems) = media::load(&config.articles_dir, &mut self.media);
+        let (library, media_problems) = media::load(&config.articles_dir, &mut self.media, None);
         problems.extend(media_problems);
         problems.extend(library.missing_in(&articles));
         let alphabet = Alphabet::of_language(&config.site.language);
@@ -778,12 +779,13 @@ impl Builder {
         let mut problems = loaded.diagnostics;
         problems.extend(article::revised_after(&loaded.articles, config.today));
         let (articles, drafts) = leave_out_drafts(&loaded.articles, config.drafts);
-        // The illustrations are looked at beside the link, which does not need them: one after
+        // The illustrations are loaded beside the link, which does not need them: one after
         // the other, with 1,000 illustrations, they were a tenth of a rebuild with one article
-        // changed.
+        // changed. Their files' stamps are the look's, when there was one.
         let (media_cache, linker) = (&mut self.media, &mut self.linker);
+        let media_files = look.as_ref().and_then(|look| look.media_under(&config.articles_dir));
         let ((library, media_problems), linked) = rayon::join(
-            || media::load(&config.articles_dir, media_cache),
+            || media::load(&config.articles_dir, media_cache, media_files),
             || match linker.as_mut() {
                 Some(linker) => linker.relink(&articles, &loaded.failed_slugs, config.site.recent_count),
                 None => Linker::link(owned(&articles), &loaded.failed_slugs, config.site.recent_count, alphabet)

@@ -301,6 +301,56 @@ fn a_symbolic_link_posing_as_an_image_is_refused() {
     assert!(snapshot(&site.output()) == before);
 }
 
+/// A build takes its illustrations from the look at every input file; `encyc check` (like the
+/// preview) looks at the folder itself. Both leave out hidden files and folders and what a
+/// symbolic link to a folder holds, and an article showing one of those is told why.
+#[test]
+fn an_image_shown_from_a_hidden_file_or_folder_or_a_linked_folder_is_an_error_in_build_and_check() {
+    let site = TestSite::fixture("media");
+    site.build().assert_ok();
+    let before = snapshot(&site.output());
+    let svg = std::fs::read(site.path("articles/media/spine.svg")).unwrap();
+    site.write("articles/media/.drafts/h.svg", &svg).write("articles/media/.drafts/h.svg.yaml", SIDECAR);
+    site.write("articles/media/.drafts/orphan.svg.yaml", SIDECAR);
+    site.write("articles/media/.dot.svg", &svg).write("articles/media/.dot.svg.yaml", SIDECAR);
+    let mut shown = vec!["media/.drafts/h.svg", "media/.dot.svg"];
+    #[cfg(unix)]
+    {
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("knee.svg"), &svg).unwrap();
+        std::fs::write(elsewhere.path().join("knee.svg.yaml"), SIDECAR).unwrap();
+        std::os::unix::fs::symlink(elsewhere.keep(), site.path("articles/media/linked")).unwrap();
+        shown.push("media/linked/knee.svg");
+    }
+    let body: String = shown.iter().map(|s| format!("![]({s})\n\n")).collect();
+    site.write("articles/knee.md", format!("---\ntitle: Knee\nlast_revised: 2020-01-01\n---\n\nText.\n\n{body}"));
+    for command in ["build", "check"] {
+        let run = site.run(&[command]);
+        run.assert_failed();
+        for (i, source) in shown.iter().enumerate() {
+            run.assert_stderr_has(&format!(
+                "articles/knee.md:{}: image `{source}`: the file is hidden (a part of its path starts with a dot) or reached through a symbolic link to a folder",
+                8 + 2 * i
+            ));
+        }
+        assert!(
+            !run.stderr.contains("orphan.svg"),
+            "{command}: a hidden folder's sidecar was looked at:\n{}",
+            run.stderr
+        );
+        assert!(snapshot(&site.output()) == before, "{command}: the output changed");
+    }
+    // Shown from nowhere, they are no one's business: nothing of them is published.
+    site.write("articles/knee.md", "---\ntitle: Knee\nlast_revised: 2020-01-01\n---\n\nText.\n");
+    site.build().assert_ok();
+    site.run(&["check"]).assert_ok();
+    let published = snapshot(&site.output());
+    for name in published.keys() {
+        let theirs = ["knee", "/h.", "dot"].iter().any(|part| name.contains(part));
+        assert!(!(name.starts_with("media/") && theirs), "published: {name}");
+    }
+}
+
 #[test]
 fn a_raster_image_gets_its_pixel_size() {
     let site = TestSite::fixture("media");

@@ -342,6 +342,8 @@ pub(crate) struct Library {
     /// The articles folder, which `Image::source` paths are relative to.
     pub(crate) dir: PathBuf,
     pub(crate) images: BTreeMap<String, Arc<Image>>,
+    /// The images that were found and refused, with a problem of their own.
+    pub(crate) refused: std::collections::BTreeSet<String>,
     /// Where the variants were cached ([`MediaCache`]'s).
     pub(crate) variants_dir: Option<PathBuf>,
     /// How many images were decoded and encoded into variants by this load (not from a cache).
@@ -355,49 +357,94 @@ impl Library {
         let folder = self.dir.file_name().map_or_else(|| "articles".into(), |name| name.to_string_lossy());
         for article in articles {
             for shown in &article.outline.images {
-                if !self.images.contains_key(&shown.source) && !articles_dir_has(&self.dir, &shown.source) {
-                    problems.push(Diagnostic::new(
-                        article.source.display_path(),
-                        Some(shown.line),
-                        Problem::MissingImage(shown.source.clone(), folder.to_string()),
-                    ));
+                if self.images.contains_key(&shown.source) || self.refused.contains(&shown.source) {
+                    continue;
                 }
+                let problem = match articles_dir_has(&self.dir, &shown.source) {
+                    true => Problem::ImageNotTaken(shown.source.clone(), folder.to_string()),
+                    false => Problem::MissingImage(shown.source.clone(), folder.to_string()),
+                };
+                problems.push(Diagnostic::new(article.source.display_path(), Some(shown.line), problem));
             }
         }
         problems
     }
 }
 
-/// Whether the file exists (an image with problems of its own is not also "missing").
+/// Whether something is at `source` (relative to the articles folder `dir`), if only a link.
 fn articles_dir_has(dir: &Path, source: &str) -> bool {
     std::fs::symlink_metadata(dir.join(source)).is_ok()
 }
 
+/// A file under `articles/media/`, as a look at the folder found it: its path relative to the
+/// articles folder (with `/`), whether it is a symbolic link, and its stamp (following the link).
+#[derive(Debug, Clone)]
+pub(crate) struct MediaFile {
+    pub(crate) source: String,
+    pub(crate) is_link: bool,
+    pub(crate) stamp: Option<FileStamp>,
+}
+
+/// Whether a file at `relative` (a path under the articles folder, with `/`) is one the
+/// illustrations take up: none of its parts hidden (a dot first), as for articles.
+pub(crate) fn is_listed(relative: &str) -> bool {
+    !relative.split('/').any(|part| part.starts_with('.'))
+}
+
+/// Every file under `articles/media/` (hidden ones and hidden folders left out), in byte order
+/// of its path, with its stamp: the stamps on every core, since one after another they were a
+/// twentieth of a rebuild with one article changed among 1,000 illustrations. An image must be
+/// a file of the site: a symbolic link to a file is listed (and refused), one to a folder is
+/// not followed.
+pub(crate) fn look_at(articles_dir: &Path) -> Vec<MediaFile> {
+    let walk = walkdir::WalkDir::new(articles_dir.join(MEDIA_DIR)).min_depth(1);
+    let mut files: Vec<(String, bool)> = walk
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        // Not followed, a link to a folder is not a folder: it is left out, and so is
+        // everything in it (an article showing an image there is told so).
+        .filter(|e| {
+            let is_folder = e.file_type().is_dir() || (e.path_is_symlink() && e.path().is_dir());
+            !is_folder
+        })
+        .map(|e| {
+            let relative = e.path().strip_prefix(articles_dir).expect("under articles/");
+            (relative.to_string_lossy().replace('\\', "/"), e.path_is_symlink())
+        })
+        .collect();
+    files.sort_unstable();
+    files
+        .into_par_iter()
+        .map(|(source, is_link)| {
+            let stamp = FileStamp::of(&articles_dir.join(&source));
+            MediaFile { source, is_link, stamp }
+        })
+        .collect()
+}
+
 /// Reads every image under `articles/media/`, reusing what the cache has for files whose
 /// stamps are unchanged. Returns the images that are fine and the problems of the others.
-pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec<Diagnostic>) {
-    let dir = articles_dir.join(MEDIA_DIR);
+/// `looked` is the folder's files as a look at every input just found them
+/// ([`crate::last_build::Look::media_under`]), in byte order; without it the folder is looked
+/// at here.
+pub(crate) fn load(
+    articles_dir: &Path,
+    cache: &mut MediaCache,
+    looked: Option<Vec<MediaFile>>,
+) -> (Library, Vec<Diagnostic>) {
+    let listed = looked.unwrap_or_else(|| look_at(articles_dir));
+    let stamp_of = |source: &str| match listed.binary_search_by(|f| f.source.as_str().cmp(source)) {
+        Ok(i) => listed[i].stamp,
+        Err(_) => None,
+    };
     let mut library =
         Library { dir: articles_dir.to_path_buf(), variants_dir: cache.variants_dir.clone(), ..Library::default() };
     let mut problems = Vec::new();
     let mut entries = HashMap::new();
-    let mut sidecars = Vec::new();
-    let mut files = Vec::new();
-    // Symbolic links are not followed: an image must be a file of the site.
-    for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
-        let Ok(entry) = entry else { continue };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(articles_dir).expect("under articles/");
-        let source = relative.to_string_lossy().replace('\\', "/");
-        if Kind::of(&name).is_some() {
-            files.push((source, entry.path_is_symlink()));
-        } else if name.ends_with(".yaml") {
-            sidecars.push(source);
-        }
-    }
+    let is_image = |f: &&MediaFile| Kind::of(f.source.rsplit('/').next().unwrap_or_default()).is_some();
+    let files: Vec<&MediaFile> = listed.iter().filter(is_image).collect();
+    let sidecars = listed.iter().filter(|f| f.source.ends_with(".yaml"));
     /// What to do for one image: what an earlier read gave, or read its sidecar or both files.
     enum Todo {
         Known(Result<Arc<Image>, Vec<Diagnostic>>),
@@ -408,26 +455,17 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
         Reread(Arc<Image>),
         Read,
     }
-    // The stamps of every image and its sidecar, on every core: one after another, they were
-    // a twentieth of a rebuild with one article changed among 1,000 illustrations.
-    // A symbolic link gets none: it is refused.
-    let stamped: Vec<_> = files
-        .par_iter()
-        .map(|(source, is_link)| {
-            (!is_link).then(|| {
-                let path = articles_dir.join(source);
-                let sidecar = articles_dir.join(format!("{source}.yaml"));
-                let stamps = (FileStamp::of(&path), FileStamp::of(&sidecar));
-                (path, sidecar, stamps)
-            })
-        })
-        .collect();
     let mut todo = Vec::new();
-    for ((source, _), stamped) in files.iter().zip(stamped) {
-        let Some((path, sidecar, stamps)) = stamped else {
+    for file in &files {
+        let source = &file.source;
+        if file.is_link {
+            library.refused.insert(source.clone());
             problems.push(Diagnostic::new(shown(source), None, Problem::LinkedImage));
             continue;
-        };
+        }
+        let sidecar_source = format!("{source}.yaml");
+        let stamps = (file.stamp, stamp_of(&sidecar_source));
+        let (path, sidecar) = (articles_dir.join(source), articles_dir.join(sidecar_source));
         let previous = match cache.entries.remove(source) {
             Some(e) => Some((e.stamps, e.result)),
             None => cache.saved.remove(source).map(|(image, meta, saved)| ((image, meta), Ok(Arc::new(saved)))),
@@ -469,7 +507,10 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
             Ok(image) => {
                 library.images.insert(source.clone(), Arc::clone(image));
             }
-            Err(found) => problems.extend(found.iter().cloned()),
+            Err(found) => {
+                library.refused.insert(source.clone());
+                problems.extend(found.iter().cloned());
+            }
         }
         entries.insert(source.clone(), CacheEntry { stamps, result });
     }
@@ -482,9 +523,9 @@ pub(crate) fn load(articles_dir: &Path, cache: &mut MediaCache) -> (Library, Vec
         }
     }
     for sidecar in sidecars {
-        let image = sidecar.strip_suffix(".yaml").unwrap_or(&sidecar);
-        if !files.iter().any(|(f, _)| f == image) {
-            problems.push(Diagnostic::new(shown(&sidecar), None, Problem::SidecarWithoutImage));
+        let image = sidecar.source.strip_suffix(".yaml").unwrap_or(&sidecar.source);
+        if files.binary_search_by(|f| f.source.as_str().cmp(image)).is_err() {
+            problems.push(Diagnostic::new(shown(&sidecar.source), None, Problem::SidecarWithoutImage));
         }
     }
     cache.entries = entries;
@@ -595,11 +636,11 @@ mod tests {
                 ..Default::default()
             }
         };
-        let (library, problems) = load(&articles, &mut kept(content_hash(&bytes)));
+        let (library, problems) = load(&articles, &mut kept(content_hash(&bytes)), None);
         assert!(problems.is_empty(), "{problems:?}");
         let image = &library.images["media/a.jpg"];
         assert_eq!((image.width, image.meta.alt.as_deref()), (1, Some("A test picture.")), "the same bytes: reused");
-        let (library, _) = load(&articles, &mut kept(content_hash(b"other bytes")));
+        let (library, _) = load(&articles, &mut kept(content_hash(b"other bytes")), None);
         assert_eq!(library.images["media/a.jpg"].width, 40, "other bytes: read and decoded");
     }
 }
