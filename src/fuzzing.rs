@@ -53,7 +53,7 @@ pub fn check_markdown_links(text: &str) {
         }
     }
     let parsed = articles.clone();
-    if let Ok(site) = crate::site::link(articles, &[], 10) {
+    if let Ok(site) = crate::site::link(articles, &Default::default(), 10) {
         for linked in &site.articles {
             let at = parsed.iter().position(|a| Arc::ptr_eq(a, &linked.article)).expect("same articles");
             let html = bodies[at].finish(&linked.wiki_hrefs);

@@ -402,8 +402,8 @@ impl Builder {
             libraries.push(library);
             let alphabet = Alphabet::of_language(&e.config.language);
             let linked = match e.linker.as_mut() {
-                Some(linker) => linker.relink(&articles, &loaded.failed_slugs, recent_count),
-                None => Linker::link(owned(&articles), &loaded.failed_slugs, recent_count, alphabet).map(|l| {
+                Some(linker) => linker.relink(&articles, &loaded.failed, recent_count),
+                None => Linker::link(owned(&articles), &loaded.failed, recent_count, alphabet).map(|l| {
                     e.linker = Some(l);
                 }),
             };
@@ -615,7 +615,7 @@ impl Builder {
         problems.extend(media_problems);
         problems.extend(library.missing_in(&articles));
         let alphabet = Alphabet::of_language(&config.site.language);
-        match Linker::link(owned(&articles), &loaded.failed_slugs, config.site.recent_count, alphabet) {
+        match Linker::link(owned(&articles), &loaded.failed, config.site.recent_count, alphabet) {
             Ok(linker) => self.linker = Some(linker),
             Err(more) => problems.extend(explain_links_to_drafts(more, &drafts)),
         }
@@ -787,8 +787,8 @@ impl Builder {
         let ((library, media_problems), linked) = rayon::join(
             || media::load(&config.articles_dir, media_cache, media_files),
             || match linker.as_mut() {
-                Some(linker) => linker.relink(&articles, &loaded.failed_slugs, config.site.recent_count),
-                None => Linker::link(owned(&articles), &loaded.failed_slugs, config.site.recent_count, alphabet)
+                Some(linker) => linker.relink(&articles, &loaded.failed, config.site.recent_count),
+                None => Linker::link(owned(&articles), &loaded.failed, config.site.recent_count, alphabet)
                     .map(|l| *linker = Some(l)),
             },
         );

@@ -183,6 +183,37 @@ fn all_problems_are_reported_at_once_sorted_by_file_and_line() {
     run.assert_stderr_has("build failed: 3 problems in 2 files");
 }
 
+/// An article whose front matter has problems but reads as YAML still gives its names: a wiki
+/// link to one of them is spared (the article's own problem is reported), and one to a name no
+/// article has is reported in the same build, not after the fix.
+#[test]
+fn a_wiki_link_to_no_name_is_reported_while_another_article_fails_if_its_names_can_be_read() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "articles/lumbago.md",
+        "---\ntitle: Lumbago\nalternative_names: [Low back ache]\nlast_revised: 2020-02-30\nreviewd_by: Dr X\n---\n\nText.\n",
+    );
+    site.write("articles/z-bad.md", format!("{OK_HEAD}\n[[Lumbago]], [[low back ache]] and [[Nobody]].\n"));
+    let run = site.build();
+    run.assert_failed();
+    run.assert_stderr_has("error: articles/lumbago.md:");
+    run.assert_stderr_has(
+        "error: articles/z-bad.md:6: wiki link `[[Nobody]]`: no article has this title or alternative name",
+    );
+    assert!(!run.stderr.contains("[[Lumbago]]") && !run.stderr.contains("[[low back ache]]"), "{}", run.stderr);
+    run.assert_stderr_has("build failed: 2 problems in 2 files");
+    // YAML that does not read at all gives no names: the wiki link waits for the fix.
+    site.write("articles/lumbago.md", "---\ntitle: [Lumbago\nlast_revised: 2020-01-01\n---\n\nText.\n");
+    let run = site.build();
+    run.assert_failed();
+    assert!(!run.stderr.contains("[[Nobody]]"), "{}", run.stderr);
+    site.write(
+        "articles/lumbago.md",
+        "---\ntitle: Lumbago\nalternative_names: [Low back ache]\nlast_revised: 2020-01-01\n---\n\nText.\n",
+    );
+    site.build().assert_failed().assert_stderr_has("error: articles/z-bad.md:6: wiki link `[[Nobody]]`");
+}
+
 #[test]
 fn links_to_an_article_that_failed_to_parse_are_not_reported_twice() {
     let site = TestSite::fixture("basic");

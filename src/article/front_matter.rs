@@ -212,6 +212,22 @@ pub(crate) fn split(text: &str) -> Result<Split<'_>, (usize, Problem)> {
     Err((1, Problem::UnterminatedFrontMatter))
 }
 
+/// The names a split file's front matter gives (its title, then its alternative names), read
+/// leniently: other fields, however wrong, are not looked at. `None` when the YAML itself, or
+/// one of these two fields, cannot be read. For a file that does not parse otherwise, whose
+/// names other articles' wiki links may use.
+pub(crate) fn names_in(split: &Split<'_>) -> Option<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Names {
+        title: Option<String>,
+        #[serde(default)]
+        alternative_names: Vec<String>,
+    }
+    let names: Names = crate::yaml::parse(split.yaml, split.yaml_first_line).ok()?;
+    let all = names.title.into_iter().chain(names.alternative_names);
+    Some(all.map(|name| name.trim().to_string()).filter(|name| !name.is_empty()).collect())
+}
+
 /// Reads the YAML of a split file. Every problem found is returned, each with its file line.
 pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, Vec<(usize, Problem)>> {
     let fence_line = split.yaml_first_line - 1;

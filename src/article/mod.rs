@@ -338,8 +338,8 @@ pub(crate) struct LoadReport {
     /// copying 10,000 of them after every save cost a millisecond).
     pub(crate) articles: Arc<Vec<Loaded>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    /// Slugs of files that exist but could not be parsed (links to them are not reported).
-    pub(crate) failed_slugs: Vec<Slug>,
+    /// The files that exist but could not be parsed (links to them are not reported).
+    pub(crate) failed: Failed,
     /// Articles parsed anew in this build.
     pub(crate) parsed: Vec<SourcePath>,
     /// Articles read again because their file's stamp was not the cached one, found unchanged,
@@ -348,6 +348,35 @@ pub(crate) struct LoadReport {
     /// while they were being written).
     pub(crate) restamped: usize,
 }
+
+/// The article files that exist but could not be parsed (or have a Markdown name other than
+/// `.md`): their own problems are reported, and links that may lead to them are not.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Failed {
+    /// Their slugs.
+    pub(crate) slugs: Vec<Slug>,
+    /// The titles and alternative names their front matter gives (read as far as it can be),
+    /// when it could be read for every one of them: a wiki link to a name no article has is
+    /// reported unless one of these may be its target. `None`: some file's names are unknown,
+    /// and such a link is reported by the build after that file is mended.
+    pub(crate) names: Option<Vec<String>>,
+}
+
+impl Failed {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.slugs.is_empty()
+    }
+}
+
+/// The names a file that did not parse gives in its front matter ([`front_matter::names_in`]).
+fn names_of_failed(bytes: &[u8]) -> Option<Vec<String>> {
+    let text = std::str::from_utf8(bytes).ok().filter(|_| !looks_like_utf16(bytes))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    front_matter::names_in(&front_matter::split(&text).ok()?)
+}
+
+/// Why a file did not load: its problems, and the names it gives ([`Failed::names`]).
+type Failure = (Vec<Diagnostic>, Option<Vec<String>>);
 
 /// Reads and parses every article under `articles_dir`, reusing what the cache knows about
 /// files whose bytes are unchanged. A file whose stamp is unchanged since it was read (by this
@@ -363,7 +392,7 @@ pub(crate) fn load(
     // A one-off build keeps bodies and texts out of memory until they are rendered.
     let spill = if cache.mode == Mode::OneOff { Spill::new() } else { None };
     // The file `found.files[i]`, with its cache entry if it has one.
-    let load_one = |i: usize, cached: Option<&Entry>| -> Result<Fresh, Vec<Diagnostic>> {
+    let load_one = |i: usize, cached: Option<&Entry>| -> Result<Fresh, Failure> {
         let source = &found.files[i];
         // An article parsed without its reading grade is parsed again when it is wanted.
         let cached = cached.filter(|e| !cache.measure_reading || e.loaded.article.reading.is_some());
@@ -384,16 +413,18 @@ pub(crate) fn load(
                 let hash = content_hash(&bytes);
                 match cached {
                     Some(entry) if entry.loaded.article.hash == hash => Ok((entry.loaded.clone(), stamp, false, false)),
-                    _ => {
-                        parse_article_in(language, cache.measure_reading, source, &bytes).map(|(mut article, body)| {
+                    _ => parse_article_in(language, cache.measure_reading, source, &bytes)
+                        .map(|(mut article, body)| {
                             article.text = std::mem::take(&mut article.text).spill_into(spill.as_ref());
                             let body = KeptBody::new(body, spill.as_ref());
                             (Loaded { article: Arc::new(article), body: Some(body) }, stamp, true, false)
                         })
-                    }
+                        .map_err(|problems| (problems, names_of_failed(&bytes))),
                 }
             }
-            Err(err) => Err(vec![Diagnostic::new(source.display_path(), None, Problem::Unreadable(err.to_string()))]),
+            Err(err) => {
+                Err((vec![Diagnostic::new(source.display_path(), None, Problem::Unreadable(err.to_string()))], None))
+            }
         }
     };
     // `encyc watch`, with the same list of files as the last load and events naming the files
@@ -425,17 +456,19 @@ pub(crate) fn load(
         let articles = Arc::clone(&last.loaded);
         cache.last = Some(last);
         cache.touched = Some(Vec::new());
-        return Ok(LoadReport { articles, parsed, failed_slugs: found.misnamed, ..LoadReport::default() });
+        let failed = Failed { slugs: found.misnamed, names: None };
+        return Ok(LoadReport { articles, parsed, failed, ..LoadReport::default() });
     }
     // In the order of `found.files`, without a copy of each path: `encyc watch` loads 10,000
     // files from its cache after every edit.
     let matched = cache.matching(&found.files);
-    let results: Vec<Result<Fresh, Vec<Diagnostic>>> =
+    let results: Vec<Result<Fresh, Failure>> =
         matched.par_iter().enumerate().map(|(i, &at)| load_one(i, at.map(|at| &cache.entries[at]))).collect();
 
     let mut report = LoadReport {
         diagnostics: found.diagnostics,
-        failed_slugs: found.misnamed,
+        // A Markdown file under another name is not read: its names are unknown.
+        failed: Failed { names: found.misnamed.is_empty().then(Vec::new), slugs: found.misnamed },
         articles: Arc::new(Vec::with_capacity(results.len())),
         ..LoadReport::default()
     };
@@ -477,16 +510,20 @@ pub(crate) fn load(
                 }
                 articles.push(loaded);
             }
-            Err(problems) => {
-                report.failed_slugs.push(source.slug());
+            Err((problems, names)) => {
+                report.failed.slugs.push(source.slug());
                 report.diagnostics.extend(problems);
+                match (&mut report.failed.names, names) {
+                    (Some(all), Some(names)) => all.extend(names),
+                    (all, _) => *all = None,
+                }
             }
         }
     }
     if !in_place {
         cache.entries = entries;
     }
-    let complete = report.diagnostics.is_empty() && report.failed_slugs.is_empty();
+    let complete = report.diagnostics.is_empty() && report.failed.is_empty();
     (cache.last, cache.touched) = match cache.mode == Mode::Watch && complete {
         true => (
             Some(cache::LastLoad { files: Arc::clone(&found.files), loaded: Arc::clone(&report.articles) }),

@@ -598,7 +598,7 @@ mod tests {
                 Arc::new(parse_article(&source, text.as_bytes()).unwrap().0)
             })
             .collect();
-        crate::site::link(articles, &[], 10).unwrap()
+        crate::site::link(articles, &Default::default(), 10).unwrap()
     }
 
     #[test]

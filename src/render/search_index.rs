@@ -544,7 +544,7 @@ mod tests {
                 "title: Émile's </script> sign\nalternative_names: ['Zeta <b>', ☃ snow, \"\\u0001 control\"]",
             ),
         ];
-        let site = crate::site::Linker::link(articles, &[], 10, Alphabet::Latin).unwrap();
+        let site = crate::site::Linker::link(articles, &Default::default(), 10, Alphabet::Latin).unwrap();
         let site = site.site();
         for language in [SearchLanguage::English, SearchLanguage::of("es")] {
             let expected = String::from_utf8(script("names", "", &Names::of(site, language)).unwrap()).unwrap();
@@ -583,7 +583,7 @@ mod tests {
         };
         // Unchanged articles are handed on as they were, as the loader does.
         let mut current = articles(&titles, &bodies);
-        let mut linker = Linker::link(current.clone(), &[], 10, Alphabet::Latin).unwrap();
+        let mut linker = Linker::link(current.clone(), &Default::default(), 10, Alphabet::Latin).unwrap();
         let (pages, memo) = plan(linker.site(), 7, SearchLanguage::English, None, true).unwrap();
         assert_eq!(files(pages), fresh(linker.site()));
         let mut memo = memo.expect("kept when asked");
@@ -605,13 +605,14 @@ mod tests {
                 titles[i] = title.to_string();
             }
             current[i] = article(&format!("a{i:02}.md"), &titles[i], &bodies[i]);
-            linker.relink(&current.iter().collect::<Vec<_>>(), &[], 10).unwrap();
+            linker.relink(&current.iter().collect::<Vec<_>>(), &Default::default(), 10).unwrap();
             let changes = linker.take_changes().expect("the same files re-linked");
             assert_eq!(changes.edited, std::collections::BTreeSet::from([i]));
             assert_eq!(changes.letters != crate::site::Refiled::Nothing, title.is_some());
             let last = SearchReuse { memo, edited: changes.edited.clone() };
             let (pages, kept) = plan(linker.site(), 7, SearchLanguage::English, Some(last), true).unwrap();
-            let fresh_link = Linker::link(articles(&titles, &bodies), &[], 10, Alphabet::Latin).unwrap();
+            let fresh_link =
+                Linker::link(articles(&titles, &bodies), &Default::default(), 10, Alphabet::Latin).unwrap();
             assert_eq!(files(pages), fresh(fresh_link.site()), "after {body:?}");
             memo = kept.expect("kept when asked");
             let _ = linker.site().links_here();

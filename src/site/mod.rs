@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-use crate::article::Article;
+use crate::article::{Article, Failed};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::letters::{Alphabet, Letter};
 use crate::paths::{Href, Slug, SourcePath};
@@ -177,7 +177,7 @@ pub(crate) fn is_reserved_slug(slug: &str) -> bool {
 /// Links the loaded articles. `failed` are slugs of files that exist but could not be parsed:
 /// links to them, and wiki links to names nobody has (a failed file may have it), are not
 /// reported (the file's own problem already is).
-pub(crate) fn link(articles: Vec<Arc<Article>>, failed: &[Slug], recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
+pub(crate) fn link(articles: Vec<Arc<Article>>, failed: &Failed, recent_count: usize) -> Result<Site, Vec<Diagnostic>> {
     Linker::link(articles, failed, recent_count, Alphabet::Latin).map(|linker| linker.site)
 }
 
@@ -262,7 +262,7 @@ impl Linker {
     /// Links everything from scratch.
     pub(crate) fn link(
         mut articles: Vec<Arc<Article>>,
-        failed: &[Slug],
+        failed: &Failed,
         recent_count: usize,
         alphabet: Alphabet,
     ) -> Result<Linker, Vec<Diagnostic>> {
@@ -290,8 +290,15 @@ impl Linker {
         );
         problems.extend(name_problems);
         let index = Index { names, previous: previous_slugs(&articles, &by_slug, &mut problems), by_slug };
-        let failed: HashSet<&Slug> = failed.iter().collect();
-        let resolver = Resolver { articles: Targets::Articles(&articles), index: &index, failed: &failed };
+        let failed_names =
+            failed.names.as_ref().map(|names| names.iter().map(|n| crate::letters::name_key(n)).collect());
+        let failed: HashSet<&Slug> = failed.slugs.iter().collect();
+        let resolver = Resolver {
+            articles: Targets::Articles(&articles),
+            index: &index,
+            failed: &failed,
+            failed_names: failed_names.as_ref(),
+        };
         let ((linked, resolve_problems), (letters, recent, by_source)) = rayon::join(
             || {
                 use rayon::prelude::*;
@@ -327,7 +334,7 @@ impl Linker {
     pub(crate) fn relink(
         &mut self,
         articles: &[&Arc<Article>],
-        failed: &[Slug],
+        failed: &Failed,
         recent_count: usize,
     ) -> Result<(), Vec<Diagnostic>> {
         let edited = self.edited(articles, failed, recent_count);
@@ -342,7 +349,8 @@ impl Linker {
                 let mut problems = Vec::new();
                 let mut replaced = Vec::with_capacity(edited.len());
                 for (i, article) in edited {
-                    let resolver = Resolver { articles: current, index: &self.index, failed: &no_failures };
+                    let resolver =
+                        Resolver { articles: current, index: &self.index, failed: &no_failures, failed_names: None };
                     replaced.push((i, resolver.resolve(&article, &mut problems)));
                 }
                 if !problems.is_empty() {
@@ -444,7 +452,7 @@ impl Linker {
     fn edited(
         &self,
         articles: &[&Arc<Article>],
-        failed: &[Slug],
+        failed: &Failed,
         recent_count: usize,
     ) -> Option<Vec<(usize, Arc<Article>)>> {
         if !failed.is_empty() || articles.len() != self.site.articles.len() || recent_count != self.site.recent_count {
@@ -525,7 +533,12 @@ impl Linker {
             }
         }
         let no_failures = HashSet::default();
-        let resolver = Resolver { articles: Targets::Articles(&current), index: &self.index, failed: &no_failures };
+        let resolver = Resolver {
+            articles: Targets::Articles(&current),
+            index: &self.index,
+            failed: &no_failures,
+            failed_names: None,
+        };
         let mut problems = Vec::new();
         let resolved: Vec<(usize, LinkedArticle)> =
             todo.iter().map(|&i| (i, resolver.resolve(&current[i], &mut problems))).collect();
@@ -536,7 +549,7 @@ impl Linker {
         }
         #[cfg(debug_assertions)]
         let expected = {
-            let fresh = Linker::link(current.clone(), &[], self.site.recent_count, self.alphabet)
+            let fresh = Linker::link(current.clone(), &Failed::default(), self.site.recent_count, self.alphabet)
                 .expect("a re-link without problems is a link without problems");
             let changes = self.changes_to(&fresh).expect("the same files");
             (fresh, changes)
@@ -740,7 +753,7 @@ mod tests {
         let mut current =
             vec![("a.md", article("a.md", a)), ("b.md", article("b.md", b)), ("c.md", article("c.md", c))];
         let first: Vec<_> = current.iter().map(|(_, a)| Arc::clone(a)).collect();
-        let mut linker = Linker::link(first, &[], 10, Alphabet::Latin).unwrap();
+        let mut linker = Linker::link(first, &Failed::default(), 10, Alphabet::Latin).unwrap();
         let c_uno = "---\ntitle: Gamma\nalternative_names: [Third]\nlast_revised: 2020-01-03\n---\n\n## Three\n\nSee [[Alpha]] and [[First#uno]].\n";
         let zeta = "---\ntitle: Zeta\nalternative_names: [Third]\nlast_revised: 2020-01-04\n---\n\n## Three\n\nSee [[Alpha]] and [[First#uno]].\n";
         let edits: [(&str, &str); 22] = [
@@ -815,8 +828,8 @@ mod tests {
             let at = next.iter().position(|(p, _)| *p == path).unwrap();
             next[at] = (path, article(path, text));
             let articles: Vec<_> = next.iter().map(|(_, a)| Arc::clone(a)).collect();
-            let fresh = Linker::link(articles.clone(), &[], 10, Alphabet::Latin);
-            let relinked = linker.relink(&articles.iter().collect::<Vec<_>>(), &[], 10);
+            let fresh = Linker::link(articles.clone(), &Failed::default(), 10, Alphabet::Latin);
+            let relinked = linker.relink(&articles.iter().collect::<Vec<_>>(), &Failed::default(), 10);
             match (fresh, relinked) {
                 (Ok(fresh), Ok(())) => {
                     let after = summary(linker.site());

@@ -16,6 +16,9 @@ pub(super) struct Resolver<'a> {
     pub(super) articles: Targets<'a>,
     pub(super) index: &'a Index,
     pub(super) failed: &'a HashSet<&'a Slug>,
+    /// The lookup keys of the names the failed files give, when every one's are known
+    /// ([`crate::article::Failed::names`]).
+    pub(super) failed_names: Option<&'a HashSet<String>>,
 }
 
 /// The articles links resolve to, by index: as given, or as a link holds them (a body edit is
@@ -110,8 +113,11 @@ impl Resolver<'_> {
                     }
                     Lookup::Unknown => {
                         // A file that failed to parse may carry this name: its own problem is
-                        // reported, and this one would only be noise until it is fixed.
-                        if self.failed.is_empty() {
+                        // reported, and this one would only be noise until it is fixed. When
+                        // the names of every such file are known, only theirs are spared.
+                        let may_be_failed = !self.failed.is_empty()
+                            && self.failed_names.is_none_or(|names| names.contains(&crate::letters::name_key(name)));
+                        if !may_be_failed {
                             report(
                                 link.line,
                                 Problem::UnknownWikiName { name: name.to_string(), hint: self.name_hint(name) },
