@@ -737,7 +737,14 @@ impl MadeFolders {
 impl Drop for MadeFolders {
     fn drop(&mut self) {
         if !self.kept {
-            for dir in self.made.get_mut().expect("made folders").iter().rev() {
+            // Deepest first, by path order (a folder sorts before what is in it), not in the
+            // order they were made: two pages made side by side can record `assets/search-text`
+            // (its parent made a moment before by the other) ahead of `assets`, which was then
+            // removed while not yet empty and left behind.
+            let made = self.made.get_mut().expect("made folders");
+            made.sort_unstable();
+            made.dedup();
+            for dir in made.iter().rev() {
                 let _ = fs::remove_dir(dir);
             }
         }
@@ -1152,6 +1159,25 @@ fn remove_empty_parents(output: &Path, removed: &Path) {
 
 #[cfg(test)]
 mod tests {
+    /// Folders recorded child before parent (as two pages written side by side can record
+    /// them) are all removed, and a folder holding something else stays.
+    #[test]
+    fn made_folders_are_removed_deepest_first_whatever_order_they_were_recorded_in() {
+        let root = tempfile::tempdir().unwrap();
+        let (parent, child, other) =
+            (root.path().join("assets"), root.path().join("assets/search-text"), root.path().join("kept"));
+        std::fs::create_dir_all(&child).unwrap();
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("file"), "x").unwrap();
+        let made = super::MadeFolders {
+            made: std::sync::Mutex::new(vec![child.clone(), parent.clone(), other.clone(), parent.clone()]),
+            kept: false,
+        };
+        drop(made);
+        assert!(!child.exists() && !parent.exists(), "a made folder was left behind");
+        assert!(other.join("file").exists());
+    }
+
     use super::*;
 
     #[test]
