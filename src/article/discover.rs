@@ -89,7 +89,7 @@ pub(crate) fn sort_out<'a>(files: impl Iterator<Item = (&'a Path, Option<FileSta
         let (name, hidden) = match relative.to_str().filter(|_| std::path::MAIN_SEPARATOR == '/') {
             Some(text) => {
                 let name = text.rsplit('/').next().unwrap_or(text);
-                (std::ffi::OsStr::new(name), text.split('/').any(|part| part.starts_with('.')))
+                (std::ffi::OsStr::new(name), is_hidden_path(text))
             }
             None => {
                 let Some(name) = relative.file_name() else { continue };
@@ -120,6 +120,11 @@ pub(crate) fn sort_out<'a>(files: impl Iterator<Item = (&'a Path, Option<FileSta
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// Whether a relative path written with `/` is hidden or inside a hidden folder.
+pub(crate) fn is_hidden_path(relative: &str) -> bool {
+    relative.split('/').any(|part| part.starts_with('.'))
 }
 
 fn is_article(name: &std::ffi::OsStr) -> bool {

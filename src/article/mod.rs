@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use discover::{Found, discover, is_markdown, sort_out};
+pub(crate) use discover::{Found, discover, is_hidden_path, is_markdown, sort_out};
 pub(crate) use front_matter::FrontMatter;
 pub(crate) use name_keys::{NameKey, NameKeys};
 
@@ -120,26 +120,8 @@ pub(crate) fn parse_article_in(
 ) -> Result<(Article, BodyHtml), Vec<Diagnostic>> {
     let file = source.display_path();
     let diag = |line: usize, problem: Problem| Diagnostic::new(file.clone(), Some(line), problem);
-    // ASCII saved as UTF-16 without a byte-order mark is valid UTF-8 (NULs between the
-    // letters), so this comes first.
-    if looks_like_utf16(bytes) {
-        return Err(vec![Diagnostic::new(file.clone(), None, Problem::Utf16)]);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        vec![diag(line, Problem::NotUtf8 { offset })]
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Normalise CRLF once; line numbers are unchanged because every line keeps its `\n`.
-    let normalised;
-    let text = if text.contains('\r') {
-        normalised = text.replace("\r\n", "\n");
-        normalised.as_str()
-    } else {
-        text
-    };
-    let split = front_matter::split(text).map_err(|(line, p)| vec![diag(line, p)])?;
+    let text = text_of(bytes).map_err(|(line, problem)| vec![Diagnostic::new(file.clone(), line, problem)])?;
+    let split = front_matter::split(&text).map_err(|(line, p)| vec![diag(line, p)])?;
     let meta = front_matter::parse(&split)
         .map_err(|problems| problems.into_iter().map(|(line, p)| diag(line, p)).collect::<Vec<_>>())?;
     let (outline, body, plain) = parse_body(split.body, split.body_first_line, measure_reading);
@@ -192,6 +174,27 @@ pub(crate) fn revised_after(articles: &[Loaded], today: jiff::civil::Date) -> Ve
             )
         })
         .collect()
+}
+
+/// An article file's bytes as text, as it is parsed: UTF-8 (and not UTF-16), without a
+/// byte-order mark, lines ended `\n`; or why it is not text, and on which line if known.
+fn text_of(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, (Option<usize>, Problem)> {
+    // ASCII saved as UTF-16 without a byte-order mark is valid UTF-8 (NULs between the
+    // letters), so this comes first.
+    if looks_like_utf16(bytes) {
+        return Err((None, Problem::Utf16));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        (Some(line), Problem::NotUtf8 { offset })
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Normalise CRLF once; line numbers are unchanged because every line keeps its `\n`.
+    Ok(match text.contains('\r') {
+        true => text.replace("\r\n", "\n").into(),
+        false => text.into(),
+    })
 }
 
 /// Whether `bytes` look like UTF-16, as some Windows editors save: a
@@ -370,9 +373,7 @@ impl Failed {
 
 /// The names a file that did not parse gives in its front matter ([`front_matter::names_in`]).
 fn names_of_failed(bytes: &[u8]) -> Option<Vec<String>> {
-    let text = std::str::from_utf8(bytes).ok().filter(|_| !looks_like_utf16(bytes))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
-    front_matter::names_in(&front_matter::split(&text).ok()?)
+    front_matter::names_in(&front_matter::split(&text_of(bytes).ok()?).ok()?)
 }
 
 /// Why a file did not load: its problems, and the names it gives ([`Failed::names`]).

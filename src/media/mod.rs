@@ -388,7 +388,7 @@ pub(crate) struct MediaFile {
 /// Whether a file at `relative` (a path under the articles folder, with `/`) is one the
 /// illustrations take up: none of its parts hidden (a dot first), as for articles.
 pub(crate) fn is_listed(relative: &str) -> bool {
-    !relative.split('/').any(|part| part.starts_with('.'))
+    !crate::article::is_hidden_path(relative)
 }
 
 /// Every file under `articles/media/` (hidden ones and hidden folders left out), in byte order
@@ -400,7 +400,7 @@ pub(crate) fn look_at(articles_dir: &Path) -> Vec<MediaFile> {
     let walk = walkdir::WalkDir::new(articles_dir.join(MEDIA_DIR)).min_depth(1);
     let mut files: Vec<(String, bool)> = walk
         .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| !crate::article::is_hidden_path(&e.file_name().to_string_lossy()))
         .filter_map(Result::ok)
         // Not followed, a link to a folder is not a folder: it is left out, and so is
         // everything in it (an article showing an image there is told so).
